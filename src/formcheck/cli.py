@@ -1,0 +1,162 @@
+"""The ``formcheck`` command line: glue only (parse, call the library, print).
+
+Every :class:`~formcheck.errors.FormcheckError` becomes one line on stderr and its
+exit code; heavy modules (mediapipe, cv2) are imported inside the commands, so
+``formcheck --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from formcheck import __version__
+from formcheck.errors import FormcheckError, ModelError
+from formcheck.model.bundle import Variant
+from formcheck.ui import say
+
+app = typer.Typer(
+    name="formcheck",
+    help="Checks your form while you foam-roll your upper back, from a webcam or a recording.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+)
+models_app = typer.Typer(help="Find, fetch and list the pose model bundle.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+ModelOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
+    typer.Option(
+        "--model", help="Pose model bundle (.task); default: $FORMCHECK_MODEL, models/, cache.",
+        dir_okay=False,
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"formcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """formcheck: form coaching for foam-rolling the upper back."""
+
+
+def resolve_model(explicit: Path | None, variant: Variant = Variant.FULL) -> Path:
+    """The bundle to use; fetches it first (saying so) when none is found."""
+    from formcheck.model import bundle
+
+    found = bundle.find(explicit, variant)
+    if found is not None:
+        return found
+    say("No pose model found; fetching it first (once).")
+    return _fetch(variant, None, False).path
+
+
+def _fetch(variant: Variant, sha256: str | None, force: bool) -> object:
+    from formcheck.model import bundle
+    from formcheck.pose.landmarker import verify_bundle
+
+    result = bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_bundle)
+    return result
+
+
+@models_app.command("fetch")
+def models_fetch(
+    variant: Annotated[Variant, typer.Option(help="Model variant.")] = Variant.FULL,
+    sha256: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Expected sha256 of the official bundle (needed for lite/heavy)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Fetch again even if present.")] = False,
+) -> None:
+    """Fetch the pose model bundle: the official one, or built offline from the registry."""
+    from formcheck.model.bundle import FetchResult
+
+    result = _fetch(variant, sha256, force)
+    assert isinstance(result, FetchResult)
+    if result.already_present:
+        say(f"Already present ({result.route.value}): {result.path}")
+    else:
+        say(f"Stored ({result.route.value}, sha256 {result.sha256[:12]}…): {result.path}")
+    typer.echo(str(result.path))
+
+
+@models_app.command("path")
+def models_path(
+    model: ModelOption = None,
+    variant: Annotated[Variant, typer.Option(help="Model variant.")] = Variant.FULL,
+) -> None:
+    """Print the path of the bundle that commands will use (exit 1 if there is none)."""
+    from formcheck.model import bundle
+
+    found = bundle.find(model, variant)
+    if found is None:
+        raise ModelError("no pose model bundle found; run: formcheck models fetch")
+    typer.echo(str(found))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List the variants and every place a bundle is looked for."""
+    from formcheck.model import bundle
+
+    for variant in Variant:
+        info = bundle.VARIANTS[variant]
+        pinned = "sha256 pinned" if info.official_sha256 else "needs --sha256"
+        offline = ", offline build" if info.built_sha256 else ""
+        typer.echo(f"{variant.value:6s} {pinned}{offline}")
+        for where, path in bundle.candidates(variant):
+            state = "found" if path.is_file() else "-"
+            typer.echo(f"    {state:6s} {where}: {path}")
+
+
+@app.command("landmarks")
+def landmarks(
+    input: Annotated[str, typer.Argument(help="Video file, photo, or camera index.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file.", dir_okay=False)],
+    model: ModelOption = None,
+) -> None:
+    """Write the pose landmarks of every frame as JSON lines."""
+    from formcheck.frontends.landmarks import run_landmarks
+
+    frames, found = run_landmarks(input, out, resolve_model(model))
+    say(f"{frames} frames, a person in {found}: {out}")
+
+
+def _mount_optional() -> None:
+    """Mount the sub-apps of the stages (each keeps its CLI beside its code)."""
+    from formcheck.evaluator.cli import app as config_app
+    from formcheck.scenes.cli import app as scenes_app
+
+    app.add_typer(scenes_app, name="scenes")
+    app.add_typer(config_app, name="config")
+
+
+try:
+    _mount_optional()
+except ImportError:  # pragma: no cover - while a stage's CLI is being written
+    pass
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning library errors into one line."""
+    try:
+        app()
+    except FormcheckError as err:
+        print(f"formcheck: error: {err}", file=sys.stderr)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        print("formcheck: interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,54 @@
+"""``formcheck landmarks``: one JSON object of pose landmarks per frame."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from formcheck.pose.frame import PoseFrame
+from formcheck.sinks.atomic import atomic_text, check_not_input
+from formcheck.source import SourceKind, open_source
+from formcheck.ui import progress_bar
+
+
+def landmark_record(frame: PoseFrame) -> dict[str, object]:
+    """``{"frame", "t_ms", "landmarks": [[x_px, y_px, z, visibility] x 33] | None}``.
+
+    x and y in pixels; z is MediaPipe's normalised relative depth; visibility 0..1.
+    """
+    rows = None
+    if frame.pose is not None:
+        p = frame.pose
+        rows = [
+            [round(float(x), 2), round(float(y), 2), round(float(z), 5), round(float(v), 4)]
+            for (x, y), z, v in zip(p.xy, p.normalized[:, 2], p.visibility, strict=True)
+        ]
+    return {"frame": frame.index, "t_ms": round(frame.t_ms, 3), "landmarks": rows}
+
+
+def run_landmarks(input_spec: str, out: Path, model: Path) -> tuple[int, int]:
+    """Write the landmarks of every frame of ``input_spec`` to ``out`` (JSONL, atomic).
+
+    Returns:
+        (frames read, frames with a person).
+    """
+    from formcheck.pose.landmarker import Mode, PoseLandmarker
+
+    with open_source(input_spec) as source:
+        if source.kind is not SourceKind.CAMERA:
+            check_not_input(out, [Path(input_spec)])
+        mode = Mode.IMAGE if source.kind is SourceKind.IMAGE else Mode.VIDEO
+        frames = found = 0
+        with (
+            PoseLandmarker(model, mode) as landmarker,
+            atomic_text(out) as fh,
+            progress_bar(source.frame_count, f"landmarks {source.name}",
+                         enabled=source.kind is not SourceKind.IMAGE) as advance,
+        ):
+            for vf in source:
+                pf = landmarker.detect(vf.image, vf.t_ms, vf.index)
+                fh.write(json.dumps(landmark_record(pf), separators=(",", ":")) + "\n")
+                frames += 1
+                found += pf.pose is not None
+                advance()
+    return frames, found

@@ -1,0 +1,1 @@
+"""Model stage helpers: finding, fetching and building the pose model bundle (no mediapipe)."""

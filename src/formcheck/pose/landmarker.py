@@ -1,0 +1,201 @@
+"""The MediaPipe Pose Landmarker, wrapped: the only module of formcheck that imports mediapipe.
+
+It turns BGR images (numpy, as OpenCV gives them) into :class:`PoseFrame` objects.
+mediapipe is imported when a landmarker is created, never at ``import formcheck``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.errors import ModelError
+from formcheck.pose.frame import Pose, PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS
+
+
+class Mode(StrEnum):
+    """Running modes: IMAGE for stills, VIDEO for streams (tracks between frames)."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence the C++ runtime's start-up chatter (TFLite, absl) on file descriptor 2.
+
+    Python-level errors are still raised as exceptions; only native log lines printed
+    while the graph is built are dropped. Set FORMCHECK_DEBUG=1 to see them.
+    """
+    if os.environ.get("FORMCHECK_DEBUG"):
+        yield
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _import_mediapipe() -> tuple[Any, Any, Any]:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    return mp, BaseOptions, vision
+
+
+class PoseLandmarker:
+    """MediaPipe's pose landmarker over one model bundle; close it explicitly.
+
+    Use as a context manager::
+
+        with PoseLandmarker(bundle, Mode.VIDEO) as lm:
+            for frame in source:
+                pose_frame = lm.detect(frame.image, frame.t_ms, frame.index)
+
+    Args:
+        model_path: the ``.task`` bundle.
+        mode: IMAGE for unrelated stills, VIDEO for the frames of one stream.
+        num_poses: how many people to look for; 2 lets the evaluator notice a second
+            person, at some cost in speed.
+        segmentation: also return the person's segmentation mask (for the roller stage).
+        min_detection: minimum confidence of the person detector (0..1).
+        min_presence: minimum pose presence score (0..1).
+        min_tracking: minimum tracking confidence in VIDEO mode (0..1).
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        mode: Mode = Mode.VIDEO,
+        *,
+        num_poses: int = 1,
+        segmentation: bool = False,
+        min_detection: float = 0.5,
+        min_presence: float = 0.5,
+        min_tracking: float = 0.5,
+    ) -> None:
+        self.mode = mode
+        self.segmentation = segmentation
+        self._last_ts = -1
+        self._first = True
+        self._mp, base_options, vision = _import_mediapipe()
+        running = vision.RunningMode.VIDEO if mode is Mode.VIDEO else vision.RunningMode.IMAGE
+        options = vision.PoseLandmarkerOptions(
+            base_options=base_options(model_asset_path=str(model_path)),
+            running_mode=running,
+            num_poses=num_poses,
+            min_pose_detection_confidence=min_detection,
+            min_pose_presence_confidence=min_presence,
+            min_tracking_confidence=min_tracking,
+            output_segmentation_masks=segmentation,
+        )
+        try:
+            with _quiet_native_stderr():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError, OSError) as err:
+            raise ModelError(f"cannot load the model bundle {model_path}: {err}") from err
+
+    def __enter__(self) -> PoseLandmarker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the native graph (idempotent)."""
+        landmarker = getattr(self, "_landmarker", None)
+        if landmarker is not None:
+            self._landmarker = None
+            landmarker.close()
+
+    def detect(self, image_bgr: NDArray[np.uint8], t_ms: float = 0.0, index: int = 0) -> PoseFrame:
+        """Find the pose in one BGR image.
+
+        Args:
+            image_bgr: (H, W, 3) uint8 image in OpenCV's BGR order.
+            t_ms: the frame's timestamp in milliseconds; in VIDEO mode it must increase
+                from call to call (it is rounded to whole ms, kept strictly increasing).
+            index: the frame's number, carried into the result.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("detect() on a closed PoseLandmarker")
+        height, width = image_bgr.shape[:2]
+        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        # The graph logs a harmless warning on its first frame; keep it off the terminal.
+        quiet = _quiet_native_stderr() if self._first else contextlib.nullcontext()
+        self._first = False
+        with quiet:
+            if self.mode is Mode.VIDEO:
+                ts = max(int(round(t_ms)), self._last_ts + 1)
+                self._last_ts = ts
+                result = self._landmarker.detect_for_video(image, ts)
+            else:
+                result = self._landmarker.detect(image)
+        return _to_pose_frame(result, index, t_ms, width, height, self.segmentation)
+
+
+def _to_pose_frame(
+    result: Any, index: int, t_ms: float, width: int, height: int, with_mask: bool
+) -> PoseFrame:
+    """Adapt a ``PoseLandmarkerResult`` to the project's frame type."""
+    if not result.pose_landmarks:
+        return PoseFrame(index=index, t_ms=t_ms, width=width, height=height, pose=None)
+    norm_lms = result.pose_landmarks[0]
+    norm = np.array([[p.x, p.y, p.z] for p in norm_lms], dtype=np.float64)
+    vis = np.array([_score(p.visibility) for p in norm_lms], dtype=np.float64)
+    pres = np.array([_score(p.presence) for p in norm_lms], dtype=np.float64)
+    if result.pose_world_landmarks:
+        world = np.array(
+            [[p.x, p.y, p.z] for p in result.pose_world_landmarks[0]], dtype=np.float64
+        )
+    else:
+        world = np.zeros((NUM_LANDMARKS, 3))
+    xy = norm[:, :2] * np.array([width, height], dtype=np.float64)
+    mask = None
+    if with_mask and result.segmentation_masks:
+        mask = np.asarray(result.segmentation_masks[0].numpy_view(), dtype=np.float32)
+        mask = mask.reshape(mask.shape[0], mask.shape[1])
+    pose = Pose(xy=xy, normalized=norm, world=world, visibility=vis, presence=pres)
+    return PoseFrame(
+        index=index, t_ms=t_ms, width=width, height=height, pose=pose,
+        others=len(result.pose_landmarks) - 1, mask=mask,
+    )
+
+
+def _score(value: float | None) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def verify_bundle(path: Path) -> None:
+    """Load a bundle once and run it on a blank image; raise ModelError if it fails."""
+    with PoseLandmarker(path, Mode.IMAGE) as lm:
+        lm.detect(np.zeros((64, 64, 3), dtype=np.uint8))

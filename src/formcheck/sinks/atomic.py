@@ -1,0 +1,63 @@
+"""Atomic output files: written under a temporary name, renamed into place on success.
+
+A crash or Ctrl-C leaves no half-written output: the temporary file is removed and
+any earlier file of that name is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from formcheck.errors import OutputError
+
+
+def prepare_output_dir(path: Path) -> None:
+    """Create ``path`` (and parents) and check it is writable.
+
+    Raises:
+        OutputError: the folder cannot be created or written.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{path}: cannot create the output folder ({err.strerror})") from err
+    if not os.access(path, os.W_OK):
+        raise OutputError(f"{path}: the output folder is not writable; choose another --out")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    prepare_output_dir(target.parent)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_text(target: Path) -> Iterator[IO[str]]:
+    """Open a text file for writing that appears at ``target`` only when complete."""
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        yield fh
+
+
+def check_not_input(target: Path, inputs: list[Path]) -> None:
+    """Refuse to write over an input file.
+
+    Raises:
+        OutputError: ``target`` is one of ``inputs``.
+    """
+    resolved = target.resolve()
+    for path in inputs:
+        if path.exists() and path.resolve() == resolved:
+            raise OutputError(f"{target}: is an input; refusing to overwrite it")

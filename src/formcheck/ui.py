@@ -1,0 +1,38 @@
+"""Terminal helpers shared by the front ends: progress on stderr, one-line messages."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+
+
+def say(message: str) -> None:
+    """Print one line of status to stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def progress_bar(
+    total: int | None, description: str, enabled: bool = True
+) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on stderr; yields a function that advances it by one frame."""
+    if not enabled:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=console, transient=False,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda: bar.advance(task)
