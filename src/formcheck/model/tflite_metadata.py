@@ -218,7 +218,8 @@ def add_metadata(model: bytes, metadata: bytes) -> bytes:
     root = _root(model)
     fields = _table_fields(model, root)
     fields += [None] * (_MODEL_MIN_FIELDS - len(fields))
-    version = _u32(model, fields[_MODEL_VERSION]) if fields[_MODEL_VERSION] is not None else 0
+    version_field = fields[_MODEL_VERSION]
+    version = _u32(model, version_field) if version_field is not None else 0
     old_buffers = _vector_targets(model, fields[_MODEL_BUFFERS])
     old_meta = [
         t
@@ -239,8 +240,8 @@ def add_metadata(model: bytes, metadata: bytes) -> bytes:
     blk.put("<i", table, table - vtable)
     blk.put("<I", 0, table)
     for i in range(n):
-        blk.put("<H", vtable + 4 + 2 * i, 4 + 4 * i if (fields[i] is not None or i in (
-            _MODEL_BUFFERS, _MODEL_METADATA)) else 0)
+        present = fields[i] is not None or i in (_MODEL_BUFFERS, _MODEL_METADATA)
+        blk.put("<H", vtable + 4 + 2 * i, 4 + 4 * i if present else 0)
     blk.put("<I", table + 4 + 4 * _MODEL_VERSION, version)
     # New vectors: buffers (old ones + metadata buffer) and metadata (old ones + ours).
     buffers_vec = blk.reserve(4 + 4 * (len(old_buffers) + 1))
@@ -302,7 +303,8 @@ def read_metadata(model: bytes) -> bytes | None:
     for table in _vector_targets(model, fields[_MODEL_METADATA]):
         tf = _table_fields(model, table)
         if _string(model, tf[0]) == METADATA_BUFFER_NAME:
-            index = _u32(model, tf[1]) if len(tf) > 1 and tf[1] is not None else 0
+            index_field = tf[1] if len(tf) > 1 else None
+            index = _u32(model, index_field) if index_field is not None else 0
             data_field = _table_fields(model, buffers[index])[0]
             if data_field is None:
                 return None

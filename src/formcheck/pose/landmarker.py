@@ -155,7 +155,7 @@ class PoseLandmarker:
         self._first = False
         with quiet:
             if self.mode is Mode.VIDEO:
-                ts = max(int(round(t_ms)), self._last_ts + 1)
+                ts = max(round(t_ms), self._last_ts + 1)
                 self._last_ts = ts
                 result = self._landmarker.detect_for_video(image, ts)
             else:

@@ -1,0 +1,93 @@
+"""The command line as a user meets it: fast help, one clear line per mistake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FORMCHECK = [sys.executable, "-m", "formcheck"]
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*FORMCHECK, *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
+    )
+
+
+def test_help_imports_no_heavy_module() -> None:
+    # when: the CLI module is imported and --help is rendered
+    code = (
+        "import sys; from typer.testing import CliRunner; from formcheck.cli import app;"
+        "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.output;"
+        "heavy = [m for m in ('mediapipe', 'cv2', 'av') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # then
+    assert out.stdout.strip() == ""
+
+
+def test_version() -> None:
+    result = _run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("formcheck ")
+
+
+def _assert_one_clear_line(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("formcheck: error: ") and fragment in lines[0]
+
+
+@pytest.mark.model
+def test_bad_inputs_each_get_one_clear_line(tmp_path: Path, model_path: Path) -> None:
+    # given
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    out = tmp_path / "out.jsonl"
+    cases = {
+        str(tmp_path / "missing.mp4"): "no such file",
+        str(text): "not a video or image",
+        "7": "camera 7 cannot be opened",
+    }
+    for spec, fragment in cases.items():
+        # when
+        result = _run("landmarks", spec, "--out", str(out), "--model", str(model_path))
+        # then
+        _assert_one_clear_line(result, fragment)
+        assert not out.exists()
+
+
+def test_missing_model_path_is_one_line(tmp_path: Path) -> None:
+    result = _run("models", "path", "--model", str(tmp_path / "none.task"))
+    _assert_one_clear_line(result, "model bundle not found")
+
+
+@pytest.mark.model
+def test_models_path_prints_an_existing_bundle(model_path: Path) -> None:
+    result = _run("models", "path")
+    assert result.returncode == 0
+    assert Path(result.stdout.strip()).is_file()
+
+
+@pytest.mark.model
+@pytest.mark.footage
+def test_landmarks_writes_one_line_per_frame(
+    tmp_path: Path, footage: Path, model_path: Path
+) -> None:
+    # given
+    out = tmp_path / "gb.jsonl"
+    # when
+    result = _run("landmarks", str(footage / "pexels/glute-bridge.mp4"), "--out", str(out))
+    # then
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 167
+    assert [r["frame"] for r in rows] == list(range(167))
+    assert all(r["landmarks"] is not None and len(r["landmarks"]) == 33 for r in rows)
+    assert all(len(lm) == 4 for lm in rows[0]["landmarks"])

@@ -1,0 +1,158 @@
+"""Frame sources: files, photos and cameras, and the errors they give."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.errors import (
+    CameraError,
+    CorruptVideoError,
+    InputNotFoundError,
+    UnsupportedInputError,
+)
+from formcheck.lazy import cv2
+from formcheck.source import SourceKind, open_source
+from formcheck.source.sources import VideoFileSource
+
+
+def _write_video(path: Path, frames: int = 30, size: tuple[int, int] = (96, 64)) -> None:
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        for i in range(frames):
+            img = np.full((size[1], size[0], 3), (i * 8) % 255, dtype=np.uint8)
+            img[: size[1] // 2, : size[0] // 3] = 255  # top-left mark, to see rotation
+            frame = av.VideoFrame.from_ndarray(img, format="bgr24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+@pytest.fixture()
+def clip(tmp_path: Path) -> Path:
+    path = tmp_path / "clip.mp4"
+    _write_video(path)
+    return path
+
+
+def test_video_frames_stream_with_increasing_timestamps(clip: Path) -> None:
+    # when
+    with open_source(str(clip)) as src:
+        frames = list(src)
+        kind, fps, size = src.kind, src.fps, src.size
+    # then
+    assert kind is SourceKind.VIDEO and size == (96, 64) and fps == pytest.approx(25)
+    assert len(frames) == 30
+    times = [f.t_ms for f in frames]
+    assert all(b > a for a, b in itertools.pairwise(times))
+    assert times[1] == pytest.approx(40.0, abs=1)
+
+
+def test_photo_is_a_one_frame_source(tmp_path: Path) -> None:
+    # given
+    path = tmp_path / "p.png"
+    cv2().imwrite(str(path), np.zeros((20, 30, 3), np.uint8))
+    # when
+    with open_source(path) as src:
+        frames = list(src)
+    # then
+    assert src.kind is SourceKind.IMAGE and src.size == (30, 20)
+    assert [f.index for f in frames] == [0]
+
+
+class _BrokenClock:
+    """A capture whose container timestamps repeat and go backwards."""
+
+    def __init__(self) -> None:
+        self.times = [0.0, 40.0, 40.0, 20.0, float("nan"), 200.0]
+
+    def get(self, prop: int) -> float:
+        c = cv2()
+        if prop == c.CAP_PROP_FPS:
+            return 25.0
+        if prop == c.CAP_PROP_POS_MSEC:
+            return self.times.pop(0)
+        return 0.0
+
+
+def test_broken_container_timestamps_become_strictly_increasing(clip: Path) -> None:
+    # given
+    src = VideoFileSource(clip)
+    src._cap = _BrokenClock()
+    # when
+    out, last = [], -1.0
+    for i in range(6):
+        last = src._timestamp(i, last)
+        out.append(last)
+    # then
+    assert all(b > a for a, b in itertools.pairwise(out))
+    assert out[-1] == 200.0
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+def test_phone_rotation_metadata_is_applied(clip: Path, tmp_path: Path) -> None:
+    # given: the same clip tagged as shot rotated by 90 degrees
+    rotated = tmp_path / "rotated.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-display_rotation", "90", "-i", str(clip), "-c", "copy",
+         str(rotated)],
+        check=True,
+    )
+    # when
+    with open_source(rotated) as src:
+        first = next(iter(src))
+    # then: portrait now
+    assert first.image.shape[:2] == (96, 64)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError, match="no such file"):
+        open_source(tmp_path / "nope.mp4")
+
+
+def test_text_file_named_mp4(tmp_path: Path) -> None:
+    path = tmp_path / "notes.mp4"
+    path.write_text("this is not a video\n")
+    with pytest.raises(UnsupportedInputError, match="not a video or image"):
+        open_source(path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mp4"
+    path.touch()
+    with pytest.raises(UnsupportedInputError, match="empty"):
+        open_source(path)
+
+
+def test_truncated_mp4(tmp_path: Path) -> None:
+    # given: a longer clip cut off part-way
+    full = tmp_path / "full.mp4"
+    _write_video(full, frames=120, size=(320, 240))
+    cut = tmp_path / "cut.mp4"
+    data = full.read_bytes()
+    cut.write_bytes(data[: len(data) // 3])
+    # when / then
+    with pytest.raises(CorruptVideoError, match=r"truncated|damaged"):
+        with open_source(cut) as src:
+            for _ in src:
+                pass
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UnsupportedInputError, match="folder"):
+        open_source(tmp_path)
+
+
+def test_camera_that_does_not_exist() -> None:
+    with pytest.raises(CameraError, match="try another index"):
+        open_source("7")
