@@ -131,6 +131,71 @@ def landmarks(
     say(f"{frames} frames, a person in {found}: {out}")
 
 
+ConfigOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--config", help="Settings file (TOML); default: ./formcheck.toml if present.",
+                 dir_okay=False),
+]
+RollerColorOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--roller-color", help="Roller colour hint: a name (blue) or #rrggbb."),
+]
+
+
+def load_config(path: Path | None) -> tuple[object, Path | None]:
+    """The evaluator configuration and the file it came from (None: defaults)."""
+    from formcheck.evaluator.config import CONFIG_FILE_NAME, load_config
+
+    config, _ = load_config(path, Path.cwd())
+    used = path if path is not None else (
+        Path.cwd() / CONFIG_FILE_NAME if (Path.cwd() / CONFIG_FILE_NAME).is_file() else None)
+    return config, used
+
+
+@app.command("analyze")
+def analyze(
+    inputs: Annotated[list[Path], typer.Argument(help="Video files and photos.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = (
+        Path("out")
+    ),
+    fps: Annotated[
+        float, typer.Option(help="Frames analysed per second (0: every frame).", min=0)
+    ] = 15.0,
+    video_height: Annotated[
+        int, typer.Option(help="Max height of the annotated video, px (0: as input).", min=0)
+    ] = 720,
+    model: ModelOption = None,
+    config: ConfigOption = None,
+    roller_color: RollerColorOption = None,
+) -> None:
+    """Analyse recordings and photos: annotated video, frames.jsonl, summary.json, report.html."""
+    from formcheck.evaluator.config import EvaluatorConfig
+    from formcheck.frontends.analyze import AnalyzeOptions, analyze_input, output_dir_for
+
+    cfg, cfg_path = load_config(config)
+    assert isinstance(cfg, EvaluatorConfig)
+    options = AnalyzeOptions(
+        out_root=out, model=resolve_model(model), fps=fps or None,
+        video_height=video_height or None, config=cfg, config_path=cfg_path,
+        roller_color=roller_color,
+    )
+    taken: set[Path] = set()
+    failures = 0
+    for path in inputs:
+        try:
+            result = analyze_input(path, output_dir_for(path, out, taken), options)
+        except FormcheckError as err:
+            if len(inputs) == 1:
+                raise
+            print(f"formcheck: error: {err}", file=sys.stderr)
+            failures += 1
+            continue
+        score = result.summary.get("score")
+        say(f"{path.name}: score {score if score is not None else '-'} -> {result.out_dir}/")
+    if failures:
+        raise typer.Exit(1)
+
+
 def _mount_optional() -> None:
     """Mount the sub-apps of the stages (each keeps its CLI beside its code)."""
     from formcheck.evaluator.cli import app as config_app

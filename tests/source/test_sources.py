@@ -104,7 +104,7 @@ def test_phone_rotation_metadata_is_applied(clip: Path, tmp_path: Path) -> None:
     # given: the same clip tagged as shot rotated by 90 degrees
     rotated = tmp_path / "rotated.mp4"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-display_rotation", "90", "-i", str(clip), "-c", "copy",
+        ["ffmpeg", "-v", "error", "-i", str(clip), "-c", "copy", "-metadata:s:v:0", "rotate=90",
          str(rotated)],
         check=True,
     )

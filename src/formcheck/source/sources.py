@@ -235,18 +235,30 @@ class VideoFileSource(_CaptureSource):
         return super().size
 
     def __iter__(self) -> Iterator[VideoFrame]:
+        return self.sampled(0.0)
+
+    def sampled(self, interval_ms: float) -> Iterator[VideoFrame]:
+        """Frames at least ``interval_ms`` apart (0: every frame), by timestamp.
+
+        Frames in between are decoded (the codec needs them) but not converted to BGR,
+        which saves the conversion's cost. Indices stay those of the source.
+        """
         if self._first is None:
             raise RuntimeError("a VideoFileSource can be iterated once")
         first, self._first = self._first, None
         yield VideoFrame(0, 0.0, first)
         expected = self.frame_count
-        index, last = 1, 0.0
+        index, last, due = 1, 0.0, interval_ms
         while self._cap is not None:
-            ok, image = self._cap.read()
-            if not ok or image is None:
+            if not self._cap.grab():
                 break
             t = self._timestamp(index, last)
-            yield VideoFrame(index, t, image)
+            if t + 0.5 >= due:
+                ok, image = self._cap.retrieve()
+                if not ok or image is None:
+                    break
+                yield VideoFrame(index, t, image)
+                due = max(due + interval_ms, t + interval_ms * 0.5)
             last = t
             index += 1
         # The decoder stops quietly at damaged data; a container that promised many more

@@ -1,0 +1,391 @@
+"""``formcheck analyze``: a recorded video or a photo becomes an annotated video (or
+photo), per-frame data, a summary and a report.
+
+For each input, ``OUT/<input stem>/`` receives ``annotated.mp4`` (or ``annotated.png``),
+``frames.jsonl``, ``summary.json`` and ``report.html``. They are written into a hidden
+staging folder beside it and moved into place together when the input is finished, so
+an interrupted or failed run leaves no half-written output (and the previous results,
+if any, stay until the new ones are complete).
+
+Defaults, and why:
+- ``fps=15``: the checks need about half a second of evidence and strokes take 2-3 s, so
+  15 analysed frames per second lose nothing the checks use, while halving the model's
+  work on 30 fps clips; it is what lets a 1080p 30 fps clip be analysed at least as fast
+  as real time on a 2-core machine. ``--fps 0`` analyses every frame.
+- ``video_height=720``: the annotated video is scaled down to at most 720 px high; the
+  overlay stays legible and encoding stays cheap. ``--video-height 0`` keeps the size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.errors import FormcheckError, OutputError
+from formcheck.evaluator.config import EvaluatorConfig
+from formcheck.evaluator.results import FrameVerdict
+from formcheck.evaluator.rules import CheckId, Status
+from formcheck.evaluator.thresholds import Thresholds
+from formcheck.frontends.pipeline import FramePipeline, Step
+from formcheck.lazy import cv2 as _cv2
+from formcheck.overlay.draw import Timeline, draw_overlay
+from formcheck.roller.observation import RollerObservation
+from formcheck.sinks.atomic import prepare_output_dir
+from formcheck.sinks.report import Thumbnail, render_report
+from formcheck.sinks.summary import SessionRecord, build_summary
+from formcheck.sinks.video import H264Writer, even_size
+from formcheck.source import FrameSource, SourceKind, VideoFileSource, VideoFrame, open_source
+
+DEFAULT_FPS = 15.0
+DEFAULT_VIDEO_HEIGHT = 720
+THUMB_WIDTH = 360
+THUMBS_PER_CHECK = 3
+
+
+class NoPersonError(FormcheckError):
+    """No person was found in any analysed frame."""
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """How to analyse.
+
+    Attributes:
+        out_root: the output folder; each input gets ``out_root/<stem>/``.
+        model: the pose bundle.
+        fps: analysis rate, frames per second (0 or None: every frame).
+        video_height: maximum height of the annotated video, px (0 or None: as input).
+        config: evaluator configuration.
+        config_path: the config file it came from (recorded in the summary).
+        roller_color: roller colour hint.
+        progress: show a progress bar on stderr.
+        write_video: write the annotated video (``grade`` can skip it).
+    """
+
+    out_root: Path
+    model: Path
+    fps: float | None = DEFAULT_FPS
+    video_height: int | None = DEFAULT_VIDEO_HEIGHT
+    config: EvaluatorConfig = field(default_factory=EvaluatorConfig)
+    config_path: Path | None = None
+    roller_color: str | None = None
+    progress: bool = True
+    write_video: bool = True
+
+
+@dataclass
+class AnalyzeResult:
+    """What analysing one input produced."""
+
+    input: Path
+    out_dir: Path
+    summary: dict[str, object]
+    times: dict[str, float]
+    frames_read: int
+    wall_s: float
+
+
+def _thresholds(config: EvaluatorConfig) -> Thresholds:
+    t = config.thresholds
+    kwargs = {f.name: getattr(t, f.name) for f in dataclasses.fields(Thresholds)
+              if hasattr(t, f.name)}
+    return Thresholds(**kwargs)
+
+
+class WorstMoments:
+    """Keeps, for each reported fault episode, a thumbnail of its worst frame.
+
+    Severity per check (larger is worse): knee angle; |foot pitch|; distance of the
+    roller outside the shoulder-blade band; rolling speed; for the roller's orientation,
+    the longest-lasting frame (the first one kept). At most ``THUMBS_PER_CHECK`` episodes
+    per check are kept (the most severe), so memory stays bounded.
+    """
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.th = thresholds
+        self._open: dict[CheckId, tuple[float, float, bytes, str]] = {}
+        self.kept: dict[CheckId, list[tuple[float, Thumbnail]]] = {}
+
+    def severity(self, verdict: FrameVerdict, check: CheckId) -> float:
+        v = verdict.checks[check]
+        if check is CheckId.ROLLER_POSITION and verdict.roller_position is not None:
+            p = verdict.roller_position
+            return max(self.th.roller_neck_max - p, p - self.th.roller_lower_back_min)
+        if check is CheckId.FEET_FLAT and v.value is not None:
+            return abs(v.value)
+        if v.value is not None and check is not CheckId.ROLLER_ACROSS_BACK:
+            return v.value
+        return 0.0
+
+    def update(self, verdict: FrameVerdict, frame: Callable[[], NDArray[np.uint8]]) -> None:
+        """Consider this frame; ``frame()`` gives the annotated image when needed."""
+        for check, v in verdict.checks.items():
+            current = self._open.get(check)
+            if v.status is Status.FAULT:
+                sev = self.severity(verdict, check)
+                if current is None or sev > current[0]:
+                    caption = verdict.cue.text if verdict.cue and verdict.cue.check is check \
+                        else (current[3] if current else check.value.replace("_", " "))
+                    self._open[check] = (sev, verdict.t_s, _jpeg(frame()), caption)
+            elif current is not None:
+                self._close(check)
+
+    def _close(self, check: CheckId) -> None:
+        sev, t, jpeg, caption = self._open.pop(check)
+        kept = self.kept.setdefault(check, [])
+        kept.append((sev, Thumbnail(check, t, jpeg, caption)))
+        kept.sort(key=lambda item: -item[0])
+        del kept[THUMBS_PER_CHECK:]
+
+    def finish(self) -> list[Thumbnail]:
+        """Close open episodes; the thumbnails in time order."""
+        for check in list(self._open):
+            self._close(check)
+        return sorted((t for items in self.kept.values() for _, t in items), key=lambda t: t.t_s)
+
+
+def _jpeg(image: NDArray[np.uint8]) -> bytes:
+    cv2 = _cv2()
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w))),
+                       interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 82])
+    return bytes(buf) if ok else b""
+
+
+def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
+    return lambda: image
+
+
+def _scaled_roller(roller: RollerObservation, k: float) -> RollerObservation:
+    if not roller.found or k == 1.0:
+        return roller
+
+    def sc(p: tuple[float, float] | None) -> tuple[float, float] | None:
+        return None if p is None else (p[0] * k, p[1] * k)
+
+    return dataclasses.replace(roller, center_px=sc(roller.center_px),
+                               size_px=sc(roller.size_px), contact_px=sc(roller.contact_px))
+
+
+@contextlib.contextmanager
+def _staging(final: Path) -> Iterator[Path]:
+    """A hidden folder beside ``final`` that replaces it when the block succeeds."""
+    prepare_output_dir(final.parent)
+    stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    try:
+        yield stage
+        os.chmod(stage, 0o755)
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+            os.replace(final, old / final.name)
+        os.replace(stage, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def output_dir_for(input_path: Path, out_root: Path, taken: set[Path]) -> Path:
+    """``out_root/<stem>``, suffixed ``-2``, ``-3``... when two inputs share a stem."""
+    base = out_root / (input_path.stem or "input")
+    candidate, n = base, 2
+    while candidate.resolve() in taken:
+        candidate = base.with_name(f"{base.name}-{n}")
+        n += 1
+    taken.add(candidate.resolve())
+    return candidate
+
+
+def _check_inputs_safe(input_path: Path, out_dir: Path) -> None:
+    resolved = input_path.resolve()
+    target = out_dir.resolve()
+    if resolved == target or target in resolved.parents:
+        raise OutputError(
+            f"{out_dir}: holds the input {input_path}; analysing would replace it. "
+            "Choose another --out"
+        )
+
+
+def analyze_input(
+    input_path: Path, out_dir: Path, options: AnalyzeOptions
+) -> AnalyzeResult:
+    """Analyse one video or photo into ``out_dir`` (see the module docs).
+
+    Raises:
+        FormcheckError: the input cannot be read, nobody is in it, or the output
+            cannot be written; nothing is left half-written.
+    """
+    from formcheck.ui import progress_bar
+
+    wall0 = time.perf_counter()
+    _check_inputs_safe(input_path, out_dir)
+    with open_source(input_path) as source, _staging(out_dir) as stage:
+        still = source.kind is SourceKind.IMAGE
+        with FramePipeline(
+            options.model, still=still, config=options.config,
+            roller_color=options.roller_color,
+        ) as pipe:
+            runner = _Runner(source, stage, options, pipe, still)
+            with progress_bar(
+                _expected_frames(source, options.fps), f"analyze {input_path.name}",
+                enabled=options.progress and not still,
+            ) as advance:
+                runner.run(advance)
+        result = runner.finish(input_path)
+    result.out_dir = out_dir
+    result.wall_s = time.perf_counter() - wall0
+    return result
+
+
+def _expected_frames(source: FrameSource, fps: float | None) -> int | None:
+    n = source.frame_count
+    if n is None or not fps or source.fps <= fps:
+        return n
+    return int(n * fps / source.fps) + 1
+
+
+class _Runner:
+    """The per-input loop: stages, overlay, sinks; bounded memory."""
+
+    def __init__(
+        self, source: FrameSource, stage: Path, options: AnalyzeOptions,
+        pipe: FramePipeline, still: bool,
+    ) -> None:
+        self.source, self.stage, self.options, self.pipe, self.still = (
+            source, stage, options, pipe, still)
+        self.th = _thresholds(options.config)
+        self.record = SessionRecord()
+        self.worst = WorstMoments(self.th)
+        self.frames_read = 0
+        self.people = 0
+        width, height = source.size
+        self.in_size = (width, height)
+        self.out_size = even_size(width, height, options.video_height or None)
+        self.k = self.out_size[1] / height if height else 1.0
+        rate = source.fps if not options.fps else min(options.fps, source.fps)
+        self.out_fps = rate
+        duration = (source.frame_count or 0) / source.fps if source.fps else 0.0
+        self.timeline = Timeline(max(duration, 1.0))
+        self.writer: H264Writer | None = None
+        if not still and options.write_video:
+            self.writer = H264Writer(stage / "annotated.mp4", rate, self.out_size)
+        self._frames_fh: IO[str] = (stage / "frames.jsonl").open("w", encoding="utf-8")
+        self.annotated_png: Path | None = None
+
+    def _frames(self) -> Iterator[Step]:
+        times = self.pipe.times
+        src = self.source
+        it: Iterator[VideoFrame] = (
+            src.sampled(1000.0 / self.options.fps)
+            if isinstance(src, VideoFileSource) and self.options.fps
+            else iter(src)
+        )
+        while True:
+            t0 = time.perf_counter()
+            try:
+                vf = next(it)
+            except StopIteration:
+                return
+            times.add("decode", time.perf_counter() - t0)
+            self.frames_read = vf.index + 1
+            yield self.pipe.step(vf)
+
+    def run(self, advance: Callable[[], None]) -> None:
+        cv2 = _cv2()
+        times = self.pipe.times
+        try:
+            for step in self._frames():
+                verdict = step.verdict
+                self.people += step.pose.pose is not None
+                self.record.add(verdict)
+                row = verdict.to_dict()
+                row["roller"] = step.roller.to_dict()
+                self._frames_fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+                t0 = time.perf_counter()
+                self.timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
+                if self.still:
+                    image = step.frame.image.copy()
+                    draw_overlay(image, verdict, step.roller)
+                    self.annotated_png = self.stage / "annotated.png"
+                    cv2.imwrite(str(self.annotated_png), image)
+                    self.worst.update(verdict, _const(image))
+                    times.add("draw", time.perf_counter() - t0)
+                elif self.writer is not None:
+                    image = step.frame.image
+                    if self.out_size != self.in_size:
+                        image = cv2.resize(image, self.out_size, interpolation=cv2.INTER_AREA)
+                    else:
+                        image = image.copy()
+                    lm = verdict.landmarks_px
+                    draw_overlay(
+                        image, verdict, _scaled_roller(step.roller, self.k),
+                        landmarks_px=None if lm is None else lm * self.k, timeline=self.timeline,
+                    )
+                    self.worst.update(verdict, _const(image))
+                    t1 = time.perf_counter()
+                    self.writer.write(image)
+                    times.add("draw", t1 - t0)
+                    times.add("encode", time.perf_counter() - t1)
+                advance()
+        except BaseException:
+            self._frames_fh.close()
+            if self.writer is not None:
+                self.writer.close(keep=False)
+            raise
+
+    def finish(self, input_path: Path) -> AnalyzeResult:
+        self._frames_fh.close()
+        encode_s = 0.0
+        if self.writer is not None:
+            t0 = time.perf_counter()
+            self.writer.close(keep=True)
+            self.pipe.times.add("encode", time.perf_counter() - t0)
+            encode_s = self.writer.encode_s
+        if self.people == 0:
+            raise NoPersonError(
+                f"{input_path}: no person was found in any frame; check the set-up "
+                "(whole body in view, side-on to the camera, enough light)"
+            )
+        session = self.pipe.evaluator.summary()
+        summary = build_summary(
+            session, self.record,
+            input_info={
+                "path": str(input_path),
+                "kind": self.source.kind.value,
+                "width": self.in_size[0],
+                "height": self.in_size[1],
+                "fps": None if self.still else round(self.source.fps, 3),
+                "frames_read": self.frames_read,
+            },
+            analysis={
+                "fps": None if self.still or not self.options.fps else self.out_fps,
+                "frames_analysed": self.pipe.times.frames,
+                "model": str(self.options.model),
+                "config": str(self.options.config_path) if self.options.config_path else None,
+            },
+        )
+        (self.stage / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        report = render_report(
+            summary, self.record, self.worst.finish(), title=input_path.name,
+            video_path=self.stage / "annotated.mp4" if self.writer else None,
+            image_path=self.annotated_png, thresholds=self.th,
+        )
+        (self.stage / "report.html").write_text(report, encoding="utf-8")
+        times = dict(self.pipe.times.seconds)
+        times["encode_thread"] = encode_s
+        return AnalyzeResult(input_path, self.stage, summary, times, self.frames_read, 0.0)

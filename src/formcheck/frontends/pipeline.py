@@ -1,0 +1,124 @@
+"""One frame through the stages: pose -> roller -> evaluator, timed per stage.
+
+Shared by ``analyze``, ``live`` and ``grade``; the front ends add their sources and
+sinks around it. Data flows one way: a :class:`VideoFrame` in, a :class:`Step` out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.config import EvaluatorConfig
+from formcheck.evaluator.evaluator import Evaluator
+from formcheck.evaluator.results import FrameVerdict
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.observation import RollerObservation
+from formcheck.source import VideoFrame
+
+STAGES = ("decode", "pose", "roller", "evaluate", "draw", "encode")
+
+RollerStage = Callable[[NDArray[np.uint8], PoseFrame], RollerObservation]
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage, and frames processed."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    frames: int = 0
+
+    def add(self, stage: str, dt: float) -> None:
+        """Add ``dt`` seconds to ``stage``."""
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + dt
+
+    def per_frame_ms(self) -> dict[str, float]:
+        """Mean milliseconds per processed frame, per stage."""
+        n = max(self.frames, 1)
+        return {k: v * 1000.0 / n for k, v in self.seconds.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What the stages made of one frame."""
+
+    frame: VideoFrame
+    pose: PoseFrame
+    roller: RollerObservation
+    verdict: FrameVerdict
+
+
+def make_roller_stage(color_hint: str | None = None) -> RollerStage:
+    """The roller tracker as a function of (image, pose frame)."""
+    from formcheck.roller.observation import NotFoundReason
+
+    def not_yet(image: NDArray[np.uint8], pose: PoseFrame) -> RollerObservation:
+        return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
+
+    return not_yet
+
+
+class FramePipeline:
+    """Pose, roller and evaluator over the frames of one source.
+
+    Args:
+        model_path: the pose bundle.
+        still: True for a photo (IMAGE mode, no temporal logic).
+        config: evaluator configuration.
+        roller_color: optional roller colour hint (a name or a value).
+        segmentation: ask the landmarker for the person mask (the roller stage uses it).
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        still: bool = False,
+        config: EvaluatorConfig | None = None,
+        roller_color: str | None = None,
+        segmentation: bool = False,
+    ) -> None:
+        from formcheck.pose.landmarker import Mode, PoseLandmarker
+
+        self.times = StageTimes()
+        self.evaluator = Evaluator(config, still=still)
+        self.roller_stage = make_roller_stage(roller_color)
+        self._landmarker = PoseLandmarker(
+            model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation
+        )
+
+    def step(self, frame: VideoFrame) -> Step:
+        """Run one frame through pose, roller and evaluator."""
+        t0 = time.perf_counter()
+        pose = self._landmarker.detect(frame.image, frame.t_ms, frame.index)
+        t1 = time.perf_counter()
+        roller = self.roller_stage(frame.image, pose)
+        t2 = time.perf_counter()
+        verdict = self.evaluator.update(pose, roller)
+        t3 = time.perf_counter()
+        self.times.add("pose", t1 - t0)
+        self.times.add("roller", t2 - t1)
+        self.times.add("evaluate", t3 - t2)
+        self.times.frames += 1
+        return Step(frame, pose, roller, verdict)
+
+    def close(self) -> None:
+        """Release the landmarker."""
+        self._landmarker.close()
+
+    def __enter__(self) -> FramePipeline:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,297 @@
+"""The overlay drawn over each frame, shared by ``analyze`` and ``live``.
+
+It shows the skeleton with the near side emphasised, the roller's outline and contact
+point, a panel with each check's status colour and value, the active cue in large
+type, an optional heads-up line (timer, fps, strokes, keys) and a small timeline.
+Everything scales with the frame: sizes are in units of ``min(width, height) / 720``
+so the overlay is legible from 640x360 to 4K. Coordinates are image pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.results import FrameVerdict
+from formcheck.evaluator.rules import CheckId, Status
+from formcheck.lazy import cv2 as _cv2
+from formcheck.pose.landmarks import SIDE_LANDMARKS, SKELETON_EDGES
+from formcheck.roller.observation import Orientation, RollerObservation
+
+# BGR colours.
+STATUS_BGR: dict[Status, tuple[int, int, int]] = {
+    Status.OK: (94, 190, 76),
+    Status.FAULT: (64, 64, 235),
+    Status.UNKNOWN: (165, 165, 165),
+}
+CUE_BGR = (255, 255, 255)
+SETUP_BGR = (40, 190, 255)  # amber: set-up guidance, not a form fault
+NEAR_BGR = (255, 200, 60)
+FAR_BGR = (170, 140, 90)
+ROLLER_BGR = (255, 120, 230)
+PANEL_BG = (28, 28, 28)
+
+CHECK_LABELS: dict[CheckId, str] = {
+    CheckId.KNEES_BENT: "Knees bent",
+    CheckId.FEET_FLAT: "Feet flat",
+    CheckId.ROLLER_POSITION: "Roller position",
+    CheckId.ROLLER_ACROSS_BACK: "Roller across back",
+    CheckId.ROLLING_SPEED: "Rolling speed",
+}
+_UNIT_TEXT = {"deg": "\u00b0", "cm/s": " cm/s"}
+
+
+def format_value(verdict: FrameVerdict, check: CheckId) -> str:
+    """The check's value as short text: "92 deg", "shoulder blades", "8.1 cm/s", "?"."""
+    v = verdict.checks[check]
+    if check is CheckId.ROLLER_POSITION:
+        return v.zone.value.replace("_", " ") if v.zone else "?"
+    if check is CheckId.ROLLER_ACROSS_BACK:
+        if v.status is Status.UNKNOWN and v.value is None:
+            return "?"
+        return "along spine" if v.frame_status is Status.FAULT else "across"
+    if v.value is None:
+        return "?"
+    unit = "deg" if v.unit == "deg" else v.unit
+    return f"{v.value:.0f}{'°' if unit == 'deg' else _UNIT_TEXT.get(unit, ' ' + unit)}"
+
+
+@dataclass
+class Timeline:
+    """A strip of the worst status per moment, filled as frames arrive.
+
+    Args:
+        duration_s: time span shown, s (the clip's length for a recording, a rolling
+            window for live use).
+        columns: resolution of the strip.
+        rolling: True keeps the latest ``duration_s`` (live); False fixes 0..duration.
+    """
+
+    duration_s: float
+    columns: int = 240
+    rolling: bool = False
+    _codes: NDArray[np.int16] = field(init=False, repr=False)
+    _owner: NDArray[np.int64] = field(init=False, repr=False)
+    _t0: float | None = field(default=None, init=False, repr=False)
+    _latest: int = field(default=-1, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._codes = np.full(self.columns, -1, dtype=np.int16)
+        self._owner = np.full(self.columns, -1, dtype=np.int64)
+
+    def push(self, t_s: float, statuses: Sequence[Status]) -> None:
+        """Record the frame at ``t_s`` (s): fault beats ok beats unknown."""
+        code = 2 if Status.FAULT in statuses else (1 if Status.OK in statuses else 0)
+        if self._t0 is None:
+            self._t0 = t_s
+        col = int((t_s - self._t0) / max(self.duration_s, 1e-6) * self.columns)
+        if not self.rolling:
+            col = min(max(col, 0), self.columns - 1)
+        # A frame stands for the time up to the next one: fill the columns in between.
+        first = col if self._latest < 0 else min(col, max(self._latest + 1, col - self.columns))
+        for c in range(first, col + 1):
+            slot = c % self.columns  # a ring buffer when rolling; plain index otherwise
+            if self._owner[slot] != c:
+                self._owner[slot], self._codes[slot] = c, -1
+            self._codes[slot] = max(int(self._codes[slot]), code)
+        self._latest = max(self._latest, col)
+
+    def colours(self) -> NDArray[np.uint8]:
+        """(columns, 3) BGR colours, oldest first; columns not yet reached are dark."""
+        palette = np.array(
+            [(60, 60, 60), STATUS_BGR[Status.UNKNOWN], STATUS_BGR[Status.OK],
+             STATUS_BGR[Status.FAULT]], dtype=np.uint8,
+        )
+        codes = self._codes
+        if self.rolling and self._latest >= self.columns:
+            cols = np.arange(self._latest - self.columns + 1, self._latest + 1)
+            slots = cols % self.columns
+            codes = np.where(self._owner[slots] == cols, self._codes[slots], -1)
+        return palette[codes + 1]
+
+
+@dataclass(frozen=True)
+class Hud:
+    """Extra lines for live use (all optional): timer, frame rate, strokes, key help."""
+
+    lines: tuple[str, ...] = ()
+    footer: str = ""
+
+
+def _scale(image: NDArray[np.uint8]) -> float:
+    return max(float(min(image.shape[0], image.shape[1])) / 720.0, 0.45)
+
+
+def _shade(image: NDArray[np.uint8], x0: int, y0: int, x1: int, y1: int, alpha: float) -> None:
+    """Darken a rectangle in place (a translucent panel), clipped to the image."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 > x0 and y1 > y0:
+        roi = image[y0:y1, x0:x1]
+        roi[:] = (roi * (1.0 - alpha) + np.array(PANEL_BG) * alpha).astype(np.uint8)
+
+
+def _text(
+    cv2: Any, image: NDArray[np.uint8], text: str, org: tuple[int, int], scale: float,
+    colour: tuple[int, int, int], thickness: int,
+) -> None:
+    cv2.putText(image, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, (0, 0, 0), thickness + 2,
+                cv2.LINE_AA)
+    cv2.putText(image, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, colour, thickness, cv2.LINE_AA)
+
+
+def draw_skeleton(
+    image: NDArray[np.uint8], xy: NDArray[np.float64], near_side: str | None, s: float
+) -> None:
+    """Bones and joints; the near side thick and bright, the far side thin and dim."""
+    cv2 = _cv2()
+    near = set(SIDE_LANDMARKS[near_side].values()) if near_side in SIDE_LANDMARKS else set()
+    finite: NDArray[np.bool_] = np.asarray(np.isfinite(xy).all(axis=1))
+    for a, b in SKELETON_EDGES:
+        if not (finite[a] and finite[b]):
+            continue
+        is_near = a in near and b in near
+        colour = NEAR_BGR if is_near else FAR_BGR
+        thick = max(1, round((5 if is_near else 2) * s))
+        p, q = tuple(np.round(xy[a]).astype(int)), tuple(np.round(xy[b]).astype(int))
+        cv2.line(image, p, q, colour, thick, cv2.LINE_AA)
+    for i in np.flatnonzero(finite):
+        if i <= 10 and i != 0:
+            continue  # face points clutter; the nose stands for the head
+        r = max(2, round((6 if i in near else 3) * s))
+        cv2.circle(image, tuple(np.round(xy[i]).astype(int)), r,
+                   NEAR_BGR if i in near else FAR_BGR, -1, cv2.LINE_AA)
+
+
+def draw_roller(image: NDArray[np.uint8], roller: RollerObservation, s: float) -> None:
+    """The roller's outline (ellipse or bar), centre and contact point."""
+    if not roller.found or roller.center_px is None or roller.size_px is None:
+        return
+    cv2 = _cv2()
+    cx, cy = roller.center_px
+    length, thick = roller.size_px
+    axes = (max(int(length / 2), 1), max(int(thick / 2), 1))
+    lw = max(1, round(3 * s))
+    cv2.ellipse(image, (int(cx), int(cy)), axes, roller.angle_deg, 0, 360, ROLLER_BGR, lw,
+                cv2.LINE_AA)
+    if roller.contact_px is not None:
+        px, py = (int(v) for v in roller.contact_px)
+        cv2.circle(image, (px, py), max(3, round(8 * s)), ROLLER_BGR, -1, cv2.LINE_AA)
+        cv2.circle(image, (px, py), max(3, round(8 * s)), (255, 255, 255), max(1, round(s)),
+                   cv2.LINE_AA)
+    if roller.orientation is Orientation.ALONG:
+        _text(cv2, image, "along spine", (int(cx - axes[0]), int(cy + axes[1] + 24 * s)),
+              0.6 * s, ROLLER_BGR, max(1, round(s)))
+
+
+def draw_panel(image: NDArray[np.uint8], verdict: FrameVerdict, s: float) -> None:
+    """The checks panel, top-left: a status dot, the check's name and its value."""
+    cv2 = _cv2()
+    row_h = int(34 * s)
+    pad = int(10 * s)
+    width = int(360 * s)
+    height = pad * 2 + row_h * len(CHECK_LABELS)
+    _shade(image, pad, pad, pad + width, pad + height, 0.6)
+    fs, th = 0.62 * s, max(1, round(1.2 * s))
+    for k, (check, label) in enumerate(CHECK_LABELS.items()):
+        v = verdict.checks.get(check)
+        status = v.status if v is not None else Status.UNKNOWN
+        y = pad + pad + row_h * k + int(row_h * 0.7)
+        cv2.circle(image, (pad + int(18 * s), y - int(7 * s)), int(9 * s), STATUS_BGR[status],
+                   -1, cv2.LINE_AA)
+        _text(cv2, image, label, (pad + int(36 * s), y), fs, (240, 240, 240), th)
+        value = format_value(verdict, check) if v is not None else "?"
+        (tw, _), _ = cv2.getTextSize(value, cv2.FONT_HERSHEY_DUPLEX, fs, th)
+        _text(cv2, image, value, (pad + width - pad - tw, y), fs, STATUS_BGR[status], th)
+
+
+def draw_cue(image: NDArray[np.uint8], text: str, colour: tuple[int, int, int], s: float) -> None:
+    """One cue in large type, centred near the top, on a dark band."""
+    cv2 = _cv2()
+    h, w = image.shape[:2]
+    fs, th = 1.25 * s, max(2, round(2.5 * s))
+    (tw, tht), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, fs, th)
+    while tw > w * 0.9 and fs > 0.4:
+        fs *= 0.9
+        (tw, tht), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, fs, th)
+    top = int(h * 0.80)
+    _shade(image, (w - tw) // 2 - int(20 * s), top - tht - int(18 * s),
+           (w + tw) // 2 + int(20 * s), top + base + int(14 * s), 0.65)
+    _text(cv2, image, text, ((w - tw) // 2, top), fs, colour, th)
+
+
+def draw_timeline(image: NDArray[np.uint8], timeline: Timeline, s: float) -> None:
+    """The timeline strip along the bottom edge."""
+    h, w = image.shape[:2]
+    strip_h = max(4, int(10 * s))
+    margin = int(10 * s)
+    x0, x1 = margin, w - margin
+    y0 = h - margin - strip_h
+    colours = timeline.colours()
+    cols = np.linspace(0, len(colours) - 1, max(x1 - x0, 1)).astype(int)
+    image[y0 : y0 + strip_h, x0:x1] = colours[cols][None, :, :]
+
+
+def draw_hud(image: NDArray[np.uint8], hud: Hud, s: float) -> None:
+    """Heads-up lines at the top-right and a footer line (key help) at the bottom-left."""
+    cv2 = _cv2()
+    h, w = image.shape[:2]
+    fs, th = 0.62 * s, max(1, round(1.2 * s))
+    y = int(34 * s)
+    for line in hud.lines:
+        (tw, _), _ = cv2.getTextSize(line, cv2.FONT_HERSHEY_DUPLEX, fs, th)
+        _shade(image, w - tw - int(22 * s), y - int(24 * s), w - int(8 * s), y + int(9 * s), 0.55)
+        _text(cv2, image, line, (w - tw - int(15 * s), y), fs, (240, 240, 240), th)
+        y += int(34 * s)
+    if hud.footer:
+        _text(cv2, image, hud.footer, (int(12 * s), h - int(30 * s)), 0.5 * s, (230, 230, 230),
+              max(1, round(s)))
+
+
+def draw_overlay(
+    image: NDArray[np.uint8],
+    verdict: FrameVerdict | None,
+    roller: RollerObservation | None = None,
+    *,
+    landmarks_px: NDArray[np.float64] | None = None,
+    timeline: Timeline | None = None,
+    hud: Hud | None = None,
+    message: str | None = None,
+) -> NDArray[np.uint8]:
+    """Draw the whole overlay onto ``image`` in place and return it.
+
+    Args:
+        image: (H, W, 3) BGR frame, drawn on in place.
+        verdict: the evaluator's verdict for this frame (None: nothing evaluated yet).
+        roller: the roller observation, drawn when found.
+        landmarks_px: (33, 2) px landmarks to draw; default the verdict's smoothed ones.
+        timeline: drawn along the bottom when given.
+        hud: live extras (timer, fps, keys).
+        message: a line that overrides the cue (e.g. "Paused", the safety notice).
+    """
+    s = _scale(image)
+    xy = landmarks_px if landmarks_px is not None else (
+        verdict.landmarks_px if verdict is not None else None)
+    if xy is not None:
+        draw_skeleton(image, xy, verdict.near_side if verdict else None, s)
+    if roller is not None:
+        draw_roller(image, roller, s)
+    if verdict is not None:
+        draw_panel(image, verdict, s)
+        if message:
+            draw_cue(image, message, SETUP_BGR, s)
+        elif verdict.cue is not None:
+            draw_cue(image, verdict.cue.text, CUE_BGR, s)
+        elif not verdict.setup.ok and verdict.setup.message:
+            draw_cue(image, verdict.setup.message, SETUP_BGR, s)
+    elif message:
+        draw_cue(image, message, SETUP_BGR, s)
+    if hud is not None:
+        draw_hud(image, hud, s)
+    if timeline is not None:
+        draw_timeline(image, timeline, s)
+    return image

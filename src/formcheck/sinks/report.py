@@ -1,0 +1,344 @@
+"""``report.html``: one self-contained page a person would rather look at than read.
+
+Verdicts at a glance, a timeline of every check, the roller's position along the back
+over time with the zones, coverage, speed, a thumbnail of the worst moment of each
+fault, the summary numbers and the annotated video. Plots are inline SVG and images
+are data URIs: no script, no network, nothing beside the file (the video is embedded
+up to ``EMBED_VIDEO_MAX_BYTES``; a longer one is linked as ``annotated.mp4`` beside it).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from formcheck.evaluator.rules import CHECK_IDS, CheckId
+from formcheck.evaluator.thresholds import Thresholds
+from formcheck.sinks.summary import SessionRecord
+
+EMBED_VIDEO_MAX_BYTES = 25 * 1024 * 1024
+_COL = {0: "#a5a5a5", 1: "#4cbe5e", 2: "#eb4040"}
+_STATUS_COL = {"ok": "#2e9e44", "fault": "#d93636", "unknown": "#8a8a8a"}
+_LABEL = {
+    CheckId.KNEES_BENT: "Knees bent",
+    CheckId.FEET_FLAT: "Feet flat",
+    CheckId.ROLLER_POSITION: "Roller position",
+    CheckId.ROLLER_ACROSS_BACK: "Roller across back",
+    CheckId.ROLLING_SPEED: "Rolling speed",
+}
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """The worst moment of one fault episode: a small JPEG and what it shows."""
+
+    check: CheckId
+    t_s: float
+    jpeg: bytes
+    caption: str
+
+
+def _fmt_s(t: float | None) -> str:
+    if t is None:
+        return "–"
+    m, s = divmod(round(t), 60)
+    return f"{m}:{s:02d}"
+
+
+def _pct(x: object) -> str:
+    return "–" if not isinstance(x, int | float) else f"{100 * x:.0f}%"
+
+
+def _runs(t: Sequence[float], codes: Sequence[int]) -> list[tuple[float, float, int]]:
+    out: list[tuple[float, float, int]] = []
+    for i, c in enumerate(codes):
+        end = t[i + 1] if i + 1 < len(t) else t[i] + (t[i] - t[i - 1] if i else 0.1)
+        if out and out[-1][2] == c:
+            out[-1] = (out[-1][0], end, c)
+        else:
+            out.append((t[i], end, c))
+    return out
+
+
+class _Axis:
+    def __init__(self, t0: float, t1: float, x0: float, x1: float) -> None:
+        self.t0, self.t1, self.x0, self.x1 = t0, max(t1, t0 + 1e-6), x0, x1
+
+    def x(self, t: float) -> float:
+        return self.x0 + (t - self.t0) / (self.t1 - self.t0) * (self.x1 - self.x0)
+
+    def ticks(self, y: float) -> str:
+        span = self.t1 - self.t0
+        step = next(s for s in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1e9) if span / s <= 8)
+        parts = []
+        t = 0.0
+        while t <= self.t1 + 1e-9:
+            if t >= self.t0:
+                x = self.x(t)
+                parts.append(f'<line x1="{x:.1f}" y1="{y - 4}" x2="{x:.1f}" y2="{y}" '
+                             'stroke="#999"/>')
+                parts.append(f'<text x="{x:.1f}" y="{y + 14}" class="tick">{_fmt_s(t)}</text>')
+            t += step
+        return "".join(parts)
+
+
+def timeline_svg(record: SessionRecord, episodes: Sequence[dict[str, object]]) -> str:
+    """One row per check, coloured by status over time, fault episodes outlined."""
+    if not record.t_s:
+        return "<p>No frames analysed.</p>"
+    w, left, row = 900, 150, 26
+    h = row * len(CHECK_IDS) + 30
+    ax = _Axis(record.t_s[0], record.t_s[-1] + _last_dt(record.t_s), left, w - 10)
+    parts = [f'<svg viewBox="0 0 {w} {h}" class="plot" role="img" '
+             'aria-label="timeline of every check">']
+    for k, check in enumerate(CHECK_IDS):
+        y = 4 + k * row
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" class="lbl" text-anchor="end">'
+                     f'{_LABEL[check]}</text>')
+        for a, b, c in _runs(record.t_s, record.status[check]):
+            width = max(ax.x(b) - ax.x(a), 0.5)
+            parts.append(f'<rect x="{ax.x(a):.1f}" y="{y}" width="{width:.1f}"'
+                         f' height="{row - 6}" fill="{_COL[c]}"/>')
+        for ep in episodes:
+            if ep["check"] == check.value:
+                a, b = float(ep["start_s"]), float(ep["end_s"])  # type: ignore[arg-type]
+                parts.append(
+                    f'<rect x="{ax.x(a):.1f}" y="{y - 1}" width="{max(ax.x(b) - ax.x(a), 1):.1f}"'
+                    f' height="{row - 4}" fill="none" stroke="#7a0000" stroke-width="1.5">'
+                    f'<title>{html.escape(str(ep["cue"]))}: {_fmt_s(a)}–{_fmt_s(b)}</title></rect>'
+                )
+    parts.append(ax.ticks(h - 16))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _last_dt(t: Sequence[float]) -> float:
+    return (t[-1] - t[-2]) if len(t) > 1 else 0.1
+
+
+def _polyline(xs: Sequence[float], ys: Sequence[float | None], colour: str) -> str:
+    """Polylines broken at missing values."""
+    parts: list[list[str]] = []
+    current: list[str] = []
+    for x, y in zip(xs, ys, strict=True):
+        if y is None:
+            if len(current) > 1:
+                parts.append(current)
+            current = []
+        else:
+            current.append(f"{x:.1f},{y:.1f}")
+    if len(current) > 1:
+        parts.append(current)
+    return "".join(
+        f'<polyline points="{" ".join(p)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        for p in parts
+    )
+
+
+def position_svg(record: SessionRecord, th: Thresholds) -> str:
+    """The roller's contact along the back over time, over the three zone bands."""
+    if not any(p is not None for p in record.position):
+        return "<p class='muted'>The roller was not seen under the back.</p>"
+    w, h, left, top, bottom = 900, 240, 150, 8, 26
+    lo, hi = -0.2, 1.2
+    ax = _Axis(record.t_s[0], record.t_s[-1] + _last_dt(record.t_s), left, w - 10)
+
+    def y(p: float) -> float:
+        return top + (min(max(p, lo), hi) - lo) / (hi - lo) * (h - top - bottom)
+
+    bands = [
+        (lo, th.roller_neck_max, "#fde2e2", "Neck"),
+        (th.roller_neck_max, th.roller_lower_back_min, "#e1f4e4", "Shoulder blades"),
+        (th.roller_lower_back_min, hi, "#fde2e2", "Lower back"),
+    ]
+    parts = [f'<svg viewBox="0 0 {w} {h}" class="plot" role="img" '
+             'aria-label="roller position along the back">']
+    for a, b, colour, label in bands:
+        parts.append(f'<rect x="{left}" y="{y(a):.1f}" width="{w - 10 - left}" '
+                     f'height="{y(b) - y(a):.1f}" fill="{colour}"/>')
+        parts.append(f'<text x="{left - 8}" y="{(y(a) + y(b)) / 2 + 4:.1f}" class="lbl" '
+                     f'text-anchor="end">{label}</text>')
+    xs = [ax.x(t) for t in record.t_s]
+    ys = [None if p is None else y(p) for p in record.position]
+    parts.append(_polyline(xs, ys, "#1f4fbf"))
+    parts.append(ax.ticks(h - 12))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def speed_svg(record: SessionRecord, th: Thresholds) -> str:
+    """Rolling speed over time with the limit."""
+    speeds = record.value[CheckId.ROLLING_SPEED]
+    known = [v for v in speeds if v is not None]
+    if not known:
+        return "<p class='muted'>No rolling speed was measured.</p>"
+    w, h, left, top, bottom = 900, 180, 150, 8, 26
+    vmax = max(max(known), th.speed_max_cm_s * 1.5)
+    ax = _Axis(record.t_s[0], record.t_s[-1] + _last_dt(record.t_s), left, w - 10)
+
+    def y(v: float) -> float:
+        return top + (1 - min(v, vmax) / vmax) * (h - top - bottom)
+
+    parts = [f'<svg viewBox="0 0 {w} {h}" class="plot" role="img" aria-label="rolling speed">']
+    ly = y(th.speed_max_cm_s)
+    parts.append(f'<line x1="{left}" y1="{ly:.1f}" x2="{w - 10}" y2="{ly:.1f}" '
+                 'stroke="#d93636" stroke-dasharray="6 4"/>')
+    parts.append(f'<text x="{left - 8}" y="{ly + 4:.1f}" class="lbl" text-anchor="end">'
+                 f'limit {th.speed_max_cm_s:g} cm/s</text>')
+    parts.append(f'<text x="{left - 8}" y="{y(0) + 4:.1f}" class="lbl" text-anchor="end">0</text>')
+    parts.append(_polyline([ax.x(t) for t in record.t_s],
+                           [None if v is None else y(v) for v in speeds], "#6b3fa0"))
+    parts.append(ax.ticks(h - 12))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def coverage_svg(coverage: dict[str, object], th: Thresholds) -> str:
+    """Seconds per slice of the back, as horizontal bars from shoulder to hip."""
+    edges = [e for e in coverage.get("bin_edges", []) if e is not None]  # type: ignore[attr-defined]
+    secs = [s or 0.0 for s in coverage.get("bin_s", [])]  # type: ignore[attr-defined]
+    if not secs or max(secs) <= 0:
+        return "<p class='muted'>No coverage: the roller was not seen under the back.</p>"
+    w, bar_h, left = 420, 12, 120
+    h = bar_h * len(secs) + 10
+    smax = max(secs)
+    parts = [f'<svg viewBox="0 0 {w} {h}" class="plot small" role="img" '
+             'aria-label="coverage of the back">']
+    for i, s in enumerate(secs):
+        mid = (edges[i] + edges[i + 1]) / 2 if i + 1 < len(edges) else 0.0
+        ok = th.roller_neck_max <= mid <= th.roller_lower_back_min
+        colour = "#4cbe5e" if ok else "#eb8080"
+        y = 5 + i * bar_h
+        parts.append(f'<rect x="{left}" y="{y}" width="{(w - left - 50) * s / smax:.1f}" '
+                     f'height="{bar_h - 2}" fill="{colour}"><title>{mid:.2f}: {s:.1f} s</title>'
+                     "</rect>")
+        if i % 2 == 0:
+            parts.append(f'<text x="{left - 6}" y="{y + 9}" class="tick" text-anchor="end">'
+                         f'{mid:+.2f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;
+color:#1d1f23}
+header{background:#1d2433;color:#fff;padding:24px 32px;display:flex;align-items:center;gap:32px}
+header h1{margin:0;font-size:22px;font-weight:600}header .sub{opacity:.75;font-size:14px}
+.score{font-size:56px;font-weight:700;line-height:1}.score small{font-size:16px;opacity:.7}
+main{max-width:980px;margin:0 auto;padding:24px 16px}
+section{background:#fff;border-radius:10px;padding:18px 22px;margin-bottom:18px;
+box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h2{font-size:17px;margin:0 0 12px}
+.chips{display:flex;flex-wrap:wrap;gap:10px}
+.chip{border-radius:8px;padding:10px 14px;color:#fff;min-width:150px}
+.chip b{display:block;font-size:15px}.chip span{font-size:13px;opacity:.9}
+.plot{width:100%;height:auto}.plot.small{max-width:460px}
+.lbl{font-size:12px;fill:#333}.tick{font-size:10px;fill:#666;text-anchor:middle}
+table{border-collapse:collapse;font-size:14px}td{padding:4px 14px 4px 0}
+td:first-child{color:#555}
+.thumbs{display:flex;flex-wrap:wrap;gap:12px}.thumbs figure{margin:0;width:300px}
+.thumbs img{width:100%;border-radius:6px}.thumbs figcaption{font-size:13px;color:#444}
+video{width:100%;border-radius:8px;background:#000}.muted{color:#777}
+.legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;
+vertical-align:-1px}
+footer{font-size:12px;color:#666;max-width:980px;margin:0 auto;padding:0 16px 32px}
+"""
+
+
+def render_report(
+    summary: dict[str, object],
+    record: SessionRecord,
+    thumbnails: Sequence[Thumbnail],
+    *,
+    title: str,
+    video_path: Path | None,
+    image_path: Path | None = None,
+    thresholds: Thresholds | None = None,
+) -> str:
+    """The whole report page as one HTML string."""
+    th = thresholds or Thresholds()
+    checks = summary["checks"]
+    session = summary["session"]
+    roller = summary["roller"]
+    episodes = summary["fault_episodes"]
+    assert isinstance(checks, dict) and isinstance(session, dict)
+    assert isinstance(roller, dict) and isinstance(episodes, list)
+    score = summary.get("score")
+    known = sum(1 for c in CHECK_IDS if checks[c.value]["status"] != "unknown")
+    chips = "".join(
+        f'<div class="chip" style="background:{_STATUS_COL[checks[c.value]["status"]]}">'
+        f"<b>{_LABEL[c]}</b><span>{checks[c.value]['status']} · "
+        f"{_pct(checks[c.value]['ok_fraction'])} in good form</span></div>"
+        for c in CHECK_IDS
+    )
+    media = ""
+    if video_path is not None and video_path.is_file():
+        size = video_path.stat().st_size
+        if size <= EMBED_VIDEO_MAX_BYTES:
+            src = "data:video/mp4;base64," + base64.b64encode(video_path.read_bytes()).decode()
+        else:
+            src = html.escape(video_path.name)
+        media = (f'<section><h2>Annotated video</h2><video controls preload="metadata" '
+                 f'src="{src}"></video></section>')
+    elif image_path is not None and image_path.is_file():
+        src = "data:image/png;base64," + base64.b64encode(image_path.read_bytes()).decode()
+        media = f'<section><h2>Annotated photo</h2><img style="width:100%" src="{src}"></section>'
+    thumbs = "".join(
+        f'<figure><img alt="{html.escape(t.caption)}" src="data:image/jpeg;base64,'
+        f'{base64.b64encode(t.jpeg).decode()}"><figcaption><b>{_LABEL[t.check]}</b> at '
+        f"{_fmt_s(t.t_s)}: {html.escape(t.caption)}</figcaption></figure>"
+        for t in thumbnails
+    ) or "<p class='muted'>No fault was reported. Well rolled.</p>"
+    strokes = session["strokes"]
+    holds = session["holds"]
+    speed = session["speed"]
+    rows = [
+        ("Duration", _fmt_s(session["duration_s"])),
+        ("Rolling (roller under the back)", _fmt_s(session["rolling_s"])),
+        ("Target session", "10–15 min, 2–3 times a week"),
+        ("Time in good form", _fmt_s(session["good_form_s"])),
+        ("Strokes", f"{strokes['count']}"),
+        ("Mean stroke speed", f"{strokes['mean_speed_cm_s'] or '–'} cm/s"),
+        ("Mean / max speed", f"{speed['mean_cm_s'] or '–'} / {speed['max_cm_s'] or '–'} cm/s"),
+        ("Holds (roller still a few seconds)", f"{holds['count']}"),
+        ("Fault episodes", f"{len(episodes)}"),
+    ]
+    table = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(str(b))}</td></tr>"
+                    for a, b in rows)
+    ep_rows = "".join(
+        f"<tr><td>{_fmt_s(float(e['start_s']))}–{_fmt_s(float(e['end_s']))}</td>"
+        f"<td>{html.escape(str(e['cue']))}</td></tr>" for e in episodes
+    )
+    legend = ('<div class="legend"><span style="background:#4cbe5e"></span>ok'
+              '<span style="background:#eb4040"></span>fault'
+              '<span style="background:#a5a5a5"></span>unknown</div>')
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>formcheck report: {html.escape(title)}</title><style>{_CSS}</style></head>
+<body><header><div class="score">{score if score is not None else "–"}<small>/100</small></div>
+<div><h1>Foam rolling, upper back: {html.escape(title)}</h1>
+<div class="sub">score from {known} of {len(CHECK_IDS)} checks ·
+{_fmt_s(session["duration_s"])} analysed · {len(episodes)} fault episode(s) ·
+formcheck {html.escape(str(summary.get("formcheck_version", "")))}</div></div></header>
+<main>
+<section><h2>Verdicts</h2><div class="chips">{chips}</div></section>
+{media}
+<section><h2>Every check over time</h2>{legend}{timeline_svg(record, episodes)}
+{f"<table>{ep_rows}</table>" if ep_rows else ""}</section>
+<section><h2>Where the roller was on your back</h2>
+{position_svg(record, th)}
+<h2 style="margin-top:16px">Coverage (seconds per part of the back, shoulder at the top)</h2>
+{coverage_svg(roller.get("coverage", {}), th)}</section>
+<section><h2>Rolling speed</h2>{speed_svg(record, th)}</section>
+<section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>
+<section><h2>Session numbers</h2><table>{table}</table></section>
+</main>
+<footer>Score: {html.escape(str(summary.get("score_formula", "")))}. formcheck coaches form;
+it does not diagnose. With a back condition (herniated disc, spinal stenosis) ask a
+professional first, and stop at once on pain, numbness or tingling.</footer>
+</body></html>
+"""

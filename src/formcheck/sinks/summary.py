@@ -1,0 +1,127 @@
+"""``summary.json``: the session summary, versioned and described by a JSON Schema.
+
+The schema is ``src/formcheck/sinks/summary.schema.json`` (shipped with the package;
+``formcheck.sinks.summary.SCHEMA_PATH``). Bump ``SCHEMA_VERSION``'s minor number for
+added fields, the major one for anything that breaks a reader.
+
+Score (0-100): the weighted mean of the checks' ``ok_fraction`` over the checks that
+were known for at least 10% of the session, with weights roller_position 3 (safety:
+the neck and lower back), knees_bent 2, feet_flat 2, roller_across_back 2,
+rolling_speed 1; times 100, rounded. None when no check was known long enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from formcheck import __version__
+from formcheck.evaluator.results import FrameVerdict, SessionSummary
+from formcheck.evaluator.rules import CHECK_IDS, CheckId, Status, Zone
+
+SCHEMA_ID = "formcheck.summary"
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
+SCORE_FORMULA = (
+    "round(100 * weighted mean of checks.<id>.ok_fraction over checks known >= 10% of the "
+    "session; weights roller_position 3, knees_bent 2, feet_flat 2, roller_across_back 2, "
+    "rolling_speed 1)"
+)
+
+
+@dataclass
+class SessionRecord:
+    """A compact per-frame record of the session, for the report's plots and zones.
+
+    Holds a few numbers per analysed frame (never images): 10 minutes at 15 frames/s
+    are 9,000 rows of about 10 numbers.
+    """
+
+    t_s: list[float] = field(default_factory=list)
+    status: dict[CheckId, list[int]] = field(
+        default_factory=lambda: {c: [] for c in CHECK_IDS}
+    )
+    value: dict[CheckId, list[float | None]] = field(
+        default_factory=lambda: {c: [] for c in CHECK_IDS}
+    )
+    position: list[float | None] = field(default_factory=list)
+    zone: list[str | None] = field(default_factory=list)
+    cue: list[str | None] = field(default_factory=list)
+
+    _CODES: ClassVar[dict[Status, int]] = {Status.UNKNOWN: 0, Status.OK: 1, Status.FAULT: 2}
+
+    def add(self, verdict: FrameVerdict) -> None:
+        """Record one frame's verdict."""
+        self.t_s.append(verdict.t_s)
+        for check in CHECK_IDS:
+            v = verdict.checks[check]
+            self.status[check].append(self._CODES[v.status])
+            self.value[check].append(v.value)
+        rp = verdict.checks[CheckId.ROLLER_POSITION]
+        self.position.append(verdict.roller_position)
+        self.zone.append(rp.zone.value if rp.zone is not None and rp.value is not None else None)
+        self.cue.append(verdict.cue.text if verdict.cue else None)
+
+    def zones_over_time(self) -> list[dict[str, object]]:
+        """Runs of the roller's zone: ``[{"zone", "start_s", "end_s"}]`` (zone None: unseen)."""
+        runs: list[dict[str, object]] = []
+        for i, (t, z) in enumerate(zip(self.t_s, self.zone, strict=True)):
+            end = self.t_s[i + 1] if i + 1 < len(self.t_s) else t
+            if runs and runs[-1]["zone"] == z:
+                runs[-1]["end_s"] = round(end, 3)
+            else:
+                runs.append({"zone": z, "start_s": round(t, 3), "end_s": round(end, 3)})
+        return [r for r in runs if r["zone"] is not None]
+
+
+def build_summary(
+    session: SessionSummary,
+    record: SessionRecord,
+    *,
+    input_info: dict[str, object],
+    analysis: dict[str, object],
+) -> dict[str, object]:
+    """The ``summary.json`` document (see the schema for every field)."""
+    s = session.to_dict()
+    speeds = [v for v in record.value[CheckId.ROLLING_SPEED] if v is not None]
+    checks = s["checks"]
+    assert isinstance(checks, dict)
+    return {
+        "schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "formcheck_version": __version__,
+        "input": input_info,
+        "analysis": analysis,
+        "score": session.score,
+        "score_formula": SCORE_FORMULA,
+        "checks": {c.value: checks[c.value] for c in CHECK_IDS},
+        "fault_episodes": s["fault_episodes"],
+        "roller": {
+            "zones_over_time": record.zones_over_time(),
+            "zone_s": {z.value: round(session.coverage.zone_s.get(z, 0.0), 2) for z in Zone},
+            "coverage": s["coverage"],
+        },
+        "session": {
+            "duration_s": s["duration_s"],
+            "frames": s["frames"],
+            "rolling_s": s["rolling_s"],
+            "target_s": s["target_s"],
+            "good_form_s": s["good_form_s"],
+            "strokes": s["strokes"],
+            "holds": s["holds"],
+            "speed": {
+                "mean_cm_s": round(sum(speeds) / len(speeds), 2) if speeds else None,
+                "max_cm_s": round(max(speeds), 2) if speeds else None,
+            },
+        },
+        "setup_s": s["setup_s"],
+    }
+
+
+def fault_checks(summary: dict[str, object]) -> Sequence[str]:
+    """Ids of the checks whose overall status is fault."""
+    checks = summary["checks"]
+    assert isinstance(checks, dict)
+    return [c for c, v in checks.items() if v["status"] == Status.FAULT.value]
