@@ -1,0 +1,65 @@
+"""Benchmark: the evaluator's cost per frame, µs (target: under 1000).
+
+Run: ``.venv/bin/python benchmarks/bench_evaluator.py``. Feeds a generated session
+(a person rolling at 6 cm/s, with a knee fault now and then) through
+:class:`formcheck.evaluator.Evaluator` and prints the mean and the 99th percentile.
+The poses are generated before timing; only ``update`` is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from formcheck.evaluator.evaluator import Evaluator
+from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.observation import RollerObservation
+
+
+def _session(n_frames: int, fps: float) -> list[tuple[PoseFrame, RollerObservation]]:
+    good, bad = BodySpec(), BodySpec(knee_deg=170)
+    frames = []
+    specs = [good.with_(knee_deg=90 + k) for k in range(0, 40, 4)] + [bad]
+    rollers = {}
+    for i in range(n_frames):
+        t = i / fps
+        spec = specs[(i // 15) % len(specs)]
+        phase = (t % 5.0) / 5.0
+        p = 0.15 + 0.25 * (2 * phase if phase < 0.5 else 2 - 2 * phase)
+        key = (id(spec), round(p, 3))
+        if key not in rollers:
+            rollers[key] = make_roller(spec, p)
+        frames.append((make_frame(spec, t_s=t, index=i), rollers[key]))
+    return frames
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--frames", type=int, default=3000)
+    parser.add_argument("--fps", type=float, default=30.0)
+    args = parser.parse_args()
+    session = _session(args.frames, args.fps)
+    evaluator = Evaluator()
+    for frame, roller in session[:100]:  # warm up
+        evaluator.update(frame, roller)
+    evaluator = Evaluator()
+    times = []
+    for frame, roller in session:
+        start = time.perf_counter()
+        evaluator.update(frame, roller)
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    evaluator.summary()
+    summary_ms = (time.perf_counter() - start) * 1000
+    mean_us = statistics.fmean(times) * 1e6
+    p99_us = sorted(times)[int(0.99 * len(times))] * 1e6
+    print(
+        f"evaluator: {mean_us:.0f} µs/frame mean, {p99_us:.0f} µs p99 over {len(times)} frames "
+        f"(target < 1000 µs); summary {summary_ms:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

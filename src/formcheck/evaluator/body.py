@@ -1,0 +1,224 @@
+"""Per-frame body geometry: near side, set-up gating and the body measurements.
+
+Pure functions over numpy arrays in pixel space (x right, y down, px). Every value is
+built from differences of landmarks and from angles, so it does not change when the
+image is translated, scaled or mirrored (facing left or right); camera roll shifts the
+angles that refer to the image horizontal by the roll angle.
+
+Decisions (the issue leaves them open):
+
+- **Which foot and knee**: only the near side's. The far leg is hidden behind the near
+  one in a side view and MediaPipe's guesses for it are poor.
+- **Floor line**: the image horizontal. A phone or webcam propped at floor level has a
+  roll of a few degrees at most, and the body offers no better reference: the line
+  heel -> shoulder is tilted by the roller's height and the hip lift (10-15 degrees,
+  varying), more than the roll it would correct. The foot-pitch threshold (20 degrees)
+  leaves room for that roll and for the tilt of the floor in oblique views.
+- **Feet in the air**: the ankle compared with the hip joint, in shin lengths. With the
+  feet on the floor the ankle lies at or below the hip joint (hips on the floor or
+  lifted); lifted feet put it above.
+- **Knee angle** is the hip-knee-ankle angle in the image plane. A 30-45 degree oblique
+  view opens a bent knee by 10-20 degrees in the image but leaves a straight leg at
+  ~180, so the 140 degree threshold still separates them.
+- **Side-on**: the spread between left and right shoulders and hips, relative to the
+  torso length: ~0 in a side view, ~0.5 at 45 degrees, 0.7+ from above or the feet.
+- **Lying on the back**: the torso within 50 degrees of horizontal (lying) and the nose
+  not clearly below the ear (face down); the face test is skipped when the head is not
+  visible. A head turned towards the camera puts the nose level with the ear: allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.config import SetupConfig
+from formcheck.evaluator.results import SetupCode, SetupState
+from formcheck.pose.landmarks import SIDE_LANDMARKS, Landmark
+
+FloatArray = NDArray[np.float64]
+
+# Roles used from each side, in this order in the arrays below.
+ROLES: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index", "ear")
+SIDE_INDEX: dict[str, NDArray[np.intp]] = {
+    side: np.array([SIDE_LANDMARKS[side][r] for r in ROLES], dtype=np.intp)
+    for side in ("left", "right")
+}
+SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE, EAR = range(len(ROLES))
+
+# The body part each role belongs to, as named to the user.
+PART_OF_ROLE: tuple[str, ...] = ("shoulders", "hips", "knees", "feet", "feet", "feet", "head")
+# Parts in the order they are named in a message.
+PART_ORDER: tuple[str, ...] = ("head", "shoulders", "hips", "knees", "feet")
+
+MESSAGES: dict[SetupCode, str] = {
+    SetupCode.NO_PERSON: "Nobody in view",
+    SetupCode.MULTIPLE_PEOPLE: "More than one person in view: only the person rolling",
+    SetupCode.NOT_LYING: "Lie on your back",
+    SetupCode.NOT_ON_BACK: "Lie on your back",
+    SetupCode.NOT_SIDE_ON: "Turn side-on to the camera",
+    SetupCode.ROLLER_NOT_VISIBLE: "Roller not visible",
+}
+
+
+def partial_message(parts: tuple[str, ...]) -> str:
+    """ "Move the camera so your knees and feet are in view"."""
+    if len(parts) == 1:
+        listed = parts[0]
+    else:
+        listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Move the camera so your {listed} are in view".replace("head are", "head is")
+
+
+def side_scores(visibility: FloatArray, z: FloatArray, depth_weight: float) -> tuple[float, float]:
+    """How much each side ("left", "right") looks like the near side: mean visibility of
+    its landmarks minus ``depth_weight`` times their mean normalised depth (smaller z is
+    nearer the camera). NaNs count as invisible / not near."""
+    vis = np.nan_to_num(visibility, nan=0.0)
+    zz = np.nan_to_num(z, nan=0.0)
+    left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
+    score_l = float(vis[left].mean() - depth_weight * zz[left].mean())
+    score_r = float(vis[right].mean() - depth_weight * zz[right].mean())
+    return score_l, score_r
+
+
+@dataclass(frozen=True, slots=True)
+class BodyReading:
+    """The body measurements of one frame (near side). NaN where not measurable.
+
+    Attributes:
+        present: (7,) bool per role in :data:`ROLES`: finite, visible and in frame.
+        knee_deg: hip-knee-ankle angle, degrees (180 = straight leg).
+        foot_pitch_deg: angle of the heel -> toe line to the floor line (the image
+            horizontal), 0..90 degrees.
+        ankle_lift_shin: height of the ankle above the hip joint, in shin lengths
+            (negative: below the hip).
+        torso_px: shoulder-to-hip length, px.
+        torso_tilt_deg: angle of the shoulder-to-hip line to the horizontal, 0..90.
+        spread: left-right spread of shoulders and hips over the torso length.
+        face_up: height of the nose above the ear over the torso length.
+        head_side: "left" or "right": where the head is in the image.
+    """
+
+    present: NDArray[np.bool_]
+    knee_deg: float
+    foot_pitch_deg: float
+    ankle_lift_shin: float
+    torso_px: float
+    torso_tilt_deg: float
+    spread: float
+    face_up: float
+    head_side: str | None
+
+
+def _angle_deg(a: FloatArray, b: FloatArray) -> float:
+    """Unsigned angle between 2-vectors a and b, degrees (NaN if either is degenerate)."""
+    cross = a[0] * b[1] - a[1] * b[0]
+    dot = a[0] * b[0] + a[1] * b[1]
+    if not (math.isfinite(cross) and math.isfinite(dot)) or (cross == 0 and dot == 0):
+        return math.nan
+    return math.degrees(math.atan2(abs(cross), dot))
+
+
+def _to_horizontal_deg(v: FloatArray) -> float:
+    """Angle of the line along v to the image horizontal, 0..90 degrees."""
+    dx, dy = abs(float(v[0])), abs(float(v[1]))
+    if not (math.isfinite(dx) and math.isfinite(dy)) or (dx == 0 and dy == 0):
+        return math.nan
+    return math.degrees(math.atan2(dy, dx))
+
+
+def read_body(
+    xy: FloatArray,
+    visibility: FloatArray,
+    near_side: str,
+    width: int,
+    height: int,
+    cfg: SetupConfig,
+) -> BodyReading:
+    """Measure the body in one frame.
+
+    Args:
+        xy: (33, 2) landmarks, px (smoothed or raw).
+        visibility: (33,) visibilities, 0..1 (NaN counts as not visible).
+        near_side: "left" or "right".
+        width, height: image size, px.
+        cfg: set-up thresholds (visibility, frame margin).
+    """
+    idx = SIDE_INDEX[near_side]
+    pts = xy[idx]
+    vis = visibility[idx]
+    margin = cfg.frame_margin * max(width, height)
+    with np.errstate(invalid="ignore"):
+        inside = (
+            (pts[:, 0] >= -margin)
+            & (pts[:, 0] <= width + margin)
+            & (pts[:, 1] >= -margin)
+            & (pts[:, 1] <= height + margin)
+        )
+        present = np.isfinite(pts).all(axis=1) & (vis >= cfg.min_visibility) & inside
+    shoulder, hip, knee, ankle, heel, toe, ear = pts
+    torso_v = hip - shoulder
+    torso_px = float(np.hypot(torso_v[0], torso_v[1]))
+    torso_ok = math.isfinite(torso_px) and torso_px > 0
+    knee_deg = _angle_deg(hip - knee, ankle - knee)
+    foot_pitch = _to_horizontal_deg(toe - heel)
+    shin = float(np.hypot(*(ankle - knee)))
+    lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
+    tilt = _to_horizontal_deg(torso_v)
+    left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
+    d_sh = xy[left[SHOULDER]] - xy[right[SHOULDER]]
+    d_hip = xy[left[HIP]] - xy[right[HIP]]
+    spread = float((np.hypot(*d_sh) + np.hypot(*d_hip)) / (2 * torso_px)) if torso_ok else math.nan
+    nose = xy[int(Landmark.NOSE)]
+    face_up = (
+        float((ear[1] - nose[1]) / torso_px)
+        if torso_ok and visibility[int(Landmark.NOSE)] >= cfg.min_visibility
+        else math.nan
+    )
+    head_side: str | None = None
+    if math.isfinite(float(torso_v[0])) and torso_v[0] != 0:
+        head_side = "left" if torso_v[0] > 0 else "right"
+    return BodyReading(
+        present=present,
+        knee_deg=knee_deg,
+        foot_pitch_deg=foot_pitch,
+        ankle_lift_shin=lift,
+        torso_px=torso_px if torso_ok else math.nan,
+        torso_tilt_deg=tilt,
+        spread=spread,
+        face_up=face_up,
+        head_side=head_side,
+    )
+
+
+def missing_parts(present: NDArray[np.bool_], roles: tuple[int, ...]) -> tuple[str, ...]:
+    """Body parts (in :data:`PART_ORDER`) with a role in ``roles`` that is not present."""
+    names = {PART_OF_ROLE[r] for r in roles if not present[r]}
+    return tuple(p for p in PART_ORDER if p in names)
+
+
+def posture_problem(reading: BodyReading, cfg: SetupConfig) -> SetupCode | None:
+    """Lying, on the back, side-on? The first problem found, or None.
+
+    Needs the near shoulder and hip; a measurement that is NaN does not gate.
+    """
+    if reading.torso_tilt_deg > cfg.lying_max_torso_deg:
+        return SetupCode.NOT_LYING
+    if reading.present[EAR] and reading.face_up < cfg.face_up_min_torso:
+        return SetupCode.NOT_ON_BACK
+    if reading.spread > cfg.side_on_max_spread:
+        return SetupCode.NOT_SIDE_ON
+    return None
+
+
+def setup_state(code: SetupCode, missing: tuple[str, ...] = ()) -> SetupState:
+    """The set-up state for a code, with its message."""
+    if code is SetupCode.OK:
+        return SetupState()
+    if code is SetupCode.BODY_PARTIAL:
+        return SetupState(code, partial_message(missing), missing)
+    return SetupState(code, MESSAGES[code], missing)

@@ -1,0 +1,279 @@
+"""The evaluator's configuration: a pydantic model filled from a TOML file.
+
+Where the values come from, in order: the defaults below (each with its reason), then
+the file given with ``--config FILE``, or else ``formcheck.toml`` in the working
+directory when there is one. :func:`load_config` also says, per field, where its value
+came from, for ``formcheck config show``.
+
+The file holds one table per section, e.g.::
+
+    [thresholds]
+    knee_straight_deg = 145
+
+    [cues]
+    min_display_s = 3
+
+Unknown sections and keys are errors (a typo must not be silently ignored).
+Units are in the field names: ``_deg`` degrees, ``_s`` seconds, ``_hz`` hertz,
+``_cm`` centimetres, ``_cm_s`` cm/s, ``_shin`` multiples of the shin length, plain
+fractions of the shoulder-to-hip line ("torso") where the name says so.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from formcheck.errors import ConfigError
+from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS
+
+CONFIG_FILE_NAME = "formcheck.toml"
+DEFAULT_SOURCE = "default"
+
+_T = DEFAULT_THRESHOLDS
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class ThresholdsConfig(_Section):
+    """The checks' thresholds. Defaults and their reasons: :mod:`thresholds`."""
+
+    # Form rules: legs count as straight above ~140 degrees (good is 50-120).
+    knee_straight_deg: float = Field(_T.knee_straight_deg, gt=90, le=180)
+    # A heel or toes lifted 3-4 cm tilts a 25 cm foot 7-10 degrees; 20 leaves room for
+    # landmark noise and for the floor looking tilted in oblique views.
+    foot_pitch_max_deg: float = Field(_T.foot_pitch_max_deg, gt=0, lt=90)
+    # Ankle more than this many shin lengths above the hip joint: the foot is in the air
+    # (with the feet on the floor the ankle lies at or below the hip joint).
+    foot_lift_max_shin: float = Field(_T.foot_lift_max_shin, ge=0, le=2)
+    # Form rules: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
+    roller_neck_max: float = Field(_T.roller_neck_max, ge=-0.5, le=0.5)
+    roller_lower_back_min: float = Field(_T.roller_lower_back_min, gt=0, le=1)
+    # Form rules: a 15 cm stroke in 2-3 s is 5-7.5 cm/s; above ~12 cm/s sustained is too fast.
+    speed_max_cm_s: float = Field(_T.speed_max_cm_s, gt=0)
+    # An adult's shoulder-to-hip length; turns fractions of the torso into centimetres.
+    torso_length_cm: float = Field(_T.torso_length_cm, gt=10, le=120)
+    # Form rules: a fault must last about half a second before it is cued.
+    fault_onset_s: float = Field(_T.fault_onset_s, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _zones_ordered(self) -> Self:
+        if self.roller_neck_max >= self.roller_lower_back_min:
+            raise ValueError(
+                "roller_neck_max must be below roller_lower_back_min, got "
+                f"{self.roller_neck_max} and {self.roller_lower_back_min}"
+            )
+        return self
+
+
+class SetupConfig(_Section):
+    """Set-up gating: is there one whole person, side-on, lying on the back?"""
+
+    # MediaPipe's visibility is a likelihood; below 0.5 a landmark is more likely hidden
+    # than seen, and its position is a guess.
+    min_visibility: float = Field(0.5, ge=0, le=1)
+    # A landmark this far outside the image (fraction of the image's larger side) counts
+    # as out of frame; a little slack because the model places joints just past the edge.
+    frame_margin: float = Field(0.02, ge=0, le=0.5)
+    # Side-on: the left-right spread of shoulders and hips divided by the torso length.
+    # Pure side view ~0-0.2, 45 degrees oblique ~0.5, from above or the feet 0.7 and more.
+    side_on_max_spread: float = Field(0.65, gt=0, le=5)
+    # Lying down: the shoulder-to-hip line within this angle of the image horizontal. On
+    # a roller with the hips lifted the torso tilts 10-30 degrees; standing is ~90.
+    lying_max_torso_deg: float = Field(50.0, gt=0, le=90)
+    # On the back, not the front: the nose no lower than this fraction of the torso
+    # length under the ear. Face down puts it ~0.15 under; face up ~0.15 above, and a
+    # head turned to look at the camera or screen brings it level, which must still pass.
+    face_up_min_torso: float = Field(-0.05, ge=-1, le=1)
+    # When false, "not side-on" and "not lying on the back" are still reported but no
+    # longer make the body checks unknown (useful for grading photos of other exercises).
+    gate_body_checks: bool = True
+
+
+class NearSideConfig(_Section):
+    """Which side of the body faces the camera, kept stable."""
+
+    # A switch needs the other side to score this much better (mean visibility, 0..1):
+    # MediaPipe's visibilities jitter by ~0.05 between frames.
+    switch_margin: float = Field(0.15, ge=0, le=1)
+    # ... for this long, so that one bad frame does not swap every angle.
+    switch_hold_s: float = Field(0.5, ge=0, le=10)
+    # Weight of depth (normalised z, nearer is smaller) against visibility in the score;
+    # z separates the sides when both are fully visible.
+    depth_weight: float = Field(1.0, ge=0, le=10)
+
+
+class SmoothingConfig(_Section):
+    """One Euro filter on the landmarks (Casiez et al., 2012)."""
+
+    enabled: bool = True
+    # Cut-off at rest, Hz: a lying person moves slowly; 1.5 Hz removes the model's
+    # frame-to-frame jitter with ~0.1 s lag.
+    min_cutoff_hz: float = Field(1.5, gt=0, le=100)
+    # Speed coefficient, per (torso length per second): a roll at 0.5 torso/s raises the
+    # cut-off by ~2 Hz, so the lag stays short while moving. Body-relative, so the
+    # filter behaves the same at any image scale.
+    beta: float = Field(4.0, ge=0, le=1000)
+    # Cut-off of the speed estimate, Hz (the paper's default).
+    d_cutoff_hz: float = Field(1.0, gt=0, le=100)
+    # Reset when the person is lost, or after a gap this long, s.
+    reset_gap_s: float = Field(0.5, gt=0, le=60)
+
+
+class TemporalConfig(_Section):
+    """Debouncing and hysteresis of the reported statuses."""
+
+    # A fault must give way to good form for this long before it is cleared: half the
+    # onset, since good news needs less proof but one good frame must not end a fault.
+    fault_clear_s: float = Field(0.5, ge=0, le=10)
+    # A check that becomes unknown keeps its last status this long (a landmark
+    # dropping out for a few frames should not end a fault episode).
+    unknown_grace_s: float = Field(1.0, ge=0, le=10)
+    # Hysteresis on the values, so that a value hovering at a threshold does not flicker:
+    # about twice the frame-to-frame noise of each measurement on real landmarks.
+    knee_hysteresis_deg: float = Field(6.0, ge=0, le=45)
+    foot_pitch_hysteresis_deg: float = Field(4.0, ge=0, le=45)
+    foot_lift_hysteresis_shin: float = Field(0.05, ge=0, le=1)
+    roller_hysteresis: float = Field(0.03, ge=0, le=0.5)
+    speed_hysteresis_cm_s: float = Field(2.0, ge=0, le=50)
+    # Speed is the roller's path length over this window, s: "sustained" in the rules;
+    # a 15 cm stroke at the 12 cm/s limit takes 1.25 s.
+    speed_window_s: float = Field(1.0, gt=0, le=10)
+    # Slack of the speed measure, cm: jitter of the roller's position smaller than this
+    # adds no distance. About the roller detector's jitter after smoothing; a 15 cm
+    # stroke loses 0.3 cm (2%) at each turn.
+    speed_deadband_cm: float = Field(0.3, ge=0, le=20)
+    # A speed needs at least this much of the window known, s.
+    speed_min_span_s: float = Field(0.6, gt=0, le=10)
+    # Frame gaps longer than this (s) count as this long in time totals: a stalled
+    # camera must not credit minutes to one frame's verdict.
+    max_frame_dt_s: float = Field(0.5, gt=0, le=10)
+
+
+class CuesConfig(_Section):
+    """One cue at a time, by priority, rate-limited."""
+
+    # A cue stays on screen at least this long, s, even if its fault clears or a more
+    # important one arrives: shorter than ~2 s cannot be read by someone on a roller.
+    min_display_s: float = Field(2.0, ge=0, le=60)
+    # While its fault lasts, a cue is announced again every this many seconds, s:
+    # reminds without nagging.
+    repeat_s: float = Field(8.0, gt=0, le=600)
+
+
+class RollerConfig(_Section):
+    """How far the evaluator trusts the roller stage."""
+
+    # Below this confidence the roller's checks are unknown ("roller detection unsure").
+    min_confidence: float = Field(0.3, ge=0, le=1)
+    # Contact this far past the hip (fractions of the torso): the roller is under the
+    # buttocks or legs, which is not this exercise, so its position is not judged.
+    max_position: float = Field(1.3, gt=1, le=3)
+
+
+class SessionConfig(_Section):
+    """What the session summary measures."""
+
+    # A stroke is a pass of at least this length, cm: shorter moves are fidgets.
+    stroke_min_cm: float = Field(5.0, gt=0, le=100)
+    # A turn needs the roller to come back this far, cm: hides jitter at the ends.
+    stroke_turn_cm: float = Field(1.5, gt=0, le=50)
+    # A hold is the roller kept within this distance, cm ...
+    hold_max_drift_cm: float = Field(2.0, gt=0, le=50)
+    # ... for at least this long, s: the seeds say pause "for a few seconds".
+    hold_min_s: float = Field(3.0, gt=0, le=120)
+    # The seeds: "at least 10-15 minutes of foam rolling per session".
+    target_minutes: float = Field(10.0, gt=0, le=600)
+    # Histogram of the roller's position along the back: this many bins from -0.2 (neck)
+    # to 1.2 (past the hip), fractions of the torso.
+    coverage_bins: int = Field(14, ge=2, le=200)
+
+
+class EvaluatorConfig(_Section):
+    """Everything the evaluator reads. All sections optional in the file."""
+
+    thresholds: ThresholdsConfig = ThresholdsConfig()
+    setup: SetupConfig = SetupConfig()
+    near_side: NearSideConfig = NearSideConfig()
+    smoothing: SmoothingConfig = SmoothingConfig()
+    temporal: TemporalConfig = TemporalConfig()
+    cues: CuesConfig = CuesConfig()
+    roller: RollerConfig = RollerConfig()
+    session: SessionConfig = SessionConfig()
+
+
+def flatten(config: EvaluatorConfig) -> dict[str, Any]:
+    """The effective values as ``{"section.field": value}``, in declaration order."""
+    out: dict[str, Any] = {}
+    for section_name in type(config).model_fields:
+        section = getattr(config, section_name)
+        for field_name in type(section).model_fields:
+            out[f"{section_name}.{field_name}"] = getattr(section, field_name)
+    return out
+
+
+def _format_error(err: ValidationError, origin: str) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown setting"
+    got = first.get("input")
+    got_text = "" if first["type"] in ("extra_forbidden", "missing") else f" (got {got!r})"
+    more = len(err.errors()) - 1
+    tail = f"; and {more} more error(s)" if more else ""
+    return f"{origin}: {where}: {msg}{got_text}{tail}"
+
+
+def config_from_mapping(data: dict[str, Any], origin: str = "config") -> EvaluatorConfig:
+    """Validate a parsed TOML mapping; raise :class:`ConfigError` naming the first bad field."""
+    try:
+        return EvaluatorConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_error(err, origin)) from None
+
+
+def load_config(path: Path | None, cwd: Path) -> tuple[EvaluatorConfig, dict[str, str]]:
+    """Load the effective configuration.
+
+    Args:
+        path: the file named with ``--config``, or None to look for ``formcheck.toml``
+            in ``cwd``.
+        cwd: the working directory.
+
+    Returns:
+        The configuration and, per ``"section.field"``, where its value came from:
+        ``"default"`` or the file's path.
+
+    Raises:
+        ConfigError: the file is missing (when named), unreadable, not TOML, or holds an
+            invalid value; the message is one line naming the file and the field.
+    """
+    if path is None:
+        candidate = cwd / CONFIG_FILE_NAME
+        if not candidate.is_file():
+            config = EvaluatorConfig()
+            return config, dict.fromkeys(flatten(config), DEFAULT_SOURCE)
+        path = candidate
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    config = config_from_mapping(data, str(path))
+    sources = dict.fromkeys(flatten(config), DEFAULT_SOURCE)
+    for section_name, section in data.items():
+        if isinstance(section, dict):
+            for key in section:
+                sources[f"{section_name}.{key}"] = str(path)
+    return config, sources

@@ -1,0 +1,647 @@
+"""The posture evaluator: pose frames and roller observations in, verdicts out.
+
+Pure logic (numpy, no I/O, no cv2, no mediapipe). One :class:`Evaluator` per session::
+
+    evaluator = Evaluator(config)
+    for frame, roller in stream:
+        verdict = evaluator.update(frame, roller)   # FrameVerdict
+    summary = evaluator.summary()                   # SessionSummary
+
+For a photo, :func:`evaluate_still` (or ``Evaluator(config, still=True)``) gives each
+check's frame status as its verdict, with no onset delay and no smoothing.
+
+Per frame: smoothing (One Euro) -> near side (with hysteresis) -> set-up gating ->
+measurements -> per-frame statuses (with value hysteresis while a fault is reported)
+-> debounced statuses -> one cue -> session totals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.body import (
+    ANKLE,
+    HEEL,
+    HIP,
+    KNEE,
+    SHOULDER,
+    SIDE_INDEX,
+    TOE,
+    BodyReading,
+    missing_parts,
+    partial_message,
+    posture_problem,
+    read_body,
+    setup_state,
+    side_scores,
+)
+from formcheck.evaluator.config import EvaluatorConfig
+from formcheck.evaluator.results import (
+    CheckSummary,
+    CheckVerdict,
+    CoverageSummary,
+    Cue,
+    FaultEpisode,
+    FrameVerdict,
+    HoldSummary,
+    SessionSummary,
+    SetupCode,
+    SetupState,
+    StrokeSummary,
+)
+from formcheck.evaluator.rules import CHECK_IDS, CUES, CheckId, Status, Zone
+from formcheck.evaluator.smoothing import OneEuroFilter
+from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.observation import Orientation, RollerObservation
+
+FloatArray = NDArray[np.float64]
+
+# Landmark roles each check needs (indices into body.ROLES).
+REQUIRED: dict[CheckId, tuple[int, ...]] = {
+    CheckId.KNEES_BENT: (HIP, KNEE, ANKLE),
+    CheckId.FEET_FLAT: (HIP, KNEE, ANKLE, HEEL, TOE),
+    CheckId.ROLLER_POSITION: (SHOULDER, HIP),
+    CheckId.ROLLER_ACROSS_BACK: (SHOULDER, HIP),
+    CheckId.ROLLING_SPEED: (SHOULDER, HIP),
+}
+ROLLER_CHECKS = (CheckId.ROLLER_POSITION, CheckId.ROLLER_ACROSS_BACK, CheckId.ROLLING_SPEED)
+ALL_BODY_ROLES = (SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE)
+
+# Score weights (see SessionSummary.score).
+SCORE_WEIGHTS: dict[CheckId, float] = {
+    CheckId.ROLLER_POSITION: 3.0,
+    CheckId.FEET_FLAT: 2.0,
+    CheckId.KNEES_BENT: 2.0,
+    CheckId.ROLLER_ACROSS_BACK: 2.0,
+    CheckId.ROLLING_SPEED: 1.0,
+}
+UNITS: dict[CheckId, str] = {
+    CheckId.KNEES_BENT: "deg",
+    CheckId.FEET_FLAT: "deg",
+    CheckId.ROLLER_POSITION: "fraction of shoulder-to-hip",
+    CheckId.ROLLER_ACROSS_BACK: "length/thickness",
+    CheckId.ROLLING_SPEED: "cm/s",
+}
+ROLLER_MISSING = "Roller not visible"
+ROLLER_UNSURE = "Roller detection unsure"
+
+
+@dataclass(slots=True)
+class _Raw:
+    """One check's reading in one frame, before debouncing."""
+
+    status: Status
+    value: float | None = None
+    reason: str = ""
+    key: str | None = None
+    zone: Zone | None = None
+    extra: dict[str, float] | None = None
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def zone_of(position: float, neck_max: float, lower_back_min: float) -> Zone:
+    """The zone of a position along the back (0 shoulder, 1 hip)."""
+    if position < neck_max:
+        return Zone.NECK
+    if position > lower_back_min:
+        return Zone.LOWER_BACK
+    return Zone.SHOULDER_BLADES
+
+
+def position_along(contact: FloatArray, shoulder: FloatArray, hip: FloatArray) -> float:
+    """Projection of a point on the shoulder -> hip line: 0 shoulder, 1 hip."""
+    axis = hip - shoulder
+    norm2 = float(axis @ axis)
+    if not math.isfinite(norm2) or norm2 <= 0:
+        return math.nan
+    return float((contact - shoulder) @ axis) / norm2
+
+
+@dataclass(slots=True)
+class _Totals:
+    """Time (s) and frame counts per state, accumulated frame interval by interval."""
+
+    status_s: dict[CheckId, dict[Status, float]]
+    status_n: dict[CheckId, dict[Status, int]]
+    setup_s: dict[SetupCode, float]
+    zone_s: dict[Zone, float]
+    bin_s: FloatArray
+    good_s: float = 0.0
+    good_n: int = 0
+    rolling_s: float = 0.0
+
+    @classmethod
+    def empty(cls, n_bins: int) -> _Totals:
+        return cls(
+            status_s={check: dict.fromkeys(Status, 0.0) for check in CHECK_IDS},
+            status_n={check: dict.fromkeys(Status, 0) for check in CHECK_IDS},
+            setup_s={},
+            zone_s=dict.fromkeys(Zone, 0.0),
+            bin_s=np.zeros(n_bins),
+        )
+
+    def copy(self) -> _Totals:
+        return _Totals(
+            status_s={k: dict(v) for k, v in self.status_s.items()},
+            status_n={k: dict(v) for k, v in self.status_n.items()},
+            setup_s=dict(self.setup_s),
+            zone_s=dict(self.zone_s),
+            bin_s=self.bin_s.copy(),
+            good_s=self.good_s,
+            good_n=self.good_n,
+            rolling_s=self.rolling_s,
+        )
+
+
+class Evaluator:
+    """Evaluates a session frame by frame.
+
+    Args:
+        config: the configuration (defaults when None).
+        still: evaluate independent photos: no smoothing, no onset delay, no near-side
+            hysteresis, the frame status is the verdict; speed is unknown.
+    """
+
+    def __init__(self, config: EvaluatorConfig | None = None, *, still: bool = False) -> None:
+        self.config = config or EvaluatorConfig()
+        self.still = still
+        c = self.config
+        sm = c.smoothing
+        self._filter = OneEuroFilter(sm.min_cutoff_hz, sm.beta, sm.d_cutoff_hz)
+        self._pos_filter = OneEuroFilter(2 * sm.min_cutoff_hz, sm.beta, sm.d_cutoff_hz)
+        torso_cm = c.thresholds.torso_length_cm
+        self._trackers = {
+            check: CheckTracker(
+                check,
+                c.thresholds.fault_onset_s,
+                c.temporal.fault_clear_s,
+                c.temporal.unknown_grace_s,
+            )
+            for check in CHECK_IDS
+        }
+        self._cues = CueSelector(c.cues.min_display_s, c.cues.repeat_s)
+        self._motion = RollerMotion(
+            window_s=c.temporal.speed_window_s,
+            min_span_s=c.temporal.speed_min_span_s,
+            max_gap_s=c.smoothing.reset_gap_s,
+            stroke_min=c.session.stroke_min_cm / torso_cm,
+            turn=c.session.stroke_turn_cm / torso_cm,
+            hold_drift=c.session.hold_max_drift_cm / torso_cm,
+            hold_min_s=c.session.hold_min_s,
+            deadband=c.temporal.speed_deadband_cm / torso_cm,
+        )
+        self._near: str | None = None
+        self._switch_since: float | None = None
+        self._last_t: float | None = None
+        self._last_pose_t: float | None = None
+        # Session totals, by interval: frame i's state counts for [t_i, t_i+1).
+        self._first_t: float | None = None
+        self._frames = 0
+        self._last_dt = 0.0
+        self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool] | None = None
+        n_bins = c.session.coverage_bins
+        self._bin_edges = np.linspace(-0.2, 1.2, n_bins + 1)
+        self._totals = _Totals.empty(n_bins)
+
+    # ------------------------------------------------------------------ per frame
+    def update(self, frame: PoseFrame, roller: RollerObservation | None = None) -> FrameVerdict:
+        """Evaluate one frame.
+
+        Args:
+            frame: the pose stage's frame (timestamps strictly increasing).
+            roller: the roller stage's observation, or None when there is none.
+        """
+        t = frame.t_s
+        self._account(t)
+        c = self.config
+        raws: dict[CheckId, _Raw]
+        landmarks: FloatArray | None = None
+        near: str | None = None
+        head_side: str | None = None
+        position: float | None = None
+        if frame.pose is None:
+            self._lose_person()
+            setup = setup_state(SetupCode.NO_PERSON)
+            raws = {check: _Raw(Status.UNKNOWN, reason=setup.message) for check in CHECK_IDS}
+            self._motion.update(t, None)
+        else:
+            pose = frame.pose
+            xy = np.where(np.isfinite(pose.xy), pose.xy, np.nan)
+            vis = np.where(np.isfinite(pose.visibility), pose.visibility, 0.0)
+            landmarks = self._smooth(xy, t)
+            near = self._choose_side(vis, pose.normalized[:, 2], t)
+            reading = read_body(landmarks, vis, near, frame.width, frame.height, c.setup)
+            head_side = reading.head_side
+            setup, raws, position = self._judge(frame, reading, landmarks, near, roller, t)
+        self._last_t = t
+        verdict_checks, active_keys = self._debounce(t, raws)
+        cue = self._cue(t, active_keys)
+        self._pending = (
+            {check: v.status for check, v in verdict_checks.items()},
+            setup.code,
+            position,
+            roller is not None and roller.found and position is not None,
+        )
+        return FrameVerdict(
+            t_s=t,
+            index=frame.index,
+            setup=setup,
+            near_side=near,
+            head_side=head_side,
+            checks=verdict_checks,
+            roller_position=position,
+            cue=cue,
+            landmarks_px=landmarks,
+        )
+
+    def _lose_person(self) -> None:
+        self._filter.reset()
+        self._pos_filter.reset()
+        self._near = None
+        self._switch_since = None
+
+    def _smooth(self, xy: FloatArray, t: float) -> FloatArray:
+        if self.still or not self.config.smoothing.enabled:
+            return xy
+        if self._last_pose_t is not None and t - self._last_pose_t > (
+            self.config.smoothing.reset_gap_s
+        ):
+            self._filter.reset()
+            self._pos_filter.reset()
+        self._last_pose_t = t
+        sides = SIDE_INDEX["left"][:2], SIDE_INDEX["right"][:2]
+        lengths = [float(np.hypot(*(xy[s[1]] - xy[s[0]]))) for s in sides]
+        finite = [x for x in lengths if math.isfinite(x) and x > 0]
+        scale = max(finite) if finite else 100.0
+        return self._filter(xy, t, scale)
+
+    def _choose_side(self, vis: FloatArray, z: FloatArray, t: float) -> str:
+        cfg = self.config.near_side
+        score_l, score_r = side_scores(vis, z, cfg.depth_weight)
+        best = "left" if score_l >= score_r else "right"
+        if self._near is None or self.still:
+            self._near = best
+            return best
+        lead = abs(score_l - score_r)
+        if best != self._near and lead > cfg.switch_margin:
+            if self._switch_since is None:
+                self._switch_since = t
+            if t - self._switch_since >= cfg.switch_hold_s - 1e-9:
+                self._near = best
+                self._switch_since = None
+        else:
+            self._switch_since = None
+        return self._near
+
+    def _judge(
+        self,
+        frame: PoseFrame,
+        reading: BodyReading,
+        landmarks: FloatArray,
+        near: str,
+        roller: RollerObservation | None,
+        t: float,
+    ) -> tuple[SetupState, dict[CheckId, _Raw], float | None]:
+        c = self.config
+        present = reading.present
+        missing = missing_parts(present, ALL_BODY_ROLES)
+        posture = None
+        if present[SHOULDER] and present[HIP]:
+            posture = posture_problem(reading, c.setup)
+        gate_all: SetupState | None = None
+        if frame.others > 0:
+            gate_all = setup_state(SetupCode.MULTIPLE_PEOPLE)
+        elif posture is not None and c.setup.gate_body_checks:
+            gate_all = setup_state(posture)
+
+        # Roller position (smoothed), when the roller and the torso are known.
+        idx = SIDE_INDEX[near]
+        roller_ok = roller is not None and roller.found
+        roller_sure = (
+            roller_ok and roller is not None and (roller.confidence >= c.roller.min_confidence)
+        )
+        position: float | None = None
+        if roller_sure and roller is not None and present[SHOULDER] and present[HIP]:
+            raw_p = math.nan
+            if roller.contact_px is not None:
+                raw_p = position_along(
+                    np.asarray(roller.contact_px, dtype=np.float64),
+                    landmarks[idx[SHOULDER]],
+                    landmarks[idx[HIP]],
+                )
+            if not math.isfinite(raw_p) and roller.position is not None:
+                raw_p = float(roller.position)
+            if math.isfinite(raw_p):
+                if self.still or not c.smoothing.enabled:
+                    position = raw_p
+                else:
+                    position = float(self._pos_filter(np.array([raw_p]), t)[0])
+        if gate_all is not None or position is None or position > c.roller.max_position:
+            speed = self._motion.update(t, None)
+        else:
+            speed = None if self.still else self._motion.update(t, position)
+
+        raws: dict[CheckId, _Raw] = {}
+        raws[CheckId.KNEES_BENT] = self._knees(reading)
+        raws[CheckId.FEET_FLAT] = self._feet(reading)
+        raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position)
+        raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure)
+        raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
+
+        for check, raw in raws.items():
+            if gate_all is not None:
+                raw.status, raw.reason, raw.key, raw.zone = (
+                    Status.UNKNOWN,
+                    gate_all.message,
+                    None,
+                    None,
+                )
+                continue
+            lacking = missing_parts(present, REQUIRED[check])
+            if lacking:
+                raw.status, raw.reason, raw.key, raw.zone = (
+                    Status.UNKNOWN,
+                    partial_message(lacking),
+                    None,
+                    None,
+                )
+
+        if gate_all is not None:
+            setup = gate_all
+        elif posture is not None:
+            setup = setup_state(posture)
+        elif missing:
+            setup = setup_state(SetupCode.BODY_PARTIAL, missing)
+        elif not roller_ok:
+            setup = setup_state(SetupCode.ROLLER_NOT_VISIBLE)
+        else:
+            setup = SetupState()
+        return setup, raws, position
+
+    # ------------------------------------------------------------------ the checks
+    def _knees(self, r: BodyReading) -> _Raw:
+        thr = self.config.thresholds.knee_straight_deg
+        if self._trackers[CheckId.KNEES_BENT].active_fault:
+            thr -= self.config.temporal.knee_hysteresis_deg
+        value = _finite(r.knee_deg)
+        if value is None:
+            return _Raw(Status.UNKNOWN, reason="Knee angle not measurable")
+        if value > thr:
+            return _Raw(Status.FAULT, value, key="knees_bent")
+        return _Raw(Status.OK, value)
+
+    def _feet(self, r: BodyReading) -> _Raw:
+        th, tp = self.config.thresholds, self.config.temporal
+        pitch_thr, lift_thr = th.foot_pitch_max_deg, th.foot_lift_max_shin
+        if self._trackers[CheckId.FEET_FLAT].active_fault:
+            pitch_thr -= tp.foot_pitch_hysteresis_deg
+            lift_thr -= tp.foot_lift_hysteresis_shin
+        pitch, lift = _finite(r.foot_pitch_deg), _finite(r.ankle_lift_shin)
+        extra = {"ankle_lift_shin": lift} if lift is not None else {}
+        if pitch is None or lift is None:
+            return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
+        if pitch > pitch_thr or lift > lift_thr:
+            return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra)
+        return _Raw(Status.OK, pitch, extra=extra)
+
+    def _position(
+        self,
+        roller: RollerObservation | None,
+        found: bool,
+        sure: bool,
+        position: float | None,
+    ) -> _Raw:
+        if not found:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
+        if not sure:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
+        if position is None:
+            return _Raw(Status.UNKNOWN, reason="Roller position along the back unknown")
+        c = self.config
+        if position > c.roller.max_position:
+            return _Raw(Status.UNKNOWN, position, "Roller is not under the back")
+        neck_max = c.thresholds.roller_neck_max
+        low_min = c.thresholds.roller_lower_back_min
+        tracker = self._trackers[CheckId.ROLLER_POSITION]
+        if tracker.key == "roller_position.neck":
+            neck_max += c.temporal.roller_hysteresis
+        elif tracker.key == "roller_position.lower_back":
+            low_min -= c.temporal.roller_hysteresis
+        zone = zone_of(position, neck_max, low_min)
+        if zone is Zone.SHOULDER_BLADES:
+            return _Raw(Status.OK, position, zone=zone)
+        return _Raw(Status.FAULT, position, key=f"roller_position.{zone.value}", zone=zone)
+
+    def _across(self, roller: RollerObservation | None, found: bool, sure: bool) -> _Raw:
+        if not found or roller is None:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
+        if not sure:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
+        ratio: float | None = None
+        if roller.size_px is not None and roller.size_px[1] > 0:
+            ratio = _finite(roller.size_px[0] / roller.size_px[1])
+        if roller.orientation is Orientation.ACROSS:
+            return _Raw(Status.OK, ratio)
+        if roller.orientation is Orientation.ALONG:
+            return _Raw(Status.FAULT, ratio, key="roller_across_back")
+        return _Raw(Status.UNKNOWN, ratio, "Roller orientation unclear")
+
+    def _speed(self, found: bool, sure: bool, position: float | None, speed: float | None) -> _Raw:
+        if not found:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
+        if not sure:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
+        if self.still:
+            return _Raw(Status.UNKNOWN, reason="Speed needs a video")
+        if position is None or speed is None:
+            return _Raw(Status.UNKNOWN, reason="Measuring the rolling speed")
+        c = self.config
+        cm_s = speed * c.thresholds.torso_length_cm
+        thr = c.thresholds.speed_max_cm_s
+        if self._trackers[CheckId.ROLLING_SPEED].active_fault:
+            thr -= c.temporal.speed_hysteresis_cm_s
+        if cm_s > thr:
+            return _Raw(Status.FAULT, cm_s, key="rolling_speed")
+        return _Raw(Status.OK, cm_s)
+
+    # ------------------------------------------------------------------ over time
+    def _debounce(
+        self, t: float, raws: dict[CheckId, _Raw]
+    ) -> tuple[dict[CheckId, CheckVerdict], list[str]]:
+        out: dict[CheckId, CheckVerdict] = {}
+        active: list[str] = []
+        for check in CHECK_IDS:
+            raw = raws[check]
+            tracker = self._trackers[check]
+            if self.still:
+                status = tracker.set_still(raw.status, raw.key)
+            else:
+                status = tracker.update(t, raw.status, raw.key)
+            if status is Status.FAULT and tracker.key is not None:
+                active.append(tracker.key)
+            reason = raw.reason if status is Status.UNKNOWN else ""
+            if status is Status.UNKNOWN and not reason:
+                reason = "Not enough evidence yet"
+            zone = raw.zone
+            if check is CheckId.ROLLER_POSITION and status is Status.FAULT and tracker.key:
+                zone = Zone(tracker.key.split(".", 1)[1])
+            out[check] = CheckVerdict(
+                check=check,
+                status=status,
+                frame_status=raw.status,
+                value=raw.value,
+                unit=UNITS[check],
+                reason=reason,
+                zone=zone,
+                extra=raw.extra or {},
+            )
+        return out, active
+
+    def _cue(self, t: float, active_keys: list[str]) -> Cue | None:
+        if self.still:
+            self._cues.reset()
+        current, new = self._cues.update(t, active_keys)
+        if current is None:
+            return None
+        key = current.key
+        return Cue(CUES[key], CheckId(key.split(".", 1)[0]), key, current.since_s, new)
+
+    def _account(self, t: float) -> None:
+        """Credit the previous frame's state with the time up to this frame."""
+        if self._first_t is None:
+            self._first_t = t
+        self._frames += 1
+        if self._pending is None or self._last_t is None:
+            return
+        dt = min(max(t - self._last_t, 0.0), self.config.temporal.max_frame_dt_s)
+        self._last_dt = dt
+        self._credit(self._totals, dt)
+
+    def _credit(self, totals: _Totals, dt: float) -> None:
+        assert self._pending is not None
+        statuses, code, position, rolling = self._pending
+        for check, status in statuses.items():
+            totals.status_s[check][status] += dt
+            totals.status_n[check][status] += 1
+        totals.setup_s[code] = totals.setup_s.get(code, 0.0) + dt
+        known = [s for s in statuses.values() if s is not Status.UNKNOWN]
+        if known and Status.FAULT not in known:
+            totals.good_s += dt
+            totals.good_n += 1
+        if rolling and position is not None:
+            totals.rolling_s += dt
+            th = self.config.thresholds
+            totals.zone_s[zone_of(position, th.roller_neck_max, th.roller_lower_back_min)] += dt
+            b = int(np.searchsorted(self._bin_edges, position, side="right")) - 1
+            if 0 <= b < len(totals.bin_s):
+                totals.bin_s[b] += dt
+
+    # ------------------------------------------------------------------ summary
+    def summary(self) -> SessionSummary:
+        """The session so far (may be called at any time; does not end the session)."""
+        # Credit the last frame with the previous interval (nothing for a single frame).
+        totals = self._totals.copy()
+        if self._pending is not None:
+            self._credit(totals, self._last_dt)
+        duration = (
+            0.0
+            if self._first_t is None or self._last_t is None
+            else self._last_t - self._first_t + self._last_dt
+        )
+        end_t = self._last_t if self._last_t is not None else 0.0
+        checks: dict[CheckId, CheckSummary] = {}
+        episodes: list[FaultEpisode] = []
+        for check in CHECK_IDS:
+            secs, counts = totals.status_s[check], totals.status_n[check]
+            use_time = duration > 0
+            ok = secs[Status.OK] if use_time else float(counts[Status.OK])
+            fault = secs[Status.FAULT] if use_time else float(counts[Status.FAULT])
+            unknown = secs[Status.UNKNOWN] if use_time else float(counts[Status.UNKNOWN])
+            total = ok + fault + unknown
+            known = ok + fault
+            check_episodes = [
+                FaultEpisode(
+                    check,
+                    e.start_s,
+                    e.end_s if e.end_s is not None else end_t,
+                    CUES[e.key],
+                    e.key,
+                )
+                for e in self._trackers[check].episodes
+            ]
+            episodes.extend(check_episodes)
+            if check_episodes or (self.still and fault > 0):
+                status = Status.FAULT
+            elif known > 0:
+                status = Status.OK
+            else:
+                status = Status.UNKNOWN
+            checks[check] = CheckSummary(
+                check=check,
+                status=status,
+                ok_fraction=ok / known if known > 0 else None,
+                known_fraction=known / total if total > 0 else 0.0,
+                ok_s=secs[Status.OK],
+                fault_s=secs[Status.FAULT],
+                unknown_s=secs[Status.UNKNOWN],
+            )
+        weights = [
+            (SCORE_WEIGHTS[c], s.ok_fraction)
+            for c, s in checks.items()
+            if s.ok_fraction is not None and s.known_fraction >= 0.1
+        ]
+        score = (
+            round(100 * sum(w * f for w, f in weights) / sum(w for w, _ in weights))
+            if weights
+            else None
+        )
+        strokes = self._motion.strokes_so_far()
+        holds = self._motion.holds_so_far()
+        torso_cm = self.config.thresholds.torso_length_cm
+        speeds = [s.length * torso_cm / s.duration_s for s in strokes if s.duration_s > 0]
+        return SessionSummary(
+            duration_s=duration,
+            frames=self._frames,
+            rolling_s=totals.rolling_s,
+            target_s=self.config.session.target_minutes * 60.0,
+            setup_s=dict(totals.setup_s),
+            checks=checks,
+            fault_episodes=tuple(sorted(episodes, key=lambda e: (e.start_s, e.check))),
+            strokes=StrokeSummary(
+                count=len(strokes),
+                mean_speed_cm_s=float(np.mean(speeds)) if speeds else None,
+                mean_length_cm=(
+                    float(np.mean([s.length for s in strokes])) * torso_cm if strokes else None
+                ),
+            ),
+            holds=HoldSummary(
+                count=len(holds),
+                durations_s=tuple(d for d, _ in holds),
+                positions=tuple(p for _, p in holds),
+            ),
+            coverage=CoverageSummary(
+                zone_s=dict(totals.zone_s),
+                bin_edges=tuple(float(e) for e in self._bin_edges),
+                bin_s=tuple(float(s) for s in totals.bin_s),
+            ),
+            good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
+            score=score,
+        )
+
+
+def evaluate_still(
+    frame: PoseFrame,
+    roller: RollerObservation | None = None,
+    config: EvaluatorConfig | None = None,
+) -> FrameVerdict:
+    """Evaluate one photo: each check's status is this frame's reading, with no onset
+    delay or smoothing; rolling_speed is unknown ("Speed needs a video")."""
+    return Evaluator(config, still=True).update(frame, roller)

@@ -1,0 +1,222 @@
+"""A kinematic pose generator: MediaPipe-style landmarks computed from joint angles.
+
+Independent of any image renderer: it places the 33 landmarks of a person lying on
+their back with the camera beside them, from the angles the checks measure, so tests
+can drive each check at and around its thresholds with exact truth.
+
+Body coordinates, cm: X along the body towards the feet, Y up (away from the floor),
+Z across the body away from the camera (0 for the near side). The near hip joint is
+the origin. The camera looks along +Z, turned by ``yaw_deg`` about the vertical for
+oblique views; the image is then mirrored (head on the left or the right), rolled,
+scaled and translated. Pixel coordinates: x right, y down.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.pose.frame import Pose, PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, SIDE_LANDMARKS, Landmark
+from formcheck.roller.observation import Orientation, RollerObservation
+
+FloatArray = NDArray[np.float64]
+
+# Segment lengths of an adult, cm.
+TORSO_CM = 50.0  # shoulder joint to hip joint
+THIGH_CM = 45.0
+SHIN_CM = 42.0
+FOOT_CM = 22.0  # heel to the tip of the foot
+SHOULDER_WIDTH_CM = 36.0
+HIP_WIDTH_CM = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class BodySpec:
+    """The pose to generate.
+
+    Attributes:
+        knee_deg: hip-knee-ankle angle, degrees (180 straight).
+        foot_pitch_deg: the heel -> toe line to the floor, degrees, positive toes up.
+        ankle_lift_shin: the ankle's height above the hip joint, shin lengths (negative:
+            below). The thigh's angle is solved to put the ankle there.
+        torso_tilt_deg: shoulders above the hips (lying on a roller), degrees.
+        face_down: put the face downwards (lying on the front).
+        yaw_deg: the camera turned away from a pure side view, degrees.
+        near_side: "left" or "right": the body side facing the camera.
+        head_side: "left" or "right": where the head is in the image.
+        roll_deg: camera roll, degrees (image rotated by this angle).
+        px_per_cm: scale.
+        center_px: where the hip joint lands in the image, px.
+        image_size: (width, height), px.
+        far_visibility: visibility of the far side's landmarks.
+        near_visibility: visibility of the near side's and the face's landmarks.
+    """
+
+    knee_deg: float = 90.0
+    foot_pitch_deg: float = 0.0
+    ankle_lift_shin: float = -0.1
+    torso_tilt_deg: float = 15.0
+    face_down: bool = False
+    yaw_deg: float = 0.0
+    near_side: str = "left"
+    head_side: str = "left"
+    roll_deg: float = 0.0
+    px_per_cm: float = 4.0
+    center_px: tuple[float, float] = (640.0, 380.0)
+    image_size: tuple[int, int] = (1280, 720)
+    far_visibility: float = 0.6
+    near_visibility: float = 0.98
+
+    def with_(self, **changes: object) -> BodySpec:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _thigh_angle(knee_deg: float, ankle_lift_shin: float) -> float:
+    """The thigh's angle above the horizontal (radians) that puts the ankle at the
+    requested height: the first solution going up from -40 degrees."""
+    theta = math.radians(knee_deg)
+    target = ankle_lift_shin * SHIN_CM
+    alphas = np.radians(np.linspace(-40.0, 140.0, 3601))
+    heights = THIGH_CM * np.sin(alphas) - SHIN_CM * np.sin(alphas + theta)
+    above = heights >= target
+    crossing = np.flatnonzero(above)
+    if crossing.size:
+        return float(alphas[crossing[0]])
+    return float(alphas[np.argmin(np.abs(heights - target))])
+
+
+def body_points(spec: BodySpec) -> dict[str, tuple[float, float]]:
+    """The near side's joints in the body plane (X towards the feet, Y up), cm."""
+    alpha = _thigh_angle(spec.knee_deg, spec.ankle_lift_shin)
+    theta = math.radians(spec.knee_deg)
+    tau = math.radians(spec.torso_tilt_deg)
+    psi = math.radians(spec.foot_pitch_deg)
+    hip = np.zeros(2)
+    knee = hip + THIGH_CM * np.array([math.cos(alpha), math.sin(alpha)])
+    phi = math.pi + alpha + theta
+    ankle = knee + SHIN_CM * np.array([math.cos(phi), math.sin(phi)])
+    u = np.array([math.cos(psi), math.sin(psi)])
+    down = np.array([math.sin(psi), -math.cos(psi)])
+    heel = ankle - 0.25 * FOOT_CM * u + 0.3 * FOOT_CM * down
+    toe = heel + FOOT_CM * u
+    d = np.array([-math.cos(tau), math.sin(tau)])  # towards the head
+    up = np.array([math.sin(tau), math.cos(tau)])  # perpendicular, away from the floor
+    face = -1.0 if spec.face_down else 1.0
+    shoulder = hip + TORSO_CM * d
+    ear = shoulder + 0.32 * TORSO_CM * d + 0.05 * TORSO_CM * up
+    pts = {
+        "hip": hip,
+        "knee": knee,
+        "ankle": ankle,
+        "heel": heel,
+        "foot_index": toe,
+        "shoulder": shoulder,
+        "ear": ear,
+        "nose": ear + 0.12 * TORSO_CM * d + face * 0.16 * TORSO_CM * up,
+        "eye": ear + 0.08 * TORSO_CM * d + face * 0.12 * TORSO_CM * up,
+        "mouth": ear + 0.12 * TORSO_CM * d + face * 0.08 * TORSO_CM * up,
+        "elbow": shoulder + 0.3 * TORSO_CM * d + 0.3 * TORSO_CM * up,
+        "wrist": ear + 0.05 * TORSO_CM * d - 0.05 * TORSO_CM * up,
+    }
+    return {k: (float(v[0]), float(v[1])) for k, v in pts.items()}
+
+
+def _to_pixels(spec: BodySpec, xyz: FloatArray) -> FloatArray:
+    """Project (n, 3) body points (cm) to (n, 2) pixels."""
+    yaw = math.radians(spec.yaw_deg)
+    x = xyz[:, 0] * math.cos(yaw) + xyz[:, 2] * math.sin(yaw)
+    y = -xyz[:, 1]  # image y is down
+    if spec.head_side == "right":
+        x = -x
+    roll = math.radians(spec.roll_deg)
+    c, s = math.cos(roll), math.sin(roll)
+    xr = c * x - s * y
+    yr = s * x + c * y
+    return np.column_stack(
+        [spec.center_px[0] + spec.px_per_cm * xr, spec.center_px[1] + spec.px_per_cm * yr]
+    )
+
+
+def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The 33 landmarks: (33, 2) px, (33,) visibility, (33,) normalised depth z."""
+    pts = body_points(spec)
+    far = "right" if spec.near_side == "left" else "left"
+    xyz = np.zeros((NUM_LANDMARKS, 3))
+    vis = np.full(NUM_LANDMARKS, spec.near_visibility)
+    z = np.zeros(NUM_LANDMARKS)
+    widths = {"shoulder": SHOULDER_WIDTH_CM, "elbow": SHOULDER_WIDTH_CM}
+    for role in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index"):
+        bx, by = pts[role]
+        width = widths.get(role, HIP_WIDTH_CM)
+        near_i = SIDE_LANDMARKS[spec.near_side][role]
+        far_i = SIDE_LANDMARKS[far][role]
+        xyz[near_i] = (bx, by, 0.0)
+        xyz[far_i] = (bx, by, width)
+        vis[far_i] = spec.far_visibility
+        z[near_i], z[far_i] = -0.05, 0.05
+    mid = SHOULDER_WIDTH_CM / 2
+    xyz[int(Landmark.NOSE)] = (*pts["nose"], mid)
+    paired = {"eye": ("{S}_EYE_INNER", "{S}_EYE", "{S}_EYE_OUTER"), "mouth": ("MOUTH_{S}",)}
+    paired["ear"] = ("{S}_EAR",)
+    for role, patterns in paired.items():
+        for side, depth, zz in ((spec.near_side, mid - 8.0, -0.05), (far, mid + 8.0, 0.05)):
+            for pattern in patterns:
+                i = int(Landmark[pattern.format(S=side.upper())])
+                xyz[i] = (*pts[role], depth)
+                z[i] = zz
+                if side == far:
+                    vis[i] = spec.far_visibility
+    for side, depth in ((spec.near_side, 0.0), (far, SHOULDER_WIDTH_CM)):
+        for part in ("PINKY", "INDEX", "THUMB"):
+            i = int(Landmark[f"{side.upper()}_{part}"])
+            xyz[i] = (*pts["wrist"], depth)
+            if side == far:
+                vis[i] = spec.far_visibility
+                z[i] = 0.05
+    return _to_pixels(spec, xyz), vis, z
+
+
+def make_frame(spec: BodySpec, t_s: float = 0.0, index: int = 0, others: int = 0) -> PoseFrame:
+    """A pose frame holding the generated person."""
+    xy, vis, z = landmarks(spec)
+    pose = Pose.from_pixels(xy, spec.image_size, visibility=vis, z=z)
+    width, height = spec.image_size
+    return PoseFrame(
+        index=index, t_ms=t_s * 1000.0, width=width, height=height, pose=pose, others=others
+    )
+
+
+def make_roller(
+    spec: BodySpec,
+    position: float,
+    orientation: Orientation = Orientation.ACROSS,
+    confidence: float = 0.9,
+    diameter_cm: float = 15.0,
+) -> RollerObservation:
+    """The roller under the back at ``position`` (0 shoulder, 1 hip) of this body."""
+    pts = body_points(spec)
+    sh, hip = np.array(pts["shoulder"]), np.array(pts["hip"])
+    axis = hip - sh
+    up = np.array([-axis[1], axis[0]]) / np.hypot(*axis)
+    if up[1] < 0:
+        up = -up
+    contact = sh + position * axis
+    center = contact - 0.5 * diameter_cm * up
+    px = _to_pixels(spec, np.array([[*contact, 0.0], [*center, 0.0]]))
+    d_px = diameter_cm * spec.px_per_cm
+    size = (d_px, d_px) if orientation is not Orientation.ALONG else (4 * d_px, d_px)
+    return RollerObservation(
+        found=True,
+        center_px=(float(px[1, 0]), float(px[1, 1])),
+        size_px=size,
+        orientation=orientation,
+        contact_px=(float(px[0, 0]), float(px[0, 1])),
+        position=position,
+        under_back=-0.2 <= position <= 1.1,
+        confidence=confidence,
+    )

@@ -1,0 +1,337 @@
+"""The evaluator's results: one verdict per frame and a session summary.
+
+Plain frozen dataclasses with ``to_dict()`` giving JSON-ready dicts (they become
+``frames.jsonl`` and ``summary.json`` in the analyzer). Units are in the field names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.rules import CheckId, Status, Zone
+
+
+class SetupCode(StrEnum):
+    """Why the set-up does not allow (some) checks; ``OK`` when it does."""
+
+    OK = "ok"
+    NO_PERSON = "no_person"
+    MULTIPLE_PEOPLE = "multiple_people"
+    BODY_PARTIAL = "body_partial"
+    NOT_LYING = "not_lying"
+    NOT_ON_BACK = "not_on_back"
+    NOT_SIDE_ON = "not_side_on"
+    ROLLER_NOT_VISIBLE = "roller_not_visible"
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, digits)
+
+
+@dataclass(frozen=True, slots=True)
+class SetupState:
+    """The set-up in one frame.
+
+    Attributes:
+        code: ``OK`` or the first set-up problem found.
+        message: what to tell the user ("" when ok).
+        missing: body parts out of view or not visible ("feet", "knees", ...).
+    """
+
+    code: SetupCode = SetupCode.OK
+    message: str = ""
+    missing: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.code is SetupCode.OK
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code.value, "message": self.message, "missing": list(self.missing)}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckVerdict:
+    """One check in one frame.
+
+    Attributes:
+        status: the reported status: debounced (a fault shows only after it has lasted
+            ``fault_onset_s``, and clears with hysteresis); for a still, the frame's own.
+        frame_status: this frame's reading alone, before debouncing.
+        value: the measured value (None when it could not be measured).
+        unit: the value's unit ("deg", "cm/s", "fraction of torso", ...).
+        reason: why the status is unknown ("" otherwise).
+        zone: for roller_position, where the roller is.
+        extra: further measurements behind the verdict (e.g. feet_flat's
+            ``ankle_lift_shin``), name -> value.
+    """
+
+    check: CheckId
+    status: Status
+    frame_status: Status
+    value: float | None = None
+    unit: str = ""
+    reason: str = ""
+    zone: Zone | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "status": self.status.value,
+            "frame_status": self.frame_status.value,
+            "value": _round(self.value),
+            "unit": self.unit,
+            "reason": self.reason,
+        }
+        if self.check is CheckId.ROLLER_POSITION:
+            out["zone"] = self.zone.value if self.zone else None
+        if self.extra:
+            out["extra"] = {k: _round(v) for k, v in self.extra.items()}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The one cue shown now.
+
+    Attributes:
+        text: what to say.
+        check: the check whose fault it addresses.
+        key: the key into ``rules.CUES`` ("roller_position.neck", "knees_bent", ...).
+        since_s: when it was first shown, s.
+        new: True on the frames it is (re)announced: when raised, and every
+            ``cues.repeat_s`` while its fault lasts. A speaking front end speaks then.
+    """
+
+    text: str
+    check: CheckId
+    key: str
+    since_s: float
+    new: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "check": self.check.value,
+            "key": self.key,
+            "since_s": _round(self.since_s),
+            "new": self.new,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FrameVerdict:
+    """The evaluator's verdict on one frame.
+
+    Attributes:
+        t_s: the frame's timestamp, s.
+        index: the frame's index in the source.
+        setup: set-up state.
+        near_side: "left" or "right": the body side nearer the camera (None: no person).
+        head_side: "left" or "right": which side of the image the head is on.
+        checks: one verdict per check, in :class:`CheckId` order.
+        roller_position: the roller's contact along the back (0 shoulder, 1 hip) after
+            smoothing, or None.
+        cue: the active cue, or None.
+        landmarks_px: (33, 2) smoothed landmarks, px (NaN where unknown), for the overlay;
+            None when there is no person.
+    """
+
+    t_s: float
+    index: int
+    setup: SetupState
+    near_side: str | None
+    head_side: str | None
+    checks: dict[CheckId, CheckVerdict]
+    roller_position: float | None
+    cue: Cue | None
+    landmarks_px: NDArray[np.float64] | None = field(default=None, compare=False)
+
+    def status(self, check: CheckId) -> Status:
+        """Shortcut: the reported status of one check."""
+        return self.checks[check].status
+
+    def to_dict(self, include_landmarks: bool = False) -> dict[str, object]:
+        """JSON-ready dict; landmarks (rounded to 0.1 px) only when asked."""
+        out: dict[str, object] = {
+            "t_s": _round(self.t_s),
+            "index": self.index,
+            "setup": self.setup.to_dict(),
+            "near_side": self.near_side,
+            "head_side": self.head_side,
+            "checks": {c.value: v.to_dict() for c, v in self.checks.items()},
+            "roller_position": _round(self.roller_position, 4),
+            "cue": self.cue.to_dict() if self.cue else None,
+        }
+        if include_landmarks:
+            lm = self.landmarks_px
+            out["landmarks_px"] = (
+                None if lm is None else [[_round(float(x), 1), _round(float(y), 1)] for x, y in lm]
+            )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FaultEpisode:
+    """One reported fault, from its onset (first faulty frame) to its end, s."""
+
+    check: CheckId
+    start_s: float
+    end_s: float
+    cue: str
+    key: str
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "check": self.check.value,
+            "start_s": _round(self.start_s),
+            "end_s": _round(self.end_s),
+            "cue": self.cue,
+            "key": self.key,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSummary:
+    """One check over the session.
+
+    Attributes:
+        status: fault if any fault episode was reported; ok if known at all and never
+            faulty; unknown if never known.
+        ok_fraction: share of the known time in good form (None if never known).
+        known_fraction: share of the session's time the check was known.
+        ok_s, fault_s, unknown_s: time per reported status, s.
+    """
+
+    check: CheckId
+    status: Status
+    ok_fraction: float | None
+    known_fraction: float
+    ok_s: float
+    fault_s: float
+    unknown_s: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status.value,
+            "ok_fraction": _round(self.ok_fraction, 4),
+            "known_fraction": _round(self.known_fraction, 4),
+            "ok_s": _round(self.ok_s),
+            "fault_s": _round(self.fault_s),
+            "unknown_s": _round(self.unknown_s),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StrokeSummary:
+    """Passes of the roller up or down the back."""
+
+    count: int
+    mean_speed_cm_s: float | None
+    mean_length_cm: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "count": self.count,
+            "mean_speed_cm_s": _round(self.mean_speed_cm_s, 2),
+            "mean_length_cm": _round(self.mean_length_cm, 2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSummary:
+    """Times the roller stayed on one spot for a few seconds."""
+
+    count: int
+    durations_s: tuple[float, ...]
+    positions: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "count": self.count,
+            "durations_s": [_round(d, 2) for d in self.durations_s],
+            "positions": [_round(p, 3) for p in self.positions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSummary:
+    """Where the roller spent its time.
+
+    Attributes:
+        zone_s: seconds per zone.
+        bin_edges: edges of the position histogram (fractions of the torso, 0 shoulder).
+        bin_s: seconds per histogram bin (len(bin_edges) - 1 values).
+    """
+
+    zone_s: dict[Zone, float]
+    bin_edges: tuple[float, ...]
+    bin_s: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "zone_s": {z.value: _round(s, 2) for z, s in self.zone_s.items()},
+            "bin_edges": [_round(e, 3) for e in self.bin_edges],
+            "bin_s": [_round(s, 2) for s in self.bin_s],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """The whole session.
+
+    Attributes:
+        duration_s: from the first to the last frame (plus the last frame's time), s.
+        frames: frames evaluated.
+        rolling_s: time the roller was seen under the back, s.
+        target_s: the session length the seeds recommend, s.
+        setup_s: time per set-up state, s.
+        checks: per-check summary.
+        fault_episodes: every reported fault, in order of start.
+        strokes, holds, coverage: see their types.
+        good_form_s: time in which at least one check was known and none was faulty, s.
+        score: 0-100, or None when no check was known. Formula: the weighted mean of the
+            checks' ok_fraction over the checks known for at least 10% of the session,
+            weights 3 roller_position (safety), 2 feet_flat, 2 knees_bent,
+            2 roller_across_back, 1 rolling_speed; times 100, rounded.
+    """
+
+    duration_s: float
+    frames: int
+    rolling_s: float
+    target_s: float
+    setup_s: dict[SetupCode, float]
+    checks: dict[CheckId, CheckSummary]
+    fault_episodes: tuple[FaultEpisode, ...]
+    strokes: StrokeSummary
+    holds: HoldSummary
+    coverage: CoverageSummary
+    good_form_s: float
+    score: int | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "duration_s": _round(self.duration_s),
+            "frames": self.frames,
+            "rolling_s": _round(self.rolling_s),
+            "target_s": _round(self.target_s),
+            "setup_s": {c.value: _round(s) for c, s in self.setup_s.items()},
+            "checks": {c.value: s.to_dict() for c, s in self.checks.items()},
+            "fault_episodes": [e.to_dict() for e in self.fault_episodes],
+            "strokes": self.strokes.to_dict(),
+            "holds": self.holds.to_dict(),
+            "coverage": self.coverage.to_dict(),
+            "good_form_s": _round(self.good_form_s),
+            "score": self.score,
+        }

@@ -1,0 +1,66 @@
+"""Shared helpers for the evaluator tests: drive the evaluator with generated poses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from formcheck.evaluator.config import EvaluatorConfig
+from formcheck.evaluator.evaluator import Evaluator, evaluate_still
+from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
+from formcheck.evaluator.results import FrameVerdict
+from formcheck.roller.observation import Orientation, RollerObservation
+
+FPS = 30.0
+GOOD = BodySpec()
+
+
+def still(
+    spec: BodySpec = GOOD,
+    position: float | None = 0.3,
+    orientation: Orientation = Orientation.ACROSS,
+    config: EvaluatorConfig | None = None,
+) -> FrameVerdict:
+    """Evaluate one generated photo (roller at ``position``, or none)."""
+    roller = None if position is None else make_roller(spec, position, orientation)
+    return evaluate_still(make_frame(spec), roller, config)
+
+
+Step = tuple[BodySpec | None, RollerObservation | None]
+
+
+def run(
+    steps: Iterable[Step],
+    config: EvaluatorConfig | None = None,
+    fps: float = FPS,
+    evaluator: Evaluator | None = None,
+) -> tuple[Evaluator, list[FrameVerdict]]:
+    """Feed a sequence of (spec or None for nobody, roller) at ``fps``."""
+    ev = evaluator or Evaluator(config)
+    out = []
+    from formcheck.pose.frame import PoseFrame
+
+    for i, (spec, roller) in enumerate(steps):
+        t = i / fps
+        if spec is None:
+            frame = PoseFrame(index=i, t_ms=t * 1000, width=1280, height=720, pose=None)
+        else:
+            frame = make_frame(spec, t_s=t, index=i)
+        out.append(ev.update(frame, roller))
+    return ev, out
+
+
+def timeline(
+    seconds: float,
+    spec_at: Callable[[float], BodySpec],
+    position_at: Callable[[float], float | None] = lambda t: 0.3,
+    orientation: Orientation = Orientation.ACROSS,
+    fps: float = FPS,
+) -> list[Step]:
+    """Steps for ``seconds`` of video, the pose and roller position as functions of t."""
+    steps: list[Step] = []
+    for i in range(round(seconds * fps)):
+        t = i / fps
+        spec = spec_at(t)
+        p = position_at(t)
+        steps.append((spec, None if p is None else make_roller(spec, p, orientation)))
+    return steps

@@ -1,0 +1,40 @@
+"""``formcheck config show``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from formcheck.evaluator.cli import app
+
+runner = CliRunner()
+
+
+def test_show_prints_values_and_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a config file with one value
+    path = tmp_path / "mine.toml"
+    path.write_text("[thresholds]\nspeed_max_cm_s = 10\n")
+    monkeypatch.chdir(tmp_path)
+    # when
+    result = runner.invoke(app, ["show", "--config", str(path)])
+    # then every setting is listed with its source
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    speed = next(line for line in lines if "thresholds.speed_max_cm_s" in line)
+    assert "10.0" in speed and "mine.toml" in speed
+    knee = next(line for line in lines if "thresholds.knee_straight_deg" in line)
+    assert "140.0" in knee and "default" in knee
+    assert any("cues.repeat_s" in line for line in lines)
+
+
+def test_show_reports_a_bad_value_in_one_line(tmp_path: Path) -> None:
+    # given an invalid value
+    path = tmp_path / "bad.toml"
+    path.write_text("[setup]\nmin_visibility = 2\n")
+    # when
+    result = runner.invoke(app, ["show", "--config", str(path)])
+    # then exit code 2 and the field named
+    assert result.exit_code == 2
+    assert "setup.min_visibility" in result.output

@@ -1,0 +1,317 @@
+"""Temporal logic through the evaluator: onset delay, hysteresis, no flicker, cue
+priority and rate limits, fault episodes, speed, strokes, holds and coverage."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from formcheck.evaluator.config import EvaluatorConfig, SmoothingConfig
+from formcheck.evaluator.kinematic import make_roller
+from formcheck.evaluator.rules import CheckId, Status, Zone
+
+from .helpers import FPS, GOOD, run, timeline
+
+RAW = EvaluatorConfig(smoothing=SmoothingConfig(enabled=False))
+STRAIGHT = GOOD.with_(knee_deg=170)
+KNEES = CheckId.KNEES_BENT
+
+
+def _first(verdicts: list, pred: object) -> float | None:  # type: ignore[type-arg]
+    for v in verdicts:
+        if pred(v):  # type: ignore[operator]
+            return float(v.t_s)
+    return None
+
+
+def test_fault_is_reported_after_the_onset_delay() -> None:
+    # given good form for 1 s, then straight legs
+    steps = timeline(3.0, lambda t: GOOD if t < 1.0 else STRAIGHT)
+    # when
+    ev, verdicts = run(steps, RAW)
+    # then the frame status turns at once, the reported one half a second later
+    assert _first(verdicts, lambda v: v.checks[KNEES].frame_status is Status.FAULT) == 1.0
+    reported = _first(verdicts, lambda v: v.checks[KNEES].status is Status.FAULT)
+    assert reported == pytest.approx(1.5, abs=1 / FPS)
+    cued = _first(verdicts, lambda v: v.cue is not None)
+    assert cued == reported
+    first_cue = next(v.cue for v in verdicts if v.cue is not None)
+    assert first_cue.text == "Bend your knees" and first_cue.new
+    # and the episode starts at the onset, running to the end
+    (episode,) = ev.summary().fault_episodes
+    assert episode.check is KNEES
+    assert episode.start_s == pytest.approx(1.0)
+    assert episode.end_s == pytest.approx(verdicts[-1].t_s)
+
+
+def test_smoothed_fault_is_cued_within_a_second() -> None:
+    # given the default smoothing and a sudden fault
+    steps = timeline(3.0, lambda t: GOOD if t < 1.0 else STRAIGHT)
+    # when
+    _, verdicts = run(steps)
+    # then its cue comes within 1 s of the onset
+    cued = _first(verdicts, lambda v: v.cue is not None)
+    assert cued is not None and 1.5 <= cued <= 2.0
+
+
+def test_short_fault_is_not_reported() -> None:
+    # given straight legs for 0.3 s only
+    steps = timeline(3.0, lambda t: STRAIGHT if 1.0 <= t < 1.3 else GOOD)
+    # when
+    ev, verdicts = run(steps, RAW)
+    # then nothing is reported
+    assert all(v.checks[KNEES].status is Status.OK for v in verdicts)
+    assert all(v.cue is None for v in verdicts)
+    assert ev.summary().fault_episodes == ()
+
+
+def test_value_flickering_at_the_threshold_is_not_reported() -> None:
+    # given a knee angle alternating across the threshold every frame
+    steps = timeline(4.0, lambda t: GOOD.with_(knee_deg=137 + 6 * (round(t * FPS) % 2)))
+    # when
+    _, verdicts = run(steps, RAW)
+    # then no fault and no cue, ever
+    assert {v.checks[KNEES].status for v in verdicts} == {Status.OK}
+    assert all(v.cue is None for v in verdicts)
+
+
+def test_fault_clears_with_hysteresis() -> None:
+    # given straight legs, then a knee just under the threshold, then well bent
+    def spec(t: float):  # type: ignore[no-untyped-def]
+        if t < 2.0:
+            return STRAIGHT
+        if t < 4.0:
+            return GOOD.with_(knee_deg=137)  # under 140, but within the 6 degree margin
+        return GOOD
+
+    # when
+    ev, verdicts = run(timeline(6.0, spec), RAW)
+    # then the fault holds through the margin and clears half a second after good form
+    at = {round(v.t_s * FPS): v for v in verdicts}
+    assert at[round(3.9 * FPS)].checks[KNEES].status is Status.FAULT
+    assert at[round(4.4 * FPS)].checks[KNEES].status is Status.FAULT
+    assert at[round(4.6 * FPS)].checks[KNEES].status is Status.OK
+    (episode,) = ev.summary().fault_episodes
+    assert episode.start_s == pytest.approx(0.0)
+    assert episode.end_s == pytest.approx(4.0)
+
+
+def test_statuses_do_not_flicker_under_noise() -> None:
+    # given a good pose with 3 degrees of knee noise, near the threshold's good side
+    rng = np.random.default_rng(1)
+    noise = rng.normal(0, 3, 300)
+    steps = timeline(10.0, lambda t: GOOD.with_(knee_deg=130 + noise[round(t * FPS)]))
+    # when
+    _, verdicts = run(steps)
+    # then the reported status never changes
+    assert {v.checks[KNEES].status for v in verdicts} == {Status.OK}
+
+
+def test_unknown_keeps_the_last_status_for_a_moment() -> None:
+    # given a reported fault, the person lost for 0.5 s, back, then lost for 2 s
+    def spec(t: float):  # type: ignore[no-untyped-def]
+        return None if 2.0 <= t < 2.5 or t >= 4.0 else STRAIGHT
+
+    steps = [(spec(i / FPS), None) for i in range(round(7 * FPS))]
+    # when
+    ev, verdicts = run(steps, RAW)
+    at = {round(v.t_s * FPS): v for v in verdicts}
+    # then the short gap keeps the fault, the long one ends it after the grace time
+    assert at[round(2.4 * FPS)].checks[KNEES].status is Status.FAULT
+    assert at[round(4.9 * FPS)].checks[KNEES].status is Status.FAULT
+    assert at[round(5.1 * FPS)].checks[KNEES].status is Status.UNKNOWN
+    (episode,) = ev.summary().fault_episodes
+    assert episode.end_s == pytest.approx(4.0)
+
+
+def test_safety_cue_comes_first() -> None:
+    # given straight legs, and 0.3 s later the roller slipping to the lower back
+    steps = timeline(
+        4.0,
+        lambda t: STRAIGHT if t >= 1.0 else GOOD,
+        lambda t: 0.7 if t >= 1.3 else 0.3,
+    )
+    # when
+    _, verdicts = run(steps, RAW)
+    # then the knees are cued first, and the lower back replaces them at once
+    keys = [v.cue.key for v in verdicts if v.cue is not None]
+    assert keys[0] == "knees_bent"
+    assert _first(verdicts, lambda v: v.cue is not None and v.cue.key != "knees_bent") == (
+        pytest.approx(1.8, abs=1 / FPS)
+    )
+    assert keys[-1] == "roller_position.lower_back"
+
+
+def test_simultaneous_faults_cue_by_priority() -> None:
+    # given feet off the floor, straight legs and the roller along the spine at once
+    bad = GOOD.with_(knee_deg=170, foot_pitch_deg=40)
+    from formcheck.roller.observation import Orientation
+
+    steps = timeline(2.0, lambda t: bad, orientation=Orientation.ALONG)
+    # when
+    _, verdicts = run(steps, RAW)
+    # then the feet come first, and only one cue is ever shown
+    cues = {v.cue.key for v in verdicts if v.cue is not None}
+    assert cues == {"feet_flat"}
+
+
+def test_cue_stays_for_its_minimum_time() -> None:
+    # given a fault lasting 0.7 s (reported for 0.2 s)
+    steps = timeline(5.0, lambda t: STRAIGHT if 1.0 <= t < 1.7 else GOOD)
+    # when
+    _, verdicts = run(steps, RAW)
+    # then its cue is shown for 2 s, then goes
+    shown = [v.t_s for v in verdicts if v.cue is not None]
+    assert shown[0] == pytest.approx(1.5, abs=1 / FPS)
+    assert shown[-1] - shown[0] == pytest.approx(2.0, abs=2 / FPS)
+    # and announced once
+    assert sum(1 for v in verdicts if v.cue is not None and v.cue.new) == 1
+
+
+def test_lasting_fault_is_announced_again_at_the_repeat_interval() -> None:
+    # given straight legs for 20 s
+    steps = timeline(20.0, lambda t: STRAIGHT)
+    # when
+    _, verdicts = run(steps, RAW)
+    # then announced at 0.5 s, then every 8 s
+    announced = [v.t_s for v in verdicts if v.cue is not None and v.cue.new]
+    assert announced == pytest.approx([0.5, 8.5, 16.5], abs=1 / FPS)
+
+
+def test_a_minor_cue_waits_for_the_current_one() -> None:
+    # given a feet fault that clears, while a knees fault starts
+    def spec(t: float):  # type: ignore[no-untyped-def]
+        if t < 1.0:
+            return GOOD.with_(foot_pitch_deg=40)
+        return STRAIGHT
+
+    # when
+    _, verdicts = run(timeline(5.0, spec), RAW)
+    # then the feet cue keeps its 2 s before the knees cue follows
+    switch = _first(verdicts, lambda v: v.cue is not None and v.cue.key == "knees_bent")
+    assert switch == pytest.approx(2.5, abs=1 / FPS)
+
+
+def _roll(speed_cm_s: float, low: float = 0.15, high: float = 0.40):  # type: ignore[no-untyped-def]
+    """Triangle wave between low and high at the given speed (torso 50 cm)."""
+    span = high - low
+    period = 2 * span * 50.0 / speed_cm_s
+
+    def position(t: float) -> float:
+        phase = (t % period) / period
+        return low + span * (2 * phase if phase < 0.5 else 2 - 2 * phase)
+
+    return position
+
+
+def test_good_session_raises_no_cue() -> None:
+    # given 20 s of good form, rolling slowly (6 cm/s) over the shoulder blades
+    steps = timeline(20.0, lambda t: GOOD, _roll(6.0))
+    # when
+    ev, verdicts = run(steps)
+    summary = ev.summary()
+    # then
+    assert all(v.cue is None for v in verdicts)
+    assert summary.fault_episodes == ()
+    assert summary.score == 100
+    assert summary.checks[CheckId.ROLLING_SPEED].status is Status.OK
+    assert summary.strokes.count >= 7
+    assert summary.strokes.mean_speed_cm_s == pytest.approx(6.0, rel=0.2)
+
+
+def test_fast_rolling_is_cued() -> None:
+    # given 2 s slow, then rolling at 25 cm/s
+    slow, fast = _roll(6.0), _roll(25.0)
+    steps = timeline(6.0, lambda t: GOOD, lambda t: slow(t) if t < 2.0 else fast(t))
+    # when
+    _, verdicts = run(steps)
+    # then "Roll slower" within 1.5 s of the change (speed is a 1 s average)
+    cued = _first(verdicts, lambda v: v.cue is not None)
+    assert cued is not None and cued <= 3.5
+    first = next(v.cue for v in verdicts if v.cue is not None)
+    assert first.text == "Roll slower"
+    speeds = [v.checks[CheckId.ROLLING_SPEED].value for v in verdicts if v.t_s > 4.0]
+    assert np.median([s for s in speeds if s is not None]) == pytest.approx(25.0, rel=0.2)
+
+
+def test_detector_jitter_does_not_look_like_rolling() -> None:
+    # given a still roller whose position jitters by 0.5 cm (sd) frame to frame
+    rng = np.random.default_rng(3)
+    jitter = rng.normal(0, 0.01, 300)
+    steps = timeline(10.0, lambda t: GOOD, lambda t: 0.3 + jitter[round(t * FPS)])
+    # when
+    ev, verdicts = run(steps)
+    # then no speed fault, no strokes, and one long hold
+    assert all(v.checks[CheckId.ROLLING_SPEED].status is not Status.FAULT for v in verdicts)
+    summary = ev.summary()
+    assert summary.strokes.count == 0
+    assert summary.holds.count == 1
+    assert summary.holds.durations_s[0] == pytest.approx(10.0, abs=0.2)
+
+
+def test_holds_and_coverage() -> None:
+    # given 4 s held at 0.3, a slow move to 0.7, 2 s there
+    def position(t: float) -> float:
+        if t < 4.0:
+            return 0.3
+        if t < 6.0:
+            return 0.3 + 0.2 * (t - 4.0)
+        return 0.7
+
+    steps = timeline(8.0, lambda t: GOOD, position)
+    # when
+    ev, _ = run(steps, RAW)
+    summary = ev.summary()
+    # then
+    assert summary.holds.count == 1
+    # (the hold lasts until the roller has left by 2 cm: 0.2 s into the move)
+    assert summary.holds.durations_s[0] == pytest.approx(4.2, abs=0.05)
+    zone_s = summary.coverage.zone_s
+    assert zone_s[Zone.SHOULDER_BLADES] == pytest.approx(4.0 + 0.75, abs=0.1)
+    assert zone_s[Zone.LOWER_BACK] == pytest.approx(2.0 + 1.25, abs=0.1)
+    assert sum(summary.coverage.bin_s) == pytest.approx(8.0, abs=0.1)
+    assert summary.rolling_s == pytest.approx(8.0, abs=0.1)
+    assert summary.strokes.count == 1
+    (episode,) = summary.fault_episodes
+    assert episode.key == "roller_position.lower_back"
+    assert episode.start_s == pytest.approx(4.75, abs=2 / FPS)
+
+
+def test_summary_fractions_and_score() -> None:
+    # given 6 s good, 4 s straight legs, roller always on the shoulder blades
+    steps = timeline(10.0, lambda t: GOOD if t < 6.0 else STRAIGHT)
+    # when
+    ev, _ = run(steps, RAW)
+    summary = ev.summary()
+    # then
+    knees = summary.checks[KNEES]
+    assert summary.duration_s == pytest.approx(10.0, abs=1e-6)
+    assert knees.status is Status.FAULT
+    assert knees.known_fraction == pytest.approx(1.0)
+    assert knees.ok_fraction == pytest.approx(6.5 / 10.0, abs=0.01)  # 0.5 s onset is ok
+    speed = summary.checks[CheckId.ROLLING_SPEED]
+    assert speed.status is Status.OK
+    # score: weights 3 pos, 2 feet, 2 knees, 2 across, 1 speed
+    expected = round(100 * (3 + 2 + 2 * 0.65 + 2 + speed.known_fraction * 0 + 1) / 10)
+    assert summary.score == expected
+    assert summary.good_form_s == pytest.approx(6.5, abs=0.05)
+    json.dumps(summary.to_dict())
+
+
+def test_still_summary_counts_the_frame() -> None:
+    # given one photo with straight legs
+    from formcheck.evaluator.evaluator import Evaluator
+    from formcheck.evaluator.kinematic import make_frame
+
+    ev = Evaluator(still=True)
+    ev.update(make_frame(STRAIGHT), make_roller(STRAIGHT, 0.3))
+    # when
+    summary = ev.summary()
+    # then the check's verdict is the frame's
+    assert summary.checks[KNEES].status is Status.FAULT
+    assert summary.checks[KNEES].ok_fraction == 0.0
+    assert summary.duration_s == 0.0
+    assert not math.isnan(summary.checks[CheckId.FEET_FLAT].known_fraction)
