@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from formcheck.errors import (
     CameraError,
     CorruptVideoError,
+    FormcheckError,
     InputNotFoundError,
     UnsupportedInputError,
 )
@@ -188,6 +189,25 @@ class _CaptureSource(FrameSource):
             self._cap = None
 
 
+def _diagnose(path: Path, container: str) -> FormcheckError:
+    """Why a file that looks like a video does not open: no frames, no video, or damage."""
+    try:
+        import av
+
+        with av.open(str(path)) as probe:
+            streams = probe.streams.video
+            if not streams or (streams[0].frames == 0 and not probe.duration):
+                return CorruptVideoError(
+                    f"{path}: the file holds no video frames (an empty or audio-only recording)"
+                )
+    except Exception:
+        pass
+    return CorruptVideoError(
+        f"{path}: the {container} file is damaged or truncated and cannot be opened; "
+        "re-export or re-copy it"
+    )
+
+
 class VideoFileSource(_CaptureSource):
     """A video file, decoded frame by frame with rotation metadata applied."""
 
@@ -207,10 +227,7 @@ class VideoFileSource(_CaptureSource):
                     f"{path}: not a video or image file formcheck can read "
                     "(expected MP4, MOV, MKV, WebM, AVI, JPEG or PNG)"
                 )
-            raise CorruptVideoError(
-                f"{path}: the {container} file is damaged or truncated and cannot be "
-                "opened; re-export or re-copy it"
-            )
+            raise _diagnose(path, container)
         # Phones store portrait video as landscape plus a rotation tag: apply it.
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         self._cap = cap
