@@ -196,19 +196,18 @@ def analyze(
         raise typer.Exit(1)
 
 
-def _mount_optional() -> None:
-    """Mount the sub-apps of the stages (each keeps its CLI beside its code)."""
+def _mount_stages() -> None:
+    """Mount the sub-commands each stage keeps beside its code (imports stay light)."""
     from formcheck.evaluator.cli import app as config_app
+    from formcheck.roller.cli import roller_command
     from formcheck.scenes.cli import app as scenes_app
 
     app.add_typer(scenes_app, name="scenes")
     app.add_typer(config_app, name="config")
+    app.command("roller")(roller_command)
 
 
-try:
-    _mount_optional()
-except ImportError:  # pragma: no cover - while a stage's CLI is being written
-    pass
+_mount_stages()
 
 
 def main() -> None:

@@ -84,3 +84,17 @@ def test_closed_landmarker_refuses_work(model_path: Path) -> None:
     lm.close()  # idempotent
     with pytest.raises(RuntimeError, match="closed"):
         lm.detect(np.zeros((8, 8, 3), np.uint8))
+
+
+@pytest.mark.footage
+@pytest.mark.parametrize("mode", [Mode.IMAGE, Mode.VIDEO])
+def test_mask_outlives_the_result(model_path: Path, footage: Path, mode: Mode) -> None:
+    """The mask is copied out of MediaPipe's buffer: reading it later must not crash."""
+    with (
+        open_source(footage / "free-exercise-db/Calves-SMR__0.jpg") as src,
+        PoseLandmarker(model_path, mode, segmentation=True) as lm,
+    ):
+        image = next(iter(src)).image
+        frames = [lm.detect(image, t_ms=i * 40.0, index=i) for i in range(3)]
+    for pf in frames:
+        assert pf.mask is not None and 0.0 < float(pf.mask.sum()) < pf.mask.size

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from formcheck.evaluator.rules import CUES, CheckId, Status
 
 # Cue keys from the most important down: safety first (roller on the neck or the lower
-# back), then feet and knees, then the roller's orientation, then speed.
+# back), then knees and feet, then the roller's orientation, then speed. Knees come
+# before feet: lying with straight legs, the heels rest and the toes point up, so
+# "Bend your knees" is the cue that brings the feet flat too.
 CUE_PRIORITY: tuple[str, ...] = (
     "roller_position.neck",
     "roller_position.lower_back",
-    "feet_flat",
     "knees_bent",
+    "feet_flat",
     "roller_across_back",
     "rolling_speed",
 )

@@ -7,7 +7,6 @@ sinks around it. Data flows one way: a :class:`VideoFrame` in, a :class:`Step` o
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -20,11 +19,10 @@ from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
+from formcheck.roller.tracker import RollerTracker
 from formcheck.source import VideoFrame
 
 STAGES = ("decode", "pose", "roller", "evaluate", "draw", "encode")
-
-RollerStage = Callable[[NDArray[np.uint8], PoseFrame], RollerObservation]
 
 
 @dataclass
@@ -54,14 +52,13 @@ class Step:
     verdict: FrameVerdict
 
 
-def make_roller_stage(color_hint: str | None = None) -> RollerStage:
-    """The roller tracker as a function of (image, pose frame)."""
-    from formcheck.roller.observation import NotFoundReason
+def make_roller_tracker(color_hint: str | None = None) -> RollerTracker:
+    """The roller tracker, with the user's colour hint if any (a name or a value)."""
+    from formcheck.roller.color import ColorHint
+    from formcheck.roller.detector import RollerDetector
 
-    def not_yet(image: NDArray[np.uint8], pose: PoseFrame) -> RollerObservation:
-        return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
-
-    return not_yet
+    hint = ColorHint.parse(color_hint) if color_hint else None
+    return RollerTracker(RollerDetector(hint))
 
 
 class FramePipeline:
@@ -72,7 +69,9 @@ class FramePipeline:
         still: True for a photo (IMAGE mode, no temporal logic).
         config: evaluator configuration.
         roller_color: optional roller colour hint (a name or a value).
-        segmentation: ask the landmarker for the person mask (the roller stage uses it).
+        segmentation: ask the landmarker for the person mask, which separates the body
+            from the roller (default on; the roller stage falls back to a body drawn
+            from the landmarks without it).
     """
 
     def __init__(
@@ -82,13 +81,13 @@ class FramePipeline:
         still: bool = False,
         config: EvaluatorConfig | None = None,
         roller_color: str | None = None,
-        segmentation: bool = False,
+        segmentation: bool = True,
     ) -> None:
         from formcheck.pose.landmarker import Mode, PoseLandmarker
 
         self.times = StageTimes()
         self.evaluator = Evaluator(config, still=still)
-        self.roller_stage = make_roller_stage(roller_color)
+        self.roller = make_roller_tracker(roller_color)
         self._landmarker = PoseLandmarker(
             model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation
         )
@@ -98,7 +97,7 @@ class FramePipeline:
         t0 = time.perf_counter()
         pose = self._landmarker.detect(frame.image, frame.t_ms, frame.index)
         t1 = time.perf_counter()
-        roller = self.roller_stage(frame.image, pose)
+        roller = self.roller.update(frame.image, pose)
         t2 = time.perf_counter()
         verdict = self.evaluator.update(pose, roller)
         t3 = time.perf_counter()
@@ -107,6 +106,16 @@ class FramePipeline:
         self.times.add("evaluate", t3 - t2)
         self.times.frames += 1
         return Step(frame, pose, roller, verdict)
+
+    def calibrate_roller(self, image: NDArray[np.uint8], pose: PoseFrame) -> bool:
+        """Learn the roller's colour from this frame (``live``'s ``c`` key).
+
+        Returns False when there is nobody in view to look under.
+        """
+        if pose.pose is None:
+            return False
+        self.roller.detector.calibrate(image, pose)
+        return True
 
     def close(self) -> None:
         """Release the landmarker."""

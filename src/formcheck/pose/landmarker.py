@@ -182,8 +182,9 @@ def _to_pose_frame(
     xy = norm[:, :2] * np.array([width, height], dtype=np.float64)
     mask = None
     if with_mask and result.segmentation_masks:
-        mask = np.asarray(result.segmentation_masks[0].numpy_view(), dtype=np.float32)
-        mask = mask.reshape(mask.shape[0], mask.shape[1])
+        # numpy_view() points into MediaPipe's buffer, freed with ``result``: copy it.
+        view = result.segmentation_masks[0].numpy_view()
+        mask = np.array(view, dtype=np.float32, copy=True).reshape(view.shape[0], view.shape[1])
     pose = Pose(xy=xy, normalized=norm, world=world, visibility=vis, presence=pres)
     return PoseFrame(
         index=index, t_ms=t_ms, width=width, height=height, pose=pose,

@@ -1,5 +1,19 @@
 """Roller stage: finds the foam roller in the image, using the pose to know where to look."""
 
+from formcheck.roller.color import ColorHint
+from formcheck.roller.detector import RollerDetector, calibrate
+from formcheck.roller.geometry import position_along_back, zone_of
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
+from formcheck.roller.tracker import RollerTracker
 
-__all__ = ["NotFoundReason", "Orientation", "RollerObservation"]
+__all__ = [
+    "ColorHint",
+    "NotFoundReason",
+    "Orientation",
+    "RollerDetector",
+    "RollerObservation",
+    "RollerTracker",
+    "calibrate",
+    "position_along_back",
+    "zone_of",
+]

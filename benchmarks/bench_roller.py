@@ -1,0 +1,49 @@
+"""Roller stage cost per frame: detection and tracking on synthetic 640x480 frames.
+
+Run: ``.venv/bin/python benchmarks/bench_roller.py``. Uses the scene truth as the pose
+(no model), one OpenCV thread, and prints ms/frame.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from formcheck.lazy import cv2 as _cv2
+from formcheck.pose.frame import Pose, PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.roller.tracker import RollerTracker
+from formcheck.scenes import iter_scene
+
+
+def _pose(joints: dict[str, tuple[float, float]], w: int, h: int) -> Pose:
+    xy = np.zeros((NUM_LANDMARKS, 2))
+    for name, p in joints.items():
+        xy[Landmark[name.upper()]] = p
+    return Pose.from_pixels(xy, (w, h))
+
+
+def main() -> None:
+    cv2 = _cv2()
+    cv2.setNumThreads(1)
+    w, h = 640, 480
+    frames = []
+    for scene in ("good", "roller_along_spine", "low_light"):
+        for k, (img, truth) in enumerate(iter_scene(scene, size=(w, h), fps=15, seconds=2.0)):
+            pf = PoseFrame(index=k, t_ms=truth.t_ms, width=w, height=h,
+                           pose=_pose(truth.joints_px, w, h))
+            frames.append((img, pf))
+    tracker = RollerTracker()
+    for img, pf in frames[:5]:
+        tracker.update(img, pf)
+    t0 = time.perf_counter()
+    for img, pf in frames:
+        tracker.update(img, pf)
+    ms = (time.perf_counter() - t0) * 1000.0 / len(frames)
+    print(f"roller detect+track: {ms:.2f} ms/frame over {len(frames)} frames of {w}x{h} "
+          f"(1 OpenCV thread, drawn-body person map)")
+
+
+if __name__ == "__main__":
+    main()

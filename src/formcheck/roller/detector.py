@@ -1,0 +1,496 @@
+"""Finding the foam roller in one frame, using the pose to know where to look.
+
+The pose gives the body's line (neck, shoulder, hip, knee, ankle). The roller lies
+under it, on the floor: a band below that line is searched, in a region of interest
+scaled so that the torso is about ``WORK_TORSO_PX`` long. Pixels of the person (the
+landmarker's segmentation mask, or a drawn body when there is none) are left out.
+Without a colour hint, the room's colours are learnt from the rest of the region
+(with their shadowed versions) and the roller is what differs from them; with a hint,
+the roller is what is near the hint's colour. Connected blobs are scored as an end-on
+disc (roller across the back) or a long bar (along the spine, or seen from an angle),
+by size relative to the torso, fill, and contact with the body.
+
+Pixel coordinates: x right, y down, origin top-left, px (of the full image unless
+named *work*: the scaled region of interest).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.errors import UsageError
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.color import ColorHint
+from formcheck.roller.geometry import Body
+from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
+
+Image = NDArray[np.uint8]
+FloatArray = NDArray[np.float64]
+
+# Torso length in the working image, px: a 10-15 cm roller is then ~15-25 px across,
+# enough for a centre within 5% of the torso; small enough for < 5 ms a frame.
+WORK_TORSO_PX = 80.0
+# The search band: centred this far below the body line, this thick (torso lengths).
+# A roller is ~0.2-0.35 torso lengths across and touches the back, itself ~0.1-0.15
+# below the joint line, so the band spans from just above the line to ~0.65 below it.
+BAND_OFFSET = 0.25
+BAND_THICKNESS = 0.8
+# Room colours are learnt from this much margin around the band (torso lengths).
+MARGIN = 0.45
+# Roller diameter seen end-on, torso lengths: 10-15 cm on a ~50 cm torso, with slack
+# for the person's size, the camera's angle and an occluded top.
+DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX = 0.12, 0.18, 0.42, 0.6
+# A bar (roller along the spine, or seen obliquely): at least this long (torso lengths),
+# and at least this elongated (length / thickness); an end-on disc is ~1.
+BAR_MIN_LENGTH = 0.45
+BAR_MIN_ELONGATION = 1.7
+# A bar within this angle of the spine's line lies along the spine, degrees.
+ALONG_MAX_ANGLE = 35.0
+# Below this score a blob is not reported as the roller.
+MIN_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """The chosen blob, for drawing and calibration.
+
+    Attributes:
+        outline: (N, 2) contour of the blob, image px.
+        mean_bgr: mean colour of its pixels, BGR 0..255.
+        spread: standard deviation of its colour, 8-bit levels (mean over channels).
+        score: its score (0..1).
+    """
+
+    outline: FloatArray
+    mean_bgr: tuple[float, float, float]
+    spread: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    kind: str  # "disc" or "bar"
+    bx: int  # bounding box, work px
+    by: int
+    bw: int
+    bh: int
+    rcx: float  # minimum-area rectangle: centre, sides, long axis angle (work px, deg)
+    rcy: float
+    length: float
+    thick: float
+    long_deg: float
+    sub: NDArray[np.bool_]  # the blob inside its bounding box
+
+
+@dataclass(frozen=True, slots=True)
+class _Roi:
+    x0: int
+    y0: int
+    scale: float  # work px per image px
+
+    def to_image(self, x: float, y: float) -> tuple[float, float]:
+        return (self.x0 + x / self.scale, self.y0 + y / self.scale)
+
+    def to_work(self, pts: FloatArray) -> FloatArray:
+        return (pts - np.array([self.x0, self.y0], dtype=np.float64)) * self.scale
+
+
+def build_observation(
+    center: tuple[float, float],
+    size: tuple[float, float],
+    angle_deg: float,
+    orientation: Orientation,
+    body: Body,
+    confidence: float,
+) -> RollerObservation:
+    """A "found" observation: contact and position from the centre and the body.
+
+    The roller touches the back where the normal to the back's line through the roller's
+    centre meets the roller: the centre moved half the thickness towards the back.
+
+    Args:
+        center: roller centre, px.
+        size: (length, thickness), px.
+        angle_deg: long axis to the image x axis, degrees.
+        orientation: across or along the spine.
+        body: the merged landmarks of the frame.
+        confidence: 0..1.
+    """
+    c = np.asarray(center, dtype=np.float64)
+    contact = c + 0.5 * size[1] * body.up
+    cp = (float(contact[0]), float(contact[1]))
+    return RollerObservation(
+        found=True,
+        center_px=(float(c[0]), float(c[1])),
+        size_px=(float(size[0]), float(size[1])),
+        angle_deg=float(angle_deg),
+        orientation=orientation,
+        contact_px=cp,
+        position=body.position(cp),
+        under_back=body.under_back(cp),
+        confidence=float(np.clip(confidence, 0.0, 1.0)),
+    )
+
+
+def _tri(x: float, lo: float, a: float, b: float, hi: float) -> float:
+    """1 on [a, b], falling linearly to 0 at ``lo`` and ``hi``."""
+    if x <= lo or x >= hi:
+        return 0.0
+    if x < a:
+        return (x - lo) / (a - lo)
+    if x > b:
+        return (hi - x) / (hi - b)
+    return 1.0
+
+
+class RollerDetector:
+    """Single-frame roller detection.
+
+    Args:
+        hint: the roller's colour, when known (``--roller-color`` or :meth:`calibrate`);
+            automatic detection needs none.
+        min_confidence: blobs scoring below this are not reported (0..1).
+    """
+
+    def __init__(self, hint: ColorHint | None = None, *,
+                 min_confidence: float = MIN_CONFIDENCE) -> None:
+        self.hint = hint
+        self.min_confidence = min_confidence
+        self.last_blob: Blob | None = None
+        # Set keep_maps to keep the working images of the last search (debugging).
+        self.keep_maps = False
+        self.maps: dict[str, Image] = {}
+        self._hint_lab: FloatArray | None = None if hint is None else hint.lab()
+
+    def set_hint(self, hint: ColorHint | None) -> None:
+        """Use ``hint`` from now on (None: automatic)."""
+        self.hint = hint
+        self._hint_lab = None if hint is None else hint.lab()
+
+    # --- the public steps -----------------------------------------------------------
+    def detect(
+        self,
+        image_bgr: Image,
+        pose_frame: PoseFrame,
+        prior: tuple[float, float] | None = None,
+    ) -> RollerObservation:
+        """Find the roller in ``image_bgr`` (H, W, 3 BGR uint8) with ``pose_frame``'s pose.
+
+        Args:
+            prior: where the roller was last seen, image px (the tracker's estimate):
+                blobs near it are preferred.
+        """
+        self.last_blob = None
+        pose = pose_frame.pose
+        if pose is None:
+            return RollerObservation.missing(NotFoundReason.NO_PERSON)
+        body = Body.from_pose(pose)
+        if body is None:
+            return RollerObservation.missing(NotFoundReason.HIDDEN)
+        h, w = image_bgr.shape[:2]
+        if not self._band_in_view(body, w, h):
+            return RollerObservation.missing(NotFoundReason.OUT_OF_FRAME)
+        found = self._search(image_bgr, pose_frame, body, prior)
+        if found is None:
+            return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
+        obs, blob = found
+        if blob.score < self.min_confidence:
+            return RollerObservation.missing(NotFoundReason.HIDDEN)
+        self.last_blob = blob
+        return obs
+
+    def calibrate(self, image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:
+        """Learn the roller's colour from this frame and use it from now on.
+
+        The roller found automatically gives its mean colour and spread; when none is
+        found, the colour just under the middle of the back is taken.
+
+        Raises:
+            UsageError: nobody is in the frame, so there is no back to look under.
+        """
+        saved = self.hint
+        self.set_hint(None)
+        obs = self.detect(image_bgr, pose_frame)
+        blob = self.last_blob
+        if obs.found and blob is not None:
+            b, g, r = (round(v) for v in blob.mean_bgr)
+            tol = float(np.clip(2.5 * blob.spread, 25.0, 70.0))
+            hint = ColorHint(bgr=(b, g, r), tolerance=tol, name="calibrated")
+        else:
+            pose = pose_frame.pose
+            body = None if pose is None else Body.from_pose(pose)
+            if body is None:
+                self.set_hint(saved)
+                raise UsageError("calibrate: nobody in the frame; lie on the roller in view")
+            mid = 0.5 * (body.shoulder + body.hip) - 0.3 * body.length * body.up
+            rad = max(2, int(0.06 * body.length))
+            hh, ww = image_bgr.shape[:2]
+            x, y = int(np.clip(mid[0], 0, ww - 1)), int(np.clip(mid[1], 0, hh - 1))
+            patch = image_bgr[max(0, y - rad):y + rad + 1, max(0, x - rad):x + rad + 1]
+            pix = patch.reshape(-1, 3).astype(np.float64)
+            b, g, r = (round(v) for v in np.median(pix, axis=0))
+            tol = float(np.clip(2.5 * pix.std(axis=0).mean(), 25.0, 70.0))
+            hint = ColorHint(bgr=(b, g, r), tolerance=tol, name="calibrated")
+        self.set_hint(hint)
+        return hint
+
+    # --- the work ---------------------------------------------------------------------
+    @staticmethod
+    def _band_in_view(body: Body, w: int, h: int) -> bool:
+        """Whether the band under the torso (neck to hip) is mostly inside the image."""
+        down = np.array([0.0, BAND_OFFSET * body.length])
+        pts = [body.head_end(0.2) + down, body.shoulder + down,
+               0.5 * (body.shoulder + body.hip) + down, body.hip + down]
+        inside = sum(1 for p in pts if 0 <= p[0] < w and 0 <= p[1] < h)
+        return inside >= 2
+
+    def _search(
+        self,
+        image: Image,
+        pose_frame: PoseFrame,
+        body: Body,
+        prior: tuple[float, float] | None,
+    ) -> tuple[RollerObservation, Blob] | None:
+        from formcheck.lazy import cv2 as _cv2
+
+        cv2 = _cv2()
+        H, W = image.shape[:2]
+        L = body.length
+        down = np.array([0.0, BAND_OFFSET * L])
+        chain = np.array([p + down for p in body.chain()])
+        half = 0.5 * BAND_THICKNESS * L
+        pad = half + MARGIN * L
+        x0 = max(0, math.floor(chain[:, 0].min() - pad))
+        x1 = min(W, math.ceil(chain[:, 0].max() + pad))
+        y0 = max(0, math.floor(chain[:, 1].min() - half - 0.15 * L))
+        y1 = min(H, math.ceil(chain[:, 1].max() + half + MARGIN * L))
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return None
+        scale = min(1.0, WORK_TORSO_PX / L)
+        roi = _Roi(x0, y0, scale)
+        crop = image[y0:y1, x0:x1]
+        ww = max(8, round((x1 - x0) * scale))
+        wh = max(8, round((y1 - y0) * scale))
+        small = crop if scale >= 1.0 else cv2.resize(crop, (ww, wh),
+                                                     interpolation=cv2.INTER_AREA)
+        wh, ww = small.shape[:2]
+        Lw = L * scale
+
+        # the band where the roller can be
+        band = np.zeros((wh, ww), np.uint8)
+        cw = np.round(roi.to_work(chain)).astype(np.int32)
+        cv2.polylines(band, [cw.reshape(-1, 1, 2)], False, 255,
+                      max(1, round(BAND_THICKNESS * Lw)), cv2.LINE_8)
+
+        person = self._person(pose_frame, body, roi, (ww, wh), cv2)
+        # the room: everything else in the region
+        room = cv2.bitwise_not(cv2.bitwise_or(band, person))
+        sh_w, hip_w = roi.to_work(body.shoulder), roi.to_work(body.hip)
+        room[~_floor_side(band, (int(sh_w[0]), int(hip_w[0])))] = 0
+        if self._hint_lab is not None and self.hint is not None:
+            fg = self._near_hint(small, cv2)
+        else:
+            fg = self._unlike_room(small, room, cv2)
+        cand = cv2.bitwise_and(fg, band)
+        cand = cv2.bitwise_and(cand, cv2.bitwise_not(person))
+        k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+        k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+        cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
+        cand = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, k5)
+        # thin horizontal structures (a mat seen edge-on, shadow lines) are not a roller
+        kv = np.ones((max(3, round(0.09 * Lw)), 1), np.uint8)
+        cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, kv)
+        if self.keep_maps:
+            self.maps = {"small": small, "band": band, "person": person, "fg": fg,
+                         "cand": cand}
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+        if n <= 1:
+            return None
+        touch_map = cv2.dilate(person, k5, iterations=1)
+        min_area = 0.5 * (DISC_MIN * Lw) ** 2
+        order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
+        prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
+        best: tuple[float, int, _Cand] | None = None
+        up = body.up
+        shoulder_w = roi.to_work(body.shoulder)
+        lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
+        for i in order:
+            area = int(stats[i, cv2.CC_STAT_AREA])
+            if area < min_area:
+                break
+            bx, by, bw, bh = (int(v) for v in stats[i, :4])
+            sub = labels[by:by + bh, bx:bx + bw] == i
+            ys, xs = np.nonzero(sub)
+            pts = np.column_stack([xs + bx, ys + by]).astype(np.float32)
+            (rcx, rcy), (rw, rh), rang = cv2.minAreaRect(pts)
+            length, thick = max(rw, rh, 1.0), max(min(rw, rh), 1.0)
+            long_deg = rang if rw >= rh else rang + 90.0
+            long_deg = (long_deg + 90.0) % 180.0 - 90.0
+            fill = area / (length * thick)
+            elong = length / thick
+            # a blob above the body's line is an arm or the far side, not the roller
+            if float((np.array([rcx, rcy]) - shoulder_w) @ up) > 0.05 * Lw:
+                continue
+            # ... and the roller lies on the floor: below the shoulders and the hips
+            if rcy < lowest_joint_y - 0.1 * Lw:
+                continue
+            touches = bool(touch_map[by:by + bh, bx:bx + bw][sub].any())
+            if elong < BAR_MIN_ELONGATION:
+                kind = "disc"
+                shape = _tri(bw / Lw, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
+                fill_s = _tri(fill, 0.4, 0.62, 1.01, 1.1)
+            else:
+                kind = "bar"
+                shape = (_tri(length / Lw, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, 2.2, 3.0)
+                         * _tri(thick / Lw, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
+                                DISC_MAX))
+                fill_s = _tri(fill, 0.45, 0.7, 1.01, 1.1)
+            score = shape * fill_s * (1.0 if touches else 0.55)
+            if prior_w is not None:
+                dist = float(np.hypot(rcx - prior_w[0], rcy - prior_w[1])) / Lw
+                score *= 1.2 if dist < 0.25 else 1.0
+            score = min(score, 1.0)
+            if best is None or score > best[0]:
+                best = (score, int(i), _Cand(kind, bx, by, bw, bh, float(rcx), float(rcy),
+                                             float(length), float(thick), float(long_deg),
+                                             sub))
+        if best is None:
+            return None
+        score, _, cand_ = best
+        kind, sub = cand_.kind, cand_.sub
+        bx, by = cand_.bx, cand_.by
+        bx_, by_, bw_, bh_ = float(cand_.bx), float(cand_.by), float(cand_.bw), float(cand_.bh)
+        if kind == "disc":
+            # An end-on roller: its width is the diameter (the top may hide under the
+            # back); it stands on the floor, so its centre is a radius above its bottom.
+            d = bw_
+            cxw, cyw = bx_ + 0.5 * bw_, by_ + bh_ - 0.5 * d
+            size_w = (d, d)
+            angle = 0.0
+            orientation = Orientation.ACROSS
+        else:
+            cxw, cyw = cand_.rcx, cand_.rcy
+            size_w = (cand_.length, cand_.thick)
+            angle = cand_.long_deg
+            axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
+            diff = abs((angle - axis_deg + 90.0) % 180.0 - 90.0)
+            orientation = Orientation.ALONG if diff <= ALONG_MAX_ANGLE else Orientation.ACROSS
+        center = roi.to_image(cxw, cyw)
+        size = (size_w[0] / scale, size_w[1] / scale)
+        obs = build_observation(center, size, angle, orientation, body, score)
+        blob = self._blob(small, sub, bx, by, roi, score, cv2)
+        return obs, blob
+
+    @staticmethod
+    def _person(pose_frame: PoseFrame, body: Body, roi: _Roi, size: tuple[int, int],
+                cv2: object) -> Image:
+        """The person in the working image: the segmentation mask, else a drawn body."""
+        c: object = cv2
+        ww, wh = size
+        mask = pose_frame.mask
+        if mask is not None and mask.shape[:2] == (pose_frame.height, pose_frame.width):
+            x1 = round(roi.x0 + ww / roi.scale)
+            y1 = round(roi.y0 + wh / roi.scale)
+            m = np.ascontiguousarray(mask[roi.y0:y1, roi.x0:x1])
+            m = c.resize(m, (ww, wh), interpolation=c.INTER_LINEAR)  # type: ignore[attr-defined]
+            return np.where(m > 0.5, 255, 0).astype(np.uint8)
+        out = np.zeros((wh, ww), np.uint8)
+        lw = body.length * roi.scale
+
+        def seg(a: FloatArray | None, b: FloatArray | None, thick: float) -> None:
+            if a is None or b is None:
+                return
+            pa, pb = np.round(roi.to_work(np.array([a, b]))).astype(int)
+            c.line(out, (int(pa[0]), int(pa[1])), (int(pb[0]), int(pb[1])),  # type: ignore[attr-defined]
+                   255, max(1, int(thick * lw)))
+
+        seg(body.head_end(0.35), body.shoulder, 0.22)
+        seg(body.shoulder, body.hip, 0.24)
+        seg(body.hip, body.knee, 0.16)
+        seg(body.knee, body.ankle, 0.1)
+        return out
+
+    def _near_hint(self, small: Image, cv2: object) -> Image:
+        c: object = cv2
+        assert self._hint_lab is not None and self.hint is not None
+        lab = c.cvtColor(small, c.COLOR_BGR2LAB).astype(np.float32)  # type: ignore[attr-defined]
+        d = lab - self._hint_lab.astype(np.float32)
+        d[..., 0] *= 0.5  # brightness varies across a cylinder and with the room's light
+        dist = np.sqrt((d * d).sum(axis=2))
+        return np.where(dist < self.hint.tolerance, 255, 0).astype(np.uint8)
+
+    @staticmethod
+    def _unlike_room(small: Image, room: Image, cv2: object) -> Image:
+        """Pixels whose colour is rare in the room (and in its shadows): 255, else 0.
+
+        Colours are binned 32 levels a channel on two grids offset by 16, so a pixel
+        is "unlike the room" only when it differs on both: any colour 32 levels away
+        from every room colour in one channel is always found.
+        """
+        c: object = cv2
+        n_room = int(np.count_nonzero(room))
+        if n_room < 30:
+            return np.zeros(small.shape[:2], np.uint8)
+        dark = c.convertScaleAbs(small, alpha=0.7)  # type: ignore[attr-defined]
+        sel = room > 0
+        thr = max(2.0, 0.0015 * n_room)
+        unlike = np.ones(small.shape[:2], bool)
+        for shift in (0, 16):
+            lut = (np.arange(256, dtype=np.int32) + shift) // 32
+            idx = _bin_index(small, lut)
+            hist = np.bincount(idx[sel], minlength=729)
+            hist += np.bincount(_bin_index(dark, lut)[sel], minlength=729)
+            unlike &= ~(hist >= thr)[idx]
+        out = np.where(unlike, 255, 0).astype(np.uint8)
+        return out
+
+    @staticmethod
+    def _blob(small: Image, sub: NDArray[np.bool_], bx: int, by: int, roi: _Roi,
+              score: float, cv2: object) -> Blob:
+        c: object = cv2
+        pix = small[by:by + sub.shape[0], bx:bx + sub.shape[1]][sub].astype(np.float64)
+        mean = pix.mean(axis=0)
+        spread = float(pix.std(axis=0).mean())
+        contours, _ = c.findContours(sub.astype(np.uint8), c.RETR_EXTERNAL,  # type: ignore[attr-defined]
+                                     c.CHAIN_APPROX_SIMPLE)  # type: ignore[attr-defined]
+        if contours:
+            cnt = max(contours, key=len).reshape(-1, 2).astype(np.float64)
+            outline = cnt / roi.scale + np.array([roi.x0 + bx / roi.scale,
+                                                  roi.y0 + by / roi.scale])
+        else:
+            outline = np.zeros((0, 2))
+        return Blob(outline=outline, mean_bgr=(float(mean[0]), float(mean[1]), float(mean[2])),
+                    spread=spread, score=score)
+
+
+def _floor_side(band: Image, torso_cols: tuple[int, int]) -> NDArray[np.bool_]:
+    """Pixels at or below the band's bottom edge, column by column, never above the
+    band's bottom under the torso (``torso_cols``: the shoulder's and hip's columns).
+
+    The roller stands on the floor, so the colours it must differ from are the floor's
+    around and below it, not the wall's above the body or beyond the head.
+    """
+    h, w = band.shape
+    has = band.any(axis=0)
+    if not has.any():
+        return np.ones((h, w), bool)
+    bottom = np.where(has, h - 1 - np.argmax(band[::-1] > 0, axis=0), 0)
+    ref = [bottom[int(np.clip(c, 0, w - 1))] for c in torso_cols]
+    floor = np.maximum(bottom, min(ref))
+    rows = np.arange(h)[:, None]
+    return np.asarray(rows >= floor[None, :])
+
+
+def _bin_index(img: Image, lut: NDArray[np.int32]) -> NDArray[np.int32]:
+    """Colour bin of each pixel: 9 bins a channel (``lut`` maps 0..255 to 0..8)."""
+    q = lut[img]
+    return np.asarray(q[..., 0] * 81 + q[..., 1] * 9 + q[..., 2], dtype=np.int32)
+
+
+def calibrate(image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:
+    """Learn the roller's colour from one frame (see :meth:`RollerDetector.calibrate`)."""
+    return RollerDetector().calibrate(image_bgr, pose_frame)

@@ -1,0 +1,149 @@
+"""Pure geometry of the roller against the body: no cv2.
+
+Pixel coordinates: x right, y down, origin top-left, px. Positions along the back are
+unitless fractions of the shoulder-to-hip line (0 shoulder, 1 hip, negative towards
+the neck).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.rules import Zone
+from formcheck.evaluator.thresholds import Thresholds
+from formcheck.pose.frame import Pose
+from formcheck.pose.landmarks import SIDE_LANDMARKS
+
+FloatArray = NDArray[np.float64]
+Point = tuple[float, float]
+
+# A contact up to this far past the hip (fraction of the torso) still counts as "under
+# the back": the lumbar spine ends at the pelvis, a little past the hip joint's line.
+UNDER_BACK_MAX = 1.15
+# ... and up to this far above the shoulders (the neck and the head).
+UNDER_BACK_MIN = -0.6
+
+
+def position_along_back(contact_px: Point, shoulder_px: Point, hip_px: Point) -> float:
+    """Projection of ``contact_px`` on the shoulder->hip line: 0 shoulder, 1 hip.
+
+    Negative above the shoulders (towards the neck), above 1 past the hip. All points
+    in px; the result is unitless. NaN when shoulder and hip coincide.
+    """
+    sx, sy = shoulder_px
+    dx, dy = hip_px[0] - sx, hip_px[1] - sy
+    length2 = dx * dx + dy * dy
+    if length2 <= 1e-9:
+        return math.nan
+    return ((contact_px[0] - sx) * dx + (contact_px[1] - sy) * dy) / length2
+
+
+def zone_of(position: float, thresholds: Thresholds | None = None) -> Zone:
+    """The zone of the back a contact position falls in (neck, shoulder blades, lower back).
+
+    Uses ``roller_neck_max`` and ``roller_lower_back_min`` of the evaluator's thresholds.
+    """
+    th = thresholds or Thresholds()
+    if position < th.roller_neck_max:
+        return Zone.NECK
+    if position > th.roller_lower_back_min:
+        return Zone.LOWER_BACK
+    return Zone.SHOULDER_BLADES
+
+
+def _segment_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> float:
+    ab = b - a
+    denom = float(ab @ ab)
+    t = 0.0 if denom <= 1e-9 else float(np.clip((p - a) @ ab / denom, 0.0, 1.0))
+    return float(np.linalg.norm(p - (a + t * ab)))
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The landmarks the roller stage needs, as pixel points (both sides merged).
+
+    Attributes:
+        shoulder, hip: (2,) px, visibility-weighted means of the left and right joints.
+        knee, ankle: (2,) px, or None when neither side is visible enough.
+        length: shoulder-to-hip length, px.
+        axis: (2,) unit vector from shoulder to hip.
+        up: (2,) unit normal of the axis pointing up the image (from the floor to the back).
+        visibility: the least visibility of shoulder and hip (0..1).
+    """
+
+    shoulder: FloatArray
+    hip: FloatArray
+    knee: FloatArray | None
+    ankle: FloatArray | None
+    length: float
+    axis: FloatArray
+    up: FloatArray
+    visibility: float
+
+    @classmethod
+    def from_pose(cls, pose: Pose, min_visibility: float = 0.2) -> Body | None:
+        """Merge the sides of ``pose``; None when the shoulder-hip line is degenerate."""
+
+        def joint(role: str, required: bool) -> tuple[FloatArray | None, float]:
+            idx = [SIDE_LANDMARKS[s][role] for s in ("left", "right")]
+            vis = np.clip(pose.visibility[idx], 0.0, 1.0)
+            if vis.max() < min_visibility and not required:
+                return None, float(vis.max())
+            w = vis + 1e-3
+            return (pose.xy[idx] * w[:, None]).sum(axis=0) / w.sum(), float(vis.max())
+
+        shoulder, vs = joint("shoulder", True)
+        hip, vh = joint("hip", True)
+        knee, _ = joint("knee", False)
+        ankle, _ = joint("ankle", False)
+        assert shoulder is not None and hip is not None
+        d = hip - shoulder
+        length = float(np.hypot(d[0], d[1]))
+        if not math.isfinite(length) or length < 4.0:
+            return None
+        axis = d / length
+        up = np.array([axis[1], -axis[0]])
+        if up[1] > 0:
+            up = -up
+        return cls(shoulder=shoulder, hip=hip, knee=knee, ankle=ankle, length=length,
+                   axis=axis, up=up, visibility=min(vs, vh))
+
+    def position(self, point: Point) -> float:
+        """Fraction of the shoulder-to-hip line at which ``point`` projects."""
+        return position_along_back(point, (float(self.shoulder[0]), float(self.shoulder[1])),
+                                   (float(self.hip[0]), float(self.hip[1])))
+
+    def head_end(self, reach: float = 0.45) -> FloatArray:
+        """A point ``reach`` torso lengths above the shoulder along the axis (the neck), px."""
+        return self.shoulder - reach * self.length * self.axis
+
+    def chain(self) -> list[FloatArray]:
+        """The body's line from the neck through shoulder, hip, knee and ankle, px."""
+        pts = [self.head_end(), self.shoulder, self.hip]
+        if self.knee is not None:
+            pts.append(self.knee)
+            if self.ankle is not None:
+                pts.append(self.ankle)
+        return pts
+
+    def under_back(self, contact: Point) -> bool:
+        """True when ``contact`` lies under the torso (or neck), not under the legs.
+
+        The contact must project between ``UNDER_BACK_MIN`` and ``UNDER_BACK_MAX`` of the
+        shoulder-hip line and lie nearer the torso line than the thigh or the shin.
+        """
+        pos = self.position(contact)
+        if not (UNDER_BACK_MIN <= pos <= UNDER_BACK_MAX):
+            return False
+        p = np.asarray(contact, dtype=np.float64)
+        d_torso = _segment_distance(p, self.head_end(), self.hip)
+        legs = []
+        if self.knee is not None:
+            legs.append(_segment_distance(p, self.hip, self.knee))
+            if self.ankle is not None:
+                legs.append(_segment_distance(p, self.knee, self.ankle))
+        return all(d_torso <= d for d in legs)

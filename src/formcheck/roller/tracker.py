@@ -1,0 +1,122 @@
+"""Following the roller over time: it moves slowly and stays on the floor.
+
+One poor frame does not lose it: the last estimate is kept for a few frames with a
+confidence that decays; a long loss resets the track. Pixel coordinates as in
+:mod:`formcheck.roller.observation`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.detector import RollerDetector, build_observation
+from formcheck.roller.geometry import Body
+from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
+
+
+class RollerTracker:
+    """Temporal filter over :class:`RollerDetector`.
+
+    Args:
+        detector: the single-frame detector (default: automatic, no colour hint).
+        keep_frames: frames the last estimate is kept while the roller is unseen.
+        decay: confidence factor per unseen frame (0..1).
+        smoothing: weight of a new detection in the running estimate (0..1).
+        max_jump: a detection farther than this from the track (torso lengths) is taken
+            only when the next frame confirms it.
+    """
+
+    def __init__(
+        self,
+        detector: RollerDetector | None = None,
+        *,
+        keep_frames: int = 8,
+        decay: float = 0.75,
+        smoothing: float = 0.6,
+        max_jump: float = 0.5,
+    ) -> None:
+        self.detector = detector or RollerDetector()
+        self.keep_frames = keep_frames
+        self.decay = decay
+        self.smoothing = smoothing
+        self.max_jump = max_jump
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the track."""
+        self._last: RollerObservation | None = None
+        self._misses = 0
+        self._pending: RollerObservation | None = None
+        self._orient_votes = 0
+
+    @property
+    def last(self) -> RollerObservation | None:
+        """The track's current estimate, or None."""
+        return self._last
+
+    def update(self, image_bgr: NDArray[np.uint8], pose_frame: PoseFrame) -> RollerObservation:
+        """Detect in this frame and fold it into the track; return the frame's estimate."""
+        prior = None if self._last is None else self._last.center_px
+        obs = self.detector.detect(image_bgr, pose_frame, prior=prior)
+        body = None if pose_frame.pose is None else Body.from_pose(pose_frame.pose)
+        last = self._last
+        if obs.found and body is not None:
+            if last is None or last.center_px is None or obs.center_px is None:
+                return self._accept(obs)
+            jump = float(np.hypot(obs.center_px[0] - last.center_px[0],
+                                  obs.center_px[1] - last.center_px[1])) / body.length
+            if jump > self.max_jump:
+                pend = self._pending
+                if pend is not None and pend.center_px is not None and float(np.hypot(
+                        obs.center_px[0] - pend.center_px[0],
+                        obs.center_px[1] - pend.center_px[1])) / body.length < self.max_jump:
+                    return self._accept(obs)  # confirmed: the roller really moved
+                self._pending = obs
+                return self._keep(body, obs.reason)
+            return self._blend(last, obs, body)
+        return self._keep(body, obs.reason)
+
+    # --- internals --------------------------------------------------------------------
+    def _accept(self, obs: RollerObservation) -> RollerObservation:
+        self._last, self._misses, self._pending, self._orient_votes = obs, 0, None, 0
+        return obs
+
+    def _blend(self, last: RollerObservation, new: RollerObservation,
+               body: Body) -> RollerObservation:
+        a = self.smoothing
+        assert last.center_px and new.center_px and last.size_px and new.size_px
+        center = (a * new.center_px[0] + (1 - a) * last.center_px[0],
+                  a * new.center_px[1] + (1 - a) * last.center_px[1])
+        size = (a * new.size_px[0] + (1 - a) * last.size_px[0],
+                a * new.size_px[1] + (1 - a) * last.size_px[1])
+        orientation = last.orientation
+        if new.orientation != last.orientation:
+            self._orient_votes += 1
+            if self._orient_votes >= 2 or last.orientation is Orientation.UNKNOWN:
+                orientation, self._orient_votes = new.orientation, 0
+        else:
+            self._orient_votes = 0
+        conf = a * new.confidence + (1 - a) * last.confidence
+        out = build_observation(center, size, new.angle_deg, orientation, body, conf)
+        self._last, self._misses, self._pending = out, 0, None
+        return out
+
+    def _keep(self, body: Body | None, reason: NotFoundReason | None) -> RollerObservation:
+        last = self._last
+        self._misses += 1
+        if last is None or last.center_px is None or last.size_px is None:
+            return RollerObservation.missing(reason or NotFoundReason.NOT_PRESENT)
+        conf = last.confidence * self.decay ** self._misses
+        if self._misses > self.keep_frames or conf < 0.05:
+            self.reset()
+            return RollerObservation.missing(reason or NotFoundReason.HIDDEN)
+        if body is None:
+            return RollerObservation(
+                found=True, center_px=last.center_px, size_px=last.size_px,
+                angle_deg=last.angle_deg, orientation=last.orientation,
+                contact_px=last.contact_px, position=last.position,
+                under_back=last.under_back, confidence=conf)
+        return build_observation(last.center_px, last.size_px, last.angle_deg,
+                                 last.orientation, body, conf)

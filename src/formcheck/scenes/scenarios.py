@@ -1,0 +1,243 @@
+"""Named scenarios: scene parameters for good form and for each fault.
+
+A scenario is a function ``(seconds, rng) -> SceneParams``: the timeline stretches to
+the clip's length and the seed picks the person's look and small placement changes.
+Pure numpy, no cv2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from formcheck.scenes.params import (
+    Appearance,
+    Arms,
+    Camera,
+    Facing,
+    Orientation,
+    SceneParams,
+    Track,
+    random_appearance,
+    segments,
+    strokes,
+)
+
+Builder = Callable[[float, np.random.Generator], SceneParams]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A named scene: what it shows and how to build it."""
+
+    name: str
+    description: str
+    build: Builder
+    has_person: bool = True
+    default_seconds: float = 8.0
+
+
+def _base(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form with a random look: slow strokes under the shoulder blades."""
+    appearance = random_appearance(rng)
+    camera = Camera(
+        elevation_deg=float(rng.uniform(2.0, 10.0)),
+        tilt_deg=float(rng.uniform(-2.0, 2.0)),
+        floor_y=float(rng.uniform(0.76, 0.84)),
+        person_width=float(rng.uniform(0.72, 0.82)),
+        person_x=float(rng.uniform(0.47, 0.53)),
+        noise=float(rng.uniform(1.5, 4.0)),
+        blur=float(rng.uniform(0.0, 0.6)),
+    )
+    speed = float(rng.uniform(5.0, 8.0))
+    lo, hi = float(rng.uniform(0.15, 0.2)), float(rng.uniform(0.34, 0.4))
+    knee = float(rng.uniform(75.0, 100.0))
+    return SceneParams(
+        knee_angle_deg=Track(((0.0, knee), (seconds * 0.5, knee + 8.0), (seconds, knee))),
+        roller_position=segments(strokes(lo, hi, speed, seconds), lo),
+        hip_height_cm=Track.const(float(rng.uniform(14.0, 22.0))),
+        head_pitch_deg=Track.const(float(rng.uniform(5.0, 18.0))),
+        arms=Arms.CROSSED,  # hands behind the head lowers detection: see README
+        facing=Facing.LEFT,
+        roller_diameter_cm=float(rng.uniform(13.0, 16.0)),
+        appearance=appearance,
+        camera=camera,
+    )
+
+
+def good(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form."""
+    return _base(seconds, rng)
+
+
+# Lying with straight legs, a relaxed ankle leaves the heel on the floor and the toes
+# pointing up (the foot about square to the shin); a flat foot would need the ankle
+# fully pointed. The scenes draw what a person does, so feet_flat is a fault there too.
+STRAIGHT_LEG_PITCH_DEG = 60.0
+
+
+def straight_legs(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Legs nearly straight (knee 160-172 degrees), heels down and toes up."""
+    p = _base(seconds, rng)
+    k = float(rng.uniform(160.0, 172.0))
+    return p.with_(knee_angle_deg=Track(((0.0, k), (seconds, k - 4.0))),
+                   foot_pitch_deg=Track.const(STRAIGHT_LEG_PITCH_DEG),
+                   hip_height_cm=Track.const(13.0))
+
+
+def heels_up(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Heels lifted, on the balls of the feet (pitch -30..-40 degrees)."""
+    p = _base(seconds, rng)
+    return p.with_(foot_pitch_deg=Track.const(-float(rng.uniform(30.0, 40.0))))
+
+
+def toes_up(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Toes lifted, on the heels (pitch +30..+40 degrees)."""
+    p = _base(seconds, rng)
+    return p.with_(foot_pitch_deg=Track.const(float(rng.uniform(30.0, 40.0))))
+
+
+def feet_in_air(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Both feet held in the air, 25-35 cm above the floor."""
+    p = _base(seconds, rng)
+    return p.with_(foot_lift_cm=Track.const(float(rng.uniform(25.0, 35.0))),
+                   foot_pitch_deg=Track.const(float(rng.uniform(-10.0, 10.0))))
+
+
+def roller_on_lower_back(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Rolling the lumbar spine (positions 0.55-0.8)."""
+    p = _base(seconds, rng)
+    return p.with_(roller_position=segments(strokes(0.55, 0.8, 6.0, seconds), 0.55),
+                   hip_height_cm=Track.const(float(rng.uniform(18.0, 24.0))))
+
+
+def roller_on_neck(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Rolling the neck, above the shoulders (positions -0.12..0.03)."""
+    p = _base(seconds, rng)
+    return p.with_(roller_position=segments(strokes(-0.12, 0.03, 5.0, seconds), -0.12),
+                   hip_height_cm=Track.const(float(rng.uniform(11.0, 16.0))),
+                   head_pitch_deg=Track.const(15.0))
+
+
+def roller_along_spine(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """The roller along the spine: a long bar under the body."""
+    p = _base(seconds, rng)
+    return p.with_(roller_orientation=Orientation.ALONG,
+                   roller_position=segments(strokes(0.3, 0.4, 3.0, seconds), 0.3))
+
+
+def rolling_too_fast(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Fast strokes under the shoulder blades (22-30 cm/s)."""
+    p = _base(seconds, rng)
+    speed = float(rng.uniform(22.0, 30.0))
+    return p.with_(roller_position=segments(strokes(0.14, 0.4, speed, seconds), 0.14))
+
+
+def holds(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Slow strokes with holds of 2.5 s on tight spots."""
+    p = _base(seconds, rng)
+    return p.with_(roller_position=segments(
+        strokes(0.16, 0.38, 6.0, seconds, hold_s=2.5, hold_every=1), 0.16))
+
+
+def facing_right(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form, head on the right of the image."""
+    return _base(seconds, rng).with_(facing=Facing.RIGHT)
+
+
+def feet_out_of_frame(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form with the camera too close: the feet are cut off by the image edge."""
+    p = _base(seconds, rng)
+    cam = replace(p.camera, person_width=0.9, person_x=0.74)
+    return p.with_(camera=cam)
+
+
+def no_person(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """The empty room with the roller on the floor."""
+    return _base(seconds, rng).with_(person_visible=False)
+
+
+def low_light(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form in a dim room, noisier sensor."""
+    p = _base(seconds, rng)
+    cam = replace(p.camera, light=float(rng.uniform(0.45, 0.55)), noise=4.0, blur=0.5)
+    return p.with_(camera=cam)
+
+
+def session(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """A session: good rolling with faults in between.
+
+    Timeline (fractions of the clip): 0-20% good strokes; 20-32% legs straighten;
+    32-45% good, a hold; 45-57% heels up; 57-72% roller on the lower back; 72-86% too
+    fast; 86-100% good again.
+    """
+    p = _base(seconds, rng)
+    s = seconds
+    knee = float(rng.uniform(80.0, 92.0))
+    knee_t = Track(((0.0, knee), (0.20 * s, knee), (0.23 * s, 165.0), (0.30 * s, 165.0),
+                    (0.33 * s, knee), (s, knee)))
+    up = STRAIGHT_LEG_PITCH_DEG  # toes up while the legs are straight
+    pitch_t = Track(((0.0, 0.0), (0.20 * s, 0.0), (0.23 * s, up), (0.30 * s, up),
+                     (0.33 * s, 0.0), (0.45 * s, 0.0), (0.47 * s, -35.0), (0.55 * s, -35.0),
+                     (0.57 * s, 0.0), (s, 0.0)))
+    pos_steps: list[tuple[float, float]] = []
+    pos_steps += strokes(0.16, 0.38, 6.0, 0.30 * s)
+    t_used = sum(d for d, _ in pos_steps)
+    pos_steps += [(max(0.36 * s - t_used, 0.5), 0.26)]  # glide to a spot and hold
+    t_used = sum(d for d, _ in pos_steps)
+    glide = 0.34 * 50.0 / 8.0  # down to the lower back at 8 cm/s
+    pos_steps += [(max(0.57 * s - t_used - glide, 0.3), 0.26), (glide, 0.6)]
+    pos_steps += strokes(0.6, 0.78, 6.0, 0.15 * s - 0.34 * 50.0 / 8.0, start=0.6)
+    t_used = sum(d for d, _ in pos_steps)
+    pos_steps += [(max(0.74 * s - t_used, 0.3), 0.3)]
+    pos_steps += strokes(0.14, 0.4, 26.0, 0.12 * s, start=0.3)
+    pos_steps += [(0.6, 0.3)]
+    pos_steps += strokes(0.18, 0.36, 6.0, 0.2 * s, start=0.3)
+    hip_t = Track(((0.0, 17.0), (0.57 * s, 17.0), (0.6 * s, 22.0), (0.7 * s, 22.0),
+                   (0.73 * s, 17.0), (s, 17.0)))
+    cam = replace(p.camera, tilt_deg=0.0, noise=2.0, blur=0.0, elevation_deg=6.0,
+                  person_width=0.78, person_x=0.5, floor_y=0.8)
+    ap: Appearance = p.appearance
+    return p.with_(knee_angle_deg=knee_t, foot_pitch_deg=pitch_t, hip_height_cm=hip_t,
+                   roller_position=segments(pos_steps, 0.16), camera=cam, appearance=ap,
+                   arms=Arms.CROSSED)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario("good", "Good form: slow strokes under the shoulder blades", good),
+        Scenario("straight_legs", "Legs nearly straight (knees_bent fault)", straight_legs),
+        Scenario("heels_up", "Heels lifted (feet_flat fault)", heels_up),
+        Scenario("toes_up", "Toes lifted (feet_flat fault)", toes_up),
+        Scenario("feet_in_air", "Feet held in the air (feet_flat fault)", feet_in_air),
+        Scenario("roller_on_lower_back", "Rolling the lower back (roller_position fault)",
+                 roller_on_lower_back),
+        Scenario("roller_on_neck", "Rolling the neck (roller_position fault)", roller_on_neck),
+        Scenario("roller_along_spine", "Roller along the spine (roller_across_back fault)",
+                 roller_along_spine),
+        Scenario("rolling_too_fast", "Strokes at 22-30 cm/s (rolling_speed fault)",
+                 rolling_too_fast),
+        Scenario("holds", "Slow strokes with holds on a spot", holds),
+        Scenario("facing_right", "Good form, head on the right", facing_right),
+        Scenario("feet_out_of_frame", "Feet cut off by the image edge (feet checks unknown)",
+                 feet_out_of_frame),
+        Scenario("no_person", "Empty room with a roller (all checks unknown)", no_person,
+                 has_person=False),
+        Scenario("low_light", "Good form in a dim, noisy image", low_light),
+        Scenario("session", "Good rolling mixed with straight legs, heels up, lower back, "
+                 "too fast and a hold", session, default_seconds=20.0),
+    )
+}
+
+
+def get(name: str) -> Scenario:
+    """The scenario called ``name``; ValueError naming the known ones otherwise."""
+    try:
+        return SCENARIOS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown scenario {name!r}; expected one of: {', '.join(SCENARIOS)}"
+        ) from None
