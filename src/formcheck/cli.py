@@ -199,12 +199,14 @@ def analyze(
 def _mount_stages() -> None:
     """Mount the sub-commands each stage keeps beside its code (imports stay light)."""
     from formcheck.evaluator.cli import app as config_app
+    from formcheck.frontends.grade import grade_command
     from formcheck.roller.cli import roller_command
     from formcheck.scenes.cli import app as scenes_app
 
+    app.command("grade")(grade_command)
+    app.command("roller")(roller_command)
     app.add_typer(scenes_app, name="scenes")
     app.add_typer(config_app, name="config")
-    app.command("roller")(roller_command)
 
 
 _mount_stages()

@@ -1,0 +1,707 @@
+"""``formcheck grade``: grade many clips, on this machine or on a Ray cluster.
+
+    formcheck grade INPUTS... [--csv FILE] [--json FILE] [--workers N] [--fail-under SCORE]
+                    [--resume] [--out DIR] [--engine local|ray] [--address ADDR] [--timeout S]
+
+Each input is analysed as by ``formcheck analyze`` and condensed into one row: status
+(``graded``, or ``error`` with the reason), score 0-100, each check's overall status and
+ok fraction, seconds with the roller per zone, number of fault episodes, duration.
+
+Decisions, and why:
+- Inputs: files, folders (searched recursively for the video suffixes
+  :data:`VIDEO_SUFFIXES` and photo suffixes :data:`PHOTO_SUFFIXES`; other files in
+  folders are ignored) and globs (``**`` allowed). De-duplicated by resolved path,
+  sorted. A file named explicitly is always attempted, whatever its suffix, so a text
+  file named ``.mp4`` becomes an error row rather than silently vanishing. Nothing
+  matched at all is a usage error.
+- Without ``--out`` each clip's analyze outputs go to a temporary folder that is
+  deleted, and no annotated video is written: a grade needs only the summary, and the
+  overlay and H.264 encoding are a fifth to a third of the work. ``--out DIR`` keeps
+  ``frames.jsonl``, ``summary.json`` and ``report.html`` per clip in ``DIR/<stem>/``
+  (``--video`` adds ``annotated.mp4``).
+- The CSV and JSON are rewritten whole (to a temporary file, renamed into place) after
+  every finished clip, so a killed batch keeps every finished row and a reader never
+  sees half a file. ``--resume`` reads them back (the JSON if given, else the CSV) and
+  skips every input already graded whose resolved path, size and modification time are
+  unchanged; error rows are attempted again (a timeout may not recur).
+- Time limit per clip: ``--timeout S`` or, by default, ``max(120 s, 4 x the clip's
+  duration)``; a clip that hangs or crashes its worker becomes an error row and the
+  batch goes on (see :mod:`formcheck.frontends.grade_engines`).
+- Exit codes: 0 every input graded (and, with ``--fail-under``, every score at or above
+  it); 1 some graded clip below ``--fail-under`` (a clip without a score, where too
+  little could be judged, counts as below: a gate passes only on evidence); 2 a usage
+  error; 3 some inputs could not be graded (this wins over 1: the batch is incomplete).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any, Optional
+
+import typer
+
+from formcheck.errors import UsageError
+from formcheck.frontends.grade_engines import (
+    ClipFn,
+    ClipJob,
+    ClipSettings,
+    Engine,
+    LocalEngine,
+    RayEngine,
+    Row,
+    default_workers,
+    grade_clip,
+    import_ray,
+)
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"})
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp"})
+CHECK_IDS = ("knees_bent", "feet_flat", "roller_position", "roller_across_back",
+             "rolling_speed")
+"""The check ids, in summary order (equal to ``formcheck.evaluator.rules.CHECK_IDS``;
+spelled out so that importing this module stays light)."""
+ZONES = ("neck", "shoulder_blades", "lower_back")
+CSV_HEAD = ("file", "status", "score", "error")
+CSV_COLUMNS = (
+    *CSV_HEAD, *CHECK_IDS, *(f"{c}_ok" for c in CHECK_IDS), "fault_episodes", "duration_s",
+    *(f"zone_{z}_s" for z in ZONES), "path", "size", "mtime_ns",
+)
+"""CSV columns: ``file, status, score, error``, one column per check (its overall
+status), then each check's ok fraction, fault episodes, duration, seconds per roller
+zone, and the resolved path, size and mtime that ``--resume`` matches on."""
+JSON_SCHEMA = "formcheck.grade"
+JSON_SCHEMA_VERSION = "1.0"
+
+EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
+
+
+class EngineName(StrEnum):
+    """Where clips are graded."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """How to grade a batch.
+
+    Attributes:
+        model: the pose bundle.
+        csv: CSV file written as clips finish (None: none).
+        json: JSON file written as clips finish (None: none).
+        workers: parallel clips (None: :func:`default_workers` locally, the cluster's
+            CPUs on Ray).
+        fail_under: scores below this (0-100) give exit code 1.
+        resume: skip inputs already graded in the existing CSV/JSON.
+        out: keep each clip's analyze outputs in ``out/<stem>/`` (None: discard).
+        keep_video: with ``out``, also write the annotated video.
+        engine: ``local`` or ``ray``.
+        address: the Ray cluster address (None: ``$RAY_ADDRESS`` or a local instance).
+        timeout_s: per-clip time limit, s (None: ``max(120, 4 x duration)``).
+        fps: analysis rate, frames/s (None: every frame).
+        config: evaluator configuration (``EvaluatorConfig``; None: defaults).
+        config_path: where it came from.
+        roller_color: roller colour hint.
+        progress: show the rich progress display on stderr.
+    """
+
+    model: Path
+    csv: Path | None = None
+    json: Path | None = None
+    workers: int | None = None
+    fail_under: float | None = None
+    resume: bool = False
+    out: Path | None = None
+    keep_video: bool = False
+    engine: EngineName = EngineName.LOCAL
+    address: str | None = None
+    timeout_s: float | None = None
+    fps: float | None = 15.0
+    config: Any = None
+    config_path: Path | None = None
+    roller_color: str | None = None
+    progress: bool = True
+
+
+@dataclass
+class GradeReport:
+    """What a batch produced: one row per input (resumed rows included), input order."""
+
+    rows: list[Row]
+    engine: str
+    workers: int
+    fail_under: float | None
+    wall_s: float = 0.0
+    extra_rows: list[Row] = field(default_factory=list)
+
+    @property
+    def graded(self) -> list[Row]:
+        """Rows graded (this run or a resumed one)."""
+        return [r for r in self.rows if r["status"] == "graded"]
+
+    @property
+    def errors(self) -> list[Row]:
+        """Rows that could not be graded."""
+        return [r for r in self.rows if r["status"] == "error"]
+
+    @property
+    def skipped(self) -> list[Row]:
+        """Rows carried over from the previous run by ``--resume``."""
+        return [r for r in self.rows if r.get("resumed")]
+
+    @property
+    def below(self) -> list[Row]:
+        """Graded rows below ``fail_under`` (an unscored clip counts as below)."""
+        if self.fail_under is None:
+            return []
+        return [r for r in self.graded
+                if r.get("score") is None or r["score"] < self.fail_under]
+
+    @property
+    def exit_code(self) -> int:
+        """3 if any input could not be graded, else 1 if any is below, else 0."""
+        if self.errors:
+            return EXIT_ERRORS
+        if self.below:
+            return EXIT_BELOW
+        return EXIT_OK
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _is_glob(text: str) -> bool:
+    return any(ch in text for ch in "*?[")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if Path(name).suffix.lower() in VIDEO_SUFFIXES | PHOTO_SUFFIXES:
+                yield Path(root) / name
+
+
+def discover_inputs(inputs: list[str]) -> list[Path]:
+    """Expand files, folders and globs into the clips to grade (see the module docs).
+
+    Raises:
+        UsageError: nothing matched.
+    """
+    found: dict[Path, Path] = {}
+
+    def add(p: Path) -> None:
+        found.setdefault(p.resolve(), p)
+
+    for text in inputs:
+        if _is_glob(text) and not Path(text).exists():
+            for match in glob.glob(text, recursive=True):
+                m = Path(match)
+                if m.is_dir():
+                    for f in _walk(m):
+                        add(f)
+                elif m.suffix.lower() in VIDEO_SUFFIXES | PHOTO_SUFFIXES:
+                    add(m)
+            continue
+        p = Path(text).expanduser()
+        if p.is_dir():
+            for f in _walk(p):
+                add(f)
+        else:
+            add(p)  # named explicitly: always attempted (missing: an error row)
+    if not found:
+        raise UsageError(f"no inputs matched {' '.join(inputs) or '(none given)'}; "
+                         "give video or photo files, folders or globs")
+    return sorted(found.values(), key=lambda p: (str(p), p))
+
+
+def _identity(path: Path) -> dict[str, Any]:
+    """Resolved path, size and mtime: what ``--resume`` matches on."""
+    resolved = path.resolve()
+    try:
+        st = resolved.stat()
+        return {"path": str(resolved), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    except OSError:
+        return {"path": str(resolved), "size": None, "mtime_ns": None}
+
+
+def _key(row: Row) -> tuple[str, int | None, int | None]:
+    return (str(row.get("path")), _int_or_none(row.get("size")),
+            _int_or_none(row.get("mtime_ns")))
+
+
+def _int_or_none(v: Any) -> int | None:
+    if v is None or v == "":
+        return None
+    return int(v)
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def csv_row(row: Row) -> dict[str, Any]:
+    """A row as CSV cells (:data:`CSV_COLUMNS`); empty cells for what is unknown."""
+    checks = row.get("checks") or {}
+    zones = row.get("roller_zone_s") or {}
+    cells: dict[str, Any] = {
+        "file": row["file"], "status": row["status"],
+        "score": "" if row.get("score") is None else row["score"],
+        "error": row.get("error") or "",
+        "fault_episodes": "" if row.get("fault_episodes") is None else row["fault_episodes"],
+        "duration_s": "" if row.get("duration_s") is None else row["duration_s"],
+        "path": row.get("path", ""), "size": _blank(row.get("size")),
+        "mtime_ns": _blank(row.get("mtime_ns")),
+    }
+    for c in CHECK_IDS:
+        check = checks.get(c) or {}
+        cells[c] = check.get("status") or ""
+        cells[f"{c}_ok"] = _blank(check.get("ok_fraction"))
+    for z in ZONES:
+        cells[f"zone_{z}_s"] = _blank(zones.get(z))
+    return cells
+
+
+def _blank(v: Any) -> Any:
+    return "" if v is None else v
+
+
+def _row_from_csv(cells: dict[str, str]) -> Row:
+    def num(text: str | None) -> float | None:
+        return None if text in (None, "") else float(text)
+
+    score = num(cells.get("score"))
+    episodes = num(cells.get("fault_episodes"))
+    return {
+        "file": cells["file"], "status": cells["status"],
+        "score": None if score is None else int(score),
+        "error": cells.get("error") or None,
+        "checks": {c: {"status": cells.get(c) or None, "ok_fraction": num(cells.get(f"{c}_ok"))}
+                   for c in CHECK_IDS},
+        "roller_zone_s": {z: num(cells.get(f"zone_{z}_s")) for z in ZONES},
+        "fault_episodes": None if episodes is None else int(episodes),
+        "duration_s": num(cells.get("duration_s")),
+        "path": cells.get("path"), "size": _int_or_none(cells.get("size")),
+        "mtime_ns": _int_or_none(cells.get("mtime_ns")),
+    }
+
+
+def write_csv(path: Path, rows: list[Row]) -> None:
+    """Write ``rows`` to ``path`` atomically."""
+    from formcheck.sinks.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(csv_row(row))
+
+
+def write_json(path: Path, doc: dict[str, Any]) -> None:
+    """Write ``doc`` to ``path`` atomically."""
+    from formcheck.sinks.atomic import atomic_text
+
+    with atomic_text(path) as fh:
+        json.dump(doc, fh, indent=1)
+        fh.write("\n")
+
+
+def load_previous(csv_path: Path | None, json_path: Path | None) -> list[Row]:
+    """The rows of an earlier run (the JSON if readable, else the CSV; none if neither)."""
+    if json_path is not None and json_path.is_file():
+        try:
+            doc = json.loads(json_path.read_text(encoding="utf-8"))
+            rows = doc.get("rows") if isinstance(doc, dict) else None
+            if isinstance(rows, list):
+                return [r for r in rows if isinstance(r, dict) and "file" in r]
+        except (OSError, ValueError):
+            pass
+    if csv_path is not None and csv_path.is_file():
+        try:
+            with csv_path.open(newline="", encoding="utf-8") as fh:
+                return [_row_from_csv(c) for c in csv.DictReader(fh)
+                        if c.get("file") and c.get("status")]
+        except (OSError, ValueError, KeyError):
+            return []
+    return []
+
+
+def _sort_worst_first(rows: list[Row]) -> list[Row]:
+    def key(r: Row) -> tuple[int, float, str]:
+        if r["status"] != "graded":
+            return (0, 0.0, r["file"])
+        score = r.get("score")
+        return (1, -1.0 if score is None else float(score), r["file"])
+
+    return sorted(rows, key=key)
+
+
+def reason(row: Row) -> str:
+    """A row's error without the leading ``<file>: `` (the file is shown beside it)."""
+    error = str(row.get("error") or "")
+    prefix = f"{row['file']}: "
+    return error[len(prefix):] if error.startswith(prefix) else error
+
+
+SHORT = {"knees_bent": "knees", "feet_flat": "feet", "roller_position": "pos",
+         "roller_across_back": "across", "rolling_speed": "speed"}
+"""Column headers of the checks in the table."""
+
+
+def render_table(report: GradeReport) -> Any:
+    """The final table (a ``rich.console.Group``: the table, worst first, then the
+    reason of every error row)."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    marks = {"ok": "[green]ok[/]", "fault": "[red]fault[/]", "unknown": "[dim]?[/]"}
+    table = Table(title=f"formcheck grade: {len(report.graded)} graded, "
+                        f"{len(report.errors)} could not be graded", title_justify="left")
+    table.add_column("file", overflow="fold", ratio=1)
+    table.add_column("score", justify="right", no_wrap=True)
+    for c in CHECK_IDS:
+        table.add_column(SHORT[c], justify="center", no_wrap=True)
+    table.add_column("faults", justify="right", no_wrap=True)
+    table.add_column("s", justify="right", no_wrap=True)
+    reasons: list[Text] = []
+    for r in _sort_worst_first(report.rows):
+        if r["status"] != "graded":
+            table.add_row(escape(r["file"]), "[red]error[/]", *([""] * len(CHECK_IDS)), "", "")
+            reasons.append(Text.from_markup(f"[red]error[/] {escape(r['file'])}: "
+                                            f"{escape(reason(r))}"))
+            continue
+        checks = r.get("checks") or {}
+        score = r.get("score")
+        below = report.fail_under is not None and (score is None or score < report.fail_under)
+        shown = "-" if score is None else str(score)
+        table.add_row(
+            escape(r["file"]), f"[red]{shown}[/]" if below else shown,
+            *(marks.get((checks.get(c) or {}).get("status") or "", "") for c in CHECK_IDS),
+            str(r.get("fault_episodes", "")), f"{r.get('duration_s') or 0:.1f}",
+        )
+    return Group(table, *reasons)
+
+
+# --------------------------------------------------------------------------- grading
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` so the workers are stopped on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def make_engine(options: GradeOptions, clip_fn: ClipFn = grade_clip) -> Engine:
+    """The engine ``options`` ask for.
+
+    Raises:
+        UsageError: bad ``workers``, or Ray asked for but not installed.
+    """
+    if options.workers is not None and options.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {options.workers}")
+    if options.engine is EngineName.RAY:
+        return RayEngine(options.address, options.workers, options.timeout_s, clip_fn)
+    if options.address:
+        raise UsageError("--address is for --engine ray")
+    return LocalEngine(options.workers or default_workers(), options.timeout_s, clip_fn)
+
+
+def validate(options: GradeOptions) -> None:
+    """Check the options that need no input.
+
+    Raises:
+        UsageError: a bad value, or Ray asked for but not installed.
+    """
+    if options.fail_under is not None and not 0 <= options.fail_under <= 100:
+        raise UsageError(f"--fail-under must be within 0..100, got {options.fail_under:g}")
+    if options.workers is not None and options.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {options.workers}")
+    if options.timeout_s is not None and options.timeout_s <= 0:
+        raise UsageError(f"--timeout must be positive, got {options.timeout_s:g}")
+    if options.resume and options.csv is None and options.json is None:
+        raise UsageError("--resume needs --csv or --json (the results to resume from)")
+    if options.engine is EngineName.RAY:
+        import_ray()
+
+
+def grade(
+    inputs: list[str],
+    options: GradeOptions,
+    on_row: Callable[[Row], None] | None = None,
+    clip_fn: ClipFn = grade_clip,
+) -> GradeReport:
+    """Grade every clip ``inputs`` name; write the CSV/JSON as each finishes.
+
+    Args:
+        inputs: files, folders and globs.
+        options: how (see :class:`GradeOptions`).
+        on_row: called with each row as its clip finishes (not for resumed rows).
+        clip_fn: the per-clip function (tests substitute one that crashes or hangs).
+
+    Returns:
+        The report; its ``exit_code`` is the command's.
+
+    Raises:
+        UsageError: see :func:`validate` and :func:`discover_inputs`.
+        OutputError: the CSV/JSON cannot be written.
+    """
+    from formcheck.ui import say
+
+    t0 = time.perf_counter()
+    validate(options)
+    paths = discover_inputs(inputs)
+    engine = make_engine(options, clip_fn)
+    from formcheck.sinks.atomic import check_not_input
+
+    for target in (options.csv, options.json):
+        if target is not None:
+            check_not_input(target, paths)
+
+    settings = ClipSettings(
+        model=options.model, fps=options.fps, config=options.config,
+        config_path=options.config_path, roller_color=options.roller_color,
+        keep_video=options.keep_video,
+    )
+    out_dirs: list[Path | None] = [None] * len(paths)
+    if options.out is not None:
+        from formcheck.frontends.analyze import output_dir_for
+
+        taken: set[Path] = set()
+        out_dirs = [output_dir_for(p, options.out, taken) for p in paths]
+
+    previous = load_previous(options.csv, options.json) if options.resume else []
+    done_before = {_key(r): r for r in previous if r.get("status") == "graded"}
+    idents = [_identity(p) for p in paths]
+    rows: dict[str, Row] = {}  # by resolved path
+    jobs: list[ClipJob] = []
+    for i, (p, ident, out_dir) in enumerate(zip(paths, idents, out_dirs, strict=True)):
+        prev = done_before.get((ident["path"], ident["size"], ident["mtime_ns"]))
+        if prev is not None:
+            rows[ident["path"]] = {**prev, "file": str(p), "index": i, "resumed": True}
+        else:
+            jobs.append(ClipJob(i, str(p), out_dir, settings))
+    # rows of the earlier run for inputs not in this batch are kept, after ours
+    ours = {ident["path"] for ident in idents}
+    extra = [r for r in previous if str(r.get("path")) not in ours]
+
+    report = GradeReport([], engine.name, engine.workers, options.fail_under)
+
+    def snapshot(complete: bool) -> None:
+        report.rows = sorted(rows.values(), key=lambda r: r["index"])
+        report.extra_rows = extra
+        every = [*report.rows, *extra]
+        if options.csv is not None:
+            write_csv(options.csv, every)
+        if options.json is not None:
+            write_json(options.json, _json_doc(report, every, len(paths), complete))
+
+    if options.resume:
+        say(f"--resume: skipping {len(rows)} clip(s) already graded, "
+            f"{len(jobs)} to grade")
+    snapshot(complete=not jobs)
+
+    with _progress(options.progress, len(paths), len(rows)) as (started, finished):
+        def on_start(job: ClipJob) -> None:
+            started(job.file)
+
+        def on_done(row: Row) -> None:
+            ident = idents[row["index"]]
+            full = {**row, **ident, "resumed": False}
+            rows[ident["path"]] = full
+            snapshot(complete=len(rows) == len(paths))
+            finished(full)
+            if on_row is not None:
+                on_row(full)
+
+        with _sigterm_as_exit():
+            engine.run(jobs, on_start, on_done)
+    report.workers = engine.workers
+    report.wall_s = time.perf_counter() - t0
+    snapshot(complete=True)
+    return report
+
+
+def _json_doc(report: GradeReport, rows: list[Row], inputs: int,
+              complete: bool) -> dict[str, Any]:
+    from formcheck import __version__
+
+    return {
+        "schema": JSON_SCHEMA,
+        "schema_version": JSON_SCHEMA_VERSION,
+        "formcheck_version": __version__,
+        "engine": report.engine,
+        "workers": report.workers,
+        "fail_under": report.fail_under,
+        "complete": complete,
+        "counts": {
+            "inputs": inputs,
+            "graded": len(report.graded),
+            "errors": len(report.errors),
+            "skipped": len(report.skipped),
+            "pending": inputs - len(report.rows),
+            "below_fail_under": len(report.below),
+        },
+        "csv_columns": list(CSV_COLUMNS),
+        "rows": rows,
+    }
+
+
+Started = Callable[[str], None]
+Finished = Callable[[Row], None]
+
+
+@contextmanager
+def _progress(enabled: bool, total: int, already: int) -> Iterator[tuple[Started, Finished]]:
+    """A rich progress display on stderr: a bar across clips, a line per finished clip."""
+    if not enabled:
+        yield (lambda f: None), (lambda r: None)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    running: list[str] = []
+    with Progress(
+        TextColumn("grade"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), TextColumn("{task.description}"), console=console,
+    ) as bar:
+        task = bar.add_task("", total=total, completed=already)
+
+        def describe() -> None:
+            names = ", ".join(Path(f).name for f in running[:3])
+            more = f" +{len(running) - 3}" if len(running) > 3 else ""
+            bar.update(task, description=escape(names + more))
+
+        def started(file: str) -> None:
+            running.append(file)
+            describe()
+
+        def finished(row: Row) -> None:
+            if row["file"] in running:
+                running.remove(row["file"])
+            if row["status"] == "graded":
+                score = row.get("score")
+                bar.console.print(f"[green]graded[/] {escape(row['file'])}: score "
+                                  f"{'-' if score is None else score}")
+            else:
+                bar.console.print(f"[red]error[/]  {escape(row['file'])}: {escape(reason(row))}")
+            bar.advance(task)
+            describe()
+
+        yield started, finished
+
+
+# --------------------------------------------------------------------------- command
+
+
+def grade_command(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Video files, photos, folders (searched recursively) and globs.",
+        show_default=False)],
+    csv_out: Annotated[Optional[Path], typer.Option(  # noqa: UP045 - typer on 3.11
+        "--csv", help="CSV written as each clip finishes.", dir_okay=False)] = None,
+    json_out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--json", help="JSON (the CSV's rows and more) written as each clip finishes.",
+        dir_okay=False)] = None,
+    workers: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--workers", "-j",
+        help="Clips graded in parallel (default: the CPUs, at most 8; Ray: the cluster's).",
+        show_default=False)] = None,
+    fail_under: Annotated[Optional[float], typer.Option(  # noqa: UP045
+        "--fail-under", help="Exit 1 if a clip scores below this (0-100).",
+        show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Skip clips already graded in the existing --csv/--json.")] = False,
+    out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--out", "-o", help="Keep each clip's analyze outputs in OUT/<stem>/.",
+        file_okay=False)] = None,
+    video: Annotated[bool, typer.Option(
+        "--video", help="With --out, also write each annotated video.")] = False,
+    engine: Annotated[EngineName, typer.Option(
+        "--engine", help="local: worker processes here; ray: Ray tasks (formcheck\\[ray]).",
+        case_sensitive=False)] = EngineName.LOCAL,
+    address: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--address", help="Ray cluster address (default: $RAY_ADDRESS or a local Ray).",
+        show_default=False)] = None,
+    timeout: Annotated[Optional[float], typer.Option(  # noqa: UP045
+        "--timeout", help="Per-clip time limit, s (default: max(120, 4 x duration)).",
+        show_default=False)] = None,
+    fps: Annotated[float, typer.Option(
+        help="Frames analysed per second (0: every frame).", min=0)] = 15.0,
+    model: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--model", help="Pose model bundle (.task); default: $FORMCHECK_MODEL, models/, "
+        "cache.", dir_okay=False)] = None,
+    config: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--config", help="Settings file (TOML); default: ./formcheck.toml if present.",
+        dir_okay=False)] = None,
+    roller_color: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--roller-color", help="Roller colour hint: a name (blue) or #rrggbb.")] = None,
+) -> None:
+    """Grade many clips: a score and each check per clip, as a table, CSV and JSON.
+
+    Exit codes: 0 all graded (and at or above --fail-under), 1 some clip below
+    --fail-under, 2 usage error, 3 some inputs could not be graded.
+    """
+    from rich.console import Console
+
+    from formcheck.cli import load_config, resolve_model
+
+    options = GradeOptions(
+        model=Path("."), csv=csv_out, json=json_out, workers=workers,
+        fail_under=fail_under, resume=resume, out=out, keep_video=video, engine=engine,
+        address=address, timeout_s=timeout, fps=fps or None, roller_color=roller_color,
+        progress=sys.stderr.isatty(),
+    )
+    validate(options)  # usage errors before fetching a model
+    cfg, cfg_path = load_config(config)
+    options = GradeOptions(**{**options.__dict__, "model": resolve_model(model),
+                              "config": cfg, "config_path": cfg_path})
+    report = grade(inputs, options, on_row=None if options.progress else _say_row)
+    Console().print(render_table(report))
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+def _say_row(row: Row) -> None:
+    from formcheck.ui import say
+
+    if row["status"] == "graded":
+        say(f"graded {row['file']}: score {row.get('score')}")
+    else:
+        say(f"error  {row['file']}: {reason(row)}")
+

@@ -1,0 +1,239 @@
+"""``formcheck grade`` without the model: inputs, options, outputs, resume, exit codes.
+
+The engine runs real spawned workers here, with a stand-in per-clip function
+(:func:`fake_clip`), so these tests need neither the model nor video decoding.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from formcheck.errors import UsageError
+from formcheck.frontends import grade as g
+from formcheck.frontends.grade_engines import (
+    ClipJob,
+    LocalEngine,
+    Row,
+    clip_timeout,
+    default_workers,
+    error_row,
+    row_from_summary,
+)
+
+
+def fake_clip(job: ClipJob) -> Row:
+    """Stand-in for :func:`grade_clip`: behaviour chosen by the file's name.
+
+    ``crash*`` exits the worker, ``segv*`` kills it with SIGSEGV, ``hang*`` sleeps for
+    ever, ``bad*`` is an input error, anything else scores ``len(stem) * 10``.
+    """
+    stem = Path(job.file).stem
+    if stem.startswith("crash"):
+        os._exit(3)
+    if stem.startswith("segv"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if stem.startswith("hang"):
+        time.sleep(3600)
+    if stem.startswith("bad"):
+        return error_row(job, f"{job.file}: not a video")
+    summary: dict[str, Any] = {
+        "score": min(100, len(stem) * 10),
+        "checks": {"knees_bent": {"status": "ok", "ok_fraction": 1.0},
+                   "feet_flat": {"status": "fault", "ok_fraction": 0.25}},
+        "fault_episodes": [{"check": "feet_flat"}],
+        "roller": {"zone_s": {"neck": 0.0, "shoulder_blades": 1.5, "lower_back": 0.0}},
+        "session": {"duration_s": 2.0},
+    }
+    return row_from_summary(job, summary, 30, 0.01)
+
+
+def _touch(folder: Path, *names: str) -> list[Path]:
+    paths = []
+    for name in names:
+        p = folder / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"x" * 10)
+        paths.append(p)
+    return paths
+
+
+def _options(tmp_path: Path, **kw: Any) -> g.GradeOptions:
+    base: dict[str, Any] = {"model": tmp_path / "model.task", "csv": tmp_path / "out.csv",
+                            "json": tmp_path / "out.json", "workers": 2, "progress": False}
+    base.update(kw)
+    return g.GradeOptions(**base)
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def test_discover_folders_globs_and_explicit_files(tmp_path: Path) -> None:
+    # given
+    _touch(tmp_path, "a/one.mp4", "a/deep/two.MOV", "a/photo.jpg", "a/notes.txt",
+           "a/.hidden/three.mp4", "b/four.webm", "odd.dat")
+    # when
+    found = g.discover_inputs([str(tmp_path / "a"), str(tmp_path / "b" / "*.webm"),
+                               str(tmp_path / "odd.dat"), str(tmp_path / "a" / "one.mp4")])
+    # then: folder recursion by suffix, glob, explicit file whatever its suffix, deduped
+    names = [p.relative_to(tmp_path).as_posix() for p in found]
+    assert names == sorted(names)
+    assert set(names) == {"a/one.mp4", "a/deep/two.MOV", "a/photo.jpg", "b/four.webm",
+                          "odd.dat"}
+
+
+def test_recursive_glob_and_missing_explicit_file(tmp_path: Path) -> None:
+    _touch(tmp_path, "x/y/z.mkv", "x/w.avi")
+    found = g.discover_inputs([str(tmp_path / "**" / "*.mkv"), str(tmp_path / "gone.mp4")])
+    assert sorted(p.name for p in found) == ["gone.mp4", "z.mkv"]
+
+
+def test_nothing_matched_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="no inputs matched"):
+        g.discover_inputs([str(tmp_path / "empty"), str(tmp_path / "*.mp4")])
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"fail_under": 101}, "--fail-under must be within 0..100"),
+        ({"fail_under": -1}, "--fail-under must be within 0..100"),
+        ({"workers": 0}, "--workers must be at least 1"),
+        ({"timeout_s": 0}, "--timeout must be positive"),
+        ({"resume": True, "csv": None, "json": None}, "--resume needs --csv or --json"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, kw: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        g.validate(_options(tmp_path, **kw))
+
+
+def test_ray_missing_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    with pytest.raises(UsageError, match=r"pip install 'formcheck\[ray\]'"):
+        g.validate(_options(tmp_path, engine=g.EngineName.RAY))
+
+
+def test_defaults() -> None:
+    assert 1 <= default_workers() <= 8
+    assert clip_timeout(None, None) == 120.0
+    assert clip_timeout(600.0, None) == 2400.0
+    assert clip_timeout(600.0, 5.0) == 5.0
+
+
+# ------------------------------------------------------------------ exit codes, table
+
+
+def _row(file: str, status: str = "graded", score: int | None = 80) -> Row:
+    return {"file": file, "status": status, "score": score if status == "graded" else None,
+            "error": None if status == "graded" else "broken", "index": 0}
+
+
+@pytest.mark.parametrize(
+    ("rows", "fail_under", "code"),
+    [
+        ([_row("a", score=80)], None, 0),
+        ([_row("a", score=80)], 80, 0),
+        ([_row("a", score=79)], 80, 1),
+        ([_row("a", score=None)], 50, 1),  # no score: no evidence, not a pass
+        ([_row("a", score=None)], None, 0),
+        ([_row("a", score=10), _row("b", "error")], 50, 3),
+        ([_row("b", "error")], None, 3),
+    ],
+)
+def test_exit_codes(rows: list[Row], fail_under: float | None, code: int) -> None:
+    assert g.GradeReport(rows, "local", 1, fail_under).exit_code == code
+
+
+def test_table_is_worst_first() -> None:
+    from rich.console import Console
+
+    report = g.GradeReport([_row("fine", score=90), _row("broken", "error"),
+                            _row("poor", score=20)], "local", 1, None)
+    console = Console(width=200, record=True)
+    console.print(g.render_table(report))
+    text = console.export_text()
+    assert text.index("broken") < text.index("poor") < text.index("fine")
+
+
+# ------------------------------------------------------------------ engine
+
+
+def test_crash_segfault_and_hang_are_error_rows(tmp_path: Path) -> None:
+    # given: clips that exit, segfault and hang their worker, between normal ones
+    paths = _touch(tmp_path, "a1.mp4", "crash.mp4", "b22.mp4", "segv.mp4", "hang.mp4",
+                   "c333.mp4")
+    jobs = [ClipJob(i, str(p), None, None) for i, p in enumerate(paths)]  # type: ignore[arg-type]
+    rows: dict[str, Row] = {}
+    # when
+    t0 = time.monotonic()
+    LocalEngine(2, timeout_s=3.0, clip_fn=fake_clip).run(
+        jobs, lambda job: None, lambda row: rows.__setitem__(Path(row["file"]).name, row))
+    # then: one row per clip, the batch went on
+    assert time.monotonic() - t0 < 60
+    assert set(rows) == {p.name for p in paths}
+    assert rows["crash.mp4"]["error"] == "the worker process exited unexpectedly (exit code 3)"
+    assert rows["segv.mp4"]["error"] == "the worker process crashed (SIGSEGV)"
+    assert rows["hang.mp4"]["error"].startswith("timed out after 3 s")
+    assert [rows[n]["score"] for n in ("a1.mp4", "b22.mp4", "c333.mp4")] == [20, 30, 40]
+
+
+# ------------------------------------------------------------------ grade(), outputs, resume
+
+
+def test_grade_writes_csv_and_json_and_resumes(tmp_path: Path) -> None:
+    # given
+    clips = tmp_path / "clips"
+    _touch(clips, "a1.mp4", "bad.mp4", "b22.mp4")
+    options = _options(tmp_path)
+    seen: list[str] = []
+    # when
+    report = g.grade([str(clips)], options, on_row=lambda r: seen.append(r["file"]),
+                     clip_fn=fake_clip)
+    # then
+    assert report.exit_code == 3 and len(seen) == 3
+    with (tmp_path / "out.csv").open(newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert list(table[0]) == list(g.CSV_COLUMNS)
+    assert list(g.CSV_COLUMNS[:9]) == ["file", "status", "score", "error", "knees_bent",
+                                      "feet_flat", "roller_position", "roller_across_back",
+                                      "rolling_speed"]
+    by_name = {Path(r["file"]).name: r for r in table}
+    assert by_name["a1.mp4"]["score"] == "20" and by_name["a1.mp4"]["feet_flat"] == "fault"
+    assert by_name["a1.mp4"]["feet_flat_ok"] == "0.25"
+    assert by_name["bad.mp4"]["status"] == "error" and "not a video" in by_name["bad.mp4"]["error"]
+    doc = json.loads((tmp_path / "out.json").read_text())
+    assert doc["complete"] and doc["counts"]["graded"] == 2 and doc["counts"]["errors"] == 1
+
+    # when: resumed after one more clip appears, with the CSV only
+    _touch(clips, "c333.mp4")
+    (tmp_path / "out.json").unlink()
+    again = g.grade([str(clips)], _options(tmp_path, resume=True, json=None),
+                    clip_fn=fake_clip)
+    # then: graded rows skipped, the error row and the new clip attempted
+    assert {Path(r["file"]).name for r in again.skipped} == {"a1.mp4", "b22.mp4"}
+    assert {Path(r["file"]).name: r["status"] for r in again.rows} == {
+        "a1.mp4": "graded", "b22.mp4": "graded", "bad.mp4": "error", "c333.mp4": "graded"}
+
+    # when: a graded clip changes, it is graded again
+    (clips / "a1.mp4").write_bytes(b"changed, longer")
+    third = g.grade([str(clips)], _options(tmp_path, resume=True, json=None),
+                    clip_fn=fake_clip)
+    assert {Path(r["file"]).name for r in third.skipped} == {"b22.mp4", "c333.mp4"}
+
+
+def test_out_keeps_distinct_folders(tmp_path: Path) -> None:
+    clips = tmp_path / "clips"
+    _touch(clips, "x/same.mp4", "y/same.mp4")
+    report = g.grade([str(clips)], _options(tmp_path, out=tmp_path / "keep"),
+                     clip_fn=fake_clip)
+    assert sorted(Path(r["out_dir"]).name for r in report.rows) == ["same", "same-2"]
