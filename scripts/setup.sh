@@ -33,7 +33,7 @@ if [[ $dev == 1 ]]; then
 fi
 
 [[ -x .venv/bin/python ]] || "$py" -m venv .venv
-extra=""; [[ $dev == 1 ]] && extra="[dev]"
+extra=""; [[ $dev == 1 ]] && extra="[dev,ray]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
 .venv/bin/formcheck models fetch >/dev/null
 echo "formcheck is ready: .venv/bin/formcheck --help"

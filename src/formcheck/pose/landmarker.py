@@ -84,6 +84,9 @@ class PoseLandmarker:
         min_detection: minimum confidence of the person detector (0..1).
         min_presence: minimum pose presence score (0..1).
         min_tracking: minimum tracking confidence in VIDEO mode (0..1).
+        max_side: frames whose longer side exceeds this (px) are scaled down before the
+            model sees them (it works on a 256 px crop anyway); landmarks still come back
+            in the original frame's pixels. The mask then has the scaled size.
     """
 
     def __init__(
@@ -96,9 +99,11 @@ class PoseLandmarker:
         min_detection: float = 0.5,
         min_presence: float = 0.5,
         min_tracking: float = 0.5,
+        max_side: int = 1920,
     ) -> None:
         self.mode = mode
         self.segmentation = segmentation
+        self.max_side = max_side
         self._last_ts = -1
         self._first = True
         self._mp, base_options, vision = _import_mediapipe()
@@ -148,6 +153,12 @@ class PoseLandmarker:
         if self._landmarker is None:
             raise RuntimeError("detect() on a closed PoseLandmarker")
         height, width = image_bgr.shape[:2]
+        if max(height, width) > self.max_side:
+            from formcheck.lazy import cv2
+
+            k = self.max_side / max(height, width)
+            image_bgr = cv2().resize(image_bgr, (round(width * k), round(height * k)),
+                                     interpolation=cv2().INTER_AREA)
         rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         # The graph logs a harmless warning on its first frame; keep it off the terminal.
