@@ -275,8 +275,12 @@ class _Runner:
         self.people = 0
         width, height = source.size
         self.in_size = (width, height)
-        self.out_size = even_size(width, height, options.video_height or None)
-        self.k = self.out_size[1] / height if height else 1.0
+        k_work = min(1.0, pipe.work_side / max(width, height))
+        work = (round(width * k_work) // 2 * 2, round(height * k_work) // 2 * 2) \
+            if k_work < 1.0 else (width, height)
+        self.work_size = work
+        self.out_size = even_size(work[0], work[1], options.video_height or None)
+        self.k = self.out_size[1] / work[1] if work[1] else 1.0
         rate = source.fps if not options.fps else min(options.fps, source.fps)
         self.out_fps = rate
         duration = (source.frame_count or 0) / source.fps if source.fps else 0.0
@@ -326,11 +330,9 @@ class _Runner:
                     self.worst.update(verdict, _const(image))
                     times.add("draw", time.perf_counter() - t0)
                 elif self.writer is not None:
-                    image = step.frame.image
-                    if self.out_size != self.in_size:
+                    image = step.frame.image  # the work frame, drawn on in place
+                    if self.out_size != (image.shape[1], image.shape[0]):
                         image = cv2.resize(image, self.out_size, interpolation=cv2.INTER_AREA)
-                    else:
-                        image = image.copy()
                     lm = verdict.landmarks_px
                     draw_overlay(
                         image, verdict, _scaled_roller(step.roller, self.k),
@@ -375,6 +377,7 @@ class _Runner:
             analysis={
                 "fps": None if self.still or not self.options.fps else self.out_fps,
                 "frames_analysed": self.pipe.times.frames,
+                "work_size": list(self.work_size),
                 "model": str(self.options.model),
                 "config": str(self.options.config_path) if self.options.config_path else None,
             },

@@ -72,6 +72,11 @@ class FramePipeline:
         segmentation: ask the landmarker for the person mask, which separates the body
             from the roller (default on; the roller stage falls back to a body drawn
             from the landmarks without it).
+        work_side: frames whose longer side exceeds this (px) are scaled down once, and
+            every stage (pose, roller, evaluator, overlay) works on that frame: the model
+            sees a 256 px crop anyway, and the mask, the roller search and the drawing
+            cost grow with the pixel count. Pixel coordinates in the results are those
+            of the work frame; ``work_scale`` converts them (original = work / scale).
     """
 
     def __init__(
@@ -82,18 +87,40 @@ class FramePipeline:
         config: EvaluatorConfig | None = None,
         roller_color: str | None = None,
         segmentation: bool = True,
+        work_side: int = 1280,
     ) -> None:
         from formcheck.pose.landmarker import Mode, PoseLandmarker
 
         self.times = StageTimes()
+        self.work_side = work_side
+        self.work_scale = 1.0
         self.evaluator = Evaluator(config, still=still)
         self.roller = make_roller_tracker(roller_color)
         self._landmarker = PoseLandmarker(
             model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation
         )
 
+    def work_frame(self, frame: VideoFrame) -> VideoFrame:
+        """The frame at the working size (itself when small enough)."""
+        height, width = frame.image.shape[:2]
+        if max(height, width) <= self.work_side:
+            self.work_scale = 1.0
+            return frame
+        from formcheck.lazy import cv2
+
+        c = cv2()
+        k = self.work_side / max(height, width)
+        self.work_scale = k
+        size = (round(width * k) // 2 * 2, round(height * k) // 2 * 2)
+        image = c.resize(frame.image, size, interpolation=c.INTER_AREA)
+        return VideoFrame(frame.index, frame.t_ms, image)
+
     def step(self, frame: VideoFrame) -> Step:
-        """Run one frame through pose, roller and evaluator."""
+        """Run one frame through pose, roller and evaluator (at the working size; the
+        returned step holds the work frame)."""
+        t_resize = time.perf_counter()
+        frame = self.work_frame(frame)
+        self.times.add("decode", time.perf_counter() - t_resize)
         t0 = time.perf_counter()
         pose = self._landmarker.detect(frame.image, frame.t_ms, frame.index)
         t1 = time.perf_counter()

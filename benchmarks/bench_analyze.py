@@ -1,0 +1,103 @@
+"""analyze against the plain read-detect loop, on the same clips in one run.
+
+Prints, for synthetic 720p and 1080p 30 fps clips: frames per second of the plain loop
+(decode + ``detect_for_video``, the baseline of the shared pose-model notes) and of
+``analyze`` on every frame, their ratio, time per stage, peak memory, and the real-time
+factor of ``analyze`` with default settings (15 analysed frames per second).
+
+    .venv/bin/python benchmarks/bench_analyze.py [--seconds 10] [--long]
+
+``--long`` also loops the 1080p clip into a 10-minute video and reports analyze's peak
+memory on it (takes several minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from formcheck.frontends.analyze import AnalyzeOptions, analyze_input
+from formcheck.model.bundle import find
+from formcheck.pose.landmarker import Mode, PoseLandmarker
+from formcheck.scenes.stream import render_to_files
+from formcheck.source import open_source
+
+
+def plain_loop(clip: Path, model: Path) -> tuple[int, float]:
+    """Frames and seconds of the naive loop: read every frame, detect, nothing else."""
+    n, t0 = 0, time.perf_counter()
+    with open_source(clip) as src, PoseLandmarker(model, Mode.VIDEO) as lm:
+        for vf in src:
+            lm.detect(vf.image, vf.t_ms, vf.index)
+            n += 1
+    return n, time.perf_counter() - t0
+
+
+def analyze_once(clip: Path, model: Path, out: Path, fps: float | None) -> dict[str, object]:
+    """Run analyze in a fresh process (for its own peak memory); return its figures."""
+    code = (
+        "import json, resource, sys, time; from pathlib import Path;"
+        "from formcheck.frontends.analyze import AnalyzeOptions, analyze_input;"
+        f"o = AnalyzeOptions(Path({str(out)!r}), Path({str(model)!r}), fps={fps!r}, "
+        "progress=False);"
+        f"r = analyze_input(Path({str(clip)!r}), Path({str(out / clip.stem)!r}), o);"
+        "print(json.dumps({'wall_s': r.wall_s, 'frames': r.summary['analysis']"
+        "['frames_analysed'], 'duration_s': r.summary['session']['duration_s'], "
+        "'times': r.times, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
+        " / 1024}))"
+    )
+    out_text = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True).stdout
+    return json.loads(out_text.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--long", action="store_true")
+    args = ap.parse_args()
+    model = find()
+    assert model is not None, "run: formcheck models fetch"
+    work = Path(tempfile.mkdtemp(prefix="bench-analyze-"))
+    sizes = {"720p": (1280, 720), "1080p": (1920, 1080)}
+    for label, size in sizes.items():
+        clip = render_to_files("session", work, seconds=args.seconds, size=size, fps=30.0,
+                               seed=7, stem=f"session_{label}").video
+        n_plain, s_plain = plain_loop(clip, model)
+        every = analyze_once(clip, model, work / "every", None)
+        default = analyze_once(clip, model, work / "default", 15.0)
+        fps_plain = n_plain / s_plain
+        fps_every = float(every["frames"]) / float(every["wall_s"])  # type: ignore[arg-type]
+        print(f"\n== {label} 30 fps, {args.seconds:g} s ({n_plain} frames), "
+              f"{Path(sys.executable).name} on {resource.getpagesize()}-byte pages")
+        print(f"plain read-detect loop : {fps_plain:6.1f} frames/s")
+        print(f"analyze, every frame   : {fps_every:6.1f} frames/s "
+              f"(ratio {fps_every / fps_plain:.3f}; cost +{(fps_plain / fps_every - 1):.1%})")
+        times = every["times"]
+        assert isinstance(times, dict)
+        per = {k: 1000 * v / float(every["frames"]) for k, v in times.items()}  # type: ignore[arg-type]
+        print("  per stage, ms/frame  : " + ", ".join(f"{k} {v:.1f}" for k, v in per.items()))
+        print(f"  peak memory          : {every['peak_mb']:.0f} MB")
+        rtf = float(default["duration_s"]) / float(default["wall_s"])  # type: ignore[arg-type]
+        print(f"analyze, default 15 fps: {default['frames']} frames in "
+              f"{default['wall_s']:.1f} s = {rtf:.2f}x real time; peak {default['peak_mb']:.0f} MB")
+    if args.long:
+        src = work / "session_1080p.mp4"
+        long_clip = work / "long_1080p.mp4"
+        loops = int(600 / args.seconds) - 1
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(loops), "-i",
+                        str(src), "-c", "copy", str(long_clip)], check=True)
+        res = analyze_once(long_clip, model, work / "long", 15.0)
+        print(f"\n== 10-minute 1080p: {res['frames']} frames in {res['wall_s']:.0f} s, "
+              f"peak memory {res['peak_mb']:.0f} MB")
+    _ = AnalyzeOptions, analyze_input
+
+
+if __name__ == "__main__":
+    main()
