@@ -200,10 +200,14 @@ def _mount_stages() -> None:
     """Mount the sub-commands each stage keeps beside its code (imports stay light)."""
     from formcheck.evaluator.cli import app as config_app
     from formcheck.frontends.grade import grade_command
+    from formcheck.frontends.history import history_command
+    from formcheck.frontends.live import live_command
     from formcheck.roller.cli import roller_command
     from formcheck.scenes.cli import app as scenes_app
 
+    app.command("live")(live_command)
     app.command("grade")(grade_command)
+    app.command("history")(history_command)
     app.command("roller")(roller_command)
     app.add_typer(scenes_app, name="scenes")
     app.add_typer(config_app, name="config")

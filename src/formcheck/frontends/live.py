@@ -1,0 +1,901 @@
+"""``formcheck live``: webcam coaching that someone lying on a roller can follow.
+
+The run, in order:
+
+1. **Safety notice** (``safety_s``, 4 s): on screen and spoken once (form-rules.md,
+   Safety).
+2. **Set-up** guidance, on screen and spoken (rate-limited) until the evaluator's
+   set-up state has been ok for ``setup_hold_s`` (2 s): whole body in view, side-on to
+   the camera, roller visible. Where the body is right but the roller is not found for
+   ``roller_grace_s`` (6 s), the session starts anyway (the roller checks then read
+   unknown; ``c`` calibrates the roller's colour) so a roller the detector misses never
+   locks the user out.
+3. **Session**: the evaluator starts afresh (the summary covers the session only); the
+   overlay of ``analyze`` plus a HUD (frames per second, the session timer against the
+   10-15 minute target, strokes, voice, REC) and the key help; one cue at a time, spoken
+   when the evaluator (re)announces it.
+
+``--max-seconds`` counts the wall time of the whole run (notice and set-up included);
+pauses count too. The session timer and the timestamps given to the evaluator leave
+pauses out.
+
+Capture runs on a reader thread that keeps only the newest frame
+(:mod:`formcheck.frontends.live_capture`); the pose runs in VIDEO mode on each frame's
+capture timestamp. Latency (capture to display) is measured per frame and printed at
+the end with the model period (the median pose time).
+
+After the session: ``summary.json`` (as ``analyze``), ``report.html`` and
+``frames.jsonl`` in ``--out`` (default ``<data dir>/sessions/<YYYY-mm-dd_HHMMSS>``,
+see :mod:`formcheck.sinks.history`), each written atomically; then a row in the history
+database. A damaged or locked history database gives one warning line and never stops
+the session's files from being written (exit 0).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import statistics
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
+
+import numpy as np
+import typer
+from numpy.typing import NDArray
+
+from formcheck.errors import FormcheckError, OutputError
+from formcheck.frontends.live_capture import Captured, CaptureState, LatestFrameReader
+from formcheck.sinks.history import HistoryError, data_dir, save_session
+from formcheck.sinks.voice import Voice
+from formcheck.source import FrameSource, VideoFrame
+
+if TYPE_CHECKING:
+    from formcheck.evaluator.config import EvaluatorConfig
+    from formcheck.evaluator.results import FrameVerdict
+    from formcheck.frontends.pipeline import FramePipeline, Step
+    from formcheck.sinks.video import H264Writer
+
+WINDOW_TITLE = "formcheck"
+KEY_HELP = "q/Esc end   space pause   c calibrate roller   v voice   r record"
+TARGET_TEXT = "10-15 min"
+
+SAFETY_LINES = (
+    "Before you start",
+    "With a back condition (herniated disc, spinal stenosis),",
+    "ask a professional before foam-rolling.",
+    "Stop at once on pain, numbness or tingling.",
+    "formcheck coaches form; it does not diagnose.",
+)
+SAFETY_SPOKEN = (
+    "Before you start. If you have a back condition, such as a herniated disc or spinal "
+    "stenosis, ask a professional before foam rolling. Stop at once if you feel pain, "
+    "numbness or tingling."
+)
+SETUP_LINES = (
+    "Set-up",
+    "Your whole body in view, head to feet",
+    "Side-on to the camera",
+    "The roller visible under your back",
+)
+# Spoken set-up guidance, by SetupCode value.
+SETUP_SPOKEN: dict[str, str] = {
+    "no_person": "Lie down side-on to the camera, with your whole body and the roller in view",
+    "multiple_people": "Only the person rolling should be in view",
+    "body_partial": "Get your whole body in view, head to feet",
+    "not_lying": "Lie on your back on the roller",
+    "not_on_back": "Lie on your back on the roller",
+    "not_side_on": "Turn side-on to the camera",
+    "roller_not_visible": "Keep the roller in view, under your back",
+}
+ROLLER_NOT_VISIBLE = "roller_not_visible"
+SETUP_READY = "Set-up looks good - hold still"
+LOST_MESSAGE = "Camera lost - reconnecting..."  # Hershey fonts have no dash or ellipsis
+PAUSED_MESSAGE = "Paused - space to resume"
+
+KEY_ESC, KEY_SPACE = 27, 32
+RECORD_FPS = 15.0  # recordings: a fixed rate, frames repeated to play in real time
+
+
+class NoDisplayError(FormcheckError):
+    """A window was asked for but there is no display to show it on."""
+
+
+class Phase(StrEnum):
+    """Where the run is."""
+
+    SAFETY = "safety"
+    SETUP = "setup"
+    SESSION = "session"
+
+
+@dataclass
+class LiveOptions:
+    """How to run a live session (the CLI's options, plus hooks for tests and benchmarks).
+
+    Attributes:
+        model: the pose bundle.
+        camera: camera index (used when ``source`` is None).
+        source: a video file played as if it were a camera.
+        voice: speak the notice, the set-up guidance and the cues.
+        record: record the annotated view to this file from the start (``r`` toggles).
+        mirror: flip the picture left-right (a mirror view).
+        window: show the window (False: headless, no keys; Ctrl-C ends).
+        max_seconds: end after this much wall time of the whole run (None: no limit).
+        out_dir: where the session's files go (None: a dated folder in the data folder).
+        config, config_path, roller_color: as for ``analyze``.
+        pace: play ``source`` at its frame rate (False: as fast as possible; benchmarks).
+        lossless: hand every frame to the loop, dropping none (benchmarks).
+        save_history: add the session to the history database.
+        history_db: the database (None: ``<data dir>/history.sqlite``).
+        safety_s, setup_hold_s, roller_grace_s: the phases' timings (see module docs).
+        speak: the speech backend (None: espeak-ng); tests pass a recorder.
+        opener: opens the frame source, instead of ``source``/``camera`` (tests); a
+            camera-kind source it opens is reconnected when it stops delivering.
+        status: where status lines go (stderr by default).
+    """
+
+    model: Path
+    camera: int = 0
+    source: Path | None = None
+    voice: bool = True
+    record: Path | None = None
+    mirror: bool = False
+    window: bool = True
+    max_seconds: float | None = None
+    out_dir: Path | None = None
+    config: EvaluatorConfig | None = None
+    config_path: Path | None = None
+    roller_color: str | None = None
+    pace: bool = True
+    lossless: bool = False
+    save_history: bool = True
+    history_db: Path | None = None
+    safety_s: float = 4.0
+    setup_hold_s: float = 2.0
+    roller_grace_s: float = 6.0
+    speak: Callable[[str], None] | None = None
+    opener: Callable[[], FrameSource] | None = None
+    status: Callable[[str], None] = field(
+        default=lambda line: print(line, file=sys.stderr, flush=True))
+
+
+@dataclass
+class LiveResult:
+    """What a live run did."""
+
+    out_dir: Path | None
+    summary: dict[str, object] | None
+    session_started: bool
+    frames: int  # frames processed (all phases)
+    session_frames: int
+    captured: int
+    dropped: int
+    wall_s: float
+    loop_fps: float  # frames processed per second, first to last frame
+    latency_ms: tuple[float, float] | None  # median, p95
+    model_ms: float | None  # median pose time per frame
+    history_id: int | None = None
+    recordings: list[Path] = field(default_factory=list)
+    spoken: list[str] = field(default_factory=list)
+    reconnects: int = 0
+
+
+def check_display() -> None:
+    """Raise :class:`NoDisplayError` where a window cannot be shown (Linux without X)."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise NoDisplayError(
+            "no display (DISPLAY is not set) to show the live window; use --no-window "
+            "to run without it, or record a video and run formcheck analyze"
+        )
+
+
+def default_out_dir(started: datetime) -> Path:
+    """``<data dir>/sessions/<YYYY-mm-dd_HHMMSS>``."""
+    return data_dir() / "sessions" / started.strftime("%Y-%m-%d_%H%M%S")
+
+
+def _fmt_clock(seconds: float) -> str:
+    s = max(int(seconds), 0)
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(max(round(q * (len(ordered) - 1)), 0), len(ordered) - 1)
+    return ordered[k]
+
+
+def draw_notice(image: NDArray[np.uint8], lines: tuple[str, ...]) -> None:
+    """A centred box of lines (the first as a heading), drawn in place."""
+    from formcheck.lazy import cv2 as _cv2
+    from formcheck.overlay.draw import SETUP_BGR, _scale, _shade, _text
+
+    cv2 = _cv2()
+    h, w = image.shape[:2]
+    s = _scale(image)
+    fs, th = 0.95 * s, max(1, round(1.6 * s))
+    sizes = [cv2.getTextSize(t, cv2.FONT_HERSHEY_DUPLEX, fs, th)[0] for t in lines]
+    widest = max(tw for tw, _ in sizes)
+    while widest > w * 0.86 and fs > 0.3:
+        fs *= 0.9
+        sizes = [cv2.getTextSize(t, cv2.FONT_HERSHEY_DUPLEX, fs, th)[0] for t in lines]
+        widest = max(tw for tw, _ in sizes)
+    line_h = int(max(th_ for _, th_ in sizes) * 1.9)
+    box_h = line_h * len(lines) + int(20 * s)
+    top = max((h - box_h) // 2 - int(20 * s), 0)
+    _shade(image, (w - widest) // 2 - int(20 * s), top, (w + widest) // 2 + int(20 * s),
+           top + box_h, 0.75)
+    y = top + int(10 * s) + line_h - int(line_h * 0.3)
+    for k, (text, (tw, _)) in enumerate(zip(lines, sizes, strict=True)):
+        colour = SETUP_BGR if k == 0 else (240, 240, 240)
+        _text(cv2, image, text, ((w - tw) // 2, y), fs, colour, th)
+        y += line_h
+
+
+class _Recorder:
+    """``r``: records the annotated view to an H.264 file; errors become warnings."""
+
+    def __init__(self, out_dir: Path, first: Path | None, status: Callable[[str], None]):
+        self.out_dir = out_dir
+        self.first = first
+        self.status = status
+        self.writer: H264Writer | None = None
+        self.size = (0, 0)
+        self.paths: list[Path] = []
+        self.fps = RECORD_FPS
+        self.t0: float | None = None
+        self.count = 0
+
+    @property
+    def active(self) -> bool:
+        return self.writer is not None
+
+    def _next_path(self) -> Path:
+        if self.first is not None and not self.paths:
+            return self.first
+        base = self.first or self.out_dir / f"recording-{datetime.now():%H%M%S}.mp4"
+        path, n = base, 2
+        while path.exists() or path in self.paths:
+            path = base.with_name(f"{base.stem}-{n}{base.suffix}")
+            n += 1
+        return path
+
+    def start(self, size: tuple[int, int], fps: float) -> None:
+        from formcheck.sinks.video import H264Writer, even_size
+
+        path = self._next_path()
+        self.size = even_size(size[0], size[1], None)
+        self.fps, self.t0, self.count = fps, None, 0
+        try:
+            self.writer = H264Writer(path, fps, self.size)
+        except FormcheckError as err:
+            self.status(f"formcheck: warning: cannot record: {err}")
+            return
+        self.paths.append(path)
+        self.status(f"recording to {path}")
+
+    def write(self, image: NDArray[np.uint8], t_s: float) -> None:
+        """Record ``image``, shown at ``t_s`` (s): repeated for as many ticks of the
+        recording's fixed rate as it stood on screen, so the video plays in real time."""
+        if self.writer is None:
+            return
+        from formcheck.lazy import cv2 as _cv2
+
+        if self.t0 is None:
+            self.t0 = t_s
+        due = int((t_s - self.t0) * self.fps) + 1
+        repeats = min(max(due - self.count, 0), int(self.fps * 2))
+        self.count = max(due, self.count)
+        if repeats == 0:
+            return
+        if (image.shape[1], image.shape[0]) != self.size:
+            image = _cv2().resize(image, self.size, interpolation=_cv2().INTER_AREA)
+        try:
+            for _ in range(repeats):
+                self.writer.write(image)
+        except (FormcheckError, ValueError) as err:
+            self.status(f"formcheck: warning: recording stopped: {err}")
+            self.stop()
+
+    def stop(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is None:
+            return
+        try:
+            writer.close(keep=True)
+            self.status(f"recording saved: {writer.path}")
+        except FormcheckError as err:
+            self.status(f"formcheck: warning: {err}")
+            if writer.path in self.paths:
+                self.paths.remove(writer.path)
+
+
+@contextlib.contextmanager
+def _frames_log(out_dir: Path) -> Iterator[IO[str]]:
+    """``frames.jsonl``, written under a temporary name and renamed at the end."""
+    from formcheck.sinks.atomic import atomic_text
+
+    with atomic_text(out_dir / "frames.jsonl") as fh:
+        yield fh
+
+
+class LiveSession:
+    """The live loop; :func:`run_live` is the way in."""
+
+    def __init__(self, options: LiveOptions) -> None:
+        self.o = options
+        self.started_at = datetime.now().astimezone()
+        self.out_dir = options.out_dir or default_out_dir(self.started_at.replace(tzinfo=None))
+        self.phase = Phase.SAFETY
+        self.paused = False
+        self.paused_since = 0.0
+        self.paused_total = 0.0
+        self.session_start: float | None = None
+        self.session_paused0 = 0.0
+        self.ok_since: float | None = None
+        self.no_roller_since: float | None = None
+        self.bad_setup_since: float | None = None
+        self.flash: tuple[str, float] | None = None
+        self.last_t_ms = -1.0
+        self.latencies: list[float] = []
+        self.model_ms: list[float] = []
+        self.frames = 0
+        self.session_frames = 0
+        self.loop_times: deque[float] = deque(maxlen=30)
+        self.first_done: float | None = None
+        self.last_done = 0.0
+        self.strokes = 0
+        self.strokes_at = 0.0
+        self.last_image: NDArray[np.uint8] | None = None
+        self.last_step: Step | None = None
+        self.lost_reported = False
+        self.quit = False
+        self.record_started = False
+
+    # ------------------------------------------------------------------ helpers
+    def _opener(self) -> Callable[[], FrameSource]:
+        from formcheck.source import CameraSource, open_source
+
+        if self.o.opener is not None:
+            return self.o.opener
+        if self.o.source is not None:
+            path = self.o.source
+            return lambda: open_source(path)
+        index = self.o.camera
+        return lambda: CameraSource(index)
+
+    def _session_elapsed(self, now: float) -> float:
+        if self.session_start is None:
+            return 0.0
+        paused = self.paused_total - self.session_paused0
+        if self.paused:
+            paused += now - self.paused_since
+        return now - self.session_start - paused
+
+    def _fps(self) -> float:
+        if len(self.loop_times) < 2:
+            return 0.0
+        span = self.loop_times[-1] - self.loop_times[0]
+        return (len(self.loop_times) - 1) / span if span > 0 else 0.0
+
+    def _hud(self, now: float, voice: Voice, recorder: _Recorder) -> Any:
+        from formcheck.overlay.draw import Hud
+
+        lines = [f"{self._fps():.0f} fps"]
+        if self.phase is Phase.SESSION:
+            lines.append(f"{_fmt_clock(self._session_elapsed(now))} / {TARGET_TEXT}")
+            lines.append(f"strokes {self.strokes}")
+        else:
+            lines.append(f"00:00 / {TARGET_TEXT}")
+        lines.append(f"voice {'on' if voice.enabled else 'off'}")
+        if recorder.active:
+            lines.append("REC")
+        return Hud(lines=tuple(lines), footer=KEY_HELP)
+
+    # ------------------------------------------------------------------ phases
+    def _start_session(self, pipe: FramePipeline, now: float, note: str | None) -> None:
+        from formcheck.evaluator.evaluator import Evaluator
+
+        pipe.evaluator = Evaluator(pipe.evaluator.config)
+        self.phase = Phase.SESSION
+        self.session_start = now
+        self.session_paused0 = self.paused_total
+        self.o.status("session started" + (f" ({note})" if note else ""))
+        if note:
+            self.flash = (note, now + 2.0)
+
+    def _advance_phase(
+        self, verdict: FrameVerdict, now: float, run_start: float, pipe: FramePipeline,
+        voice: Voice,
+    ) -> str | None:
+        """Move between phases; the message to show (None: the overlay's own)."""
+        if self.phase is Phase.SAFETY:
+            if now - run_start < self.o.safety_s:
+                return None
+            self.phase = Phase.SETUP
+        setup = verdict.setup
+        if self.phase is Phase.SETUP:
+            if setup.ok:
+                self.ok_since = self.ok_since if self.ok_since is not None else now
+                self.no_roller_since = None
+                if now - self.ok_since >= self.o.setup_hold_s:
+                    voice.say("Good. Starting the session", force=True)
+                    self._start_session(pipe, now, None)
+                    return None
+                voice.say(SETUP_READY)
+                return SETUP_READY
+            self.ok_since = None
+            if setup.code == ROLLER_NOT_VISIBLE:
+                if self.no_roller_since is None:
+                    self.no_roller_since = now
+                if now - self.no_roller_since >= self.o.roller_grace_s:
+                    self._start_session(pipe, now, "Roller not found - press c to calibrate")
+                    voice.say("Starting the session. The roller is not found yet", force=True)
+                    return None
+            else:
+                self.no_roller_since = None
+            voice.say(SETUP_SPOKEN.get(setup.code, setup.message))
+            return setup.message or SETUP_SPOKEN.get(setup.code, "")
+        # The session: speak cues when announced; set-up problems after a moment.
+        if verdict.cue is not None:
+            self.bad_setup_since = None
+            if verdict.cue.new:
+                voice.say(verdict.cue.text, force=True)
+        elif not setup.ok and setup.code != ROLLER_NOT_VISIBLE:
+            if self.bad_setup_since is None:
+                self.bad_setup_since = now
+            if now - self.bad_setup_since >= 3.0:
+                voice.say(SETUP_SPOKEN.get(setup.code, setup.message))
+        else:
+            self.bad_setup_since = None
+        return None
+
+    # ------------------------------------------------------------------ drawing
+    def _compose(
+        self, step: Step | None, image: NDArray[np.uint8], message: str | None, now: float,
+        voice: Voice, recorder: _Recorder, timeline: Any,
+    ) -> NDArray[np.uint8]:
+        from formcheck.overlay.draw import draw_overlay
+
+        canvas = image.copy()
+        if self.flash is not None:
+            if now < self.flash[1]:
+                message = message or self.flash[0]
+            else:
+                self.flash = None
+        draw_overlay(
+            canvas, step.verdict if step else None, step.roller if step else None,
+            timeline=timeline if self.phase is Phase.SESSION else None,
+            hud=self._hud(now, voice, recorder), message=message,
+        )
+        if self.phase is Phase.SAFETY:
+            draw_notice(canvas, SAFETY_LINES)
+        elif self.phase is Phase.SETUP:
+            draw_notice(canvas, SETUP_LINES)
+        return canvas
+
+    # ------------------------------------------------------------------ keys
+    def _key(
+        self, key: int, now: float, pipe: FramePipeline, voice: Voice, recorder: _Recorder,
+    ) -> None:
+        if key < 0:
+            return
+        key &= 0xFF
+        if key in (ord("q"), ord("Q"), KEY_ESC):
+            self.quit = True
+        elif key == KEY_SPACE:
+            if self.paused:
+                self.paused_total += now - self.paused_since
+                self.paused = False
+                self.o.status("resumed")
+            else:
+                self.paused, self.paused_since = True, now
+                self.o.status("paused")
+        elif key in (ord("c"), ord("C")):
+            self._calibrate(pipe, now)
+        elif key in (ord("v"), ord("V")):
+            on = voice.toggle()
+            self.flash = (f"Voice {'on' if on else 'off'}", now + 1.5)
+        elif key in (ord("r"), ord("R")):
+            if recorder.active:
+                recorder.stop()
+            elif self.last_image is not None:
+                h, w = self.last_image.shape[:2]
+                self.record_started = True
+                recorder.start((w, h), RECORD_FPS)
+
+    def _calibrate(self, pipe: FramePipeline, now: float) -> None:
+        step = self.last_step
+        hook = getattr(pipe, "calibrate_roller", None)
+        if step is None or hook is None:
+            self.flash = ("Roller calibration is not available", now + 2.0)
+            return
+        try:
+            done = hook(step.frame.image, step.pose)
+        except FormcheckError as err:
+            self.flash = (f"Calibration failed: {err}", now + 2.5)
+            return
+        self.flash = (("Roller calibrated" if done is not False
+                       else "Calibration needs you in view, on the roller"), now + 2.0)
+        self.o.status(self.flash[0])
+
+    # ------------------------------------------------------------------ the loop
+    def run(self) -> LiveResult:
+        from formcheck.evaluator.config import EvaluatorConfig as _Cfg
+        from formcheck.frontends.analyze import WorstMoments, _thresholds
+        from formcheck.frontends.pipeline import FramePipeline
+        from formcheck.lazy import cv2 as _cv2
+        from formcheck.overlay.draw import Timeline
+        from formcheck.sinks.atomic import prepare_output_dir
+        from formcheck.sinks.summary import SessionRecord
+
+        o = self.o
+        if o.window:
+            check_display()
+        cv2 = _cv2()
+        prepare_output_dir(self.out_dir)
+        run_start = time.perf_counter()
+        reader = LatestFrameReader(
+            self._opener(), pace=o.pace, lossless=o.lossless, reconnect=None,
+        )
+        reader.start()  # a missing camera or bad file raises here, before any window
+        voice = Voice(o.voice, speak=o.speak)
+        recorder = _Recorder(self.out_dir, o.record, o.status)
+        record = SessionRecord()
+        cfg = o.config if o.config is not None else _Cfg()
+        worst = WorstMoments(_thresholds(cfg))
+        timeline = Timeline(60.0, columns=240, rolling=True)
+        window_open = False
+        try:
+            with FramePipeline(o.model, config=cfg, roller_color=o.roller_color) as pipe, \
+                    _frames_log(self.out_dir) as frames_fh:
+                if o.window:
+                    _qt_fonts()
+                    try:
+                        cv2.namedWindow(WINDOW_TITLE,
+                                        cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+                    except cv2.error as err:
+                        raise NoDisplayError(
+                            f"cannot open a window ({str(err).strip().splitlines()[-1]}); "
+                            "use --no-window or formcheck analyze"
+                        ) from err
+                    window_open = True
+                voice.say(SAFETY_SPOKEN, force=True)
+                try:
+                    self._loop(reader, run_start, pipe, voice, recorder, timeline, record,
+                               worst, frames_fh)
+                except KeyboardInterrupt:
+                    o.status("ending the session (interrupted)")
+                if recorder.active:
+                    recorder.stop()
+                if self.session_start is None:
+                    frames_fh.close()
+                    raise _NoSession()
+                session = pipe.evaluator.summary()
+                model_ms = statistics.median(self.model_ms) if self.model_ms else None
+                result = self._result(reader, run_start, model_ms, voice, recorder)
+                self._finish(session, record, worst, reader, pipe, result, cfg)
+        except _NoSession:
+            o.status("formcheck: the session did not start (the set-up was never right); "
+                     "nothing was saved")
+            model_ms = statistics.median(self.model_ms) if self.model_ms else None
+            result = self._result(reader, run_start, model_ms, voice, recorder)
+            result.out_dir = None
+            with contextlib.suppress(OSError):
+                self.out_dir.rmdir()  # only if empty
+        finally:
+            recorder.stop()
+            voice.close()
+            reader.stop()
+            if window_open:
+                with contextlib.suppress(Exception):
+                    cv2.destroyAllWindows()
+                    cv2.waitKey(1)
+        self._print_timing(result)
+        return result
+
+    def _loop(
+        self, reader: LatestFrameReader, run_start: float, pipe: FramePipeline, voice: Voice,
+        recorder: _Recorder, timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
+    ) -> None:
+        o = self.o
+        while not self.quit:
+            now = time.perf_counter()
+            if o.max_seconds is not None and now - run_start >= o.max_seconds:
+                break
+            cap = reader.get(timeout=0.05)
+            if cap is None or self.paused:
+                if cap is None and reader.ended:
+                    if reader.error is not None:
+                        o.status(f"formcheck: warning: the source stopped: {reader.error}")
+                    break
+                self._idle(cap, reader, now, voice, recorder, timeline, pipe)
+                continue
+            if reader.state is CaptureState.OK and self.lost_reported:
+                self.lost_reported = False
+                o.status("camera back")
+            self._process(cap, now, run_start, pipe, voice, recorder, timeline, record, worst,
+                          frames_fh)
+
+    def _idle(
+        self, cap: Captured | None, reader: LatestFrameReader, now: float, voice: Voice,
+        recorder: _Recorder, timeline: Any, pipe: FramePipeline,
+    ) -> None:
+        """No frame to process (paused, lost, or not due yet): redraw and read keys."""
+        message: str | None = None
+        if self.paused:
+            message = PAUSED_MESSAGE
+        elif reader.state is CaptureState.LOST:
+            message = LOST_MESSAGE
+            if not self.lost_reported:
+                self.lost_reported = True
+                self.o.status("formcheck: camera lost — reconnecting…")
+        if message is None or self.last_image is None:
+            if self.o.window:
+                self._key(self._wait_key(), now, pipe, voice, recorder)
+            return
+        if self.o.window:
+            canvas = self._compose(self.last_step, self.last_image, message, now, voice,
+                                   recorder, timeline)
+            self._show(canvas)
+            self._key(self._wait_key(), now, pipe, voice, recorder)
+        if cap is None:
+            time.sleep(0.02)
+
+    def _wait_key(self) -> int:
+        from formcheck.lazy import cv2 as _cv2
+
+        cv2 = _cv2()
+        key = int(cv2.waitKey(1))
+        with contextlib.suppress(cv2.error):
+            if self.frames > 0 and cv2.getWindowProperty(WINDOW_TITLE,
+                                                         cv2.WND_PROP_VISIBLE) < 1:
+                self.quit = True  # the window was closed
+        return key
+
+    def _show(self, canvas: NDArray[np.uint8]) -> None:
+        from formcheck.lazy import cv2 as _cv2
+
+        _cv2().imshow(WINDOW_TITLE, canvas)
+
+    def _process(
+        self, cap: Captured, now: float, run_start: float, pipe: FramePipeline, voice: Voice,
+        recorder: _Recorder, timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
+    ) -> None:
+        image = cap.frame.image
+        if self.o.mirror:
+            image = np.ascontiguousarray(image[:, ::-1])
+        # The evaluator's clock leaves pauses out and strictly increases.
+        t_ms = max(cap.frame.t_ms - self.paused_total * 1000.0, self.last_t_ms + 1.0)
+        self.last_t_ms = t_ms
+        pose0 = pipe.times.seconds.get("pose", 0.0)
+        step = pipe.step(VideoFrame(cap.frame.index, t_ms, image))
+        self.model_ms.append((pipe.times.seconds.get("pose", 0.0) - pose0) * 1000.0)
+        self.frames += 1
+        verdict = step.verdict
+        message = self._advance_phase(verdict, now, run_start, pipe, voice)
+        if self.phase is Phase.SESSION:
+            self.session_frames += 1
+            record.add(verdict)
+            row = verdict.to_dict()
+            row["roller"] = step.roller.to_dict()
+            frames_fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+            timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
+            if now - self.strokes_at >= 1.0:
+                self.strokes = pipe.evaluator.summary().strokes.count
+                self.strokes_at = now
+        self.last_image, self.last_step = image, step
+        done = time.perf_counter()
+        self.loop_times.append(done)
+        if self.first_done is None:
+            self.first_done = done
+        self.last_done = done
+        canvas = self._compose(step, image, message, now, voice, recorder, timeline)
+        if self.phase is Phase.SESSION:
+            worst.update(verdict, lambda: canvas)
+        if self.o.record is not None and not self.record_started:
+            self.record_started = True
+            recorder.start((image.shape[1], image.shape[0]), RECORD_FPS)
+        recorder.write(canvas, time.perf_counter())
+        if self.o.window:
+            self._show(canvas)
+            key = self._wait_key()
+            self.latencies.append(time.perf_counter() - cap.captured_at)
+            self._key(key, time.perf_counter(), pipe, voice, recorder)
+        else:
+            self.latencies.append(time.perf_counter() - cap.captured_at)
+
+    # ------------------------------------------------------------------ the end
+    def _result(
+        self, reader: LatestFrameReader, run_start: float, model_ms: float | None,
+        voice: Voice, recorder: _Recorder,
+    ) -> LiveResult:
+        wall = time.perf_counter() - run_start
+        span = self.last_done - (self.first_done or 0.0)
+        loop_fps = (self.frames - 1) / span if self.frames > 1 and span > 0 else 0.0
+        lat = None
+        if self.latencies:
+            ms = [x * 1000.0 for x in self.latencies]
+            lat = (statistics.median(ms), _percentile(ms, 0.95))
+        return LiveResult(
+            out_dir=self.out_dir, summary=None, session_started=self.session_start is not None,
+            frames=self.frames, session_frames=self.session_frames,
+            captured=reader.captured, dropped=reader.dropped, wall_s=wall,
+            loop_fps=loop_fps, latency_ms=lat,
+            model_ms=model_ms, recordings=list(recorder.paths), spoken=list(voice.spoken),
+            reconnects=reader.reconnects,
+        )
+
+    def _finish(
+        self, session: Any, record: Any, worst: Any, reader: LatestFrameReader,
+        pipe: FramePipeline, result: LiveResult, cfg: EvaluatorConfig,
+    ) -> None:
+        from formcheck.frontends.analyze import _thresholds
+        from formcheck.sinks.atomic import atomic_text
+        from formcheck.sinks.report import render_report
+        from formcheck.sinks.summary import build_summary
+
+        o = self.o
+        width, height = reader.size
+        summary = build_summary(
+            session, record,
+            input_info={
+                "path": str(o.source) if o.source is not None else f"camera {o.camera}",
+                "kind": reader.kind.value,
+                "width": int(width),
+                "height": int(height),
+                "fps": round(reader.fps, 3),
+                "frames_read": reader.captured,
+            },
+            analysis={
+                "fps": None,
+                "frames_analysed": self.session_frames,
+                "model": str(o.model),
+                "config": str(o.config_path) if o.config_path else None,
+            },
+        )
+        try:
+            with atomic_text(self.out_dir / "summary.json") as fh:
+                fh.write(json.dumps(summary, indent=2) + "\n")
+            video = result.recordings[0] if result.recordings else None
+            report = render_report(
+                summary, record, worst.finish(),
+                title=f"Live session {self.started_at:%Y-%m-%d %H:%M}",
+                video_path=video if video is not None and video.parent == self.out_dir
+                else None,
+                thresholds=_thresholds(cfg),
+            )
+            with atomic_text(self.out_dir / "report.html") as fh:
+                fh.write(report)
+        except OSError as err:
+            raise OutputError(f"{self.out_dir}: cannot write the session's files ({err})") \
+                from err
+        result.summary = summary
+        score = summary.get("score")
+        o.status(
+            f"session {_fmt_clock(self._session_elapsed(time.perf_counter()))}, score "
+            f"{score if score is not None else '-'}, {session.strokes.count} strokes -> "
+            f"{self.out_dir}/"
+        )
+        if o.save_history:
+            try:
+                result.history_id = save_session(
+                    summary, self.started_at, self.out_dir / "summary.json", o.history_db)
+            except HistoryError as err:
+                o.status(f"formcheck: warning: {err}")
+
+    def _print_timing(self, r: LiveResult) -> None:
+        if r.latency_ms is None:
+            return
+        model = f"{r.model_ms:.0f} ms" if r.model_ms is not None else "-"
+        self.o.status(
+            f"latency capture->display: median {r.latency_ms[0]:.0f} ms, p95 "
+            f"{r.latency_ms[1]:.0f} ms; model period (median pose) {model}; "
+            f"{r.loop_fps:.1f} frames/s processed, {r.dropped} of {r.captured} dropped"
+        )
+
+
+def _qt_fonts() -> None:
+    """Point OpenCV's bundled Qt at the system fonts (it ships none and complains)."""
+    if "QT_QPA_FONTDIR" in os.environ:
+        return
+    for folder in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype",
+                   "/usr/share/fonts"):
+        if Path(folder).is_dir():
+            os.environ["QT_QPA_FONTDIR"] = folder
+            return
+
+
+class _NoSession(Exception):
+    """The run ended before the session started."""
+
+
+def run_live(options: LiveOptions) -> LiveResult:
+    """Run a live session (see the module docs).
+
+    Raises:
+        NoDisplayError: a window was asked for and there is no display.
+        CameraError, InputNotFoundError, ...: the source cannot be opened.
+        OutputError: the session's folder cannot be written.
+    """
+    session = LiveSession(options)
+    try:
+        return session.run()
+    except KeyboardInterrupt:  # pragma: no cover - handled inside the loop normally
+        raise
+
+
+# ---------------------------------------------------------------------- the command
+def live_command(
+    camera: Annotated[int, typer.Option("--camera", help="Camera index.", min=0)] = 0,
+    source: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
+        typer.Option("--source", help="Play a video file as if it were a camera.",
+                     dir_okay=False),
+    ] = None,
+    voice: Annotated[bool, typer.Option("--voice/--no-voice",
+                                        help="Speak the cues (espeak-ng).")] = True,
+    record: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--record", help="Record the annotated view to this MP4 file.",
+                     dir_okay=False),
+    ] = None,
+    mirror: Annotated[bool, typer.Option("--mirror", help="Mirror the picture.")] = False,
+    window: Annotated[bool, typer.Option("--window/--no-window",
+                                         help="Show the window (--no-window: headless).")]
+    = True,
+    max_seconds: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--max-seconds", help="End after this many seconds of wall time.",
+                     min=0.1),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", file_okay=False,
+                     help="Folder for summary.json and report.html "
+                          "(default: a dated folder in the user's data folder)."),
+    ] = None,
+    model: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--model", help="Pose model bundle (.task).", dir_okay=False),
+    ] = None,
+    config: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--config", help="Settings file (TOML).", dir_okay=False),
+    ] = None,
+    roller_color: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--roller-color", help="Roller colour hint: a name (blue) or #rrggbb."),
+    ] = None,
+) -> None:
+    """Coach your form live from a webcam (or a video played as one), with spoken cues.
+
+    Keys: q or Esc end, space pause, c calibrate the roller, v voice on/off,
+    r start/stop recording. The summary and report go to --out; the session is added
+    to the history (see: formcheck history).
+    """
+    if window:
+        check_display()  # before anything is opened or fetched
+    from formcheck.cli import load_config, resolve_model
+    from formcheck.evaluator.config import EvaluatorConfig
+
+    cfg, cfg_path = load_config(config)
+    options = LiveOptions(
+        model=resolve_model(model), camera=camera, source=source, voice=voice,
+        record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,
+        config=cfg if isinstance(cfg, EvaluatorConfig) else EvaluatorConfig(),
+        config_path=cfg_path, roller_color=roller_color,
+    )
+    result = run_live(options)
+    if result.summary is not None:
+        typer.echo(str(result.out_dir))
