@@ -42,7 +42,7 @@ def main() -> None:
         tracker.update(img, pf)
     ms = (time.perf_counter() - t0) * 1000.0 / len(frames)
     print(f"roller detect+track: {ms:.2f} ms/frame over {len(frames)} frames of {w}x{h} "
-          f"(1 OpenCV thread, drawn-body person map)")
+          f"(1 OpenCV thread, drawn-body person map: no segmentation mask)")
 
 
 if __name__ == "__main__":

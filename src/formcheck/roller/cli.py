@@ -69,9 +69,8 @@ def run(input: str, out: Path, model: Path | None = None,
     tracker = RollerTracker(detector)
     found = total = 0
     writer: Any = None
-    # The landmarker's segmentation mask is a view into MediaPipe's buffer, freed with
-    # its result (reading it crashes); until pose.landmarker copies it, the roller stage
-    # runs on the drawn body (USE_MASK False).
+    # The landmarker's segmentation mask (copied by pose.landmarker) separates the person
+    # from the roller; with USE_MASK False the roller stage uses a body drawn from the pose.
     with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
                                 segmentation=USE_MASK) as lm:
         for frame in source:

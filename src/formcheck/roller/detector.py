@@ -4,11 +4,18 @@ The pose gives the body's line (neck, shoulder, hip, knee, ankle). The roller li
 under it, on the floor: a band below that line is searched, in a region of interest
 scaled so that the torso is about ``WORK_TORSO_PX`` long. Pixels of the person (the
 landmarker's segmentation mask, or a drawn body when there is none) are left out.
-Without a colour hint, the room's colours are learnt from the rest of the region
-(with their shadowed versions) and the roller is what differs from them; with a hint,
-the roller is what is near the hint's colour. Connected blobs are scored as an end-on
-disc (roller across the back) or a long bar (along the spine, or seen from an angle),
-by size relative to the torso, fill, and contact with the body.
+Without a colour hint, the room's colours (with their shadowed versions) are learnt
+with OpenCV histograms and back-projection, and the roller is what differs from them;
+with a hint, the roller is what is near the hint's colour. Up to three passes, the next
+only when the last found nothing: the room learnt from everything outside the band
+(wall included), then from the floor's side only (a roller the colour of the wall),
+then, for poses far from lying on the back (the roller under a leg), from the region's
+rim, searching a ring around the whole person. Connected blobs (holes filled, thin
+stripes opened away) are kept only when their top edge rests against the body (feet
+excluded), the person is above them, and their colour is shaded like a cylinder (a mat
+is one flat colour); they are scored as an end-on disc (roller across the back) or a
+long bar (along the spine, or seen from an angle), by size relative to the torso, fill,
+and contact with the body.
 
 Pixel coordinates: x right, y down, origin top-left, px (of the full image unless
 named *work*: the scaled region of interest).
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,12 +41,12 @@ FloatArray = NDArray[np.float64]
 
 # Torso length in the working image, px: a 10-15 cm roller is then ~15-25 px across,
 # enough for a centre within 5% of the torso; small enough for < 5 ms a frame.
-WORK_TORSO_PX = 80.0
+WORK_TORSO_PX = 64.0
 # The search band: centred this far below the body line, this thick (torso lengths).
 # A roller is ~0.2-0.35 torso lengths across and touches the back, itself ~0.1-0.15
 # below the joint line, so the band spans from just above the line to ~0.65 below it.
-BAND_OFFSET = 0.25
-BAND_THICKNESS = 0.8
+BAND_OFFSET = 0.3
+BAND_THICKNESS = 1.0
 # Room colours are learnt from this much margin around the band (torso lengths).
 MARGIN = 0.45
 # Roller diameter seen end-on, torso lengths: 10-15 cm on a ~50 cm torso, with slack
@@ -50,6 +58,22 @@ BAR_MIN_LENGTH = 0.45
 BAR_MIN_ELONGATION = 1.7
 # A bar within this angle of the spine's line lies along the spine, degrees.
 ALONG_MAX_ANGLE = 35.0
+# The person grown by this much (torso lengths) is what a blob may touch; a circle this
+# big around the ankle (the foot) does not count.
+TOUCH_REACH = 0.05
+FEET_RADIUS = 0.3
+# Least fraction of a blob's top edge resting against the body.
+MIN_TOUCH = 0.12
+# Structures thinner than this (torso lengths) are removed: a mat seen edge-on, lines.
+THIN_MAX = 0.18
+# A blob whose colour varies less than this (std, 8-bit levels) is flat: not a cylinder.
+FLAT_STD = 10.0
+# Least fraction of a blob's columns with the person above it.
+MIN_UNDER = 0.6
+# The last pass searches this far around the person (torso lengths) and learns the
+# room from a rim this wide around the region.
+RING_REACH = 0.6
+RIM = 0.3
 # Below this score a blob is not reported as the roller.
 MIN_CONFIDENCE = 0.3
 
@@ -287,77 +311,118 @@ class RollerDetector:
                       max(1, round(BAND_THICKNESS * Lw)), cv2.LINE_8)
 
         person = self._person(pose_frame, body, roi, (ww, wh), cv2)
-        # the room: everything else in the region
-        room = cv2.bitwise_not(cv2.bitwise_or(band, person))
+        # the room: everything else in the region; first with the wall above the body
+        # (so the wall and the skirting between body and floor are not taken for the
+        # roller), then, when that finds nothing (a roller the colour of the wall), only
+        # the floor's side
+        room_all = cv2.bitwise_not(cv2.bitwise_or(band, person))
         sh_w, hip_w = roi.to_work(body.shoulder), roi.to_work(body.hip)
-        room[~_floor_side(band, (int(sh_w[0]), int(hip_w[0])))] = 0
-        if self._hint_lab is not None and self.hint is not None:
-            fg = self._near_hint(small, cv2)
-        else:
-            fg = self._unlike_room(small, room, cv2)
-        cand = cv2.bitwise_and(fg, band)
-        cand = cv2.bitwise_and(cand, cv2.bitwise_not(person))
-        k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-        k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
-        cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
-        cand = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, k5)
-        # thin horizontal structures (a mat seen edge-on, shadow lines) are not a roller
-        kv = np.ones((max(3, round(0.09 * Lw)), 1), np.uint8)
-        cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, kv)
-        if self.keep_maps:
-            self.maps = {"small": small, "band": band, "person": person, "fg": fg,
-                         "cand": cand}
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
-        if n <= 1:
-            return None
-        touch_map = cv2.dilate(person, k5, iterations=1)
-        min_area = 0.5 * (DISC_MIN * Lw) ** 2
-        order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
-        prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
+        room_floor = room_all.copy()
+        room_floor[~_floor_side(band, (int(sh_w[0]), int(hip_w[0])))] = 0
         best: tuple[float, int, _Cand] | None = None
-        up = body.up
-        shoulder_w = roi.to_work(body.shoulder)
-        lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
-        for i in order:
-            area = int(stats[i, cv2.CC_STAT_AREA])
-            if area < min_area:
+        for pass_ in range(3):
+            if best is not None and best[0] >= self.min_confidence:
                 break
-            bx, by, bw, bh = (int(v) for v in stats[i, :4])
-            sub = labels[by:by + bh, bx:bx + bw] == i
-            ys, xs = np.nonzero(sub)
-            pts = np.column_stack([xs + bx, ys + by]).astype(np.float32)
-            (rcx, rcy), (rw, rh), rang = cv2.minAreaRect(pts)
-            length, thick = max(rw, rh, 1.0), max(min(rw, rh), 1.0)
-            long_deg = rang if rw >= rh else rang + 90.0
-            long_deg = (long_deg + 90.0) % 180.0 - 90.0
-            fill = area / (length * thick)
-            elong = length / thick
-            # a blob above the body's line is an arm or the far side, not the roller
-            if float((np.array([rcx, rcy]) - shoulder_w) @ up) > 0.05 * Lw:
-                continue
-            # ... and the roller lies on the floor: below the shoulders and the hips
-            if rcy < lowest_joint_y - 0.1 * Lw:
-                continue
-            touches = bool(touch_map[by:by + bh, bx:bx + bw][sub].any())
-            if elong < BAR_MIN_ELONGATION:
-                kind = "disc"
-                shape = _tri(bw / Lw, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
-                fill_s = _tri(fill, 0.4, 0.62, 1.01, 1.1)
+            best = None
+            loose = pass_ == 2
+            if loose:
+                # last, for poses far from lying on the back (sitting, side-lying, prone:
+                # the roller under a leg): the room is the region's rim, the search the
+                # ring around the person, anywhere along the body
+                room, search = self._rim_and_ring(person, Lw, cv2)
             else:
-                kind = "bar"
-                shape = (_tri(length / Lw, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, 2.2, 3.0)
-                         * _tri(thick / Lw, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
-                                DISC_MAX))
-                fill_s = _tri(fill, 0.45, 0.7, 1.01, 1.1)
-            score = shape * fill_s * (1.0 if touches else 0.55)
-            if prior_w is not None:
-                dist = float(np.hypot(rcx - prior_w[0], rcy - prior_w[1])) / Lw
-                score *= 1.2 if dist < 0.25 else 1.0
-            score = min(score, 1.0)
-            if best is None or score > best[0]:
-                best = (score, int(i), _Cand(kind, bx, by, bw, bh, float(rcx), float(rcy),
-                                             float(length), float(thick), float(long_deg),
-                                             sub))
+                room, search = (room_all if pass_ == 0 else room_floor), band
+            if self._hint_lab is not None and self.hint is not None:
+                fg = self._near_hint(small, cv2)
+            else:
+                fg = self._unlike_room(small, room, cv2)
+            cand = cv2.bitwise_and(fg, search)
+            cand = cv2.bitwise_and(cand, cv2.bitwise_not(person))
+            k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+            k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+            cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
+            cand = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, k5)
+            # fill holes: a shaded disc's centre may match the room (a white hub)
+            outer, _ = cv2.findContours(cand, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            cv2.drawContours(cand, outer, -1, 255, -1)
+            # thin horizontal structures (a mat seen edge-on, shadow lines) are not a roller
+            kv = np.ones((max(3, round(THIN_MAX * Lw)), 1), np.uint8)
+            cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, kv)
+            if self.keep_maps:
+                self.maps = {"small": small, "band": band, "person": person, "fg": fg, "room": room,
+                             "cand": cand}
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+            if n <= 1:
+                continue
+            # the body the roller may touch: the person grown a little, less the feet (which
+            # stand on the floor, on a mat and beside anything lying there)
+            kt = 2 * max(1, round(TOUCH_REACH * Lw)) + 1
+            touch_map = cv2.dilate(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kt, kt)))
+            # columns under the person: the roller lies under the body, not beyond it
+            under = np.maximum.accumulate(person, axis=0)
+            if body.ankle is not None:
+                a = roi.to_work(body.ankle)
+                cv2.circle(touch_map, (round(a[0]), round(a[1])), round(FEET_RADIUS * Lw), 0, -1)
+            min_area = 0.5 * (DISC_MIN * Lw) ** 2
+            order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
+            prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
+            up = body.up
+            shoulder_w = roi.to_work(body.shoulder)
+            lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
+            for i in order:
+                area = int(stats[i, cv2.CC_STAT_AREA])
+                if area < min_area:
+                    break
+                bx, by, bw, bh = (int(v) for v in stats[i, :4])
+                sub = labels[by:by + bh, bx:bx + bw] == i
+                ys, xs = np.nonzero(sub)
+                pts = np.column_stack([xs + bx, ys + by]).astype(np.float32)
+                (rcx, rcy), (rw, rh), rang = cv2.minAreaRect(pts)
+                length, thick = max(rw, rh, 1.0), max(min(rw, rh), 1.0)
+                long_deg = rang if rw >= rh else rang + 90.0
+                long_deg = (long_deg + 90.0) % 180.0 - 90.0
+                fill = area / (length * thick)
+                elong = length / thick
+                # a blob above the body's line is an arm or the far side, not the roller
+                if not loose and float((np.array([rcx, rcy]) - shoulder_w) @ up) > 0.05 * Lw:
+                    continue
+                # ... and the roller lies on the floor: below the shoulders and the hips
+                if not loose and rcy < lowest_joint_y - 0.1 * Lw:
+                    continue
+                # its top edge must rest against the body over part of its width (a mat or
+                # a floor stripe passes under the body with a gap, touching only the feet)
+                tops = np.argmax(sub, axis=0)
+                cols = np.nonzero(sub.any(axis=0))[0]
+                ty = np.clip(tops[cols] + by - 1, 0, wh - 1)
+                touch_frac = float(np.count_nonzero(touch_map[ty, cols + bx])) / max(1, cols.size)
+                under_frac = float(np.count_nonzero(under[ty, cols + bx])) / max(1, cols.size)
+                if touch_frac < MIN_TOUCH or under_frac < MIN_UNDER:
+                    continue
+                # a roller is a shaded cylinder; a mat or a floor stripe is one flat colour
+                pix = small[by:by + bh, bx:bx + bw][sub]
+                shading = _tri(float(pix.std(axis=0).mean()), FLAT_STD, FLAT_STD + 8.0, 1e9, 2e9)
+                if shading <= 0.0:
+                    continue
+                touches = touch_frac >= 2 * MIN_TOUCH
+                if elong < BAR_MIN_ELONGATION:
+                    kind = "disc"
+                    shape = _tri(bw / Lw, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
+                    fill_s = _tri(fill, 0.4, 0.62, 1.01, 1.1)
+                else:
+                    kind = "bar"
+                    shape = (_tri(length / Lw, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, 2.2, 3.0)
+                             * _tri(thick / Lw, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
+                                    DISC_MAX))
+                    fill_s = _tri(fill, 0.45, 0.7, 1.01, 1.1)
+                score = shape * fill_s * shading * (1.0 if touches else 0.55)
+                if prior_w is not None:
+                    dist = float(np.hypot(rcx - prior_w[0], rcy - prior_w[1])) / Lw
+                    score *= 1.2 if dist < 0.25 else 1.0
+                score = min(score, 1.0)
+                if best is None or score > best[0]:
+                    best = (score, int(i), _Cand(kind, bx, by, bw, bh, float(rcx), float(rcy),
+                                                 float(length), float(thick), float(long_deg),
+                                                 sub))
         if best is None:
             return None
         score, _, cand_ = best
@@ -367,7 +432,7 @@ class RollerDetector:
         if kind == "disc":
             # An end-on roller: its width is the diameter (the top may hide under the
             # back); it stands on the floor, so its centre is a radius above its bottom.
-            d = bw_
+            d = min(max(bw_, bh_), 1.25 * bw_)
             cxw, cyw = bx_ + 0.5 * bw_, by_ + bh_ - 0.5 * d
             size_w = (d, d)
             angle = 0.0
@@ -379,11 +444,40 @@ class RollerDetector:
             axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
             diff = abs((angle - axis_deg + 90.0) % 180.0 - 90.0)
             orientation = Orientation.ALONG if diff <= ALONG_MAX_ANGLE else Orientation.ACROSS
+            if orientation is Orientation.ACROSS:
+                # a roller across the back seen at an angle: the end nearest the camera,
+                # the lowest part of the blob, is the disc the centre is reported for
+                d = cand_.thick
+                rows = sub[max(0, round(bh_ - d)):]
+                _ys, xs_ = np.nonzero(rows)
+                if xs_.size:
+                    cxw = bx_ + float(xs_.mean())
+                    cyw = by_ + bh_ - 0.5 * d
+                    size_w = (d, d)
+                    angle = 0.0
         center = roi.to_image(cxw, cyw)
         size = (size_w[0] / scale, size_w[1] / scale)
         obs = build_observation(center, size, angle, orientation, body, score)
         blob = self._blob(small, sub, bx, by, roi, score, cv2)
         return obs, blob
+
+    @staticmethod
+    def _rim_and_ring(person: Image, Lw: float, cv2: Any) -> tuple[Image, Image]:
+        """The region's rim less the person and the ring (the room), and the ring around
+        the person (where to search), working px."""
+        h, w = person.shape
+        k = 4  # dilate at a quarter of the size: a large kernel is slow
+        small = cv2.resize(person, (max(1, w // k), max(1, h // k)),
+                           interpolation=cv2.INTER_AREA)
+        kr = 2 * max(1, round(RING_REACH * Lw / k)) + 1
+        grown = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kr, kr)))
+        grown = cv2.resize(grown, (w, h), interpolation=cv2.INTER_NEAREST)
+        ring = cv2.bitwise_and(grown, cv2.bitwise_not(person))
+        rim = np.zeros_like(person)
+        e = max(2, round(RIM * Lw))
+        rim[:e], rim[-e:], rim[:, :e], rim[:, -e:] = 255, 255, 255, 255
+        rim = cv2.bitwise_and(rim, cv2.bitwise_not(grown))
+        return np.asarray(rim, np.uint8), np.asarray(ring, np.uint8)
 
     @staticmethod
     def _person(pose_frame: PoseFrame, body: Body, roi: _Roi, size: tuple[int, int],
@@ -395,9 +489,9 @@ class RollerDetector:
         if mask is not None and mask.shape[:2] == (pose_frame.height, pose_frame.width):
             x1 = round(roi.x0 + ww / roi.scale)
             y1 = round(roi.y0 + wh / roi.scale)
-            m = np.ascontiguousarray(mask[roi.y0:y1, roi.x0:x1])
-            m = c.resize(m, (ww, wh), interpolation=c.INTER_LINEAR)  # type: ignore[attr-defined]
-            return np.where(m > 0.5, 255, 0).astype(np.uint8)
+            m = c.resize(mask[roi.y0:y1, roi.x0:x1], (ww, wh),  # type: ignore[attr-defined]
+                         interpolation=c.INTER_NEAREST)  # type: ignore[attr-defined]
+            return np.asarray(c.compare(m, 0.5, c.CMP_GT), np.uint8)  # type: ignore[attr-defined]
         out = np.zeros((wh, ww), np.uint8)
         lw = body.length * roi.scale
 
@@ -429,24 +523,28 @@ class RollerDetector:
 
         Colours are binned 32 levels a channel on two grids offset by 16, so a pixel
         is "unlike the room" only when it differs on both: any colour 32 levels away
-        from every room colour in one channel is always found.
+        from every room colour in one channel is always found. Histograms and their
+        back-projections are OpenCV's (``calcHist``, ``calcBackProject``) on images
+        quantised by ``LUT``: no per-pixel Python work.
         """
-        c: object = cv2
-        n_room = int(np.count_nonzero(room))
+        c: Any = cv2
+        n_room = int(c.countNonZero(room))
         if n_room < 30:
             return np.zeros(small.shape[:2], np.uint8)
-        dark = c.convertScaleAbs(small, alpha=0.7)  # type: ignore[attr-defined]
-        sel = room > 0
+        dark = c.convertScaleAbs(small, alpha=0.7)
         thr = max(2.0, 0.0015 * n_room)
-        unlike = np.ones(small.shape[:2], bool)
-        for shift in (0, 16):
-            lut = (np.arange(256, dtype=np.int32) + shift) // 32
-            idx = _bin_index(small, lut)
-            hist = np.bincount(idx[sel], minlength=729)
-            hist += np.bincount(_bin_index(dark, lut)[sel], minlength=729)
-            unlike &= ~(hist >= thr)[idx]
-        out = np.where(unlike, 255, 0).astype(np.uint8)
-        return out
+        like = np.zeros(small.shape[:2], np.uint8)
+        ranges = [0, 729]
+        for lut in _LUTS:
+            # one bin index 0..728 a pixel: 81 b + 9 g + r (16-bit, one channel)
+            q = c.transform(c.LUT(small, lut).astype(np.uint16), _BIN_WEIGHTS)
+            qd = c.transform(c.LUT(dark, lut).astype(np.uint16), _BIN_WEIGHTS)
+            hist = c.calcHist([q], [0], room, [729], ranges)
+            hist += c.calcHist([qd], [0], room, [729], ranges)
+            seen = np.where(hist >= thr, 255.0, 0.0).astype(np.float32)
+            back = c.calcBackProject([q], [0], seen, ranges, 1.0)
+            like = c.bitwise_or(like, c.compare(back, 0, c.CMP_GT))
+        return np.asarray(c.bitwise_not(like), np.uint8)
 
     @staticmethod
     def _blob(small: Image, sub: NDArray[np.bool_], bx: int, by: int, roi: _Roi,
@@ -485,10 +583,9 @@ def _floor_side(band: Image, torso_cols: tuple[int, int]) -> NDArray[np.bool_]:
     return np.asarray(rows >= floor[None, :])
 
 
-def _bin_index(img: Image, lut: NDArray[np.int32]) -> NDArray[np.int32]:
-    """Colour bin of each pixel: 9 bins a channel (``lut`` maps 0..255 to 0..8)."""
-    q = lut[img]
-    return np.asarray(q[..., 0] * 81 + q[..., 1] * 9 + q[..., 2], dtype=np.int32)
+# 0..255 to a colour bin 0..8, on two grids 32 levels wide, offset by 16 levels.
+_BIN_WEIGHTS = np.array([[81.0, 9.0, 1.0]], np.float32)
+_LUTS = tuple(((np.arange(256) + shift) // 32).astype(np.uint8) for shift in (0, 16))
 
 
 def calibrate(image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:

@@ -187,6 +187,8 @@ class SceneParams:
         facing: the side of the image where the head is.
         roller_diameter_cm: cm.
         person_visible: False renders the empty room (the roller lies on the floor).
+        roller_visible: False leaves the roller (and its shadow) out of the image: the
+            person lies as if on it, but no roller is seen (truth ``roller.visible`` False).
         appearance: colours and textures.
         camera: camera and image settings.
     """
@@ -202,6 +204,7 @@ class SceneParams:
     facing: Facing = Facing.LEFT
     roller_diameter_cm: float = 15.0
     person_visible: bool = True
+    roller_visible: bool = True
     appearance: Appearance = field(default_factory=Appearance)
     camera: Camera = field(default_factory=Camera)
 

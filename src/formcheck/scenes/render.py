@@ -197,16 +197,17 @@ class Renderer:
         img = self.bg.copy()
         self._shadows(img, skel, person)
         along = skel.orientation == Orientation.ALONG
+        roller = self.params.roller_visible
         if person:
             self._arm(img, skel, near=False)
             self._leg(img, skel, near=False)
-        if along:
+        if roller and along:
             self._roller_along(img, skel)
-        else:
+        elif roller:
             self._roller_across(img, skel, near_end=False)
         if person:
             self._torso(img, skel)
-        if not along:
+        if roller and not along:
             self._roller_across(img, skel, near_end=True)
         if person:
             self._head(img, skel)
@@ -245,9 +246,10 @@ class Renderer:
             ell(float(pts["hip"][0]), 14.0, 200)
             ell(float(pts["heel"][0]) + 10.0, 14.0 + skel.feet_lift * 0.2,
                 int(200 / (1.0 + skel.feet_lift / 10.0)))
-        rc = float(skel.roller_center[0])
-        half = skel.roller_length / 2 + 4 if skel.orientation == Orientation.ALONG else 12.0
-        ell(rc, half, 230)
+        if self.params.roller_visible:
+            rc = float(skel.roller_center[0])
+            half = skel.roller_length / 2 + 4 if skel.orientation == Orientation.ALONG else 12.0
+            ell(rc, half, 230)
         mask = np.asarray(cv2.GaussianBlur(mask, (0, 0), max(1.0, p.length(3.0) / k)), np.uint8)
         full = cv2.resize(mask, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
         rows = np.nonzero(full.max(axis=1))[0]

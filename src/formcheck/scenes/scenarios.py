@@ -159,6 +159,11 @@ def no_person(seconds: float, rng: np.random.Generator) -> SceneParams:
     return _base(seconds, rng).with_(person_visible=False)
 
 
+def no_roller(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form with no roller to be seen (absent or hidden): no roller may be reported."""
+    return _base(seconds, rng).with_(roller_visible=False)
+
+
 def low_light(seconds: float, rng: np.random.Generator) -> SceneParams:
     """Good form in a dim room, noisier sensor."""
     p = _base(seconds, rng)
@@ -226,6 +231,8 @@ SCENARIOS: dict[str, Scenario] = {
                  feet_out_of_frame),
         Scenario("no_person", "Empty room with a roller (all checks unknown)", no_person,
                  has_person=False),
+        Scenario("no_roller", "Good form with no roller in view (roller checks unknown)",
+                 no_roller),
         Scenario("low_light", "Good form in a dim, noisy image", low_light),
         Scenario("session", "Good rolling mixed with straight legs, heels up, lower back, "
                  "too fast and a hold", session, default_seconds=20.0),

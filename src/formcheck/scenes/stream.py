@@ -54,7 +54,8 @@ def resolve(
 
 
 def _roller_truth(
-    skel: Skeleton, proj: Projection, speed: float, speed_avg: float, person: bool
+    skel: Skeleton, proj: Projection, speed: float, speed_avg: float, person: bool,
+    shown: bool = True,
 ) -> RollerTruth:
     half = skel.roller_length / 2.0
     if skel.orientation == Orientation.ACROSS:
@@ -65,7 +66,7 @@ def _roller_truth(
         center = proj(skel.roller_center, 0.0)[0]
         size = (proj.length(skel.roller_length), proj.length(2 * skel.roller_radius))
     w, h = proj.width, proj.height
-    visible = bool(0 <= center[0] < w and 0 <= center[1] < h)
+    visible = bool(shown and 0 <= center[0] < w and 0 <= center[1] < h)
     contact = proj(skel.roller_contact, 0.0)[0] if person else None
     return RollerTruth(
         visible=visible,
@@ -161,7 +162,8 @@ def iter_scene(
             foot_pitch_deg=pitch,
             feet_lifted=bool(person and state.foot_lift_cm
                              > th.foot_lift_max_shin * DIMS.shin),
-            roller=_roller_truth(skel, proj, speed, speed_avg, person),
+            roller=_roller_truth(skel, proj, speed, speed_avg, person,
+                                params.roller_visible),
             facing=facing,
             person_visible=person,
         )
