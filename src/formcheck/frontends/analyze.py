@@ -22,8 +22,10 @@ import contextlib
 import dataclasses
 import json
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.pipeline import FramePipeline, Step
 from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
+from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 from formcheck.sinks.atomic import prepare_output_dir
 from formcheck.sinks.report import Thumbnail, render_report
@@ -52,6 +55,10 @@ DEFAULT_FPS = 15.0
 DEFAULT_VIDEO_HEIGHT = 720
 THUMB_WIDTH = 360
 THUMBS_PER_CHECK = 3
+
+
+class _Stop(Exception):
+    """Marks that the main thread stopped (an error or Ctrl-C) while the worker ran."""
 
 
 class NoPersonError(FormcheckError):
@@ -291,7 +298,8 @@ class _Runner:
         self._frames_fh: IO[str] = (stage / "frames.jsonl").open("w", encoding="utf-8")
         self.annotated_png: Path | None = None
 
-    def _frames(self) -> Iterator[Step]:
+    def _detected(self) -> Iterator[tuple[VideoFrame, PoseFrame]]:
+        """Decode and pose, frame by frame (the main thread's half)."""
         times = self.pipe.times
         src = self.source
         it: Iterator[VideoFrame] = (
@@ -307,48 +315,96 @@ class _Runner:
                 return
             times.add("decode", time.perf_counter() - t0)
             self.frames_read = vf.index + 1
-            yield self.pipe.step(vf)
+            yield self.pipe.detect(vf)
 
     def run(self, advance: Callable[[], None]) -> None:
+        """Pose on this thread; roller, evaluator, data and drawing on a worker thread,
+        in frame order, so the two halves overlap on two cores (the model releases the
+        GIL). The queue between them is bounded: memory stays flat."""
+        handoff: queue.Queue[tuple[VideoFrame, PoseFrame] | None] = queue.Queue(maxsize=4)
+        failure: list[BaseException] = []
+
+        def worker() -> None:
+            while True:
+                item = handoff.get()
+                if item is None:
+                    return
+                if failure:
+                    continue  # drain after an error
+                try:
+                    self._finish_frame(self.pipe.finish(*item))
+                    advance()
+                except BaseException as err:
+                    failure.append(err)
+
+        thread = threading.Thread(target=worker, name="analyze-finish", daemon=True)
+        thread.start()
+
+        def hand(item: tuple[VideoFrame, PoseFrame] | None) -> None:
+            while thread.is_alive():
+                try:
+                    handoff.put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    continue
+
+        try:
+            for item in self._detected():
+                if failure:
+                    break
+                hand(item)
+        except BaseException:
+            failure.append(_Stop())  # makes the worker drain and stop
+            hand(None)
+            thread.join()
+            self._discard()
+            raise
+        hand(None)
+        thread.join()
+        if failure:
+            self._discard()
+            raise failure[0]
+
+    def _discard(self) -> None:
+        """Close the outputs without keeping them (the staging folder is removed)."""
+        self._frames_fh.close()
+        if self.writer is not None:
+            self.writer.close(keep=False)
+
+    def _finish_frame(self, step: Step) -> None:
+        """Record, write and draw one evaluated frame (the worker thread's half)."""
         cv2 = _cv2()
         times = self.pipe.times
-        try:
-            for step in self._frames():
-                verdict = step.verdict
-                self.people += step.pose.pose is not None
-                self.record.add(verdict)
-                row = verdict.to_dict()
-                row["roller"] = step.roller.to_dict()
-                self._frames_fh.write(json.dumps(row, separators=(",", ":")) + "\n")
-                t0 = time.perf_counter()
-                self.timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
-                if self.still:
-                    image = step.frame.image.copy()
-                    draw_overlay(image, verdict, step.roller)
-                    self.annotated_png = self.stage / "annotated.png"
-                    cv2.imwrite(str(self.annotated_png), image)
-                    self.worst.update(verdict, _const(image))
-                    times.add("draw", time.perf_counter() - t0)
-                elif self.writer is not None:
-                    image = step.frame.image  # the work frame, drawn on in place
-                    if self.out_size != (image.shape[1], image.shape[0]):
-                        image = cv2.resize(image, self.out_size, interpolation=cv2.INTER_AREA)
-                    lm = verdict.landmarks_px
-                    draw_overlay(
-                        image, verdict, _scaled_roller(step.roller, self.k),
-                        landmarks_px=None if lm is None else lm * self.k, timeline=self.timeline,
-                    )
-                    self.worst.update(verdict, _const(image))
-                    t1 = time.perf_counter()
-                    self.writer.write(image)
-                    times.add("draw", t1 - t0)
-                    times.add("encode", time.perf_counter() - t1)
-                advance()
-        except BaseException:
-            self._frames_fh.close()
-            if self.writer is not None:
-                self.writer.close(keep=False)
-            raise
+        verdict = step.verdict
+        self.people += step.pose.pose is not None
+        self.record.add(verdict)
+        row = verdict.to_dict()
+        row["roller"] = step.roller.to_dict()
+        self._frames_fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+        t0 = time.perf_counter()
+        self.timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
+        if self.still:
+            image = step.frame.image.copy()
+            draw_overlay(image, verdict, step.roller)
+            self.annotated_png = self.stage / "annotated.png"
+            cv2.imwrite(str(self.annotated_png), image)
+            self.worst.update(verdict, _const(image))
+            times.add("draw", time.perf_counter() - t0)
+        elif self.writer is not None:
+            image = step.frame.image  # the work frame, drawn on in place
+            if self.out_size != (image.shape[1], image.shape[0]):
+                image = cv2.resize(image, self.out_size, interpolation=cv2.INTER_AREA)
+            lm = verdict.landmarks_px
+            draw_overlay(
+                image, verdict, _scaled_roller(step.roller, self.k),
+                landmarks_px=None if lm is None else lm * self.k, timeline=self.timeline,
+            )
+            self.worst.update(verdict, _const(image))
+            t1 = time.perf_counter()
+            self.writer.write(image)
+            times.add("draw", t1 - t0)
+            times.add("encode", time.perf_counter() - t1)
+
 
     def finish(self, input_path: Path) -> AnalyzeResult:
         self._frames_fh.close()
