@@ -197,3 +197,15 @@ def test_still_cue_follows_priority() -> None:
     assert verdict.cue is not None
     assert verdict.cue.key == "roller_position.lower_back"
     assert verdict.checks[KNEES].status is Status.FAULT
+
+
+def test_roller_along_the_spine_has_no_position_verdict() -> None:
+    """Along the spine the roller touches the whole back: the position is unknown and the
+    orientation is the fault (its centre would otherwise read as the lower back)."""
+    from formcheck.evaluator.evaluator import evaluate_still
+    from formcheck.evaluator.kinematic import make_frame, make_roller
+
+    verdict = evaluate_still(make_frame(GOOD), make_roller(GOOD, 0.6, Orientation.ALONG))
+    assert verdict.checks[CheckId.ROLLER_POSITION].status is Status.UNKNOWN
+    assert "along the spine" in verdict.checks[CheckId.ROLLER_POSITION].reason
+    assert verdict.checks[CheckId.ROLLER_ACROSS_BACK].status is Status.FAULT

@@ -425,6 +425,10 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
         if position is None:
             return _Raw(Status.UNKNOWN, reason="Roller position along the back unknown")
+        if roller is not None and roller.orientation is Orientation.ALONG:
+            # Along the spine the roller presses the whole back at once: there is no one
+            # place to judge, and the cue to give is to turn it (roller_across_back).
+            return _Raw(Status.UNKNOWN, position, "Roller lies along the spine")
         c = self.config
         if position > c.roller.max_position:
             return _Raw(Status.UNKNOWN, position, "Roller is not under the back")
