@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.closing import Closing
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.results import FrameVerdict
@@ -61,7 +61,7 @@ def make_roller_tracker(color_hint: str | None = None) -> RollerTracker:
     return RollerTracker(RollerDetector(hint))
 
 
-class FramePipeline:
+class FramePipeline(Closing):
     """Pose, roller and evaluator over the frames of one source.
 
     Args:
@@ -162,13 +162,3 @@ class FramePipeline:
         """Release the landmarker."""
         self._landmarker.close()
 
-    def __enter__(self) -> FramePipeline:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.closing import Closing
 from formcheck.errors import ModelError
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
@@ -66,7 +66,7 @@ def _import_mediapipe() -> tuple[Any, Any, Any]:
     return mp, BaseOptions, vision
 
 
-class PoseLandmarker:
+class PoseLandmarker(Closing):
     """MediaPipe's pose landmarker over one model bundle; close it explicitly.
 
     Use as a context manager::
@@ -123,16 +123,6 @@ class PoseLandmarker:
         except (RuntimeError, ValueError, OSError) as err:
             raise ModelError(f"cannot load the model bundle {model_path}: {err}") from err
 
-    def __enter__(self) -> PoseLandmarker:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Release the native graph (idempotent)."""

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.closing import Closing
 from formcheck.errors import (
     CameraError,
     CorruptVideoError,
@@ -54,7 +54,7 @@ class VideoFrame:
     image: NDArray[np.uint8]
 
 
-class FrameSource:
+class FrameSource(Closing):
     """Base of the sources: iterate for frames; close when done (or use ``with``)."""
 
     kind: SourceKind
@@ -80,17 +80,6 @@ class FrameSource:
 
     def close(self) -> None:
         """Release the underlying reader (idempotent)."""
-
-    def __enter__(self) -> FrameSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _cv2() -> Any:
