@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.results import FrameVerdict
-from formcheck.evaluator.rules import CheckId, Status
+from formcheck.evaluator.rules import CUES, CheckId, Status
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.pipeline import FramePipeline, Step
 from formcheck.lazy import cv2 as _cv2
@@ -143,8 +143,8 @@ class WorstMoments:
             if v.status is Status.FAULT:
                 sev = self.severity(verdict, check)
                 if current is None or sev > current[0]:
-                    caption = verdict.cue.text if verdict.cue and verdict.cue.check is check \
-                        else (current[3] if current else check.value.replace("_", " "))
+                    key = f"{check.value}.{v.zone.value}" if v.zone is not None else check.value
+                    caption = CUES.get(key, CUES.get(check.value, check.value))
                     self._open[check] = (sev, verdict.t_s, _jpeg(frame()), caption)
             elif current is not None:
                 self._close(check)
