@@ -38,6 +38,7 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from formcheck.evaluator.config import EvaluatorConfig
     from formcheck.evaluator.results import FrameVerdict
     from formcheck.frontends.pipeline import FramePipeline, Step
+    from formcheck.pose.frame import PoseFrame
     from formcheck.sinks.video import H264Writer
 
 WINDOW_TITLE = "formcheck"
@@ -320,6 +322,77 @@ class _Recorder:
                 self.paths.remove(writer.path)
 
 
+class _PoseWorker:
+    """Runs the pose model on the newest frames on its own thread.
+
+    The model releases the GIL, so the main thread's roller, evaluator, drawing, window
+    and keys overlap the next frame's pose on the second core. Only the newest posed
+    frame is kept (``lossless`` waits instead, for benchmarks); while paused, frames
+    are read and dropped.
+    """
+
+    def __init__(self, live: LiveSession, reader: LatestFrameReader, pipe: FramePipeline,
+                 lossless: bool) -> None:
+        self.live, self.reader, self.pipe, self.lossless = live, reader, pipe, lossless
+        self.ended = False
+        self.error: BaseException | None = None
+        self._stop = False
+        self._slot: tuple[Captured, VideoFrame, PoseFrame, float] | None = None
+        self._cond = threading.Condition()
+        self._last_t_ms = -1.0
+        self._thread = threading.Thread(target=self._run, name="live-pose", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop:
+                cap = self.reader.get(timeout=0.05)
+                if cap is None:
+                    if self.reader.ended:
+                        break
+                    continue
+                if self.live.paused:
+                    continue
+                image = cap.frame.image
+                if self.live.o.mirror:
+                    image = np.ascontiguousarray(image[:, ::-1])
+                # The evaluator's clock leaves pauses out and strictly increases.
+                t_ms = max(cap.frame.t_ms - self.live.paused_total * 1000.0,
+                           self._last_t_ms + 1.0)
+                self._last_t_ms = t_ms
+                t0 = time.perf_counter()
+                work, pose = self.pipe.detect(VideoFrame(cap.frame.index, t_ms, image))
+                model_ms = (time.perf_counter() - t0) * 1000.0
+                with self._cond:
+                    while self.lossless and self._slot is not None and not self._stop:
+                        self._cond.wait(0.05)
+                    self._slot = (cap, work, pose, model_ms)
+                    self._cond.notify_all()
+        except BaseException as err:  # handed to the main thread
+            self.error = err
+        finally:
+            with self._cond:
+                self.ended = True
+                self._cond.notify_all()
+
+    def get(self, timeout: float) -> tuple[Captured, VideoFrame, PoseFrame, float] | None:
+        """The newest posed frame, or None after ``timeout`` seconds."""
+        with self._cond:
+            if self._slot is None and not self.ended:
+                self._cond.wait(timeout)
+            item, self._slot = self._slot, None
+            self._cond.notify_all()
+        if item is None and self.error is not None:
+            raise self.error
+        return item
+
+    def stop(self) -> None:
+        self._stop = True
+        with self._cond:
+            self._cond.notify_all()
+        self._thread.join(timeout=5.0)
+
+
 @contextlib.contextmanager
 def _frames_log(out_dir: Path) -> Iterator[IO[str]]:
     """``frames.jsonl``, written under a temporary name and renamed at the end."""
@@ -346,7 +419,6 @@ class LiveSession:
         self.no_roller_since: float | None = None
         self.bad_setup_since: float | None = None
         self.flash: tuple[str, float] | None = None
-        self.last_t_ms = -1.0
         self.latencies: list[float] = []
         self.model_ms: list[float] = []
         self.frames = 0
@@ -609,23 +681,27 @@ class LiveSession:
         recorder: _Recorder, timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
     ) -> None:
         o = self.o
-        while not self.quit:
-            now = time.perf_counter()
-            if o.max_seconds is not None and now - run_start >= o.max_seconds:
-                break
-            cap = reader.get(timeout=0.05)
-            if cap is None or self.paused:
-                if cap is None and reader.ended:
-                    if reader.error is not None:
-                        o.status(f"formcheck: warning: the source stopped: {reader.error}")
+        worker = _PoseWorker(self, reader, pipe, o.lossless)
+        try:
+            while not self.quit:
+                now = time.perf_counter()
+                if o.max_seconds is not None and now - run_start >= o.max_seconds:
                     break
-                self._idle(cap, reader, now, voice, recorder, timeline, pipe)
-                continue
-            if reader.state is CaptureState.OK and self.lost_reported:
-                self.lost_reported = False
-                o.status("camera back")
-            self._process(cap, now, run_start, pipe, voice, recorder, timeline, record, worst,
-                          frames_fh)
+                item = worker.get(timeout=0.05)
+                if item is None or self.paused:
+                    if item is None and worker.ended:
+                        if reader.error is not None:
+                            o.status(f"formcheck: warning: the source stopped: {reader.error}")
+                        break
+                    self._idle(None, reader, now, voice, recorder, timeline, pipe)
+                    continue
+                if reader.state is CaptureState.OK and self.lost_reported:
+                    self.lost_reported = False
+                    o.status("camera back")
+                self._process(item, now, run_start, pipe, voice, recorder, timeline, record,
+                              worst, frames_fh)
+        finally:
+            worker.stop()
 
     def _idle(
         self, cap: Captured | None, reader: LatestFrameReader, now: float, voice: Voice,
@@ -669,18 +745,14 @@ class LiveSession:
         _cv2().imshow(WINDOW_TITLE, canvas)
 
     def _process(
-        self, cap: Captured, now: float, run_start: float, pipe: FramePipeline, voice: Voice,
-        recorder: _Recorder, timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
+        self, item: tuple[Captured, VideoFrame, PoseFrame, float], now: float,
+        run_start: float, pipe: FramePipeline, voice: Voice, recorder: _Recorder,
+        timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
     ) -> None:
-        image = cap.frame.image
-        if self.o.mirror:
-            image = np.ascontiguousarray(image[:, ::-1])
-        # The evaluator's clock leaves pauses out and strictly increases.
-        t_ms = max(cap.frame.t_ms - self.paused_total * 1000.0, self.last_t_ms + 1.0)
-        self.last_t_ms = t_ms
-        pose0 = pipe.times.seconds.get("pose", 0.0)
-        step = pipe.step(VideoFrame(cap.frame.index, t_ms, image))
-        self.model_ms.append((pipe.times.seconds.get("pose", 0.0) - pose0) * 1000.0)
+        cap, work, pose, model_ms = item
+        image = work.image
+        step = pipe.finish(work, pose)
+        self.model_ms.append(model_ms)
         self.frames += 1
         verdict = step.verdict
         message = self._advance_phase(verdict, now, run_start, pipe, voice)
