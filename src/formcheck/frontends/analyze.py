@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import math
 import os
 import queue
 import shutil
@@ -263,7 +264,7 @@ def _expected_frames(source: FrameSource, fps: float | None) -> int | None:
     n = source.frame_count
     if n is None or not fps or source.fps <= fps:
         return n
-    return int(n * fps / source.fps) + 1
+    return math.ceil(n * fps / source.fps)
 
 
 class _Runner:
