@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from formcheck.frontends.analyze import AnalyzeOptions, analyze_input
 from formcheck.model.bundle import find
 from formcheck.pose.landmarker import Mode, PoseLandmarker
 from formcheck.scenes.stream import render_to_files
@@ -74,8 +72,7 @@ def main() -> None:
         default = analyze_once(clip, model, work / "default", 15.0)
         fps_plain = n_plain / s_plain
         fps_every = float(every["frames"]) / float(every["wall_s"])  # type: ignore[arg-type]
-        print(f"\n== {label} 30 fps, {args.seconds:g} s ({n_plain} frames), "
-              f"{Path(sys.executable).name} on {resource.getpagesize()}-byte pages")
+        print(f"\n== {label} 30 fps, {args.seconds:g} s ({n_plain} frames)")
         print(f"plain read-detect loop : {fps_plain:6.1f} frames/s")
         print(f"analyze, every frame   : {fps_every:6.1f} frames/s "
               f"(ratio {fps_every / fps_plain:.3f}; cost +{(fps_plain / fps_every - 1):.1%})")
@@ -96,7 +93,6 @@ def main() -> None:
         res = analyze_once(long_clip, model, work / "long", 15.0)
         print(f"\n== 10-minute 1080p: {res['frames']} frames in {res['wall_s']:.0f} s, "
               f"peak memory {res['peak_mb']:.0f} MB")
-    _ = AnalyzeOptions, analyze_input
 
 
 if __name__ == "__main__":
