@@ -16,7 +16,7 @@ import typer
 from formcheck import __version__
 from formcheck.errors import FormcheckError, ModelError
 from formcheck.model.bundle import FetchResult, Variant
-from formcheck.ui import say
+from formcheck.ui import fail, say
 
 app = typer.Typer(
     name="formcheck",
@@ -221,8 +221,7 @@ def main() -> None:
     try:
         app()
     except FormcheckError as err:
-        print(f"formcheck: error: {err}", file=sys.stderr)
-        sys.exit(err.exit_code)
+        fail(err)
     except KeyboardInterrupt:
         print("formcheck: interrupted", file=sys.stderr)
         sys.exit(130)

@@ -5,6 +5,15 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from typing import NoReturn
+
+from formcheck.errors import FormcheckError
+
+
+def fail(err: FormcheckError) -> NoReturn:
+    """End the command: the error's one line on stderr and its exit code."""
+    print(f"formcheck: error: {err}", file=sys.stderr)
+    sys.exit(err.exit_code)
 
 
 def say(message: str) -> None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from formcheck.errors import FormcheckError
+from formcheck.ui import fail
 
 app = typer.Typer(help="Show the evaluator's configuration.", no_args_is_help=True)
 
@@ -42,8 +43,7 @@ def show(
     try:
         cfg, sources = load_config(config, Path.cwd())
     except FormcheckError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(err.exit_code) from None
+        fail(err)  # this sub-app also runs on its own (tests), outside formcheck.cli.main
     table = Table(title="formcheck configuration", show_lines=False)
     table.add_column("setting")
     table.add_column("value", justify="right")

@@ -21,6 +21,7 @@ fractions of the shoulder-to-hip line ("torso") where the name says so.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 from typing import Any, Self
@@ -28,7 +29,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from formcheck.errors import ConfigError
-from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS
+from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 CONFIG_FILE_NAME = "formcheck.toml"
 DEFAULT_SOURCE = "default"
@@ -60,6 +61,11 @@ class ThresholdsConfig(_Section):
     torso_length_cm: float = Field(_T.torso_length_cm, gt=10, le=120)
     # Form rules: a fault must last about half a second before it is cued.
     fault_onset_s: float = Field(_T.fault_onset_s, ge=0, le=10)
+
+    def as_thresholds(self) -> Thresholds:
+        """The same values as the plain :class:`Thresholds` the other stages take."""
+        names = (f.name for f in dataclasses.fields(Thresholds))
+        return Thresholds(**{name: getattr(self, name) for name in names})
 
     @model_validator(mode="after")
     def _zones_ordered(self) -> Self:

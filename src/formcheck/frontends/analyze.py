@@ -105,13 +105,6 @@ class AnalyzeResult:
     wall_s: float
 
 
-def _thresholds(config: EvaluatorConfig) -> Thresholds:
-    t = config.thresholds
-    kwargs = {f.name: getattr(t, f.name) for f in dataclasses.fields(Thresholds)
-              if hasattr(t, f.name)}
-    return Thresholds(**kwargs)
-
-
 class WorstMoments:
     """Keeps, for each reported fault episode, a thumbnail of its worst frame.
 
@@ -276,16 +269,14 @@ class _Runner:
     ) -> None:
         self.source, self.stage, self.options, self.pipe, self.still = (
             source, stage, options, pipe, still)
-        self.th = _thresholds(options.config)
+        self.th = options.config.thresholds.as_thresholds()
         self.record = SessionRecord()
         self.worst = WorstMoments(self.th)
         self.frames_read = 0
         self.people = 0
         width, height = source.size
         self.in_size = (width, height)
-        k_work = min(1.0, pipe.work_side / max(width, height))
-        work = (round(width * k_work) // 2 * 2, round(height * k_work) // 2 * 2) \
-            if k_work < 1.0 else (width, height)
+        work = pipe.work_size(width, height)
         self.work_size = work
         self.out_size = even_size(work[0], work[1], options.video_height or None)
         self.k = self.out_size[1] / work[1] if work[1] else 1.0

@@ -604,7 +604,7 @@ class LiveSession:
     # ------------------------------------------------------------------ the loop
     def run(self) -> LiveResult:
         from formcheck.evaluator.config import EvaluatorConfig as _Cfg
-        from formcheck.frontends.analyze import WorstMoments, _thresholds
+        from formcheck.frontends.analyze import WorstMoments
         from formcheck.frontends.pipeline import FramePipeline
         from formcheck.lazy import cv2 as _cv2
         from formcheck.overlay.draw import Timeline
@@ -625,7 +625,7 @@ class LiveSession:
         recorder = _Recorder(self.out_dir, o.record, o.status)
         record = SessionRecord()
         cfg = o.config if o.config is not None else _Cfg()
-        worst = WorstMoments(_thresholds(cfg))
+        worst = WorstMoments(cfg.thresholds.as_thresholds())
         timeline = Timeline(60.0, columns=240, rolling=True)
         window_open = False
         try:
@@ -812,7 +812,6 @@ class LiveSession:
         self, session: Any, record: Any, worst: Any, reader: LatestFrameReader,
         pipe: FramePipeline, result: LiveResult, cfg: EvaluatorConfig,
     ) -> None:
-        from formcheck.frontends.analyze import _thresholds
         from formcheck.sinks.atomic import atomic_text
         from formcheck.sinks.report import render_report
         from formcheck.sinks.summary import build_summary
@@ -845,7 +844,7 @@ class LiveSession:
                 title=f"Live session {self.started_at:%Y-%m-%d %H:%M}",
                 video_path=video if video is not None and video.parent == self.out_dir
                 else None,
-                thresholds=_thresholds(cfg),
+                thresholds=cfg.thresholds.as_thresholds(),
             )
             with atomic_text(self.out_dir / "report.html") as fh:
                 fh.write(report)

@@ -76,7 +76,7 @@ class FramePipeline(Closing):
             every stage (pose, roller, evaluator, overlay) works on that frame: the model
             sees a 256 px crop anyway, and the mask, the roller search and the drawing
             cost grow with the pixel count. Pixel coordinates in the results are those
-            of the work frame; ``work_scale`` converts them (original = work / scale).
+            of the work frame (:meth:`work_size`).
     """
 
     def __init__(
@@ -93,25 +93,28 @@ class FramePipeline(Closing):
 
         self.times = StageTimes()
         self.work_side = work_side
-        self.work_scale = 1.0
         self.evaluator = Evaluator(config, still=still)
         self.roller = make_roller_tracker(roller_color)
         self._landmarker = PoseLandmarker(
             model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation
         )
 
+    def work_size(self, width: int, height: int) -> tuple[int, int]:
+        """(width, height) px the stages work at for a frame of this size."""
+        if max(height, width) <= self.work_side:
+            return width, height
+        k = self.work_side / max(height, width)
+        return round(width * k) // 2 * 2, round(height * k) // 2 * 2
+
     def work_frame(self, frame: VideoFrame) -> VideoFrame:
         """The frame at the working size (itself when small enough)."""
         height, width = frame.image.shape[:2]
-        if max(height, width) <= self.work_side:
-            self.work_scale = 1.0
+        size = self.work_size(width, height)
+        if size == (width, height):
             return frame
         from formcheck.lazy import cv2
 
         c = cv2()
-        k = self.work_side / max(height, width)
-        self.work_scale = k
-        size = (round(width * k) // 2 * 2, round(height * k) // 2 * 2)
         # Bilinear: a few times cheaper than INTER_AREA on the critical path, and the
         # model crops and rescales the person to 256 px anyway.
         image = c.resize(frame.image, size, interpolation=c.INTER_LINEAR)

@@ -13,9 +13,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from formcheck.errors import FormcheckError, ModelError, OutputError
-
-USE_MASK = True
+from formcheck.errors import ModelError, OutputError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -35,12 +33,9 @@ def roller_command(
     ] = None,
 ) -> None:
     """Find the foam roller and draw it (outline, centre, contact point, zones)."""
-    try:
-        summary = run(input, out, model, roller_color)
-    except FormcheckError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(err.exit_code) from None
-    typer.echo(summary)
+    from formcheck.cli import resolve_model
+
+    typer.echo(run(input, out, resolve_model(model), roller_color))
 
 
 def run(input: str, out: Path, model: Path | None = None,
@@ -53,26 +48,24 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.roller.detector import RollerDetector
     from formcheck.roller.draw import draw_roller
     from formcheck.roller.tracker import RollerTracker
-    from formcheck.source import open_source
+    from formcheck.source import SourceKind, open_source
 
     cv2 = _cv2()
     hint = ColorHint.parse(roller_color) if roller_color else None
-    model_path = bundle.find(model)
+    model_path = model if model is not None else bundle.find()
     if model_path is None:
         raise ModelError("no pose model bundle found; run `formcheck models fetch` first")
     if not out.parent.exists():
         raise OutputError(f"{out.parent}: no such folder")
     source = open_source(input)
-    n_frames = source.frame_count
-    still = n_frames == 1
+    still = source.kind is SourceKind.IMAGE
     detector = RollerDetector(hint)
     tracker = RollerTracker(detector)
     found = total = 0
     writer: Any = None
-    # The landmarker's segmentation mask (copied by pose.landmarker) separates the person
-    # from the roller; with USE_MASK False the roller stage uses a body drawn from the pose.
+    # The landmarker's segmentation mask separates the person from the roller.
     with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
-                                segmentation=USE_MASK) as lm:
+                                segmentation=True) as lm:
         for frame in source:
             pf = lm.detect(frame.image, frame.t_ms, frame.index)
             obs = detector.detect(frame.image, pf) if still else tracker.update(frame.image, pf)
