@@ -77,6 +77,11 @@ class FramePipeline(Closing):
             sees a 256 px crop anyway, and the mask, the roller search and the drawing
             cost grow with the pixel count. Pixel coordinates in the results are those
             of the work frame (:meth:`work_size`).
+        pose_side: the model gets a copy of the work frame scaled to this longer side
+            (px), when larger: it crops the person and scales the crop to 256 px anyway,
+            and its own copies of the image and the segmentation mask scale with the
+            pixel count. Landmarks come back in work-frame px; the mask at the scaled
+            size.
     """
 
     def __init__(
@@ -88,6 +93,7 @@ class FramePipeline(Closing):
         roller_color: str | None = None,
         segmentation: bool = True,
         work_side: int = 1280,
+        pose_side: int = 640,
     ) -> None:
         from formcheck.pose.landmarker import Mode, PoseLandmarker
 
@@ -96,7 +102,8 @@ class FramePipeline(Closing):
         self.evaluator = Evaluator(config, still=still)
         self.roller = make_roller_tracker(roller_color)
         self._landmarker = PoseLandmarker(
-            model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation
+            model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation,
+            max_side=pose_side,
         )
 
     def work_size(self, width: int, height: int) -> tuple[int, int]:

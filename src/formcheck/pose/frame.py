@@ -94,7 +94,9 @@ class PoseFrame:
         height: image height, px.
         pose: the most prominent person, or None when nobody was found.
         others: how many more people were found (0 unless the landmarker looks for several).
-        mask: (height, width) float32 segmentation of ``pose`` (0..1), when requested.
+        mask: float32 segmentation of ``pose`` (0..1), when requested; it covers the
+            whole frame but may be smaller (the model may see a scaled copy), so map
+            frame px to mask px by the ratio of the sizes.
     """
 
     index: int

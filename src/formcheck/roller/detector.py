@@ -486,12 +486,19 @@ class RollerDetector:
         c: object = cv2
         ww, wh = size
         mask = pose_frame.mask
-        if mask is not None and mask.shape[:2] == (pose_frame.height, pose_frame.width):
-            x1 = round(roi.x0 + ww / roi.scale)
-            y1 = round(roi.y0 + wh / roi.scale)
-            m = c.resize(mask[roi.y0:y1, roi.x0:x1], (ww, wh),  # type: ignore[attr-defined]
-                         interpolation=c.INTER_NEAREST)  # type: ignore[attr-defined]
-            return np.asarray(c.compare(m, 0.5, c.CMP_GT), np.uint8)  # type: ignore[attr-defined]
+        if mask is not None and pose_frame.width > 0 and pose_frame.height > 0:
+            # The mask may be smaller than the frame (the model saw a scaled copy):
+            # map the ROI, in frame px, into mask px.
+            mh, mw = mask.shape[:2]
+            sx, sy = mw / pose_frame.width, mh / pose_frame.height
+            x0, y0 = roi.x0 * sx, roi.y0 * sy
+            x1 = min(mw, max(round(x0) + 1, round((roi.x0 + ww / roi.scale) * sx)))
+            y1 = min(mh, max(round(y0) + 1, round((roi.y0 + wh / roi.scale) * sy)))
+            crop = mask[round(y0):y1, round(x0):x1]
+            if crop.size:
+                m = c.resize(crop, (ww, wh),  # type: ignore[attr-defined]
+                             interpolation=c.INTER_NEAREST)  # type: ignore[attr-defined]
+                return np.asarray(c.compare(m, 0.5, c.CMP_GT), np.uint8)  # type: ignore[attr-defined]
         out = np.zeros((wh, ww), np.uint8)
         lw = body.length * roi.scale
 
