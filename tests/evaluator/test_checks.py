@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
+from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
+from formcheck.evaluator.evaluator import evaluate_still
+from formcheck.evaluator.kinematic import BodySpec, make_frame
 from formcheck.evaluator.rules import CheckId, Status, Zone
+from formcheck.pose.frame import Pose
+from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
-from .helpers import GOOD, still
+from .helpers import GOOD, run, still
 
 KNEES, FEET = CheckId.KNEES_BENT, CheckId.FEET_FLAT
 POS, ACROSS, SPEED = CheckId.ROLLER_POSITION, CheckId.ROLLER_ACROSS_BACK, CheckId.ROLLING_SPEED
@@ -81,6 +90,146 @@ def test_feet_flat_lift_around_threshold(lift_shin: float, expected: Status) -> 
     # then
     assert verdict.status is expected
     assert verdict.extra["ankle_lift_shin"] == pytest.approx(lift_shin, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("roll_deg", "expected"),
+    [
+        (0.0, Status.OK),  # on its sole: the ankle 0.3 foot lengths above heel -> toe
+        (30.0, Status.OK),
+        (50.0, Status.OK),  # 0.193
+        (52.0, Status.OK),  # 0.185, just above the 0.18 threshold
+        (55.0, Status.FAULT),  # 0.172
+        (70.0, Status.FAULT),
+        (90.0, Status.FAULT),  # on its edge: the ankle on the heel -> toe line
+    ],
+)
+def test_feet_flat_foot_on_its_side_around_threshold(roll_deg: float, expected: Status) -> None:
+    # given a level foot rolled onto its edge by this angle (heel and toe still level)
+    spec = GOOD.with_(foot_roll_deg=roll_deg)
+    # when
+    verdict = still(spec).checks[FEET]
+    # then the ankle's height over the foot line (0.3 * cos(roll)) decides, not the pitch
+    height = 0.3 * math.cos(math.radians(roll_deg))
+    assert verdict.extra["ankle_height_foot"] == pytest.approx(height, abs=1e-3)
+    assert verdict.value == pytest.approx(0.0, abs=0.01)
+    assert verdict.status is expected
+
+
+def test_feet_flat_on_its_side_clears_with_hysteresis() -> None:
+    # given a foot on its edge long enough to be reported, then rolled back to 0.19
+    # (above the 0.18 threshold but within the 0.03 hysteresis), then onto its sole
+    on_edge, hovering = GOOD.with_(foot_roll_deg=80.0), GOOD.with_(foot_roll_deg=50.7)
+    steps = [(on_edge, None)] * 30 + [(hovering, None)] * 30 + [(GOOD, None)] * 30
+    # when
+    _, verdicts = run(steps)
+    # then the fault holds while hovering and clears on the sole
+    assert verdicts[29].checks[FEET].status is Status.FAULT
+    assert verdicts[59].checks[FEET].frame_status is Status.FAULT
+    assert verdicts[89].checks[FEET].status is Status.OK
+
+
+# An oblique view from above: 40 degrees off the side, the camera 35 degrees above the
+# floor. A flat foot pointing along the body then looks tilted by ~26 degrees. With the
+# feet nearer the camera than the hips (yaw +40) it looks heel-up; farther (yaw -40),
+# as in most photos taken from the head's side, toes-up and the feet look raised.
+OBLIQUE_ABOVE = GOOD.with_(yaw_deg=40.0, elevation_deg=35.0)
+FEET_FAR_ABOVE = GOOD.with_(yaw_deg=-40.0, elevation_deg=35.0)
+NO_SETUP_GATE = EvaluatorConfig(setup=SetupConfig(gate_body_checks=False))
+
+
+@pytest.mark.parametrize(
+    ("spec", "pitch_deg", "expected"),
+    [
+        (OBLIQUE_ABOVE, 0.0, Status.OK),
+        (OBLIQUE_ABOVE, -15.0, Status.OK),
+        (OBLIQUE_ABOVE, -19.0, Status.OK),
+        (OBLIQUE_ABOVE, -21.0, Status.FAULT),  # heel lifted
+        (OBLIQUE_ABOVE, -35.0, Status.FAULT),
+        (FEET_FAR_ABOVE, 0.0, Status.OK),
+        (FEET_FAR_ABOVE, 15.0, Status.OK),
+        (FEET_FAR_ABOVE, 19.0, Status.OK),
+        (FEET_FAR_ABOVE, 21.0, Status.FAULT),  # toes lifted
+        (FEET_FAR_ABOVE, 35.0, Status.FAULT),
+    ],
+)
+def test_feet_flat_pitch_in_depth_from_above(
+    spec: BodySpec, pitch_deg: float, expected: Status
+) -> None:
+    # given a foot at this pitch, seen obliquely from above, tilted the way the view
+    # makes a flat foot look
+    spec = spec.with_(foot_pitch_deg=pitch_deg)
+    # when
+    verdict = still(spec, config=NO_SETUP_GATE).checks[FEET]
+    # then the floor-plane reading (with the model's depth) decides, not the image angle
+    assert verdict.extra["foot_pitch_depth_deg"] == pytest.approx(abs(pitch_deg), abs=0.5)
+    assert verdict.extra["foot_pitch_image_deg"] > abs(pitch_deg)
+    assert verdict.status is expected
+
+
+def test_tilt_against_the_views_own_tilt_is_missed_known_limit() -> None:
+    """Known limit of "both readings must agree": from above, a tilt opposite to the one
+    the view gives a flat foot looks smaller in the image, so the image vetoes it."""
+    verdict = still(OBLIQUE_ABOVE.with_(foot_pitch_deg=25.0), config=NO_SETUP_GATE)
+    feet = verdict.checks[FEET]
+    assert feet.extra["foot_pitch_depth_deg"] == pytest.approx(25.0, abs=0.5)
+    assert feet.extra["foot_pitch_image_deg"] < 20.0
+    assert feet.status is Status.OK
+
+
+def test_flat_foot_seen_from_above_looks_tilted_but_is_ok() -> None:
+    # given a flat foot, seen obliquely from above
+    verdict = still(OBLIQUE_ABOVE, config=NO_SETUP_GATE).checks[FEET]
+    # then the image reading alone would fault it; with depth it is flat
+    assert verdict.extra["foot_pitch_image_deg"] > 20.0
+    assert verdict.status is Status.OK
+    assert verdict.value == pytest.approx(0.0, abs=0.5)
+
+
+def test_depth_cannot_hide_a_tilt_the_image_shows_without_a_left_right_axis() -> None:
+    # given the same view, but the far shoulder and hip missing (no left-right axis)
+    frame = make_frame(OBLIQUE_ABOVE)
+    assert frame.pose is not None
+    xy = frame.pose.xy.copy()
+    for role in ("shoulder", "hip"):
+        xy[SIDE_LANDMARKS["right"][role]] = np.nan
+    pose = Pose.from_pixels(xy, (frame.width, frame.height), frame.pose.visibility,
+                            frame.pose.normalized[:, 2])
+    frame = replace(frame, pose=pose)
+    # when
+    verdict = evaluate_still(frame, None, NO_SETUP_GATE).checks[FEET]
+    # then the image reading decides alone
+    assert "foot_pitch_depth_deg" not in verdict.extra
+    assert verdict.status is Status.FAULT
+
+
+def test_depth_reading_equals_the_image_reading_in_a_side_view() -> None:
+    # given a side view at floor level with toes lifted 25 degrees
+    verdict = still(GOOD.with_(foot_pitch_deg=25.0)).checks[FEET]
+    # then both readings agree
+    assert verdict.extra["foot_pitch_image_deg"] == pytest.approx(25.0, abs=0.01)
+    assert verdict.extra["foot_pitch_depth_deg"] == pytest.approx(25.0, abs=0.01)
+    assert verdict.extra["ankle_lift_depth_shin"] == pytest.approx(
+        verdict.extra["ankle_lift_shin"], abs=0.01
+    )
+
+
+@pytest.mark.parametrize(
+    ("lift_shin", "expected"),
+    [(-0.1, Status.OK), (0.2, Status.OK), (0.24, Status.OK), (0.26, Status.FAULT),
+     (0.5, Status.FAULT)],
+)
+def test_feet_flat_lift_in_depth_from_above(lift_shin: float, expected: Status) -> None:
+    # given the ankle at this height above the hip joint, seen obliquely from above with
+    # the feet farther from the camera than the hips (they look higher than they are)
+    spec = FEET_FAR_ABOVE.with_(ankle_lift_shin=lift_shin)
+    # when
+    verdict = still(spec, config=NO_SETUP_GATE).checks[FEET]
+    # then the lift along the floor's normal decides (the image shows the feet, farther
+    # from the camera than the hips, higher than they are)
+    assert verdict.extra["ankle_lift_depth_shin"] == pytest.approx(lift_shin, abs=0.01)
+    assert verdict.extra["ankle_lift_shin"] > lift_shin
+    assert verdict.status is expected
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,20 @@ Decisions (the issue leaves them open):
   heel -> shoulder is tilted by the roller's height and the hip lift (10-15 degrees,
   varying), more than the roll it would correct. The foot-pitch threshold (20 degrees)
   leaves room for that roll and for the tilt of the floor in oblique views.
+- **Foot pitch in depth**: seen from above and 30-45 degrees off the side, a flat
+  foot pointing partly towards or away from the camera looks tilted in the image (its
+  depth shows as height). The model's relative depth z (in image-width units) gives a
+  second reading: the heel -> toe line in (x, y, z), against the floor plane whose
+  normal is solved from the body's left-right axis (shoulders and hips: level when
+  lying on the back, so parallel to the floor), assuming no camera roll. Depth is
+  noisy, and the image reading over-reads oblique views: a foot counts as tilted only
+  when both readings say so. The same holds for the ankle's lift above the hip (feet
+  farther from the camera than the hips look higher from above). Without the far side
+  (no left-right axis) the image reading alone decides.
+- **Foot on its side**: a foot standing on its sole, seen side-on, shows its ankle
+  about 0.3 foot lengths above the heel -> toe line. A foot rolled onto its edge (legs
+  turned out, lying on the side) turns that height towards the camera and the ankle
+  falls onto the line, while heel and toe may still lie level: not flat.
 - **Feet in the air**: the ankle compared with the hip joint, in shin lengths. With the
   feet on the floor the ankle lies at or below the hip joint (hips on the floor or
   lifted); lifted feet put it above.
@@ -94,8 +108,15 @@ class BodyReading:
         knee_deg: hip-knee-ankle angle, degrees (180 = straight leg).
         foot_pitch_deg: angle of the heel -> toe line to the floor line (the image
             horizontal), 0..90 degrees.
+        foot_pitch_depth_deg: angle of the heel -> toe line in (x, y, depth) to the
+            floor plane found from the body's left-right axis, 0..90 degrees (NaN
+            without depth or a left-right axis).
         ankle_lift_shin: height of the ankle above the hip joint, in shin lengths
             (negative: below the hip).
+        ankle_lift_depth_shin: the ankle's height above the hip joint along the floor
+            plane's normal in (x, y, depth), in shin lengths (NaN as above).
+        ankle_height_foot: distance of the ankle from the heel -> toe line, in lengths
+            of that line (~0.3 for a foot on its sole seen side-on; ~0 on its edge).
         torso_px: shoulder-to-hip length, px.
         torso_tilt_deg: angle of the shoulder-to-hip line to the horizontal, 0..90.
         spread: left-right spread of shoulders and hips over the torso length.
@@ -106,7 +127,10 @@ class BodyReading:
     present: NDArray[np.bool_]
     knee_deg: float
     foot_pitch_deg: float
+    foot_pitch_depth_deg: float
     ankle_lift_shin: float
+    ankle_lift_depth_shin: float
+    ankle_height_foot: float
     torso_px: float
     torso_tilt_deg: float
     spread: float
@@ -131,6 +155,58 @@ def _to_horizontal_deg(v: FloatArray) -> float:
     return math.degrees(math.atan2(dy, dx))
 
 
+def _height_over_length(p: FloatArray, line: FloatArray) -> float:
+    """Distance of point p from the line through the origin along ``line``, over the
+    line vector's length (NaN if the line is degenerate)."""
+    cross = float(line[0] * p[1] - line[1] * p[0])
+    norm2 = float(line[0] * line[0] + line[1] * line[1])
+    if not (math.isfinite(cross) and math.isfinite(norm2)) or norm2 <= 0:
+        return math.nan
+    return abs(cross) / norm2
+
+
+def _unit(v: FloatArray) -> FloatArray | None:
+    n = float(np.sqrt(v @ v))
+    return v / n if math.isfinite(n) and n > 0 else None
+
+
+def floor_readings_in_depth(xyz: FloatArray, near_side: str) -> tuple[float, float]:
+    """The foot's pitch and the ankle's lift measured against the floor plane in depth.
+
+    Args:
+        xyz: (33, 3) landmarks: x, y in px and depth in px (z times the image width).
+        near_side: "left" or "right".
+
+    Returns:
+        The angle of the near heel -> toe line to the floor plane, degrees (0..90), and
+        the height of the near ankle above the hip joint along the floor's normal, in
+        shin lengths (both measured in (x, y, depth)). The normal is perpendicular to the
+        body's left-right axis (the sum of the unit far -> near vectors of shoulders and
+        hips) within the image's vertical plane (no camera roll), pointing up in the
+        image. NaN when a vector is degenerate or not finite.
+    """
+    near, far = SIDE_INDEX[near_side], SIDE_INDEX["right" if near_side == "left" else "left"]
+    hips = _unit(xyz[near[HIP]] - xyz[far[HIP]])
+    shoulders = _unit(xyz[near[SHOULDER]] - xyz[far[SHOULDER]])
+    if hips is None or shoulders is None:
+        return math.nan, math.nan
+    axis = hips + shoulders
+    r = math.hypot(float(axis[1]), float(axis[2]))
+    if not math.isfinite(r) or r <= 0:
+        return math.nan, math.nan
+    up = np.array([0.0, float(axis[2]) / r, -float(axis[1]) / r])
+    if up[1] > 0:
+        up = -up  # image y points down
+    foot = _unit(xyz[near[TOE]] - xyz[near[HEEL]])
+    pitch = math.nan if foot is None else math.degrees(math.asin(min(1.0, abs(float(foot @ up)))))
+    shin_v = xyz[near[ANKLE]] - xyz[near[KNEE]]
+    shin = float(np.sqrt(shin_v @ shin_v))
+    lift = math.nan
+    if math.isfinite(shin) and shin > 0:
+        lift = float((xyz[near[ANKLE]] - xyz[near[HIP]]) @ up) / shin
+    return pitch, lift
+
+
 def read_body(
     xy: FloatArray,
     visibility: FloatArray,
@@ -138,6 +214,7 @@ def read_body(
     width: int,
     height: int,
     cfg: SetupConfig,
+    z: FloatArray | None = None,
 ) -> BodyReading:
     """Measure the body in one frame.
 
@@ -147,6 +224,7 @@ def read_body(
         near_side: "left" or "right".
         width, height: image size, px.
         cfg: set-up thresholds (visibility, frame margin).
+        z: (33,) the model's relative depth (normalised, image-width units), or None.
     """
     idx = SIDE_INDEX[near_side]
     pts = xy[idx]
@@ -166,7 +244,12 @@ def read_body(
     torso_ok = math.isfinite(torso_px) and torso_px > 0
     knee_deg = _angle_deg(hip - knee, ankle - knee)
     foot_pitch = _to_horizontal_deg(toe - heel)
+    pitch_depth = lift_depth = math.nan
+    if z is not None:
+        xyz = np.column_stack([xy, z * float(width)])
+        pitch_depth, lift_depth = floor_readings_in_depth(xyz, near_side)
     shin = float(np.hypot(*(ankle - knee)))
+    ankle_height = _height_over_length(ankle - heel, toe - heel)
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
     tilt = _to_horizontal_deg(torso_v)
     left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
@@ -186,7 +269,10 @@ def read_body(
         present=present,
         knee_deg=knee_deg,
         foot_pitch_deg=foot_pitch,
+        foot_pitch_depth_deg=pitch_depth,
         ankle_lift_shin=lift,
+        ankle_lift_depth_shin=lift_depth,
+        ankle_height_foot=ankle_height,
         torso_px=torso_px if torso_ok else math.nan,
         torso_tilt_deg=tilt,
         spread=spread,

@@ -15,7 +15,8 @@ The file holds one table per section, e.g.::
 
 Unknown sections and keys are errors (a typo must not be silently ignored).
 Units are in the field names: ``_deg`` degrees, ``_s`` seconds, ``_hz`` hertz,
-``_cm`` centimetres, ``_cm_s`` cm/s, ``_shin`` multiples of the shin length, plain
+``_cm`` centimetres, ``_cm_s`` cm/s, ``_shin`` multiples of the shin length, ``_foot``
+multiples of the foot's heel-to-toe length (as seen in the image), plain
 fractions of the shoulder-to-hip line ("torso") where the name says so.
 """
 
@@ -52,6 +53,11 @@ class ThresholdsConfig(_Section):
     # Ankle more than this many shin lengths above the hip joint: the foot is in the air
     # (with the feet on the floor the ankle lies at or below the hip joint).
     foot_lift_max_shin: float = Field(_T.foot_lift_max_shin, ge=0, le=2)
+    # The ankle's height above the heel -> toe line, in foot lengths: ~0.3 for a foot on
+    # its sole seen side-on (0.22-0.36 on real photos and clips); a foot rolled onto its
+    # edge turns that height towards the camera (0.3 * cos(roll)), so below 0.18 (rolled
+    # more than ~50 degrees) it rests on its side, not flat.
+    ankle_height_min_foot: float = Field(_T.ankle_height_min_foot, ge=0, lt=1)
     # Form rules: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
     roller_neck_max: float = Field(_T.roller_neck_max, ge=-0.5, le=0.5)
     roller_lower_back_min: float = Field(_T.roller_lower_back_min, gt=0, le=1)
@@ -145,6 +151,7 @@ class TemporalConfig(_Section):
     knee_hysteresis_deg: float = Field(6.0, ge=0, le=45)
     foot_pitch_hysteresis_deg: float = Field(4.0, ge=0, le=45)
     foot_lift_hysteresis_shin: float = Field(0.05, ge=0, le=1)
+    foot_edge_hysteresis_foot: float = Field(0.03, ge=0, le=1)
     roller_hysteresis: float = Field(0.03, ge=0, le=0.5)
     speed_hysteresis_cm_s: float = Field(2.0, ge=0, le=50)
     # Speed is the roller's path length over this window, s: "sustained" in the rules;

@@ -238,7 +238,8 @@ class Evaluator:
             vis = np.where(np.isfinite(pose.visibility), pose.visibility, 0.0)
             landmarks = self._smooth(xy, t)
             near = self._choose_side(vis, pose.normalized[:, 2], t)
-            reading = read_body(landmarks, vis, near, frame.width, frame.height, c.setup)
+            z = np.where(np.isfinite(pose.normalized[:, 2]), pose.normalized[:, 2], np.nan)
+            reading = read_body(landmarks, vis, near, frame.width, frame.height, c.setup, z)
             head_side = reading.head_side
             setup, raws, position = self._judge(frame, reading, landmarks, near, roller, t)
         self._last_t = t
@@ -401,14 +402,30 @@ class Evaluator:
     def _feet(self, r: BodyReading) -> _Raw:
         th, tp = self.config.thresholds, self.config.temporal
         pitch_thr, lift_thr = th.foot_pitch_max_deg, th.foot_lift_max_shin
+        side_thr = th.ankle_height_min_foot
         if self._trackers[CheckId.FEET_FLAT].active_fault:
             pitch_thr -= tp.foot_pitch_hysteresis_deg
             lift_thr -= tp.foot_lift_hysteresis_shin
+            side_thr += tp.foot_edge_hysteresis_foot
         pitch, lift = _finite(r.foot_pitch_deg), _finite(r.ankle_lift_shin)
+        height = _finite(r.ankle_height_foot)
         extra = {"ankle_lift_shin": lift} if lift is not None else {}
-        if pitch is None or lift is None:
+        if height is not None:
+            extra["ankle_height_foot"] = height
+        if pitch is None or lift is None or height is None:
             return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
-        if pitch > pitch_thr or lift > lift_thr:
+        # Tilted or lifted only when the depth reading agrees (see body.py): the image
+        # reading over-reads oblique views from above.
+        depth = _finite(r.foot_pitch_depth_deg)
+        if depth is not None:
+            extra["foot_pitch_image_deg"] = pitch
+            extra["foot_pitch_depth_deg"] = depth
+            pitch = min(pitch, depth)
+        lift_depth = _finite(r.ankle_lift_depth_shin)
+        if lift_depth is not None:
+            extra["ankle_lift_depth_shin"] = lift_depth
+            lift = min(lift, lift_depth)
+        if pitch > pitch_thr or lift > lift_thr or height < side_thr:
             return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra)
         return _Raw(Status.OK, pitch, extra=extra)
 

@@ -7,8 +7,11 @@ can drive each check at and around its thresholds with exact truth.
 Body coordinates, cm: X along the body towards the feet, Y up (away from the floor),
 Z across the body away from the camera (0 for the near side). The near hip joint is
 the origin. The camera looks along +Z, turned by ``yaw_deg`` about the vertical for
-oblique views; the image is then mirrored (head on the left or the right), rolled,
-scaled and translated. Pixel coordinates: x right, y down.
+oblique views and tilted down by ``elevation_deg`` (a camera above the floor); the image
+is then mirrored (head on the left or the right), rolled, scaled and translated. Pixel
+coordinates: x right, y down. The normalised depth z is the point's distance along the
+viewing direction from the near hip joint, in image widths (MediaPipe's convention:
+smaller is nearer).
 """
 
 from __future__ import annotations
@@ -41,11 +44,14 @@ class BodySpec:
     Attributes:
         knee_deg: hip-knee-ankle angle, degrees (180 straight).
         foot_pitch_deg: the heel -> toe line to the floor, degrees, positive toes up.
+        foot_roll_deg: the foot rolled about its long axis, degrees: 0 on its sole, 90
+            on its edge (the sole turned sideways, the ankle above it in depth).
         ankle_lift_shin: the ankle's height above the hip joint, shin lengths (negative:
             below). The thigh's angle is solved to put the ankle there.
         torso_tilt_deg: shoulders above the hips (lying on a roller), degrees.
         face_down: put the face downwards (lying on the front).
         yaw_deg: the camera turned away from a pure side view, degrees.
+        elevation_deg: the camera above the floor looking down, degrees.
         near_side: "left" or "right": the body side facing the camera.
         head_side: "left" or "right": where the head is in the image.
         roll_deg: camera roll, degrees (image rotated by this angle).
@@ -58,10 +64,12 @@ class BodySpec:
 
     knee_deg: float = 90.0
     foot_pitch_deg: float = 0.0
+    foot_roll_deg: float = 0.0
     ankle_lift_shin: float = -0.1
     torso_tilt_deg: float = 15.0
     face_down: bool = False
     yaw_deg: float = 0.0
+    elevation_deg: float = 0.0
     near_side: str = "left"
     head_side: str = "left"
     roll_deg: float = 0.0
@@ -102,7 +110,10 @@ def body_points(spec: BodySpec) -> dict[str, tuple[float, float]]:
     ankle = knee + SHIN_CM * np.array([math.cos(phi), math.sin(phi)])
     u = np.array([math.cos(psi), math.sin(psi)])
     down = np.array([math.sin(psi), -math.cos(psi)])
-    heel = ankle - 0.25 * FOOT_CM * u + 0.3 * FOOT_CM * down
+    # Rolled onto its edge, the sole's offset below the ankle turns towards the camera
+    # (its depth part is added in landmarks()).
+    sole = 0.3 * FOOT_CM * math.cos(math.radians(spec.foot_roll_deg))
+    heel = ankle - 0.25 * FOOT_CM * u + sole * down
     toe = heel + FOOT_CM * u
     d = np.array([-math.cos(tau), math.sin(tau)])  # towards the head
     up = np.array([math.sin(tau), math.cos(tau)])  # perpendicular, away from the floor
@@ -126,11 +137,20 @@ def body_points(spec: BodySpec) -> dict[str, tuple[float, float]]:
     return {k: (float(v[0]), float(v[1])) for k, v in pts.items()}
 
 
+def _camera(spec: BodySpec, xyz: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Body points (n, 3), cm, in camera axes: right, up, depth (away from the camera)."""
+    yaw, elev = math.radians(spec.yaw_deg), math.radians(spec.elevation_deg)
+    x = xyz[:, 0] * math.cos(yaw) + xyz[:, 2] * math.sin(yaw)
+    d = -xyz[:, 0] * math.sin(yaw) + xyz[:, 2] * math.cos(yaw)
+    up = xyz[:, 1] * math.cos(elev) + d * math.sin(elev)
+    depth = d * math.cos(elev) - xyz[:, 1] * math.sin(elev)
+    return x, up, depth
+
+
 def _to_pixels(spec: BodySpec, xyz: FloatArray) -> FloatArray:
     """Project (n, 3) body points (cm) to (n, 2) pixels."""
-    yaw = math.radians(spec.yaw_deg)
-    x = xyz[:, 0] * math.cos(yaw) + xyz[:, 2] * math.sin(yaw)
-    y = -xyz[:, 1]  # image y is down
+    x, up, _ = _camera(spec, xyz)
+    y = -up  # image y is down
     if spec.head_side == "right":
         x = -x
     roll = math.radians(spec.roll_deg)
@@ -148,7 +168,6 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
     far = "right" if spec.near_side == "left" else "left"
     xyz = np.zeros((NUM_LANDMARKS, 3))
     vis = np.full(NUM_LANDMARKS, spec.near_visibility)
-    z = np.zeros(NUM_LANDMARKS)
     widths = {"shoulder": SHOULDER_WIDTH_CM, "elbow": SHOULDER_WIDTH_CM}
     for role in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index"):
         bx, by = pts[role]
@@ -158,17 +177,20 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
         xyz[near_i] = (bx, by, 0.0)
         xyz[far_i] = (bx, by, width)
         vis[far_i] = spec.far_visibility
-        z[near_i], z[far_i] = -0.05, 0.05
     mid = SHOULDER_WIDTH_CM / 2
+    # The sole's depth when the foot is rolled onto its edge (see body_points).
+    sole = 0.3 * FOOT_CM * math.sin(math.radians(spec.foot_roll_deg))
+    for role in ("heel", "foot_index"):
+        xyz[SIDE_LANDMARKS[spec.near_side][role], 2] -= sole
+        xyz[SIDE_LANDMARKS[far][role], 2] -= sole
     xyz[int(Landmark.NOSE)] = (*pts["nose"], mid)
     paired = {"eye": ("{S}_EYE_INNER", "{S}_EYE", "{S}_EYE_OUTER"), "mouth": ("MOUTH_{S}",)}
     paired["ear"] = ("{S}_EAR",)
     for role, patterns in paired.items():
-        for side, depth, zz in ((spec.near_side, mid - 8.0, -0.05), (far, mid + 8.0, 0.05)):
+        for side, depth in ((spec.near_side, mid - 8.0), (far, mid + 8.0)):
             for pattern in patterns:
                 i = int(Landmark[pattern.format(S=side.upper())])
                 xyz[i] = (*pts[role], depth)
-                z[i] = zz
                 if side == far:
                     vis[i] = spec.far_visibility
     for side, depth in ((spec.near_side, 0.0), (far, SHOULDER_WIDTH_CM)):
@@ -177,7 +199,7 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
             xyz[i] = (*pts["wrist"], depth)
             if side == far:
                 vis[i] = spec.far_visibility
-                z[i] = 0.05
+    z = _camera(spec, xyz)[2] * spec.px_per_cm / spec.image_size[0]
     return _to_pixels(spec, xyz), vis, z
 
 

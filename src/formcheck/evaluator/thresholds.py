@@ -22,6 +22,12 @@ class Thresholds:
     # The ankle more than this fraction of the shin length above its resting height means
     # the foot is in the air rather than on the floor.
     foot_lift_max_shin: float = 0.25
+    # The ankle's height above the heel -> toe line, in foot lengths, as the camera sees
+    # it: ~0.3 for a foot standing on its sole seen side-on (0.26-0.36 on real side views,
+    # 0.22 the lowest on an oblique photo). Rolling the foot onto its edge turns that
+    # height towards the camera (0.3 * cos(roll)); below 0.18 the foot is rolled more
+    # than ~50 degrees: it rests on its side, not flat.
+    ankle_height_min_foot: float = 0.18
     # Form rules: the shoulder blades lie roughly in the upper 10%-45% of the
     # shoulder-to-hip line; above it is the neck, below it the lumbar spine.
     roller_neck_max: float = 0.10
