@@ -156,3 +156,12 @@ def test_folder_is_refused(tmp_path: Path) -> None:
 def test_camera_that_does_not_exist() -> None:
     with pytest.raises(CameraError, match="try another index"):
         open_source("7")
+
+
+def test_capped_decoder_threads_give_the_same_frames(clip: Path) -> None:
+    with open_source(clip) as a, open_source(clip, decode_threads=1) as b:
+        pairs = list(zip(a, b, strict=True))
+    assert len(pairs) > 10
+    for fa, fb in pairs:
+        assert fa.index == fb.index and fa.t_ms == fb.t_ms
+        assert np.array_equal(fa.image, fb.image)

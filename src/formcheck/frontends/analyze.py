@@ -42,9 +42,11 @@ from formcheck.evaluator.results import FrameVerdict
 from formcheck.evaluator.rules import CUES, CheckId, Status
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.pipeline import FramePipeline, Step
+from formcheck.frontends.prefetch import Prefetch
 from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
+from formcheck.priority import lower_thread_priority
 from formcheck.roller.observation import RollerObservation
 from formcheck.sinks.atomic import prepare_output_dir
 from formcheck.sinks.report import Thumbnail, render_report
@@ -235,7 +237,11 @@ def analyze_input(
 
     wall0 = time.perf_counter()
     _check_inputs_safe(input_path, out_dir)
-    with open_source(input_path) as source, _staging(out_dir) as stage:
+    with (
+        open_source(input_path, decode_threads=_decode_threads()) as source,
+        _staging(out_dir) as stage,
+        _gil_handoff(),
+    ):
         still = source.kind is SourceKind.IMAGE
         with FramePipeline(
             options.model, still=still, config=options.config,
@@ -251,6 +257,31 @@ def analyze_input(
     result.out_dir = out_dir
     result.wall_s = time.perf_counter() - wall0
     return result
+
+
+def _decode_threads() -> int:
+    """FFmpeg's decoding threads: the cores beyond the two that the model and the
+    worker thread use (at least one). Decoding already runs on its own thread beside the
+    model; more decoder threads on a 2-core machine only compete with the model."""
+    return max(1, (os.cpu_count() or 2) - 2)
+
+
+@contextlib.contextmanager
+def _gil_handoff(interval_s: float = 0.001) -> Iterator[None]:
+    """Shorten the interpreter's thread switch interval while frames flow.
+
+    When the model's native call returns, its thread needs the GIL back; by default a
+    busy Python thread (the roller, the evaluator, the overlay) may keep it for up to
+    5 ms, which stalls the critical path every frame.
+    """
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, interval_s))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _expected_frames(source: FrameSource, fps: float | None) -> int | None:
@@ -290,8 +321,8 @@ class _Runner:
         self._frames_fh: IO[str] = (stage / "frames.jsonl").open("w", encoding="utf-8")
         self.annotated_png: Path | None = None
 
-    def _detected(self) -> Iterator[tuple[VideoFrame, PoseFrame]]:
-        """Decode and pose, frame by frame (the main thread's half)."""
+    def _decoded(self) -> Iterator[VideoFrame]:
+        """Decode, and scale to the work size, frame by frame (the decoder thread)."""
         times = self.pipe.times
         src = self.source
         it: Iterator[VideoFrame] = (
@@ -302,21 +333,30 @@ class _Runner:
         while True:
             t0 = time.perf_counter()
             try:
-                vf = next(it)
+                vf = self.pipe.work_frame(next(it))
             except StopIteration:
                 return
             times.add("decode", time.perf_counter() - t0)
             self.frames_read = vf.index + 1
-            yield self.pipe.detect(vf)
+            yield vf
+
+    def _detected(self) -> Iterator[tuple[VideoFrame, PoseFrame]]:
+        """Pose, frame by frame (the main thread: the model is the critical path, so it
+        gets a thread of its own while the next frame is decoded)."""
+        with Prefetch(self._decoded(), depth=4, name="analyze-decode", niceness=5) as frames:
+            for vf in frames:
+                yield self.pipe.detect(vf)
 
     def run(self, advance: Callable[[], None]) -> None:
-        """Pose on this thread; roller, evaluator, data and drawing on a worker thread,
-        in frame order, so the two halves overlap on two cores (the model releases the
-        GIL). The queue between them is bounded: memory stays flat."""
+        """Decoding on one thread, pose on this one; roller, evaluator, data and drawing on
+        a worker thread, in frame order, so the stages overlap on two cores (the decoder
+        and the model release the GIL). The queues between them are bounded: memory
+        stays flat."""
         handoff: queue.Queue[tuple[VideoFrame, PoseFrame] | None] = queue.Queue(maxsize=4)
         failure: list[BaseException] = []
 
         def worker() -> None:
+            lower_thread_priority()
             while True:
                 item = handoff.get()
                 if item is None:

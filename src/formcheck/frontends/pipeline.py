@@ -6,6 +6,7 @@ sinks around it. Data flows one way: a :class:`VideoFrame` in, a :class:`Step` o
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +32,12 @@ class StageTimes:
 
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
     frames: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, stage: str, dt: float) -> None:
-        """Add ``dt`` seconds to ``stage``."""
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + dt
+        """Add ``dt`` seconds to ``stage`` (safe from several threads)."""
+        with self._lock:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + dt
 
     def per_frame_ms(self) -> dict[str, float]:
         """Mean milliseconds per processed frame, per stage."""
@@ -77,8 +80,8 @@ class FramePipeline(Closing):
             sees a 256 px crop anyway, and the mask, the roller search and the drawing
             cost grow with the pixel count. Pixel coordinates in the results are those
             of the work frame (:meth:`work_size`).
-        pose_side: the model gets a copy of the work frame scaled to this longer side
-            (px), when larger: it crops the person and scales the crop to 256 px anyway,
+        pose_side: in videos, the model gets a copy of the work frame scaled to this
+            longer side (px), when larger: it crops the person and scales the crop to 256 px anyway,
             and its own copies of the image and the segmentation mask scale with the
             pixel count. Landmarks come back in work-frame px; the mask at the scaled
             size.
@@ -103,7 +106,8 @@ class FramePipeline(Closing):
         self.roller = make_roller_tracker(roller_color)
         self._landmarker = PoseLandmarker(
             model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation,
-            max_side=pose_side,
+            # A photo is one frame: no time to save, so the model sees the work frame.
+            max_side=work_side if still else pose_side,
         )
 
     def work_size(self, width: int, height: int) -> tuple[int, int]:

@@ -77,6 +77,9 @@ class H264Writer:
             stream.width, stream.height = size
             stream.pix_fmt = "yuv420p"
             stream.options = {"crf": str(crf), "preset": preset}
+            # One encoder thread: it runs beside the pose model at a lower priority, and
+            # x264's own threads would only add switching on a few cores.
+            stream.codec_context.thread_count = 1
             stream.codec_context.time_base = 1 / rate
             self._stream: Any = stream
         except Exception as err:  # PyAV raises its own error types
@@ -94,6 +97,9 @@ class H264Writer:
     def _run(self) -> None:
         import av
 
+        from formcheck.priority import lower_thread_priority
+
+        lower_thread_priority()
         while True:
             item = self._queue.get()
             if item is _STOP:

@@ -202,13 +202,20 @@ class VideoFileSource(_CaptureSource):
 
     kind = SourceKind.VIDEO
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, decode_threads: int | None = None) -> None:
+        """Open ``path``; ``decode_threads`` caps FFmpeg's decoding threads (None: its
+        default, one per core)."""
         super().__init__()
         self.path = path
         self.name = path.stem
         cv2 = _cv2()
         container = sniff_container(path)
-        cap = cv2.VideoCapture(str(path))
+        if decode_threads is None:
+            cap = cv2.VideoCapture(str(path))
+        else:
+            cap = cv2.VideoCapture(
+                str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, max(1, decode_threads)]
+            )
         if not cap.isOpened():
             cap.release()
             if container is None:
@@ -301,11 +308,13 @@ class CameraSource(_CaptureSource):
         self._cap = cap
 
 
-def open_source(spec: str | Path | int) -> FrameSource:
+def open_source(spec: str | Path | int, decode_threads: int | None = None) -> FrameSource:
     """Open a source from a command-line value: a camera index, or a path.
 
     Args:
         spec: an int or a string of digits for a camera; otherwise a file path.
+        decode_threads: for video files, the most threads FFmpeg may decode with (None:
+            its default, one per core).
 
     Raises:
         InputNotFoundError, UnsupportedInputError, CorruptVideoError, CameraError.
@@ -321,4 +330,4 @@ def open_source(spec: str | Path | int) -> FrameSource:
         raise UnsupportedInputError(f"{path}: the file is empty")
     if path.suffix.lower() in IMAGE_SUFFIXES and sniff_container(path) is None:
         return ImageSource(path)
-    return VideoFileSource(path)
+    return VideoFileSource(path, decode_threads)
