@@ -7,6 +7,7 @@ factor of ``analyze`` with default settings (15 analysed frames per second).
 
     .venv/bin/python benchmarks/bench_analyze.py [--seconds 10] [--repeat 3] [--long]
 
+``--clip PATH`` adds a video of your own (e.g. a real recording) to the comparison.
 ``--long`` also loops the 1080p clip into a 10-minute video and reports analyze's peak
 memory on it (takes several minutes).
 """
@@ -62,15 +63,20 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3,
                     help="alternate the plain loop and analyze this many times; the "
                     "median of each is compared (a single pass varies by +-5%%)")
+    ap.add_argument("--clip", type=Path, action="append", default=[],
+                    help="also compare on this video (e.g. a real clip); repeatable")
     ap.add_argument("--long", action="store_true")
     args = ap.parse_args()
     model = find()
     assert model is not None, "run: formcheck models fetch"
     work = Path(tempfile.mkdtemp(prefix="bench-analyze-"))
     sizes = {"720p": (1280, 720), "1080p": (1920, 1080)}
-    for label, size in sizes.items():
-        clip = render_to_files("session", work, seconds=args.seconds, size=size, fps=30.0,
-                               seed=7, stem=f"session_{label}").video
+    clips = [
+        (label, render_to_files("session", work, seconds=args.seconds, size=size, fps=30.0,
+                                seed=7, stem=f"session_{label}").video)
+        for label, size in sizes.items()
+    ] + [(str(c), c) for c in args.clip]
+    for label, clip in clips:
         plain_fps: list[float] = []
         runs: list[dict[str, object]] = []
         for _ in range(max(1, args.repeat)):
@@ -81,8 +87,7 @@ def main() -> None:
         default = analyze_once(clip, model, work / "default", 15.0)
         fps_plain, fps_every = statistics.median(plain_fps), statistics.median(every_fps)
         every = runs[every_fps.index(sorted(every_fps)[len(every_fps) // 2])]
-        print(f"\n== {label} 30 fps, {args.seconds:g} s ({n_plain} frames), "
-              f"{len(runs)} alternating runs each")
+        print(f"\n== {label} ({n_plain} frames), {len(runs)} alternating runs each")
         print(f"plain read-detect loop : {fps_plain:6.1f} frames/s (median; runs "
               + ", ".join(f"{f:.1f}" for f in plain_fps) + ")")
         print(f"analyze, every frame   : {fps_every:6.1f} frames/s (median; runs "

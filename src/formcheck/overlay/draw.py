@@ -212,7 +212,8 @@ def draw_panel(image: NDArray[np.uint8], verdict: FrameVerdict, s: float) -> Non
 
 
 def draw_cue(image: NDArray[np.uint8], text: str, colour: tuple[int, int, int], s: float) -> None:
-    """One cue in large type, centred near the top, on a dark band."""
+    """One cue in large type, centred in the lower part of the frame (80% down), on a
+    dark band; scaled down to fit 90% of the width."""
     cv2 = _cv2()
     h, w = image.shape[:2]
     fs, th = 1.25 * s, max(2, round(2.5 * s))
