@@ -40,17 +40,22 @@ def plain_loop(clip: Path, model: Path) -> tuple[int, float]:
 
 
 def analyze_once(clip: Path, model: Path, out: Path, fps: float | None) -> dict[str, object]:
-    """Run analyze in a fresh process (for its own peak memory); return its figures."""
+    """Run analyze in a fresh process (for its own peak memory); return its figures.
+
+    Peak memory is the process's VmHWM (the high-water mark of its resident set). Not
+    ``ru_maxrss``: on Linux that survives ``exec``, so a child started from this
+    benchmark would report the benchmark's own peak when that is higher.
+    """
     code = (
-        "import json, resource, sys, time; from pathlib import Path;"
+        "import json, re, sys, time; from pathlib import Path;"
         "from formcheck.frontends.analyze import AnalyzeOptions, analyze_input;"
         f"o = AnalyzeOptions(Path({str(out)!r}), Path({str(model)!r}), fps={fps!r}, "
         "progress=False);"
         f"r = analyze_input(Path({str(clip)!r}), Path({str(out / clip.stem)!r}), o);"
         "print(json.dumps({'wall_s': r.wall_s, 'frames': r.summary['analysis']"
         "['frames_analysed'], 'duration_s': r.summary['session']['duration_s'], "
-        "'times': r.times, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
-        " / 1024}))"
+        "'times': r.times, 'peak_mb': int(re.search(r'VmHWM:\\s+(\\d+)', "
+        "Path('/proc/self/status').read_text()).group(1)) / 1024}))"
     )
     out_text = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True).stdout
