@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formcheck.scenes.kinematics import DIMS, solve
+from formcheck.scenes.kinematics import DIMS, bend_foot, solve
 from formcheck.scenes.params import Orientation, PoseState
 
 
@@ -89,3 +89,61 @@ def test_along_spine_back_lies_on_bar() -> None:
     # torso parallel to the floor, one back depth above the top of the bar
     assert sk.points["shoulder"][1] == pytest.approx(sk.points["hip"][1])
     assert sk.points["hip"][1] == pytest.approx(15.0 + DIMS.back_depth)
+
+
+def test_heel_raise_tips_the_rear_foot_about_the_ball_with_the_toes_flat() -> None:
+    # given the heels raised 40 degrees with the feet on the floor
+    flat = solve(_state(), Orientation.ACROSS, 15.0)
+    sk = solve(_state(foot_pitch_deg=-40.0), Orientation.ACROSS, 15.0)
+    heel, ball, toe = sk.points["heel"], sk.points["ball"], sk.points["foot_index"]
+    # then the forefoot stays flat on the floor: ball on it, toe tip at its flat height
+    assert ball[1] == pytest.approx(0.0, abs=1e-9)
+    assert toe[1] == pytest.approx(flat.points["foot_index"][1], abs=1e-9)
+    assert toe[0] - ball[0] == pytest.approx(DIMS.foot - DIMS.ball)
+    # the rear foot keeps its length and is tipped up 40 degrees about the ball
+    f_rear = flat.points["heel"] - flat.points["ball"]
+    rear = heel - ball
+    assert float(np.linalg.norm(rear)) == pytest.approx(float(np.linalg.norm(f_rear)))
+    tilt = math.degrees(math.atan2(rear[1], -rear[0]) - math.atan2(f_rear[1], -f_rear[0]))
+    assert tilt == pytest.approx(40.0, abs=1e-6)
+    assert sk.heel_raise_deg == 40.0
+    # the heel is well off the floor and the ankle rides with the rear foot
+    assert heel[1] - flat.points["heel"][1] > 10.0
+    assert float(np.linalg.norm(sk.points["ankle"] - heel)) == pytest.approx(
+        float(np.linalg.norm(flat.points["ankle"] - flat.points["heel"])))
+    # and the recorded pitch is the drawn heel -> toe line, flatter than the rear foot
+    line = math.degrees(math.atan2(toe[1] - heel[1], toe[0] - heel[0]))
+    assert sk.foot_pitch_deg == pytest.approx(line)
+    assert -32.0 < sk.foot_pitch_deg < -27.0
+
+
+@pytest.mark.parametrize("pitch", [0.0, 35.0])
+def test_flat_and_toes_up_feet_stay_rigid(pitch: float) -> None:
+    sk = solve(_state(foot_pitch_deg=pitch), Orientation.ACROSS, 15.0)
+    assert sk.heel_raise_deg == 0.0
+    assert sk.foot_pitch_deg == pitch
+
+
+def test_a_foot_in_the_air_points_rigidly() -> None:
+    # in the air nothing holds the toes: the whole foot turns, no bend at the ball
+    sk = solve(_state(foot_pitch_deg=-10.0, foot_lift_cm=30.0), Orientation.ACROSS, 15.0)
+    d = sk.points["foot_index"] - sk.points["heel"]
+    assert sk.heel_raise_deg == 0.0
+    assert math.degrees(math.atan2(d[1], d[0])) == pytest.approx(-10.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(raise_deg=st.floats(0.0, 60.0))
+def test_bend_foot_turns_the_rear_rigidly_and_leaves_the_forefoot(raise_deg: float) -> None:
+    rear = np.array([[0.0, 2.0], [6.0, 7.5], [-1.5, 1.0], [DIMS.ball - DIMS.toe_bend, 0.0]])
+    front = np.array([[DIMS.foot, 2.0], [26.0, 1.5], [DIMS.ball + DIMS.toe_bend, 5.0]])
+    moved = bend_foot(rear, raise_deg)
+    pivot = np.array([DIMS.ball, 0.0])
+    # distances to the pivot and between rear points are kept (a rotation) ...
+    np.testing.assert_allclose(np.linalg.norm(moved - pivot, axis=1),
+                               np.linalg.norm(rear - pivot, axis=1), atol=1e-9)
+    np.testing.assert_allclose(np.linalg.norm(moved[0] - moved[1]),
+                               np.linalg.norm(rear[0] - rear[1]), atol=1e-9)
+    # ... nothing goes below the floor, and the forefoot does not move
+    assert float(moved[:, 1].min()) >= -1e-9
+    np.testing.assert_allclose(bend_foot(front, raise_deg), front, atol=1e-12)

@@ -174,3 +174,30 @@ def test_rolling_too_fast_is_a_fault_after_a_second() -> None:
     frames = list(iter_scene("rolling_too_fast", size=(160, 90), fps=10, seconds=2.0))
     assert frames[-1][1].expected["rolling_speed"] == "fault"
     assert frames[-1][1].roller.speed_avg_cm_s > 15.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_heels_up_truth_is_the_drawn_heel_to_toe_line(seed: int) -> None:
+    """The truth's foot pitch is the drawn heel -> toe line (in the image, less the camera
+    roll), not the rear foot's tilt; the heel raise is recorded beside it, and every
+    drawn raise is a clear feet_flat fault."""
+    from formcheck.scenes.stream import resolve
+
+    params, _ = resolve("heels_up", 1.0, seed)
+    _img, rec = _clip("heels_up", seed=seed, secs=0.2)[0]
+    n = rec.near_side
+    heel, toe = np.array(rec.joints_px[f"{n}_heel"]), np.array(rec.joints_px[f"{n}_foot_index"])
+    d = toe - heel
+    seen = -float(np.degrees(np.arctan2(d[1], d[0])))  # image y points down
+    assert rec.foot_pitch_deg is not None and rec.heel_raise_deg is not None
+    assert seen == pytest.approx(rec.foot_pitch_deg - params.camera.tilt_deg, abs=1e-6)
+    assert 36.0 <= rec.heel_raise_deg <= 45.0
+    assert -34.0 < rec.foot_pitch_deg < -26.0
+    assert rec.expected["feet_flat"] == "fault"
+    assert rec.to_dict()["heel_raise_deg"] == pytest.approx(rec.heel_raise_deg, abs=1e-3)
+
+
+def test_flat_feet_record_no_heel_raise() -> None:
+    for name in ("good", "toes_up", "feet_in_air"):
+        rec = _clip(name, seed=3, secs=0.2)[0][1]
+        assert rec.heel_raise_deg == 0.0

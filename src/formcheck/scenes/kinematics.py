@@ -12,6 +12,11 @@ The body is physically consistent by construction: the roller's centre is one ra
 above the floor, the back surface is tangent to the roller at the contact point, the
 feet rest on the floor (heel or ball touching it) unless lifted, and the buttocks do
 not go below the floor.
+
+The foot has two parts. Toes up (positive pitch) or in the air, it turns rigidly at
+the ankle. A heel raise on the floor is what a person does: the forefoot (ball to toes)
+stays flat on the floor and the rear foot (heel to ball) tips up about the ball of the
+foot, bending at the toe joints (see :func:`bend_foot`).
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class BodyDims:
     ankle_height: float = 7.5  # ankle joint above the floor with the foot flat
     heel_to_ankle: float = 6.0  # heel back to below the ankle, along the foot
     buttock: float = 10.0  # lowest hip-joint height: buttocks on the floor
+    ball: float = 18.0  # heel back to the ball of the foot (toe joints), along the sole
+    toe_bend: float = 2.0  # half-length of the rounded bend at the ball, along the sole
 
 
 DIMS = BodyDims()
@@ -97,7 +104,12 @@ class Skeleton:
         roller_length: cm; the bar's visible length when along the spine.
         position: contact along the shoulder-to-hip line (0 shoulder, 1 hip).
         feet_lift: height of the foot above resting on the floor, cm.
-        foot_pitch_deg: heel-to-toe angle to the floor, degrees, positive toes up.
+        foot_pitch_deg: angle of the line heel -> foot_index (toe tip) to the floor,
+            degrees, positive toes up: the drawn geometry, what a landmark model can see.
+        heel_raise_deg: how far the rear foot (heel to ball) is tipped up about the
+            ball of the foot while the forefoot stays on the floor, degrees (0 unless
+            the heel is raised on the floor). A raise of 40 degrees lifts the heel about
+            12 cm and tilts the heel -> toe line about 29 degrees.
         knee_angle_deg: hip-knee-ankle angle, degrees.
     """
 
@@ -115,6 +127,7 @@ class Skeleton:
     feet_lift: float
     foot_pitch_deg: float
     knee_angle_deg: float
+    heel_raise_deg: float = 0.0
 
 
 def _torso_angle(p: float, hip_h: float, r: float, d: float, length: float) -> float:
@@ -210,16 +223,23 @@ def solve(
 
     # Foot, in its own frame (x towards the toes, y up, heel on the floor at x=0).
     phi = state.foot_pitch_deg
+    lift = max(state.foot_lift_cm, 0.0)
     foot_pts = {
         "heel": np.array([0.0, 2.0]),
         "foot_index": np.array([dims.foot, 2.0]),
         "ankle": np.array([dims.heel_to_ankle, dims.ankle_height]),
-        "ball": np.array([dims.foot * 0.72, 0.0]),
+        "ball": np.array([dims.ball, 0.0]),
         "heel_floor": np.array([0.0, 0.0]),
     }
-    pivot = foot_pts["heel_floor"] if phi >= 0 else np.array([dims.foot, 0.0])
-    foot_rot = {k: pivot + _rot(pt - pivot, phi) for k, pt in foot_pts.items()}
-    lift = max(state.foot_lift_cm, 0.0)
+    raise_deg = -phi if phi < 0 and lift == 0 else 0.0
+    if raise_deg > 0:
+        # a heel raise: the forefoot stays on the floor, the rear foot tips up
+        foot_rot = {k: bend_foot(pt.reshape(1, 2), raise_deg, dims)[0]
+                    for k, pt in foot_pts.items()}
+    else:
+        # rigid: toes up about the heel, or (feet in the air) pointed about the toe
+        pivot = foot_pts["heel_floor"] if phi >= 0 else np.array([dims.foot, 0.0])
+        foot_rot = {k: pivot + _rot(pt - pivot, phi) for k, pt in foot_pts.items()}
     ankle_y = foot_rot["ankle"][1] + lift
 
     # Leg: two-link IK with the ankle at height ankle_y, on the far side of the hip.
@@ -245,6 +265,8 @@ def solve(
 
     lift_actual = float(min(pts["heel"][1] - 2.0, pts["foot_index"][1] - 2.0))
     lift_actual = max(lift_actual, 0.0) if phi == 0 else float(lift)
+    heel_to_toe = pts["foot_index"] - pts["heel"]
+    pitch = math.degrees(math.atan2(float(heel_to_toe[1]), float(heel_to_toe[0])))
 
     if orientation == Orientation.ALONG:
         roller_length = 90.0
@@ -265,9 +287,36 @@ def solve(
         orientation=orientation,
         position=p,
         feet_lift=lift_actual,
-        foot_pitch_deg=phi,
+        foot_pitch_deg=phi if raise_deg == 0 else pitch,
         knee_angle_deg=knee_deg,
+        heel_raise_deg=raise_deg,
     )
+
+
+def bend_foot(local: FloatArray, raise_deg: float, dims: BodyDims = DIMS) -> FloatArray:
+    """Foot-frame points (cm; x towards the toes, y up, sole on the floor) of a heel raise.
+
+    The rear foot (heel to ball) tips up by ``raise_deg`` degrees about the ball's
+    contact with the floor (x = ``dims.ball``, y = 0); the forefoot stays flat. Points
+    within ``dims.toe_bend`` of the ball turn part of the way, so an outline bends in a
+    curve there, like the skin over the toe joints.
+
+    Args:
+        local: (N, 2) points of the flat foot, cm.
+        raise_deg: the rear foot's tilt, degrees (>= 0).
+        dims: body dimensions.
+
+    Returns:
+        (N, 2) points, cm, same frame.
+    """
+    pts = np.asarray(local, np.float64).reshape(-1, 2)
+    b = max(dims.toe_bend, 1e-6)
+    w = np.clip((dims.ball + b - pts[:, 0]) / (2.0 * b), 0.0, 1.0)
+    w = w * w * (3.0 - 2.0 * w)  # smoothstep: 1 behind the bend, 0 in front of it
+    a = np.radians(-raise_deg * w)  # clockwise: points behind the ball go up
+    dx, dy = pts[:, 0] - dims.ball, pts[:, 1]
+    c, s = np.cos(a), np.sin(a)
+    return np.column_stack([dims.ball + c * dx - s * dy, s * dx + c * dy])
 
 
 def _unit(v: FloatArray) -> FloatArray:

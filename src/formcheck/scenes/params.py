@@ -174,8 +174,12 @@ class SceneParams:
 
     Attributes:
         knee_angle_deg: hip-knee-ankle angle, degrees (180 straight).
-        foot_pitch_deg: heel-to-toe line against the floor, degrees; positive lifts
-            the toes (pivot on the heel), negative lifts the heel (pivot on the ball).
+        foot_pitch_deg: the foot against the floor, degrees. Positive lifts the toes:
+            the whole foot turns about the heel. Negative lifts the heel: on the floor
+            the rear foot (heel to ball) tips up by this angle about the ball of the
+            foot while the toes stay flat, so the heel -> toe line tilts less (-40 tilts
+            it about 30 degrees; the truth records the drawn line); in the air the
+            whole foot points.
         foot_lift_cm: height of the feet above the floor, cm (0: on the floor).
         roller_position: where the roller touches the back: 0 shoulder, 1 hip.
         hip_height_cm: height of the hip joint above the floor, cm (about 10 when the

@@ -17,7 +17,13 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.scenes.kinematics import LATERAL, FloatArray, Projection, Skeleton
+from formcheck.scenes.kinematics import (
+    LATERAL,
+    FloatArray,
+    Projection,
+    Skeleton,
+    bend_foot,
+)
 from formcheck.scenes.params import Orientation, SceneParams
 
 Image = NDArray[np.uint8]
@@ -73,6 +79,17 @@ def shaded_limb(
     off = light * 0.45
     _poly(img, capsule_px(a + off * ra, b + off * rb, ra * 0.35, rb * 0.35),
           shade(color, 1.12, 14))
+
+
+def _densify(poly: FloatArray, step: float = 0.5) -> FloatArray:
+    """A closed polygon's vertices with points added every ``step`` along its edges."""
+    out = []
+    n = len(poly)
+    for i in range(n):
+        a, b = poly[i], poly[(i + 1) % n]
+        m = max(1, math.ceil(float(np.hypot(*(b - a))) / step))
+        out.append(a + np.outer(np.arange(m) / m, b - a))
+    return np.vstack(out)
 
 
 def _ellipse_pts(c: FloatArray, ax_u: FloatArray, ax_v: FloatArray, ru: float, rv: float,
@@ -244,8 +261,16 @@ class Renderer:
             x1 = float(pts["heel"][0])
             ell(0.5 * (x0 + x1), 0.5 * (x1 - x0), 140)
             ell(float(pts["hip"][0]), 14.0, 200)
-            ell(float(pts["heel"][0]) + 10.0, 14.0 + skel.feet_lift * 0.2,
-                int(200 / (1.0 + skel.feet_lift / 10.0)))
+            if skel.heel_raise_deg > 0:
+                # heel raised: a soft shadow under the heel, a dark one under the forefoot
+                heel_up = max(float(pts["heel"][1]) - 2.0, 0.0)
+                hx, bx = float(pts["heel"][0]), float(pts["ball"][0])
+                ell(0.5 * (hx + bx), 0.5 * (bx - hx) + 3.0, int(200 / (1.0 + heel_up / 3.0)))
+                tx = float(pts["foot_index"][0])
+                ell(0.5 * (bx + tx), 0.5 * (tx - bx) + 3.0, 210)
+            else:
+                ell(float(pts["heel"][0]) + 10.0, 14.0 + skel.feet_lift * 0.2,
+                    int(200 / (1.0 + skel.feet_lift / 10.0)))
         if self.params.roller_visible:
             rc = float(skel.roller_center[0])
             half = skel.roller_length / 2 + 4 if skel.orientation == Orientation.ALONG else 12.0
@@ -352,33 +377,38 @@ class Renderer:
 
     def _foot(self, img: Image, skel: Skeleton, lat: float, k: float) -> None:
         pts = skel.points
-        phi = skel.foot_pitch_deg
-        a = math.radians(phi)
+        raise_deg = skel.heel_raise_deg
+        a = math.radians(skel.foot_pitch_deg)
         rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
         ankle_local = np.array([6.0, 7.5])
+        bent_ankle = bend_foot(ankle_local.reshape(1, 2), raise_deg)[0]
+
+        def place(local: FloatArray, closed: bool = True) -> FloatArray:
+            """Foot-frame points (cm) to pixels: rigid, or bent at the ball (a closed
+            outline gets more points first, so that its edges bend)."""
+            if raise_deg > 0:
+                local = _densify(local) if closed else local
+                body = pts["ankle"] + bend_foot(local, raise_deg) - bent_ankle
+            else:
+                body = pts["ankle"] + (local - ankle_local) @ rot.T
+            return self.proj(body, lat)
+
         outline = np.array([
             [-1.5, 1.0], [-1.8, 5.0], [0.5, 9.5], [4.0, 11.5], [8.5, 11.0], [14.0, 7.5],
             [20.0, 5.0], [24.5, 3.5], [26.0, 1.5], [25.0, 0.0], [0.0, 0.0],
         ])
-        body = pts["ankle"] + (outline - ankle_local) @ rot.T
-        px = self.proj(body, lat)
+        px = place(outline)
         if self.c_shoes is None:
             col = shade(self.c_skin, k)
             _poly(img, px, shade(col, 0.5))
-            inner = self.proj(pts["ankle"] + (outline * 0.92 + [1.0, 0.4] - ankle_local) @ rot.T,
-                              lat)
-            _poly(img, inner, col)
+            _poly(img, place(outline * 0.92 + [1.0, 0.4]), col)
         else:
             col = shade(self.c_shoes, k)
             _poly(img, px, shade(col, 0.45))
-            inner = self.proj(pts["ankle"] + (outline * 0.93 + [0.9, 0.5] - ankle_local) @ rot.T,
-                              lat)
-            _poly(img, inner, col)
+            _poly(img, place(outline * 0.93 + [0.9, 0.5]), col)
             sole = np.array([[-1.5, 0.0], [26.0, 0.0], [26.0, 1.8], [-1.6, 1.8]])
-            _poly(img, self.proj(pts["ankle"] + (sole - ankle_local) @ rot.T, lat),
-                  shade((230, 230, 230), self.light * k))
-            lace = np.array([[5.0, 10.0], [13.0, 6.8]])
-            lp = self.proj(pts["ankle"] + (lace - ankle_local) @ rot.T, lat)
+            _poly(img, place(sole), shade((230, 230, 230), self.light * k))
+            lp = place(np.array([[5.0, 10.0], [13.0, 6.8]]), closed=False)
             cv2.line(img, tuple(_fix(lp[0])[0, 0]), tuple(_fix(lp[1])[0, 0]), shade(col, 0.6),
                      max(1, int(self.proj.length(0.8))), _AA, _SHIFT)
 

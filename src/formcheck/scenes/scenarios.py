@@ -88,9 +88,11 @@ def straight_legs(seconds: float, rng: np.random.Generator) -> SceneParams:
 
 
 def heels_up(seconds: float, rng: np.random.Generator) -> SceneParams:
-    """Heels lifted, on the balls of the feet (pitch -30..-40 degrees)."""
+    """Heels lifted, on the balls of the feet: the toes stay flat on the floor and the rear
+    foot tips up 36-45 degrees at the ball, lifting the heel 10-12 cm (the heel -> toe
+    line tilts 27-34 degrees, clearly past the 20 degree threshold and its margin)."""
     p = _base(seconds, rng)
-    return p.with_(foot_pitch_deg=Track.const(-float(rng.uniform(30.0, 40.0))))
+    return p.with_(foot_pitch_deg=Track.const(-float(rng.uniform(36.0, 45.0))))
 
 
 def toes_up(seconds: float, rng: np.random.Generator) -> SceneParams:
@@ -171,6 +173,11 @@ def low_light(seconds: float, rng: np.random.Generator) -> SceneParams:
     return p.with_(camera=cam)
 
 
+# The session's heel raise: the rear foot tipped 40 degrees at the ball (heel about 11 cm
+# up, heel -> toe line about 30 degrees).
+HEEL_RAISE_DEG = 40.0
+
+
 def session(seconds: float, rng: np.random.Generator) -> SceneParams:
     """A session: good rolling with faults in between.
 
@@ -185,7 +192,8 @@ def session(seconds: float, rng: np.random.Generator) -> SceneParams:
                     (0.33 * s, knee), (s, knee)))
     up = STRAIGHT_LEG_PITCH_DEG  # toes up while the legs are straight
     pitch_t = Track(((0.0, 0.0), (0.20 * s, 0.0), (0.23 * s, up), (0.30 * s, up),
-                     (0.33 * s, 0.0), (0.45 * s, 0.0), (0.47 * s, -35.0), (0.55 * s, -35.0),
+                     (0.33 * s, 0.0), (0.45 * s, 0.0), (0.47 * s, -HEEL_RAISE_DEG),
+                     (0.55 * s, -HEEL_RAISE_DEG),
                      (0.57 * s, 0.0), (s, 0.0)))
     pos_steps: list[tuple[float, float]] = []
     pos_steps += strokes(0.16, 0.38, 6.0, 0.30 * s)

@@ -146,11 +146,13 @@ def iter_scene(
         image = renderer.draw(skel, person=person)
         joints = {k: (float(v[0]), float(v[1]))
                   for k, v in joints_px(skel, proj, params.facing).items()} if person else {}
-        knee = pitch = None
+        knee = pitch = heel_raise = None
         if person:
             jp = {k: np.array(v) for k, v in joints.items()}
             knee = angle_deg(jp[f"{near}_hip"], jp[f"{near}_knee"], jp[f"{near}_ankle"])
-            pitch = skel.foot_pitch_deg  # the roll of the camera turns the floor line too
+            # the drawn heel -> toe line; the roll of the camera turns the floor line too
+            pitch = skel.foot_pitch_deg
+            heel_raise = skel.heel_raise_deg
         rec = TruthRecord(
             frame=i,
             t_ms=t * 1000.0,
@@ -166,6 +168,7 @@ def iter_scene(
                                 params.roller_visible),
             facing=facing,
             person_visible=person,
+            heel_raise_deg=heel_raise,
         )
         expected = expected_statuses(rec, shin_cm=DIMS.shin, feet_lift_cm=state.foot_lift_cm,
                                      thresholds=th, margins=mg)

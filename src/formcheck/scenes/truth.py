@@ -78,12 +78,18 @@ class TruthRecord:
         joints_px: MediaPipe landmark names ("left_knee", "nose", ...) to (x, y) px.
         near_side: "left" or "right": the side of the body nearer the camera.
         knee_angle_deg: hip-knee-ankle angle of the near leg, degrees (2D, in the image).
-        foot_pitch_deg: heel-to-toe line against the floor line, degrees, + toes up.
+        foot_pitch_deg: heel-to-toe line against the floor line, degrees, + toes up:
+            the line between the drawn heel and foot_index landmarks (with the heel
+            raised on the ball of the foot it tilts less than the rear foot does).
         feet_lifted: True when the feet are in the air.
         roller: the roller.
         facing: the side of the image the head is on.
         person_visible: whether a person is in the image at all.
         expected: check id (and "roller_zone") to "ok" / "fault" / "unknown" (zone name).
+        heel_raise_deg: the rear foot (heel to ball) tipped up about the ball of the
+            foot with the toes on the floor, degrees (0 when the heel is down or the
+            foot is in the air); information only: feet_flat is judged on
+            ``foot_pitch_deg``.
     """
 
     frame: int
@@ -99,6 +105,7 @@ class TruthRecord:
     facing: str
     person_visible: bool
     expected: dict[str, str | None] = field(default_factory=dict)
+    heel_raise_deg: float | None = None
 
     def joint(self, name: str) -> tuple[float, float] | None:
         """A joint's pixel position by MediaPipe name, or None."""
@@ -122,6 +129,7 @@ class TruthRecord:
             "near_side": self.near_side,
             "knee_angle_deg": _r(self.knee_angle_deg),
             "foot_pitch_deg": _r(self.foot_pitch_deg),
+            "heel_raise_deg": _r(self.heel_raise_deg),
             "feet_lifted": self.feet_lifted,
             "roller": self.roller.to_dict(),
             "facing": self.facing,
