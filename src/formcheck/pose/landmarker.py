@@ -87,6 +87,10 @@ class PoseLandmarker(Closing):
         max_side: frames whose longer side exceeds this (px) are scaled down before the
             model sees them (it works on a 256 px crop anyway); landmarks still come back
             in the original frame's pixels. The mask then has the scaled size.
+        turn_stills: in IMAGE mode, when no pose is found, try the image turned a
+            quarter turn each way and turn the landmarks back. The person detector
+            was trained mostly on upright people and misses some photos of people
+            lying down (a still has no time budget to keep; video tracks instead).
     """
 
     def __init__(
@@ -100,8 +104,10 @@ class PoseLandmarker(Closing):
         min_presence: float = 0.5,
         min_tracking: float = 0.5,
         max_side: int = 1920,
+        turn_stills: bool = True,
     ) -> None:
         self.mode = mode
+        self.turn_stills = turn_stills
         self.segmentation = segmentation
         self.max_side = max_side
         self._last_ts = -1
@@ -165,7 +171,76 @@ class PoseLandmarker(Closing):
                 result = self._landmarker.detect_for_video(image, ts)
             else:
                 result = self._landmarker.detect(image)
-        return _to_pose_frame(result, index, t_ms, width, height, self.segmentation)
+        frame = _to_pose_frame(result, index, t_ms, width, height, self.segmentation)
+        if frame.pose is None and self.mode is Mode.IMAGE and self.turn_stills:
+            for turn in (Turn.CLOCKWISE, Turn.ANTICLOCKWISE):
+                turned = self.detect_turned(rgb, turn, index, t_ms, width, height)
+                if turned.pose is not None:
+                    return turned
+        return frame
+
+    def detect_turned(
+        self, rgb: NDArray[np.uint8], turn: Turn, index: int, t_ms: float, width: int,
+        height: int,
+    ) -> PoseFrame:
+        """Detect on the RGB image turned a quarter turn, and turn the results back.
+
+        IMAGE mode only. ``width`` and ``height`` are the original frame's size, px (the
+        landmarks come back in its pixels).
+        """
+        from formcheck.lazy import cv2
+
+        c = cv2()
+        code = c.ROTATE_90_CLOCKWISE if turn is Turn.CLOCKWISE else c.ROTATE_90_COUNTERCLOCKWISE
+        turned = np.ascontiguousarray(c.rotate(rgb, code))
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=turned)
+        result = self._landmarker.detect(image)
+        frame = _to_pose_frame(result, index, t_ms, height, width, self.segmentation)
+        return untwist(frame, turn, width, height)
+
+
+class Turn(StrEnum):
+    """A quarter turn of the image, as seen by the viewer."""
+
+    CLOCKWISE = "clockwise"
+    ANTICLOCKWISE = "anticlockwise"
+
+
+def untwist(frame: PoseFrame, turn: Turn, width: int, height: int) -> PoseFrame:
+    """Map a pose found on an image turned by ``turn`` back onto the original image.
+
+    Args:
+        frame: the pose frame of the turned image (its size is ``height`` x ``width``).
+        turn: how the image had been turned.
+        width, height: the original image's size, px.
+
+    Normalised x, y are remapped, px recomputed, the relative depth z rescaled to the
+    original width, world x, y (metres, image-aligned) rotated back, the mask turned back.
+    """
+    if frame.pose is None:
+        return PoseFrame(index=frame.index, t_ms=frame.t_ms, width=width, height=height,
+                         pose=None)
+    p = frame.pose
+    u, v, z = p.normalized[:, 0], p.normalized[:, 1], p.normalized[:, 2]
+    wx, wy, wz = p.world[:, 0], p.world[:, 1], p.world[:, 2]
+    if turn is Turn.CLOCKWISE:  # original (x, y) went to (H - y, x)
+        nx, ny, gx, gy = v, 1.0 - u, wy, -wx
+    else:  # original (x, y) went to (y, W - x)
+        nx, ny, gx, gy = 1.0 - v, u, -wy, wx
+    norm = np.column_stack([nx, ny, z * (height / width)])
+    world = np.column_stack([gx, gy, wz])
+    xy = norm[:, :2] * np.array([width, height], dtype=np.float64)
+    mask = frame.mask
+    if mask is not None:
+        from formcheck.lazy import cv2
+
+        c = cv2()
+        back = c.ROTATE_90_COUNTERCLOCKWISE if turn is Turn.CLOCKWISE else c.ROTATE_90_CLOCKWISE
+        mask = np.ascontiguousarray(c.rotate(mask, back))
+    pose = Pose(xy=xy, normalized=norm, world=world, visibility=p.visibility,
+                presence=p.presence)
+    return PoseFrame(index=frame.index, t_ms=frame.t_ms, width=width, height=height,
+                     pose=pose, others=frame.others, mask=mask)
 
 
 def _to_pose_frame(
