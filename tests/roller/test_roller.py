@@ -11,8 +11,14 @@ from formcheck.evaluator.rules import Zone
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.roller.color import ColorHint
-from formcheck.roller.detector import RollerDetector
-from formcheck.roller.geometry import position_along_back, zone_of
+from formcheck.roller.detector import (
+    RollerDetector,
+    _mask_extent,
+    _normalise_exposure,
+    _quantise,
+    _strip_beside,
+)
+from formcheck.roller.geometry import Body, position_along_back, zone_of
 from formcheck.roller.observation import NotFoundReason, Orientation
 from formcheck.roller.tracker import RollerTracker
 
@@ -20,13 +26,18 @@ W, H = 640, 360
 SHOULDER, HIP, KNEE, ANKLE = (200.0, 200.0), (340.0, 215.0), (430.0, 150.0), (500.0, 270.0)
 
 
-def _pose() -> Pose:
+def _pose(face: tuple[float, float] | None = None) -> Pose:
+    """The test pose; ``face``: the nose's offset from the ears, px (None: no face)."""
     xy = np.full((NUM_LANDMARKS, 2), 100.0)
     for side in ("LEFT", "RIGHT"):
         xy[Landmark[f"{side}_SHOULDER"]] = SHOULDER
         xy[Landmark[f"{side}_HIP"]] = HIP
         xy[Landmark[f"{side}_KNEE"]] = KNEE
         xy[Landmark[f"{side}_ANKLE"]] = ANKLE
+    if face is not None:
+        ear = (SHOULDER[0] - 60.0, SHOULDER[1] - 10.0)
+        xy[Landmark.LEFT_EAR] = xy[Landmark.RIGHT_EAR] = ear
+        xy[Landmark.NOSE] = (ear[0] + face[0], ear[1] + face[1])
     return Pose.from_pixels(xy, (W, H))
 
 
@@ -72,6 +83,20 @@ def test_zone_of() -> None:
     assert zone_of(0.6) is Zone.LOWER_BACK
 
 
+@pytest.mark.parametrize(("face", "expected"), [((5.0, -30.0), True), ((-25.0, 20.0), False),
+                                                (None, True)])
+def test_under_back_needs_face_up(face: tuple[float, float] | None, expected: bool) -> None:
+    """Lying face down, what is under the torso is under the chest, not the back."""
+    body = Body.from_pose(_pose(face))
+    assert body is not None
+    contact = (250.0, 225.0)  # under the shoulder blades
+    assert body.under_back(contact) is expected
+    if face is None:
+        assert body.face_up is None
+    else:
+        assert body.face_up is not None and (body.face_up > 0) is expected
+
+
 # --- colour hints -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "rgb"),
@@ -104,6 +129,19 @@ def test_disc_across() -> None:
     assert 0.1 < obs.position < 0.45 and obs.under_back
 
 
+def test_disc_across_with_a_smaller_mask() -> None:
+    """The segmentation mask may come at half the frame's size (the model saw a scaled
+    copy): the roller is still found where it is."""
+    mask = np.zeros((H // 2, W // 2), np.float32)
+    for a, b, t in ((SHOULDER, HIP, 30), (HIP, KNEE, 20), (KNEE, ANKLE, 14)):
+        cv2.line(mask, (int(a[0] / 2), int(a[1] / 2)), (int(b[0] / 2), int(b[1] / 2)), 1.0,
+                 t // 2)
+    pf = PoseFrame(index=0, t_ms=0.0, width=W, height=H, pose=_pose(), mask=mask)
+    obs = RollerDetector().detect(_scene("disc"), pf)
+    assert obs.found and obs.center_px is not None
+    assert np.hypot(obs.center_px[0] - 240, obs.center_px[1] - 248) < 0.05 * 141
+
+
 def test_bar_along() -> None:
     obs = RollerDetector().detect(_scene("bar"), _frame(_pose()))
     assert obs.found and obs.orientation is Orientation.ALONG
@@ -120,6 +158,41 @@ def test_color_hint_and_calibrate() -> None:
     assert det.detect(img, _frame(_pose())).found
     hint = RollerDetector().calibrate(img, _frame(_pose()))
     assert np.abs(np.array(hint.bgr) - (40, 40, 200)).max() < 40
+
+
+def test_normalise_exposure() -> None:
+    dim = np.full((20, 20, 3), 60, np.uint8)
+    out = _normalise_exposure(dim, cv2)
+    assert 120 <= int(out.mean()) <= 160  # gain capped at 2.5
+    bright = np.full((20, 20, 3), 230, np.uint8)
+    assert _normalise_exposure(bright, cv2) is bright
+
+
+def test_strip_is_a_mat_not_the_roller() -> None:
+    """A colour running 300 px along the floor is a strip; a 40 px blob beside it is not."""
+    small = np.full((60, 320, 3), (90, 130, 170), np.uint8)
+    small[40:50, 5:315] = (40, 160, 60)  # the mat
+    small[20:50, 140:180] = (40, 40, 200)  # the roller, on it
+    unlike = np.where((small != (90, 130, 170)).any(axis=2), 255, 0).astype(np.uint8)
+    search = np.full(unlike.shape, 255, np.uint8)
+    strip = RollerDetector._strip(_quantise(small, cv2), unlike, search, 200.0, cv2)
+    assert strip is not None
+    assert strip[45, 20] and strip[45, 300] and not strip[30, 160]
+    assert RollerDetector._strip(_quantise(small, cv2), unlike, search, 400.0, cv2) is None
+    # a piece of the mat has the mat going on beside it; the roller does not
+    piece = np.ones((10, 40), bool)
+    assert _strip_beside(strip, piece, 60, 40, 30.0)
+    roller = np.ones((30, 40), bool)
+    assert not _strip_beside(strip, roller, 140, 20, 30.0)
+
+
+def test_mask_extent_maps_a_smaller_mask() -> None:
+    """The mask may be smaller than the frame: its box comes back in frame px."""
+    mask = np.zeros((180, 320), np.float32)
+    mask[50:100, 40:200] = 1.0
+    pf = PoseFrame(index=0, t_ms=0.0, width=W, height=H, pose=_pose(), mask=mask)
+    assert _mask_extent(pf, cv2) == pytest.approx((80.0, 100.0, 400.0, 200.0))
+    assert _mask_extent(_frame(_pose()), cv2) is None
 
 
 # --- tracking ---------------------------------------------------------------------------

@@ -17,17 +17,42 @@ from formcheck.roller.tracker import RollerTracker
 LEG_STILLS = ("Calves", "Hamstring", "Quadriceps")
 
 # The issue's targets: found in >= 95% of frames with the roller in view, centre error
-# p95 <= 5% of the torso, orientation right in >= 95%; met on seeds 0-4 of each scene
-# (held-out seeds 5-9 are not all met: see the roller report). Seeds are spread over
-# the scenes to keep the run short.
+# p95 <= 5% of the torso, orientation right in >= 95%. Met on 116 of the 120 clips of
+# seeds 0-14 of good, roller_along_spine, roller_on_neck, roller_on_lower_back,
+# facing_right, low_light and holds (see the roller report). Seeds are spread over the
+# scenes to keep the run short: 0-4 (tuned on), held-out 5-9 (many failed before this
+# change: low_light 5-8, roller_on_neck 6 and 9, facing_right 6, good and holds 8) and
+# a fresh hold-out 10-14.
 SYNTHETIC = [
-    ("good", 0), ("good", 1), ("good", 3),
+    ("good", 0), ("good", 1), ("good", 3), ("good", 8), ("good", 14),
     ("roller_along_spine", 1), ("roller_along_spine", 2), ("roller_along_spine", 4),
-    ("roller_on_neck", 0), ("roller_on_neck", 1),
-    ("roller_on_lower_back", 3),
-    ("facing_right", 1),
-    ("low_light", 0), ("low_light", 1),
+    ("roller_along_spine", 10), ("roller_along_spine", 13),
+    ("roller_on_neck", 0), ("roller_on_neck", 1), ("roller_on_neck", 6),
+    ("roller_on_neck", 9), ("roller_on_neck", 12),
+    ("roller_on_lower_back", 3), ("roller_on_lower_back", 11),
+    ("facing_right", 1), ("facing_right", 6), ("facing_right", 14),
+    ("low_light", 0), ("low_light", 1), ("low_light", 5), ("low_light", 6),
+    ("low_light", 7), ("low_light", 8), ("low_light", 12),
+    ("holds", 8), ("holds", 12),
 ]
+
+# Clips where a target is not met: floors at the figures measured (found rate, centre
+# error p95 in torso lengths, orientation rate), so a regression shows.
+# - roller_along_spine 6: a red roller along the spine on a blue mat merges with the
+#   mat's ends (the mat shows too little beside the roller to be told a mat): the bar's
+#   centre wanders along the spine, p95 0.133.
+# - roller_along_spine 9, low_light 9: the pose model finds nobody in the first 2 (4)
+#   frames; the roller stage has no body to search under there (found 0.91, 0.82), and
+#   on roller_along_spine 9 the first frame after that, with no track yet, is off by
+#   0.2 torso (p95 0.061).
+# - low_light 14: a grey roller on a grey mat, its end partly of the mat's colour: the
+#   centre sits a little low, p95 0.057.
+FLOORS = {
+    ("roller_along_spine", 6): (0.95, 0.15, 0.95),
+    ("roller_along_spine", 9): (0.9, 0.07, 0.95),
+    ("low_light", 9): (0.8, 0.05, 0.95),
+    ("low_light", 14): (0.95, 0.065, 0.95),
+}
 
 
 def _run(model_path: Path, scene: str, seed: int) -> tuple[int, int, int, int, list[float]]:
@@ -59,7 +84,7 @@ def _run(model_path: Path, scene: str, seed: int) -> tuple[int, int, int, int, l
 
 @pytest.mark.model
 @pytest.mark.slow
-@pytest.mark.parametrize(("scene", "seed"), SYNTHETIC)
+@pytest.mark.parametrize(("scene", "seed"), SYNTHETIC + list(FLOORS))
 def test_synthetic_scene(model_path: Path, scene: str, seed: int) -> None:
     visible, found, orient, _fp, errors = _run(model_path, scene, seed)
     assert visible > 0
@@ -68,14 +93,15 @@ def test_synthetic_scene(model_path: Path, scene: str, seed: int) -> None:
     acc = orient / max(found, 1)
     print(f"{scene} seed {seed}: found {rate:.2f}, centre err p95 {err:.3f} torso, "
           f"orientation {acc:.2f}")
-    assert rate >= 0.95
-    assert err <= 0.05
-    assert acc >= 0.95
+    min_rate, max_err, min_acc = FLOORS.get((scene, seed), (0.95, 0.05, 0.95))
+    assert rate >= min_rate
+    assert err <= max_err
+    assert acc >= min_acc
 
 
 @pytest.mark.model
 @pytest.mark.slow
-@pytest.mark.parametrize(("scene", "seed"), [("no_roller", s) for s in range(5)]
+@pytest.mark.parametrize(("scene", "seed"), [("no_roller", s) for s in (0, 1, 2, 3, 4, 5, 9, 14)]
                          + [("no_person", 0)])
 def test_no_false_roller(model_path: Path, scene: str, seed: int) -> None:
     visible, _found, _orient, fp, _errors = _run(model_path, scene, seed)
@@ -87,9 +113,11 @@ def test_no_false_roller(model_path: Path, scene: str, seed: int) -> None:
 @pytest.mark.model
 @pytest.mark.footage
 def test_smr_stills(footage: Path, model_path: Path) -> None:
-    """Floor at the measured figure: the roller is found on 6 of the 12 stills (target:
-    all 12), and one leg still (Quadriceps-SMR__0) is reported under the back (target:
-    none). See the roller report."""
+    """The roller is found on 11 of the 12 stills (target: all 12; a floor at the
+    figure measured: on Peroneals-SMR__1 the roller's upper half, between the shins
+    and its lit end, has the dark mat's colour, so what is found does not reach the
+    legs); no leg still (calves, hamstrings, quadriceps) is reported under the back (the
+    target: met). See the roller report for what the debug images show."""
     from formcheck.lazy import cv2 as _cv2
     from formcheck.pose.landmarker import Mode, PoseLandmarker
 
@@ -107,5 +135,5 @@ def test_smr_stills(footage: Path, model_path: Path) -> None:
                 if path.name.split("-")[0] in LEG_STILLS and obs.under_back:
                     on_back.append(path.name)
     print(f"roller found on {len(found)} of {len(stills)} stills: {found}")
-    assert len(found) >= 6
-    assert set(on_back) <= {"Quadriceps-SMR__0.jpg"}, f"leg stills under the back: {on_back}"
+    assert len(found) >= 11
+    assert not on_back, f"leg stills under the back: {on_back}"

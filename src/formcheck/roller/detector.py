@@ -2,20 +2,24 @@
 
 The pose gives the body's line (neck, shoulder, hip, knee, ankle). The roller lies
 under it, on the floor: a band below that line is searched, in a region of interest
-scaled so that the torso is about ``WORK_TORSO_PX`` long. Pixels of the person (the
-landmarker's segmentation mask, or a drawn body when there is none) are left out.
-Without a colour hint, the room's colours (with their shadowed versions) are learnt
-with OpenCV histograms and back-projection, and the roller is what differs from them;
-with a hint, the roller is what is near the hint's colour. Up to three passes, the next
-only when the last found nothing: the room learnt from everything outside the band
-(wall included), then from the floor's side only (a roller the colour of the wall),
-then, for poses far from lying on the back (the roller under a leg), from the region's
-rim, searching a ring around the whole person. Connected blobs (holes filled, thin
-stripes opened away) are kept only when their top edge rests against the body (feet
-excluded), the person is above them, and their colour is shaded like a cylinder (a mat
-is one flat colour); they are scored as an end-on disc (roller across the back) or a
-long bar (along the spine, or seen from an angle), by size relative to the torso, fill,
-and contact with the body.
+scaled so that the torso is about ``WORK_TORSO_PX`` long (grown to the whole
+segmented person, for a limb the pose missed) and brightened when dim. Pixels of the
+person (the landmarker's segmentation mask, or a drawn body when there is none) are
+left out, less what the mask spilt onto the roller (colours not the person's, or, lying
+on the back, deeper than the back). Without a colour hint, the room's colours (with
+their shadowed versions) are learnt with OpenCV histograms and back-projection, and
+the roller is what differs from them; a colour running along the floor under the body
+for longer than any roller is a mat, tried without first. With a hint, the roller is
+what is near the hint's colour. Up to three passes, the next only when the last found
+nothing: the room learnt from everything outside the band (wall included), then from
+the floor's side only (a roller the colour of the wall), then, for poses other than
+lying on the back (the roller under a leg), from the region's rim, searching a ring
+around the whole person. Connected blobs (holes filled, thin stripes opened away) are
+kept only when their top edge rests against the body (feet excluded), the person is
+above them, they are not a piece of a mat and their colour is shaded like a cylinder
+(a mat is one flat colour); they are scored as an end-on disc (roller across the back)
+or a bar (along the spine, or seen from an angle), by size relative to the torso,
+fill, and contact with the body.
 
 Pixel coordinates: x right, y down, origin top-left, px (of the full image unless
 named *work*: the scaled region of interest).
@@ -24,6 +28,7 @@ named *work*: the scaled region of interest).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +42,8 @@ from formcheck.roller.geometry import Body
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
 Image = NDArray[np.uint8]
+# Colour bin indices (bins, bins of the shadow) on each grid: see _quantise.
+Quantised = list[tuple[NDArray[np.uint16], NDArray[np.uint16]]]
 FloatArray = NDArray[np.float64]
 
 # Torso length in the working image, px: a 10-15 cm roller is then ~15-25 px across,
@@ -56,14 +63,22 @@ DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX = 0.12, 0.18, 0.42, 0.6
 # and at least this elongated (length / thickness); an end-on disc is ~1.
 BAR_MIN_LENGTH = 0.45
 BAR_MIN_ELONGATION = 1.7
+# A bar longer than BAR_LONG torso lengths loses score, to none at BAR_MAX_LENGTH: the
+# longest rollers (90 cm) are under ~2 torso lengths; a mat is longer.
+BAR_LONG, BAR_MAX_LENGTH = 2.0, 2.5
+# ... in the last pass (the roller under a limb, seen from any side): a roller seen
+# obliquely, its near end and part of its length, is a short bar.
+LOOSE_MIN_ELONGATION = 1.35
 # A bar within this angle of the spine's line lies along the spine, degrees.
 ALONG_MAX_ANGLE = 35.0
 # The person grown by this much (torso lengths) is what a blob may touch; a circle this
 # big around the ankle (the foot) does not count.
 TOUCH_REACH = 0.05
 FEET_RADIUS = 0.3
-# Least fraction of a blob's top edge resting against the body.
+# Least fraction of a blob's top edge resting against the body; a blob touching it
+# over less than twice this has its score multiplied by NO_TOUCH_FACTOR.
 MIN_TOUCH = 0.12
+NO_TOUCH_FACTOR = 0.4
 # Structures thinner than this (torso lengths) are removed: a mat seen edge-on, lines.
 THIN_MAX = 0.18
 # A blob whose colour varies less than this (std, 8-bit levels) is flat: not a cylinder.
@@ -74,6 +89,32 @@ MIN_UNDER = 0.6
 # room from a rim this wide around the region.
 RING_REACH = 0.6
 RIM = 0.3
+# A colour (unlike the room) spanning more than this many torso lengths of columns
+# under the body, and present in at least STRIP_MIN_COVER of them, is a mat or a floor
+# strip: the roller is at most ~1.8 long (a 90 cm roller along the spine).
+STRIP_MIN_LENGTH = 2.1
+STRIP_MIN_COVER = 0.8
+# A blob of a strip's colour with the strip going on beside it, in its rows, over this
+# many torso lengths, is a piece of the strip.
+STRIP_BESIDE = 0.3
+# Exposure: a dim region of interest is brightened so that its 98th percentile of grey
+# reaches this level (8-bit), by a gain of at most this.
+EXPOSURE_TARGET = 220.0
+EXPOSURE_MAX_GAIN = 2.5
+# The person's own colours are learnt from the segmentation mask shrunk by this much
+# (torso lengths); mask pixels of other colours in the band may be the roller.
+RELEASE_DEPTH = 0.1
+# Lying on the back (torso within LYING_MAX_TILT of level, degrees), mask pixels more
+# than RELEASE_BELOW torso lengths below the joint line (the back's surface is ~0.1-0.15
+# below it) are not the person's.
+LYING_MAX_TILT = 35.0
+# Lying with the torso level and the face up at least this much (cosine: see
+# Body.face_up) is lying on the back.
+SUPINE_MIN_FACE_UP = 0.5
+RELEASE_BELOW = 0.22
+# Least share of the room's (or the person's) pixels a colour must have to be theirs.
+ROOM_MIN_SHARE = 0.0015
+PERSON_MIN_SHARE = 0.003
 # Below this score a blob is not reported as the roller.
 MIN_CONFIDENCE = 0.3
 
@@ -292,6 +333,13 @@ class RollerDetector:
         x1 = min(W, math.ceil(chain[:, 0].max() + pad))
         y0 = max(0, math.floor(chain[:, 1].min() - half - 0.15 * L))
         y1 = min(H, math.ceil(chain[:, 1].max() + half + MARGIN * L))
+        extent = _mask_extent(pose_frame, cv2)
+        if extent is not None:
+            # the whole person, with room for a roller under a limb the pose missed
+            ring = (RING_REACH + RIM) * L
+            x0 = max(0, min(x0, math.floor(extent[0] - ring)))
+            x1 = min(W, max(x1, math.ceil(extent[2] + ring)))
+            y1 = min(H, max(y1, math.ceil(extent[3] + ring)))
         if x1 - x0 < 8 or y1 - y0 < 8:
             return None
         scale = min(1.0, WORK_TORSO_PX / L)
@@ -301,6 +349,7 @@ class RollerDetector:
         wh = max(8, round((y1 - y0) * scale))
         small = crop if scale >= 1.0 else cv2.resize(crop, (ww, wh),
                                                      interpolation=cv2.INTER_AREA)
+        small = _normalise_exposure(small, cv2)
         wh, ww = small.shape[:2]
         Lw = L * scale
 
@@ -311,58 +360,102 @@ class RollerDetector:
                       max(1, round(BAND_THICKNESS * Lw)), cv2.LINE_8)
 
         person = self._person(pose_frame, body, roi, (ww, wh), cv2)
+        # lying on the back (torso level, face up), the roller is under the back: the
+        # last pass, for a roller under a limb, is not needed (and would only find
+        # pieces of a mat)
+        supine = (abs(float(body.axis[0])) >= math.cos(math.radians(LYING_MAX_TILT))
+                  and body.face_up is not None and body.face_up >= SUPINE_MIN_FACE_UP)
+        quant = _quantise(small, cv2)
+        # the room: everything else in the region (its colours do not change when the
+        # person map gives back pixels of the band)
+        room_all = cv2.bitwise_not(cv2.bitwise_or(band, person))
+        unlike_all = self._unlike_room(quant, room_all, cv2)
+        person = self._release(quant, unlike_all, person, band, body, roi, supine, cv2)
         # the room: everything else in the region; first with the wall above the body
         # (so the wall and the skirting between body and floor are not taken for the
         # roller), then, when that finds nothing (a roller the colour of the wall), only
         # the floor's side
-        room_all = cv2.bitwise_not(cv2.bitwise_or(band, person))
+        not_person = cv2.bitwise_not(person)
+        # columns under the person: the roller lies under the body, not beyond it
+        under = np.maximum.accumulate(person, axis=0)
+        # where a mat or a floor strip is measured: under the person, not the person
+        below = cv2.bitwise_and(under, not_person)
         sh_w, hip_w = roi.to_work(body.shoulder), roi.to_work(body.hip)
         room_floor = room_all.copy()
         room_floor[~_floor_side(band, (int(sh_w[0]), int(hip_w[0])))] = 0
+        # the body the roller may touch: the person grown a little, less the feet (which
+        # stand on the floor, on a mat and beside anything lying there)
+        kt = 2 * max(1, round(TOUCH_REACH * Lw)) + 1
+        touch_map = cv2.dilate(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kt, kt)))
+        if body.ankle is not None:
+            a = roi.to_work(body.ankle)
+            cv2.circle(touch_map, (round(a[0]), round(a[1])), round(FEET_RADIUS * Lw), 0, -1)
+        k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+        k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+        kv = np.ones((max(3, round(THIN_MAX * Lw)), 1), np.uint8)
+
+
+        def attempts() -> Iterator[tuple[str, bool, Image, Image, Image, Image | None]]:
+            """(name, loose, room, search, foreground, strip) to try in turn.
+
+            Passes 0 and 1 (the room learnt from everything outside the band, then from
+            the floor's side only) first without the colours of a mat or a floor strip
+            (a roller beside a mat of another colour would merge with it), then with
+            them (a roller sharing them: ``strip`` is then the mat's pixels); pass 2
+            (the room learnt from the region's rim, the search a ring around the whole
+            person: the roller under a limb) last, and only for a person not lying on
+            the back.
+            """
+            tries: list[tuple[int, Image, Image, Image, Image]] = []
+            for pass_ in range(2 if supine else 3):
+                loose = pass_ == 2
+                if loose:
+                    # sitting, side-lying, prone: the roller under a leg, anywhere
+                    # along the body
+                    room, search = self._rim_and_ring(person, Lw, cv2)
+                else:
+                    room, search = (room_all if pass_ == 0 else room_floor), band
+                if self._hint_lab is not None and self.hint is not None:
+                    yield str(pass_), loose, room, search, self._near_hint(small, cv2), None
+                    continue
+                fg = unlike_all if pass_ == 0 else self._unlike_room(quant, room, cv2)
+                strip = self._strip(quant, fg, below, STRIP_MIN_LENGTH * Lw, cv2)
+                if strip is not None:
+                    yield f"{pass_}s", loose, room, search, cv2.bitwise_and(
+                        fg, cv2.bitwise_not(strip)), None
+                    tries.append((pass_, room, search, fg, strip))
+                else:
+                    yield str(pass_), loose, room, search, fg, None
+                if pass_ == 1:
+                    for p_, room_, search_, fg_, strip_ in tries:
+                        yield str(p_), False, room_, search_, fg_, strip_
+                    tries = []
+            for p_, room_, search_, fg_, strip_ in tries:
+                yield str(p_), True, room_, search_, fg_, strip_
+
         best: tuple[float, int, _Cand] | None = None
-        for pass_ in range(3):
+        if self.keep_maps:
+            self.maps = {}
+        for name, loose, room, search, fg, strip in attempts():
             if best is not None and best[0] >= self.min_confidence:
                 break
             best = None
-            loose = pass_ == 2
-            if loose:
-                # last, for poses far from lying on the back (sitting, side-lying, prone:
-                # the roller under a leg): the room is the region's rim, the search the
-                # ring around the person, anywhere along the body
-                room, search = self._rim_and_ring(person, Lw, cv2)
-            else:
-                room, search = (room_all if pass_ == 0 else room_floor), band
-            if self._hint_lab is not None and self.hint is not None:
-                fg = self._near_hint(small, cv2)
-            else:
-                fg = self._unlike_room(small, room, cv2)
             cand = cv2.bitwise_and(fg, search)
-            cand = cv2.bitwise_and(cand, cv2.bitwise_not(person))
-            k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-            k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+            cand = cv2.bitwise_and(cand, not_person)
             cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
             cand = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, k5)
             # fill holes: a shaded disc's centre may match the room (a white hub)
             outer, _ = cv2.findContours(cand, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             cv2.drawContours(cand, outer, -1, 255, -1)
             # thin horizontal structures (a mat seen edge-on, shadow lines) are not a roller
-            kv = np.ones((max(3, round(THIN_MAX * Lw)), 1), np.uint8)
             cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, kv)
             if self.keep_maps:
-                self.maps = {"small": small, "band": band, "person": person, "fg": fg, "room": room,
-                             "cand": cand}
+                self.maps.update({f"{k}{name}": v for k, v in (
+                    ("small", small), ("band", band), ("person", person), ("fg", fg),
+                    ("room", room), ("cand", cand))})
             n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
             if n <= 1:
                 continue
-            # the body the roller may touch: the person grown a little, less the feet (which
-            # stand on the floor, on a mat and beside anything lying there)
-            kt = 2 * max(1, round(TOUCH_REACH * Lw)) + 1
-            touch_map = cv2.dilate(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kt, kt)))
-            # columns under the person: the roller lies under the body, not beyond it
-            under = np.maximum.accumulate(person, axis=0)
-            if body.ankle is not None:
-                a = roi.to_work(body.ankle)
-                cv2.circle(touch_map, (round(a[0]), round(a[1])), round(FEET_RADIUS * Lw), 0, -1)
             min_area = 0.5 * (DISC_MIN * Lw) ** 2
             order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
             prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
@@ -398,23 +491,28 @@ class RollerDetector:
                 under_frac = float(np.count_nonzero(under[ty, cols + bx])) / max(1, cols.size)
                 if touch_frac < MIN_TOUCH or under_frac < MIN_UNDER:
                     continue
+                # a piece of a mat: of the mat's colour, with the mat going on beside it
+                # at the same height
+                if strip is not None and _strip_beside(strip, sub, bx, by, STRIP_BESIDE * Lw):
+                    continue
                 # a roller is a shaded cylinder; a mat or a floor stripe is one flat colour
                 pix = small[by:by + bh, bx:bx + bw][sub]
                 shading = _tri(float(pix.std(axis=0).mean()), FLAT_STD, FLAT_STD + 8.0, 1e9, 2e9)
                 if shading <= 0.0:
                     continue
                 touches = touch_frac >= 2 * MIN_TOUCH
-                if elong < BAR_MIN_ELONGATION:
+                if elong < (LOOSE_MIN_ELONGATION if loose else BAR_MIN_ELONGATION):
                     kind = "disc"
                     shape = _tri(bw / Lw, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
                     fill_s = _tri(fill, 0.4, 0.62, 1.01, 1.1)
                 else:
                     kind = "bar"
-                    shape = (_tri(length / Lw, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, 2.2, 3.0)
+                    shape = (_tri(length / Lw, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, BAR_LONG,
+                                  BAR_MAX_LENGTH)
                              * _tri(thick / Lw, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
                                     DISC_MAX))
                     fill_s = _tri(fill, 0.45, 0.7, 1.01, 1.1)
-                score = shape * fill_s * shading * (1.0 if touches else 0.55)
+                score = shape * fill_s * shading * (1.0 if touches else NO_TOUCH_FACTOR)
                 if prior_w is not None:
                     dist = float(np.hypot(rcx - prior_w[0], rcy - prior_w[1])) / Lw
                     score *= 1.2 if dist < 0.25 else 1.0
@@ -447,7 +545,14 @@ class RollerDetector:
             if orientation is Orientation.ACROSS:
                 # a roller across the back seen at an angle: the end nearest the camera,
                 # the lowest part of the blob, is the disc the centre is reported for
-                d = cand_.thick
+                # (its diameter: the widest row near the bottom, from the bar's thickness
+                # to a quarter more: a roller seen obliquely is wider than its end)
+                low = sub[max(0, round(bh_ - 1.3 * cand_.thick)):]
+                span = np.where(low.any(axis=1),
+                                low.shape[1] - np.argmax(low[:, ::-1], axis=1)
+                                - np.argmax(low, axis=1), 0)
+                d = min(max(cand_.thick, float(span.max()) if span.size else 0.0),
+                        1.25 * cand_.thick)
                 rows = sub[max(0, round(bh_ - d)):]
                 _ys, xs_ = np.nonzero(rows)
                 if xs_.size:
@@ -460,6 +565,39 @@ class RollerDetector:
         obs = build_observation(center, size, angle, orientation, body, score)
         blob = self._blob(small, sub, bx, by, roi, score, cv2)
         return obs, blob
+
+    @classmethod
+    def _release(cls, quant: Quantised, unlike_room: Image, person: Image, band: Image,
+                 body: Body, roi: _Roi, supine: bool, cv2: Any) -> Image:
+        """The person map less what the segmentation spilt onto the roller, work px.
+
+        The landmarker's mask often covers the part of the roller that touches the body.
+        Pixels of the mask inside the band, unlike the room around (``unlike_room``:
+        learnt from everything outside the band and the mask), are handed back to the
+        search when their colour is not found in the person's interior (the mask shrunk
+        by ``RELEASE_DEPTH`` torso lengths), or, for a person lying on the back
+        (``supine``), when they lie more than ``RELEASE_BELOW`` torso lengths below the
+        neck-shoulder-hip line, deeper than the back.
+        """
+        Lw = body.length * roi.scale
+        k = 2 * max(1, round(RELEASE_DEPTH * Lw)) + 1
+        interior = cv2.erode(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        if cv2.countNonZero(interior) < 30:
+            return person
+        unlike_person = cls._unlike_room(quant, interior, cv2, min_share=PERSON_MIN_SHARE)
+        if supine:
+            # below the back, from the neck to the hip: a quadrilateral reaching far down
+            top = body.head_end() - RELEASE_BELOW * body.length * body.up
+            end = body.hip - RELEASE_BELOW * body.length * body.up
+            far = -4.0 * body.length * body.up
+            quad = roi.to_work(np.array([top, end, end + far, top + far]))
+            deep = np.zeros_like(person)
+            cv2.fillConvexPoly(deep, np.round(quad).astype(np.int32), 255)
+            unlike_person = cv2.bitwise_or(unlike_person, deep)
+        free = cv2.bitwise_and(cv2.bitwise_and(unlike_person, unlike_room),
+                               cv2.bitwise_and(person, band))
+        free = cv2.morphologyEx(free, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        return np.asarray(cv2.bitwise_and(person, cv2.bitwise_not(free)), np.uint8)
 
     @staticmethod
     def _rim_and_ring(person: Image, Lw: float, cv2: Any) -> tuple[Image, Image]:
@@ -525,33 +663,66 @@ class RollerDetector:
         return np.where(dist < self.hint.tolerance, 255, 0).astype(np.uint8)
 
     @staticmethod
-    def _unlike_room(small: Image, room: Image, cv2: object) -> Image:
+    def _unlike_room(quant: Quantised, room: Image, cv2: object,
+                     min_share: float = ROOM_MIN_SHARE) -> Image:
         """Pixels whose colour is rare in the room (and in its shadows): 255, else 0.
 
-        Colours are binned 32 levels a channel on two grids offset by 16, so a pixel
-        is "unlike the room" only when it differs on both: any colour 32 levels away
-        from every room colour in one channel is always found. Histograms and their
-        back-projections are OpenCV's (``calcHist``, ``calcBackProject``) on images
-        quantised by ``LUT``: no per-pixel Python work.
+        Colours are binned 32 levels a channel on two grids offset by 16 (``quant``,
+        from :func:`_quantise`), so a pixel is "unlike the room" only when it differs on
+        both: any colour 32 levels away from every room colour in one channel is always
+        found. Histograms and their back-projections are OpenCV's (``calcHist``,
+        ``calcBackProject``): no per-pixel Python work. A colour belongs to the room
+        when at least ``min_share`` of the room's pixels have it (or its shadow: the
+        colour at 0.7 times the brightness).
         """
         c: Any = cv2
+        shape = quant[0][0].shape
         n_room = int(c.countNonZero(room))
         if n_room < 30:
-            return np.zeros(small.shape[:2], np.uint8)
-        dark = c.convertScaleAbs(small, alpha=0.7)
-        thr = max(2.0, 0.0015 * n_room)
-        like = np.zeros(small.shape[:2], np.uint8)
-        ranges = [0, 729]
-        for lut in _LUTS:
-            # one bin index 0..728 a pixel: 81 b + 9 g + r (16-bit, one channel)
-            q = c.transform(c.LUT(small, lut).astype(np.uint16), _BIN_WEIGHTS)
-            qd = c.transform(c.LUT(dark, lut).astype(np.uint16), _BIN_WEIGHTS)
-            hist = c.calcHist([q], [0], room, [729], ranges)
-            hist += c.calcHist([qd], [0], room, [729], ranges)
+            return np.zeros(shape, np.uint8)
+        thr = max(2.0, min_share * n_room)
+        like = np.zeros(shape, np.uint8)
+        for q, qd in quant:
+            hist = c.calcHist([q], [0], room, [729], _RANGES)
+            hist += c.calcHist([qd], [0], room, [729], _RANGES)
             seen = np.where(hist >= thr, 255.0, 0.0).astype(np.float32)
-            back = c.calcBackProject([q], [0], seen, ranges, 1.0)
+            back = c.calcBackProject([q], [0], seen, _RANGES, 1.0)
             like = c.bitwise_or(like, c.compare(back, 0, c.CMP_GT))
         return np.asarray(c.bitwise_not(like), np.uint8)
+
+    @staticmethod
+    def _strip(quant: Quantised, unlike: Image, search: Image, strip_px: float,
+               cv2: object) -> Image | None:
+        """The pixels of a mat or a floor strip among ``unlike``, or None.
+
+        A colour unlike the room that runs along the floor under the body, spanning
+        more than ``strip_px`` columns (work px; 3rd to 97th percentile of its columns)
+        of ``search`` (below the person, less the person) and present in at least
+        ``STRIP_MIN_COVER / STRIP_MIN_LENGTH`` of that many, is taken for a mat or a
+        floor strip (the roller is at most ~1.8 torso lengths long); the strip is the
+        pixels of such colours on both grids.
+        """
+        c: Any = cv2
+        ys, xs = np.nonzero(c.bitwise_and(unlike, search))
+        if xs.size == 0:
+            return None
+        min_cover = STRIP_MIN_COVER / STRIP_MIN_LENGTH * strip_px
+        strip = unlike
+        for q, _qd in quant:
+            bins = q[ys, xs]
+            long_ = np.zeros(729, np.float32)
+            # only colours with enough pixels can cover enough columns
+            for b in np.nonzero(np.bincount(bins, minlength=729) > min_cover)[0]:
+                cols = np.unique(xs[bins == b])  # the columns the colour occupies
+                if cols.size > min_cover:
+                    n = cols.size - 1  # sorted: the 3rd and 97th percentiles
+                    if cols[round(0.97 * n)] - cols[round(0.03 * n)] > strip_px:
+                        long_[b] = 255.0
+            if not long_.any():
+                return None
+            back = c.calcBackProject([q], [0], long_, _RANGES, 1.0)
+            strip = c.bitwise_and(strip, c.compare(back, 0, c.CMP_GT))
+        return np.asarray(strip, np.uint8) if c.countNonZero(strip) else None
 
     @staticmethod
     def _blob(small: Image, sub: NDArray[np.bool_], bx: int, by: int, roi: _Roi,
@@ -570,6 +741,63 @@ class RollerDetector:
             outline = np.zeros((0, 2))
         return Blob(outline=outline, mean_bgr=(float(mean[0]), float(mean[1]), float(mean[2])),
                     spread=spread, score=score)
+
+
+def _mask_extent(pose_frame: PoseFrame, cv2: Any) -> tuple[float, float, float, float] | None:
+    """The person's bounding box in frame px (x0, y0, x1, y1) from the segmentation
+    mask, or None without a mask (or an empty one)."""
+    mask = pose_frame.mask
+    if mask is None or pose_frame.width <= 0 or pose_frame.height <= 0:
+        return None
+    mh, mw = mask.shape[:2]
+    x, y, w, h = cv2.boundingRect(cv2.compare(mask, 0.5, cv2.CMP_GT))
+    if w == 0 or h == 0:
+        return None
+    sx, sy = pose_frame.width / mw, pose_frame.height / mh
+    return (x * sx, y * sy, (x + w) * sx, (y + h) * sy)
+
+
+def _strip_beside(strip: Image, sub: NDArray[np.bool_], bx: int, by: int,
+                  reach: float) -> bool:
+    """Whether the blob ``sub`` (its box at ``bx``, ``by``, work px) is mostly of the
+    strip's colour and the strip goes on for more than ``reach`` px (work) to its left
+    or right, in its rows: a piece of a mat, not a roller lying on it."""
+    bh, bw = sub.shape
+    own = strip[by:by + bh, bx:bx + bw] > 0
+    if np.count_nonzero(own & sub) < 0.5 * np.count_nonzero(sub):
+        return False
+    rows = strip[by:by + bh] > 0
+    r = max(1, round(reach))
+    left = rows[:, max(0, bx - 2 - r):max(0, bx - 2)].any(axis=0)
+    right = rows[:, bx + bw + 2:bx + bw + 2 + r].any(axis=0)
+    return bool(left.sum() + right.sum() >= 0.8 * r)
+
+
+def _quantise(small: Image, cv2: Any) -> Quantised:
+    """``small`` (BGR) and its shadow (0.7 times as bright) as colour bin indices
+    (0..728: 81 b + 9 g + r, 16-bit), on each of the two grids of ``_LUTS``."""
+    dark = cv2.convertScaleAbs(small, alpha=0.7)
+    return [(cv2.transform(cv2.LUT(small, lut).astype(np.uint16), _BIN_WEIGHTS),
+             cv2.transform(cv2.LUT(dark, lut).astype(np.uint16), _BIN_WEIGHTS))
+            for lut in _LUTS]
+
+
+def _normalise_exposure(small: Image, cv2: Any) -> Image:
+    """``small`` brightened so that its bright end (the 98th percentile of grey) reaches
+    ``EXPOSURE_TARGET`` levels, by a gain of at most ``EXPOSURE_MAX_GAIN``.
+
+    A dim image squeezes all colours into the lower levels, where the colour bins of
+    :meth:`RollerDetector._unlike_room` (32 levels wide) no longer tell the roller from
+    the floor; a gain restores the spread. Bright images are left as they are.
+    """
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    hist = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel()
+    cum = np.cumsum(hist)
+    p98 = float(np.searchsorted(cum, 0.98 * cum[-1]))
+    gain = min(EXPOSURE_MAX_GAIN, EXPOSURE_TARGET / max(p98, 1.0))
+    if gain <= 1.05:
+        return small
+    return np.asarray(cv2.convertScaleAbs(small, alpha=gain), np.uint8)
 
 
 def _floor_side(band: Image, torso_cols: tuple[int, int]) -> NDArray[np.bool_]:
@@ -592,6 +820,7 @@ def _floor_side(band: Image, torso_cols: tuple[int, int]) -> NDArray[np.bool_]:
 
 # 0..255 to a colour bin 0..8, on two grids 32 levels wide, offset by 16 levels.
 _BIN_WEIGHTS = np.array([[81.0, 9.0, 1.0]], np.float32)
+_RANGES = [0, 729]
 _LUTS = tuple(((np.arange(256) + shift) // 32).astype(np.uint8) for shift in (0, 16))
 
 

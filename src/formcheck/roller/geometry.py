@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from formcheck.evaluator.rules import Zone
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.pose.frame import Pose
-from formcheck.pose.landmarks import SIDE_LANDMARKS
+from formcheck.pose.landmarks import SIDE_LANDMARKS, Landmark
 
 FloatArray = NDArray[np.float64]
 Point = tuple[float, float]
@@ -24,8 +24,16 @@ Point = tuple[float, float]
 # A contact up to this far past the hip (fraction of the torso) still counts as "under
 # the back": the lumbar spine ends at the pelvis, a little past the hip joint's line.
 UNDER_BACK_MAX = 1.15
+NOSE = int(Landmark.NOSE)
 # ... and up to this far above the shoulders (the neck and the head).
 UNDER_BACK_MIN = -0.6
+# The face turned towards the floor (cosine of the nose's direction from the ears to
+# the body's up normal below this) means the person lies face down: what is under the
+# torso is under the chest or the hips, not the back. Lying on the back, the face
+# points up (cosine ~0.9 and more); a face seen end-on (nose within FACE_MIN_SPAN torso
+# lengths of the ears) tells nothing.
+FACE_DOWN_MAX = 0.0
+FACE_MIN_SPAN = 0.05
 
 
 def position_along_back(contact_px: Point, shoulder_px: Point, hip_px: Point) -> float:
@@ -73,6 +81,8 @@ class Body:
         axis: (2,) unit vector from shoulder to hip.
         up: (2,) unit normal of the axis pointing up the image (from the floor to the back).
         visibility: the least visibility of shoulder and hip (0..1).
+        face_up: cosine of the angle between the face's direction (ears to nose) and
+            ``up`` (1 face up, -1 face to the floor), or None when it cannot be told.
     """
 
     shoulder: FloatArray
@@ -83,6 +93,7 @@ class Body:
     axis: FloatArray
     up: FloatArray
     visibility: float
+    face_up: float | None = None
 
     @classmethod
     def from_pose(cls, pose: Pose, min_visibility: float = 0.2) -> Body | None:
@@ -109,8 +120,15 @@ class Body:
         up = np.array([axis[1], -axis[0]])
         if up[1] > 0:
             up = -up
+        ear, _ = joint("ear", False)
+        face_up = None
+        if ear is not None and float(pose.visibility[NOSE]) >= min_visibility:
+            d_face = pose.xy[NOSE] - ear
+            span = float(np.hypot(d_face[0], d_face[1]))
+            if span >= FACE_MIN_SPAN * length:
+                face_up = float(d_face @ up) / span
         return cls(shoulder=shoulder, hip=hip, knee=knee, ankle=ankle, length=length,
-                   axis=axis, up=up, visibility=min(vs, vh))
+                   axis=axis, up=up, visibility=min(vs, vh), face_up=face_up)
 
     def position(self, point: Point) -> float:
         """Fraction of the shoulder-to-hip line at which ``point`` projects."""
@@ -134,8 +152,11 @@ class Body:
         """True when ``contact`` lies under the torso (or neck), not under the legs.
 
         The contact must project between ``UNDER_BACK_MIN`` and ``UNDER_BACK_MAX`` of the
-        shoulder-hip line and lie nearer the torso line than the thigh or the shin.
+        shoulder-hip line and lie nearer the torso line than the thigh or the shin, and
+        the person must not lie face down (``face_up`` below ``FACE_DOWN_MAX``).
         """
+        if self.face_up is not None and self.face_up < FACE_DOWN_MAX:
+            return False
         pos = self.position(contact)
         if not (UNDER_BACK_MIN <= pos <= UNDER_BACK_MAX):
             return False
