@@ -13,6 +13,7 @@ from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.roller.color import ColorHint
 from formcheck.roller.detector import (
     RollerDetector,
+    _limb_scale,
     _mask_extent,
     _normalise_exposure,
     _quantise,
@@ -95,6 +96,28 @@ def test_under_back_needs_face_up(face: tuple[float, float] | None, expected: bo
         assert body.face_up is None
     else:
         assert body.face_up is not None and (body.face_up > 0) is expected
+
+
+def _body(knee: tuple[float, float] | None, ankle: tuple[float, float] | None) -> Body:
+    axis = np.array([1.0, 0.0])
+    return Body(shoulder=np.array([100.0, 200.0]), hip=np.array([200.0, 200.0]),
+                knee=None if knee is None else np.array(knee),
+                ankle=None if ankle is None else np.array(ankle), length=100.0,
+                axis=axis, up=np.array([0.0, -1.0]), visibility=1.0)
+
+
+@pytest.mark.parametrize(("knee", "ankle", "expected"), [
+    (None, None, 1.0),                    # no legs: the torso
+    ((285.0, 200.0), (370.0, 200.0), 1.0),  # legs in proportion: the torso
+    ((200.0, 330.0), (300.0, 330.0), 130.0 / 85.0),  # torso foreshortened: the thigh
+    ((285.0, 200.0), (410.0, 200.0), 125.0 / 85.0),  # ... or the shin
+    ((90.0, 210.0), None, 1.0),           # thigh folded onto the torso: left out
+    ((285.0, 200.0), (165.0, 200.0), 1.0),  # shin folded onto the thigh: left out
+])
+def test_limb_scale(knee: tuple[float, float] | None, ankle: tuple[float, float] | None,
+                    expected: float) -> None:
+    """Under a limb, a roller's size is judged against the least foreshortened segment."""
+    assert _limb_scale(_body(knee, ankle)) == pytest.approx(expected, rel=1e-3)
 
 
 # --- colour hints -----------------------------------------------------------------------

@@ -113,11 +113,10 @@ def test_no_false_roller(model_path: Path, scene: str, seed: int) -> None:
 @pytest.mark.model
 @pytest.mark.footage
 def test_smr_stills(footage: Path, model_path: Path) -> None:
-    """The roller is found on 11 of the 12 stills (target: all 12; a floor at the
-    figure measured: on Peroneals-SMR__1 the roller's upper half, between the shins
-    and its lit end, has the dark mat's colour, so what is found does not reach the
-    legs); no leg still (calves, hamstrings, quadriceps) is reported under the back (the
-    target: met). See the roller report for what the debug images show."""
+    """Acceptance: the roller is found on each of the stills, and no leg still (calves,
+    hamstrings, quadriceps) is reported under the back. (Peroneals-SMR__1, side-lying
+    with the torso looking short, needs the roller's size judged against the legs.) See
+    the roller report for what the debug images show."""
     from formcheck.lazy import cv2 as _cv2
     from formcheck.pose.landmarker import Mode, PoseLandmarker
 
@@ -135,5 +134,6 @@ def test_smr_stills(footage: Path, model_path: Path) -> None:
                 if path.name.split("-")[0] in LEG_STILLS and obs.under_back:
                     on_back.append(path.name)
     print(f"roller found on {len(found)} of {len(stills)} stills: {found}")
-    assert len(found) >= 11
+    missed = sorted({p.name for p in stills} - set(found))
+    assert not missed, f"roller not found on {missed}"
     assert not on_back, f"leg stills under the back: {on_back}"

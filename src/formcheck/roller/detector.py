@@ -69,6 +69,14 @@ BAR_LONG, BAR_MAX_LENGTH = 2.0, 2.5
 # ... in the last pass (the roller under a limb, seen from any side): a roller seen
 # obliquely, its near end and part of its length, is a short bar.
 LOOSE_MIN_ELONGATION = 1.35
+# ... and there its size is judged against the body's least foreshortened segment: the
+# torso, or the thigh or the shin over this share of a torso (an adult's thigh and shin
+# are each ~0.85 of the shoulder-to-hip length). Side-lying or sitting, the torso may
+# point at the camera and look short, while the roller under a leg does not shrink.
+LIMB_TO_TORSO = 0.85
+# ... leaving out a segment folded back on the one before it (the joint's angle under
+# this, degrees): more often a joint the pose put on another limb than a body so folded.
+MIN_JOINT_ANGLE = 60.0
 # A bar within this angle of the spine's line lies along the spine, degrees.
 ALONG_MAX_ANGLE = 35.0
 # The person grown by this much (torso lengths) is what a blob may touch; a circle this
@@ -390,6 +398,7 @@ class RollerDetector:
         if body.ankle is not None:
             a = roi.to_work(body.ankle)
             cv2.circle(touch_map, (round(a[0]), round(a[1])), round(FEET_RADIUS * Lw), 0, -1)
+        limb_scale = _limb_scale(body)
         k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
         k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
         kv = np.ones((max(3, round(THIN_MAX * Lw)), 1), np.uint8)
@@ -457,6 +466,7 @@ class RollerDetector:
             if n <= 1:
                 continue
             min_area = 0.5 * (DISC_MIN * Lw) ** 2
+            Ls = Lw * (limb_scale if loose else 1.0)  # what a roller's size is judged by
             order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
             prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
             up = body.up
@@ -503,13 +513,13 @@ class RollerDetector:
                 touches = touch_frac >= 2 * MIN_TOUCH
                 if elong < (LOOSE_MIN_ELONGATION if loose else BAR_MIN_ELONGATION):
                     kind = "disc"
-                    shape = _tri(bw / Lw, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
+                    shape = _tri(bw / Ls, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
                     fill_s = _tri(fill, 0.4, 0.62, 1.01, 1.1)
                 else:
                     kind = "bar"
-                    shape = (_tri(length / Lw, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, BAR_LONG,
+                    shape = (_tri(length / Ls, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, BAR_LONG,
                                   BAR_MAX_LENGTH)
-                             * _tri(thick / Lw, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
+                             * _tri(thick / Ls, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
                                     DISC_MAX))
                     fill_s = _tri(fill, 0.45, 0.7, 1.01, 1.1)
                 score = shape * fill_s * shading * (1.0 if touches else NO_TOUCH_FACTOR)
@@ -755,6 +765,27 @@ def _mask_extent(pose_frame: PoseFrame, cv2: Any) -> tuple[float, float, float, 
         return None
     sx, sy = pose_frame.width / mw, pose_frame.height / mh
     return (x * sx, y * sy, (x + w) * sx, (y + h) * sy)
+
+
+def _limb_scale(body: Body) -> float:
+    """The body's size from its least foreshortened segment, in torso lengths (>= 1):
+    the thigh's and the shin's lengths over ``LIMB_TO_TORSO``, when longer than the
+    torso looks. A segment folded back on the one before it (the joint's angle under
+    ``MIN_JOINT_ANGLE``) is left out, with those after it: the pose then has the joint
+    on another limb more often than a body so folded."""
+    best = body.length
+    prev = body.axis
+    min_cos = -math.cos(math.radians(MIN_JOINT_ANGLE))
+    for a, b in ((body.hip, body.knee), (body.knee, body.ankle)):
+        if a is None or b is None:
+            break
+        seg = b - a
+        n = float(np.hypot(seg[0], seg[1]))
+        if n <= 1e-6 or float(seg @ prev) / n < min_cos:
+            break
+        best = max(best, n / LIMB_TO_TORSO)
+        prev = seg / n
+    return best / body.length
 
 
 def _strip_beside(strip: Image, sub: NDArray[np.bool_], bx: int, by: int,
