@@ -13,6 +13,7 @@ from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.roller.color import ColorHint
 from formcheck.roller.detector import (
     RollerDetector,
+    _floor_below,
     _limb_scale,
     _mask_extent,
     _normalise_exposure,
@@ -207,6 +208,19 @@ def test_strip_is_a_mat_not_the_roller() -> None:
     assert _strip_beside(strip, piece, 60, 40, 30.0)
     roller = np.ones((30, 40), bool)
     assert not _strip_beside(strip, roller, 140, 20, 30.0)
+
+
+def test_floor_below_goes_on_beside_the_person() -> None:
+    """A mat is measured under the person and, past its head and feet, below its lowest
+    point (not beside a raised head, where the skirting board is)."""
+    person = np.zeros((60, 100), np.uint8)
+    person[10:30, 30:70] = 255  # the body, its underside at row 29
+    person[5:20, 20:30] = 255  # a raised head
+    under = np.maximum.accumulate(person, axis=0)
+    below = _floor_below(person, under, cv2.bitwise_not(person))
+    assert below[40, 50] and not below[20, 50]  # under the body, not the body
+    assert below[40, 5] and below[40, 90]  # the floor beside it, below its lowest point
+    assert not below[25, 5] and not below[25, 90]  # beside it, higher up: the wall's
 
 
 def test_mask_extent_maps_a_smaller_mask() -> None:

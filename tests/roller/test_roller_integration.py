@@ -17,7 +17,7 @@ from formcheck.roller.tracker import RollerTracker
 LEG_STILLS = ("Calves", "Hamstring", "Quadriceps")
 
 # The targets: found in >= 95% of frames with the roller in view, centre error
-# p95 <= 5% of the torso, orientation right in >= 95%. Met on 116 of the 120 clips of
+# p95 <= 5% of the torso, orientation right in >= 95%. Met on 117 of the 120 clips of
 # seeds 0-14 of good, roller_along_spine, roller_on_neck, roller_on_lower_back,
 # facing_right, low_light and holds (see the roller report). Seeds are spread over the
 # scenes to keep the run short: 0-4 (tuned on), held-out 5-9 (many failed before this
@@ -34,13 +34,16 @@ SYNTHETIC = [
     ("low_light", 0), ("low_light", 1), ("low_light", 5), ("low_light", 6),
     ("low_light", 7), ("low_light", 8), ("low_light", 12),
     ("holds", 8), ("holds", 12),
+    # met since mats longer than the person are measured beside it too, a thin find
+    # without the mat's colours is weighed against the pass keeping them, and a bar
+    # along the spine ends where it thins (each failed before: grey roller on a grey
+    # mat, found 0.41; white skirting taken for a mat, p95 0.086; the bar merged with
+    # the mat's end, p95 0.133)
+    ("feet_out_of_frame", 14), ("rolling_too_fast", 1), ("roller_along_spine", 6),
 ]
 
 # Clips where a target is not met: floors at the figures measured (found rate, centre
 # error p95 in torso lengths, orientation rate), so a regression shows.
-# - roller_along_spine 6: a red roller along the spine on a blue mat merges with the
-#   mat's ends (the mat shows too little beside the roller to be told a mat): the bar's
-#   centre wanders along the spine, p95 0.133.
 # - roller_along_spine 9, low_light 9: the pose model finds nobody in the first 2 (4)
 #   frames; the roller stage has no body to search under there (found 0.91, 0.82), and
 #   on roller_along_spine 9 the first frame after that, with no track yet, is off by
@@ -48,7 +51,6 @@ SYNTHETIC = [
 # - low_light 14: a grey roller on a grey mat, its end partly of the mat's colour: the
 #   centre sits a little low, p95 0.057.
 FLOORS = {
-    ("roller_along_spine", 6): (0.95, 0.15, 0.95),
     ("roller_along_spine", 9): (0.9, 0.07, 0.95),
     ("low_light", 9): (0.8, 0.05, 0.95),
     ("low_light", 14): (0.95, 0.065, 0.95),

@@ -9,7 +9,9 @@ left out, less what the mask spilt onto the roller (colours not the person's, or
 on the back, deeper than the back). Without a colour hint, the room's colours (with
 their shadowed versions) are learnt with OpenCV histograms and back-projection, and
 the roller is what differs from them; a colour running along the floor under the body
-for longer than any roller is a mat, tried without first. With a hint, the roller is
+(and on beside it, below its lowest point) for longer than any roller is a mat, tried
+without first (a find there thinner than a roller is weighed against the pass keeping
+the mat's colours: the roller may share them). With a hint, the roller is
 what is near the hint's colour. Up to three passes, the next only when the last found
 nothing: the room learnt from everything outside the band (wall included), then from
 the floor's side only (a roller the colour of the wall), then, for poses other than
@@ -19,7 +21,8 @@ kept only when their top edge rests against the body (feet excluded), the person
 above them, they are not a piece of a mat and their colour is shaded like a cylinder
 (a mat is one flat colour); they are scored as an end-on disc (roller across the back)
 or a bar (along the spine, or seen from an angle), by size relative to the torso,
-fill, and contact with the body.
+fill, and contact with the body. A bar along the spine ends where it becomes much
+thinner than its middle (a mat's edge it merged with).
 
 Pixel coordinates: x right, y down, origin top-left, px (of the full image unless
 named *work*: the scaled region of interest).
@@ -79,6 +82,11 @@ LIMB_TO_TORSO = 0.85
 MIN_JOINT_ANGLE = 60.0
 # A bar within this angle of the spine's line lies along the spine, degrees.
 ALONG_MAX_ANGLE = 35.0
+# A bar along the spine within this angle of level (degrees) ends where its columns
+# become thinner than this share of its median column's height (the rest is a mat's
+# edge or a shadow it merged with).
+TAIL_MAX_ANGLE = 30.0
+TAIL_MIN_HEIGHT = 0.7
 # The person grown by this much (torso lengths) is what a blob may touch; a circle this
 # big around the ankle (the foot) does not count.
 TOUCH_REACH = 0.05
@@ -386,8 +394,9 @@ class RollerDetector:
         not_person = cv2.bitwise_not(person)
         # columns under the person: the roller lies under the body, not beyond it
         under = np.maximum.accumulate(person, axis=0)
-        # where a mat or a floor strip is measured: under the person, not the person
-        below = cv2.bitwise_and(under, not_person)
+        # where a mat or a floor strip is measured: under the person (not the person)
+        # and beside it, below its lowest point
+        below = _floor_below(person, under, not_person)
         sh_w, hip_w = roi.to_work(body.shoulder), roi.to_work(body.hip)
         room_floor = room_all.copy()
         room_floor[~_floor_side(band, (int(sh_w[0]), int(hip_w[0])))] = 0
@@ -443,12 +452,21 @@ class RollerDetector:
                 yield str(p_), True, room_, search_, fg_, strip_
 
         best: tuple[float, int, _Cand] | None = None
+        # a find thinner than a roller in a pass without a mat's colours may be the
+        # part of a roller sharing them that was left: it is weighed against the next
+        # passes (the mat's colours kept), and the higher score taken
+        kept: tuple[float, int, _Cand] | None = None
+        last = ""
         if self.keep_maps:
             self.maps = {}
         for name, loose, room, search, fg, strip in attempts():
             if best is not None and best[0] >= self.min_confidence:
-                break
+                if not (last.endswith("s") and best[2].thick < DISC_LOW * Lw):
+                    break
+                if kept is None or best[0] > kept[0]:
+                    kept = best
             best = None
+            last = name
             cand = cv2.bitwise_and(fg, search)
             cand = cv2.bitwise_and(cand, not_person)
             cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
@@ -531,6 +549,8 @@ class RollerDetector:
                     best = (score, int(i), _Cand(kind, bx, by, bw, bh, float(rcx), float(rcy),
                                                  float(length), float(thick), float(long_deg),
                                                  sub))
+        if kept is not None and (best is None or kept[0] >= best[0]):
+            best = kept
         if best is None:
             return None
         score, _, cand_ = best
@@ -552,6 +572,23 @@ class RollerDetector:
             axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
             diff = abs((angle - axis_deg + 90.0) % 180.0 - 90.0)
             orientation = Orientation.ALONG if diff <= ALONG_MAX_ANGLE else Orientation.ACROSS
+            if orientation is Orientation.ALONG and abs(angle) <= TAIL_MAX_ANGLE:
+                # a roller lying level is as thick over its whole length: columns at
+                # its ends much thinner than its middle are something it merged with
+                # (the mat's edge going on beside it), not the roller
+                heights = sub.sum(axis=0)
+                cols = np.nonzero(heights >= TAIL_MIN_HEIGHT * float(np.median(
+                    heights[heights > 0])))[0]
+                # (a rounded end thins too, over at most half the thickness)
+                cap = 0.5 * cand_.thick
+                c0 = int(cols[0]) if cols.size and cols[0] > cap else 0
+                c1 = int(cols[-1]) + 1 if cols.size and sub.shape[1] - 1 - cols[-1] > cap \
+                    else sub.shape[1]
+                if (c0 > 0 or c1 < sub.shape[1]) and c1 - c0 >= 2:
+                    span = (c1 - c0) / max(math.cos(math.radians(angle)), 1e-6)
+                    cxw = bx_ + 0.5 * (c0 + c1)
+                    cyw = cand_.rcy + (cxw - cand_.rcx) * math.tan(math.radians(angle))
+                    size_w = (min(cand_.length, span), cand_.thick)
             if orientation is Orientation.ACROSS:
                 # a roller across the back seen at an angle: the end nearest the camera,
                 # the lowest part of the blob, is the disc the centre is reported for
@@ -707,10 +744,10 @@ class RollerDetector:
 
         A colour unlike the room that runs along the floor under the body, spanning
         more than ``strip_px`` columns (work px; 3rd to 97th percentile of its columns)
-        of ``search`` (below the person, less the person) and present in at least
-        ``STRIP_MIN_COVER / STRIP_MIN_LENGTH`` of that many, is taken for a mat or a
-        floor strip (the roller is at most ~1.8 torso lengths long); the strip is the
-        pixels of such colours on both grids.
+        of ``search`` (below the person, less the person: :func:`_floor_below`) and
+        present in at least ``STRIP_MIN_COVER / STRIP_MIN_LENGTH`` of that many, is
+        taken for a mat or a floor strip (the roller is at most ~1.8 torso lengths
+        long); the strip is the pixels of such colours on both grids.
         """
         c: Any = cv2
         ys, xs = np.nonzero(c.bitwise_and(unlike, search))
@@ -829,6 +866,27 @@ def _normalise_exposure(small: Image, cv2: Any) -> Image:
     if gain <= 1.05:
         return small
     return np.asarray(cv2.convertScaleAbs(small, alpha=gain), np.uint8)
+
+
+def _floor_below(person: Image, under: Image, not_person: Image) -> Image:
+    """Where a mat or a floor strip is measured, working px: under the person (not the
+    person), and, beyond the person's columns (past the head or the feet, where a mat
+    goes on), below the person's lowest point.
+
+    A mat longer than the person is cut short when measured under the body only. The
+    person rests on the floor, so below its lowest point, beside it, is floor (or the
+    mat) too; the wall and the skirting board, beside a raised head, are above it.
+    """
+    below = np.asarray(under & not_person, np.uint8)
+    has = person.any(axis=0)
+    cols = np.nonzero(has)[0]
+    if cols.size == 0:
+        return below
+    lowest = int(np.nonzero(person.any(axis=1))[0][-1])
+    beside = below[lowest + 1:]
+    beside[:, :cols[0]] = 255
+    beside[:, cols[-1] + 1:] = 255
+    return below
 
 
 def _floor_side(band: Image, torso_cols: tuple[int, int]) -> NDArray[np.bool_]:
