@@ -155,6 +155,49 @@ def test_a_failed_rerun_keeps_the_previous_results(
     _no_leftovers(tmp_path)
 
 
+def test_an_interrupted_run_stops_its_threads_before_the_source_closes(
+    clips: Path, model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import queue
+    import threading
+
+    from formcheck.source.sources import VideoFileSource
+
+    # given: Ctrl-C arrives on the main thread while it hands the 6th frame on (outside
+    # the decoding generator), and a source that records whether a frame was still
+    # being decoded when it was closed
+    put = queue.Queue.put
+    calls = {"n": 0}
+
+    def interrupted(self: queue.Queue[object], item: object, block: bool = True,
+                    timeout: float | None = None) -> None:
+        if threading.current_thread() is threading.main_thread():
+            calls["n"] += 1
+            if calls["n"] == 6:
+                raise KeyboardInterrupt
+        put(self, item, block, timeout)
+
+    monkeypatch.setattr(queue.Queue, "put", interrupted)
+    closed_while_decoding: list[bool] = []
+    close = VideoFileSource.close
+
+    def recording_close(self: VideoFileSource) -> None:
+        closed_while_decoding.append(
+            any(t.name == "analyze-decode" and t.is_alive() for t in threading.enumerate()))
+        close(self)
+
+    monkeypatch.setattr(VideoFileSource, "close", recording_close)
+    # when
+    with pytest.raises(KeyboardInterrupt):
+        analyze_input(clips / "good.mp4", tmp_path / "x",
+                      AnalyzeOptions(tmp_path, model_path, progress=False))
+    # then: the decoder thread had stopped before the video was closed; nothing is left
+    assert calls["n"] >= 6
+    assert closed_while_decoding and not any(closed_while_decoding)
+    assert not (tmp_path / "x").exists()
+    _no_leftovers(tmp_path)
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "formcheck", "analyze", *args],
                           capture_output=True, text=True, timeout=300, check=False)

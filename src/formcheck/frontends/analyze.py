@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -340,7 +340,7 @@ class _Runner:
             self.frames_read = vf.index + 1
             yield vf
 
-    def _detected(self) -> Iterator[tuple[VideoFrame, PoseFrame]]:
+    def _detected(self) -> Generator[tuple[VideoFrame, PoseFrame], None, None]:
         """Pose, frame by frame (the main thread: the model is the critical path, so it
         gets a thread of its own while the next frame is decoded)."""
         with Prefetch(self._decoded(), depth=4, name="analyze-decode", niceness=5) as frames:
@@ -380,8 +380,9 @@ class _Runner:
                 except queue.Full:
                     continue
 
+        detected = self._detected()
         try:
-            for item in self._detected():
+            for item in detected:
                 if failure:
                     break
                 hand(item)
@@ -391,6 +392,10 @@ class _Runner:
             thread.join()
             self._discard()
             raise
+        finally:
+            # Stop the decoder thread now, not when the generator is collected: the
+            # source is closed next, and must not be released in the middle of a read.
+            detected.close()
         hand(None)
         thread.join()
         if failure:
