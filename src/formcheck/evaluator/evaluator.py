@@ -69,7 +69,6 @@ REQUIRED: dict[CheckId, tuple[int, ...]] = {
     CheckId.ROLLER_ACROSS_BACK: (SHOULDER, HIP),
     CheckId.ROLLING_SPEED: (SHOULDER, HIP),
 }
-ROLLER_CHECKS = (CheckId.ROLLER_POSITION, CheckId.ROLLER_ACROSS_BACK, CheckId.ROLLING_SPEED)
 ALL_BODY_ROLES = (SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE)
 
 # Score weights (see SessionSummary.score).

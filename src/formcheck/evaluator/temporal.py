@@ -11,7 +11,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from formcheck.evaluator.rules import CUES, CheckId, Status
+from formcheck.evaluator.rules import CheckId, Status
 
 # Cue keys from the most important down: safety first (roller on the neck or the lower
 # back), then knees and feet, then the roller's orientation, then speed. Knees come
@@ -27,11 +27,6 @@ CUE_PRIORITY: tuple[str, ...] = (
 )
 SAFETY_KEYS: frozenset[str] = frozenset(CUE_PRIORITY[:2])
 _RANK = {key: i for i, key in enumerate(CUE_PRIORITY)}
-
-
-def check_of_key(key: str) -> CheckId:
-    """The check a cue key belongs to ("roller_position.neck" -> ROLLER_POSITION)."""
-    return CheckId(key.split(".", 1)[0])
 
 
 @dataclass(slots=True)
@@ -190,10 +185,6 @@ class CueSelector:
 
     def reset(self) -> None:
         self.current = None
-
-
-def cue_text(key: str) -> str:
-    return CUES[key]
 
 
 @dataclass(frozen=True, slots=True)

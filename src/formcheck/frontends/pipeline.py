@@ -39,11 +39,6 @@ class StageTimes:
         with self._lock:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + dt
 
-    def per_frame_ms(self) -> dict[str, float]:
-        """Mean milliseconds per processed frame, per stage."""
-        n = max(self.frames, 1)
-        return {k: v * 1000.0 / n for k, v in self.seconds.items()}
-
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -81,10 +76,10 @@ class FramePipeline(Closing):
             cost grow with the pixel count. Pixel coordinates in the results are those
             of the work frame (:meth:`work_size`).
         pose_side: in videos, the model gets a copy of the work frame scaled to this
-            longer side (px), when larger: it crops the person and scales the crop to 256 px anyway,
-            and its own copies of the image and the segmentation mask scale with the
-            pixel count. Landmarks come back in work-frame px; the mask at the scaled
-            size.
+            longer side (px), when larger: it crops the person and scales the crop to
+            256 px anyway, and its own copies of the image and the segmentation mask
+            scale with the pixel count. Landmarks come back in work-frame px; the mask
+            at the scaled size.
     """
 
     def __init__(

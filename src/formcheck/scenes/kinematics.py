@@ -38,9 +38,7 @@ class BodyDims:
 
     torso: float = 50.0  # shoulder joint to hip joint
     back_depth: float = 10.0  # shoulder-hip line to the back surface
-    chest_depth: float = 13.0  # shoulder-hip line to the front of the chest
     neck: float = 8.0  # shoulder line to the base of the skull
-    head_len: float = 23.0  # chin to crown
     upper_arm: float = 29.0
     forearm: float = 26.0
     hand: float = 18.0

@@ -64,10 +64,6 @@ class Track:
         vs = np.array([k[1] for k in self.keys])
         return float(np.interp(t_s, ts, vs))
 
-    def scaled_time(self, factor: float) -> Track:
-        """The same track with every keyframe time multiplied by ``factor``."""
-        return Track(tuple((t * factor, v) for t, v in self.keys))
-
 
 def segments(steps: list[tuple[float, float]], start: float, t0: float = 0.0) -> Track:
     """A track from ``(duration_s, target_value)`` steps: ramp linearly to each target.

@@ -12,7 +12,6 @@ rolling_speed 1; times 100, rounded. None when no check was known long enough.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -119,9 +118,3 @@ def build_summary(
         "setup_s": s["setup_s"],
     }
 
-
-def fault_checks(summary: dict[str, object]) -> Sequence[str]:
-    """Ids of the checks whose overall status is fault."""
-    checks = summary["checks"]
-    assert isinstance(checks, dict)
-    return [c for c, v in checks.items() if v["status"] == Status.FAULT.value]

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.errors import OutputError
+from formcheck.priority import lower_thread_priority
 from formcheck.sinks.atomic import prepare_output_dir
 
 _STOP = object()
@@ -96,8 +97,6 @@ class H264Writer:
 
     def _run(self) -> None:
         import av
-
-        from formcheck.priority import lower_thread_priority
 
         lower_thread_priority()
         while True:

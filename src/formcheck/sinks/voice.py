@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from formcheck.errors import FormcheckError
@@ -197,8 +197,3 @@ class Voice:
             self._cond.notify_all()
         self._thread.join(timeout=0.2)
 
-
-def speak_lines(voice: Voice | None, lines: Sequence[str]) -> None:
-    """Queue several lines as one utterance (e.g. the safety notice)."""
-    if voice is not None:
-        voice.say(" ".join(lines), force=True)
