@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +23,9 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 from formcheck.roller.tracker import RollerTracker
 from formcheck.source import VideoFrame
+
+if TYPE_CHECKING:
+    from formcheck.pose.landmarker import ModelInput
 
 STAGES = ("decode", "pose", "roller", "evaluate", "draw", "encode")
 
@@ -126,16 +130,30 @@ class FramePipeline(Closing):
         image = c.resize(frame.image, size, interpolation=c.INTER_LINEAR)
         return VideoFrame(frame.index, frame.t_ms, image)
 
-    def detect(self, frame: VideoFrame) -> tuple[VideoFrame, PoseFrame]:
+    def prepare(self, frame: VideoFrame) -> tuple[VideoFrame, ModelInput]:
+        """The work frame, and the model's input made from it (scaled, RGB).
+
+        Thread-safe: a front end runs it on its decoding thread, so that the thread
+        running the model does nothing else.
+        """
+        frame = self.work_frame(frame)
+        return frame, self._landmarker.prepare(frame.image)
+
+    def detect(
+        self, frame: VideoFrame, ready: ModelInput | None = None,
+    ) -> tuple[VideoFrame, PoseFrame]:
         """First half of a step: the work frame and its pose (the model's part).
 
-        Thread-safe against :meth:`finish` of an earlier frame, so a front end can run
-        the two halves on two threads (the model releases the GIL).
+        ``ready`` is the frame's :meth:`prepare` output when a front end made it ahead
+        (``frame`` is then the work frame). Thread-safe against :meth:`finish` of an
+        earlier frame, so a front end can run the two halves on two threads (the model
+        releases the GIL).
         """
         t0 = time.perf_counter()
-        frame = self.work_frame(frame)
+        if ready is None:
+            frame, ready = self.prepare(frame)
         t1 = time.perf_counter()
-        pose = self._landmarker.detect(frame.image, frame.t_ms, frame.index)
+        pose = self._landmarker.detect(ready, frame.t_ms, frame.index)
         self.times.add("decode", t1 - t0)
         self.times.add("pose", time.perf_counter() - t1)
         return frame, pose

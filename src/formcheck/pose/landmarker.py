@@ -6,10 +6,14 @@ mediapipe is imported when a landmarker is created, never at ``import formcheck`
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+import threading
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -55,6 +59,81 @@ def _quiet_native_stderr() -> Iterator[None]:
         os.dup2(saved, fd)
         os.close(saved)
         os.close(devnull)
+
+
+class _OnCallerThread:
+    """An executor that runs each call at once on the calling thread, one at a time.
+
+    MediaPipe's Tasks API hands every native call of a task to a thread of its own and
+    waits for the answer (its ``SerialDispatcher``, so that the C library is never
+    entered twice at once). Each call then costs two thread hand-offs, and each hand-off
+    needs the GIL back: while another thread runs Python (analyze's roller and overlay),
+    every hand-off waits up to the interpreter's switch interval, several times a frame.
+    A lock keeps the calls serialised, as the dispatcher did; ctypes releases the GIL
+    during the native call itself.
+    """
+
+    def __init__(self, max_workers: int = 1) -> None:
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        with self._lock:
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as err:
+                future.set_exception(err)
+        return future
+
+    def shutdown(self, wait: bool = True, **_: Any) -> None:
+        """Nothing to stop: there is no thread."""
+
+
+_DISPATCH_SWAP = threading.Lock()
+
+
+@contextlib.contextmanager
+def _calls_on_caller_thread() -> Iterator[None]:
+    """While a task is created, give its dispatcher :class:`_OnCallerThread`.
+
+    Only where mediapipe's dispatcher has the shape this was written against (it looks
+    up ``concurrent.futures.ThreadPoolExecutor`` in its own module); otherwise the task
+    keeps its own thread, which is slower but correct.
+    """
+    try:
+        from mediapipe.tasks.python.core import serial_dispatcher
+    except ImportError:
+        yield
+        return
+    if getattr(serial_dispatcher, "concurrent", None) is not concurrent:
+        yield
+        return
+    with _DISPATCH_SWAP:
+        serial_dispatcher.concurrent = types.SimpleNamespace(
+            futures=types.SimpleNamespace(ThreadPoolExecutor=_OnCallerThread))
+        try:
+            yield
+        finally:
+            serial_dispatcher.concurrent = concurrent
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInput:
+    """One BGR frame made ready for the model: scaled, in RGB, as MediaPipe's image.
+
+    Made by :meth:`PoseLandmarker.prepare`, on any thread (a decoding thread, so that the
+    thread running the model does only that).
+
+    Attributes:
+        width, height: the original frame's size, px (landmarks come back in its px).
+        rgb: the (h, w, 3) uint8 RGB image the model sees (scaled to ``max_side``).
+        image: the same, as a ``mediapipe.Image``.
+    """
+
+    width: int
+    height: int
+    rgb: NDArray[np.uint8]
+    image: Any
 
 
 def _import_mediapipe() -> tuple[Any, Any, Any]:
@@ -124,7 +203,7 @@ class PoseLandmarker(Closing):
             output_segmentation_masks=segmentation,
         )
         try:
-            with _quiet_native_stderr():
+            with _quiet_native_stderr(), _calls_on_caller_thread():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError, OSError) as err:
             raise ModelError(f"cannot load the model bundle {model_path}: {err}") from err
@@ -137,17 +216,11 @@ class PoseLandmarker(Closing):
             self._landmarker = None
             landmarker.close()
 
-    def detect(self, image_bgr: NDArray[np.uint8], t_ms: float = 0.0, index: int = 0) -> PoseFrame:
-        """Find the pose in one BGR image.
+    def prepare(self, image_bgr: NDArray[np.uint8]) -> ModelInput:
+        """Scale a BGR frame to at most ``max_side`` px and convert it for the model.
 
-        Args:
-            image_bgr: (H, W, 3) uint8 image in OpenCV's BGR order.
-            t_ms: the frame's timestamp in milliseconds; in VIDEO mode it must increase
-                from call to call (it is rounded to whole ms, kept strictly increasing).
-            index: the frame's number, carried into the result.
+        Thread-safe: a front end may prepare the next frame while this one is detected.
         """
-        if self._landmarker is None:
-            raise RuntimeError("detect() on a closed PoseLandmarker")
         from formcheck.lazy import cv2
 
         c = cv2()
@@ -160,7 +233,24 @@ class PoseLandmarker(Closing):
                                  interpolation=c.INTER_LINEAR)
         # cvtColor, not a reversed numpy view made contiguous: 0.2 ms against 7 ms at 1080p.
         rgb = c.cvtColor(image_bgr, c.COLOR_BGR2RGB)
-        image = self._mp_image(rgb)
+        return ModelInput(width, height, rgb, self._mp_image(rgb))
+
+    def detect(
+        self, image_bgr: NDArray[np.uint8] | ModelInput, t_ms: float = 0.0, index: int = 0,
+    ) -> PoseFrame:
+        """Find the pose in one BGR image (or one already made ready by :meth:`prepare`).
+
+        Args:
+            image_bgr: (H, W, 3) uint8 image in OpenCV's BGR order, or its
+                :class:`ModelInput`.
+            t_ms: the frame's timestamp in milliseconds; in VIDEO mode it must increase
+                from call to call (it is rounded to whole ms, kept strictly increasing).
+            index: the frame's number, carried into the result.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("detect() on a closed PoseLandmarker")
+        ready = image_bgr if isinstance(image_bgr, ModelInput) else self.prepare(image_bgr)
+        width, height, rgb, image = ready.width, ready.height, ready.rgb, ready.image
         # The graph logs a harmless warning on its first frame; keep it off the terminal.
         quiet = _quiet_native_stderr() if self._first else contextlib.nullcontext()
         self._first = False
