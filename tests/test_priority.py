@@ -25,3 +25,16 @@ def test_only_the_calling_thread_is_lowered() -> None:
     t.join()
     assert seen == [min(before + 3, 19)]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_the_switch_interval_is_short_only_while_frames_flow() -> None:
+    import formcheck.priority as priority
+
+    before = sys.getswitchinterval()
+    with priority.gil_handoff(0.0002):
+        inside = sys.getswitchinterval()
+    assert inside == pytest.approx(min(before, 0.0002))
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), priority.gil_handoff(0.0002):
+        raise RuntimeError("a run that fails")
+    assert sys.getswitchinterval() == before

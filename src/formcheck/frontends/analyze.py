@@ -46,7 +46,7 @@ from formcheck.frontends.prefetch import Prefetch
 from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
-from formcheck.priority import lower_thread_priority
+from formcheck.priority import gil_handoff, lower_thread_priority
 from formcheck.roller.observation import RollerObservation
 from formcheck.sinks.atomic import prepare_output_dir
 from formcheck.sinks.report import Thumbnail, render_report
@@ -243,7 +243,7 @@ def analyze_input(
     with (
         open_source(input_path, decode_threads=_decode_threads()) as source,
         _staging(out_dir) as stage,
-        _gil_handoff(),
+        gil_handoff(),
     ):
         still = source.kind is SourceKind.IMAGE
         with FramePipeline(
@@ -267,27 +267,6 @@ def _decode_threads() -> int:
     worker thread use (at least one). Decoding already runs on its own thread beside the
     model; more decoder threads on a 2-core machine only compete with the model."""
     return max(1, (os.cpu_count() or 2) - 2)
-
-
-@contextlib.contextmanager
-def _gil_handoff(interval_s: float = 0.0002) -> Iterator[None]:
-    """Shorten the interpreter's thread switch interval while frames flow.
-
-    When the model's native call returns, its thread needs the GIL back; by default a
-    busy Python thread (the roller, the evaluator, the overlay) may keep it for up to
-    5 ms, which stalls the critical path every frame. Measured on a real clip
-    (glute-bridge.mp4, 2 cores), analyze against the plain loop in one process: at 1 ms
-    two of three processes fell into a slow mode for all their runs (1.6-1.7x the
-    plain loop's time, against 1.15x); at 0.2 ms none of three did (1.08-1.09x).
-    """
-    import sys
-
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, interval_s))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 def _expected_frames(source: FrameSource, fps: float | None) -> int | None:

@@ -54,6 +54,7 @@ from numpy.typing import NDArray
 
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.frontends.live_capture import Captured, CaptureState, LatestFrameReader
+from formcheck.priority import gil_handoff
 from formcheck.sinks.history import HistoryError, data_dir, save_session
 from formcheck.sinks.voice import Voice
 from formcheck.source import FrameSource, VideoFrame
@@ -644,8 +645,9 @@ class LiveSession:
                     window_open = True
                 voice.say(SAFETY_SPOKEN, force=True)
                 try:
-                    self._loop(reader, run_start, pipe, voice, recorder, timeline, record,
-                               worst, frames_fh)
+                    with gil_handoff():
+                        self._loop(reader, run_start, pipe, voice, recorder, timeline,
+                                   record, worst, frames_fh)
                 except KeyboardInterrupt:
                     o.status("ending the session (interrupted)")
                 if recorder.active:
