@@ -8,11 +8,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from formcheck.evaluator.body import read_body
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import evaluate_still
 from formcheck.evaluator.kinematic import BodySpec, make_frame
 from formcheck.evaluator.rules import CheckId, Status, Zone
-from formcheck.pose.frame import Pose
+from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
@@ -127,6 +128,123 @@ def test_feet_flat_on_its_side_clears_with_hysteresis() -> None:
     assert verdicts[29].checks[FEET].status is Status.FAULT
     assert verdicts[59].checks[FEET].frame_status is Status.FAULT
     assert verdicts[89].checks[FEET].status is Status.OK
+
+
+@pytest.mark.parametrize(
+    ("body_roll_deg", "expected"),
+    [
+        (0.0, Status.OK),  # on the back: the left-right axis along the floor
+        (30.0, Status.OK),
+        (44.0, Status.OK),  # just under the 45 degree threshold
+        (46.0, Status.FAULT),
+        (60.0, Status.FAULT),
+        (90.0, Status.FAULT),  # on the side: the left-right axis vertical
+    ],
+)
+def test_feet_flat_body_on_its_side_around_threshold(
+    body_roll_deg: float, expected: Status
+) -> None:
+    # given a body turned onto its side by this angle, the feet flat relative to the body
+    spec = GOOD.with_(body_roll_deg=body_roll_deg)
+    # when (ungated: from 60 degrees the spread of shoulders and hips is not side-on)
+    verdict = still(spec, config=NO_SETUP_GATE).checks[FEET]
+    # then the left-right axis's angle to the floor decides
+    assert verdict.extra["body_roll_deg"] == pytest.approx(body_roll_deg, abs=0.1)
+    assert verdict.status is expected
+
+
+def test_body_roll_reads_the_cameras_elevation_on_the_back() -> None:
+    # given a body on its back seen from 20 degrees above the floor, and the same body
+    # turned 30 degrees towards that camera
+    on_back = GOOD.with_(elevation_deg=20.0)
+    turned = on_back.with_(body_roll_deg=30.0)
+    # when
+    a = still(on_back, config=NO_SETUP_GATE).checks[FEET]
+    b = still(turned, config=NO_SETUP_GATE).checks[FEET]
+    # then the elevation adds to the roll (known limit: cameras up to 45 degrees above)
+    assert a.extra["body_roll_deg"] == pytest.approx(20.0, abs=0.1)
+    assert a.status is Status.OK
+    assert b.extra["body_roll_deg"] == pytest.approx(50.0, abs=0.1)
+    assert b.status is Status.FAULT
+
+
+def _feet_out_of_view(spec: BodySpec) -> PoseFrame:
+    frame = make_frame(spec)
+    assert frame.pose is not None
+    vis = frame.pose.visibility.copy()
+    for side in ("left", "right"):
+        for role in ("ankle", "heel", "foot_index"):
+            vis[SIDE_LANDMARKS[side][role]] = 0.05
+    pose = Pose.from_pixels(
+        frame.pose.xy, (frame.width, frame.height), vis, frame.pose.normalized[:, 2]
+    )
+    return replace(frame, pose=pose)
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (GOOD, Status.UNKNOWN),
+        (GOOD.with_(body_roll_deg=70.0), Status.FAULT),
+        (GOOD.with_(face_down=True), Status.FAULT),
+    ],
+)
+def test_body_on_its_side_or_face_down_needs_no_feet(spec: BodySpec, expected: Status) -> None:
+    # given the feet out of view
+    frame = _feet_out_of_view(spec)
+    # when
+    verdict = evaluate_still(frame, None, NO_SETUP_GATE).checks[FEET]
+    # then the body's posture alone says the feet are not flat; on the back it cannot
+    assert verdict.status is expected
+
+
+def test_feet_flat_body_on_its_side_clears_with_hysteresis() -> None:
+    # given a body on its side long enough to be reported, then turned back to 42
+    # degrees (under the 45 degree threshold but within the 5 degree hysteresis), then
+    # onto its back
+    on_side, hovering = GOOD.with_(body_roll_deg=70.0), GOOD.with_(body_roll_deg=42.0)
+    steps = [(on_side, None)] * 30 + [(hovering, None)] * 30 + [(GOOD, None)] * 30
+    # when
+    _, verdicts = run(steps, config=NO_SETUP_GATE)
+    # then the fault holds while hovering and clears on the back
+    assert verdicts[29].checks[FEET].status is Status.FAULT
+    assert verdicts[59].checks[FEET].frame_status is Status.FAULT
+    assert verdicts[89].checks[FEET].status is Status.OK
+
+
+@pytest.mark.parametrize(
+    ("head_turn_deg", "expected"),
+    [
+        (0.0, Status.OK),  # face up
+        (90.0, Status.OK),  # looking at the camera: the nose level with the ear
+        (118.0, Status.OK),  # the nose 0.04 torso lengths under the ear
+        (125.0, Status.FAULT),  # 0.06 under: past the -0.05 of the on-the-back test
+        (180.0, Status.FAULT),  # face down
+    ],
+)
+def test_feet_flat_face_down_around_threshold(head_turn_deg: float, expected: Status) -> None:
+    # given a person lying with the face turned this far from up
+    spec = GOOD.with_(head_turn_deg=head_turn_deg)
+    frame = make_frame(spec)
+    assert frame.pose is not None
+    reading = read_body(
+        frame.pose.xy,
+        frame.pose.visibility,
+        "left",
+        frame.width,
+        frame.height,
+        NO_SETUP_GATE.setup,
+        frame.pose.normalized[:, 2],
+    )
+    threshold = NO_SETUP_GATE.setup.face_up_min_torso
+    assert (reading.face_up < threshold) == (expected is Status.FAULT)
+    # when
+    ungated = evaluate_still(frame, None, NO_SETUP_GATE).checks[FEET]
+    gated = evaluate_still(frame, None).checks[FEET]
+    # then lying face down the feet are not flat; with the set-up gate on (the default)
+    # the body checks are unknown instead ("Lie on your back")
+    assert ungated.status is expected
+    assert gated.status is (Status.UNKNOWN if expected is Status.FAULT else Status.OK)
 
 
 # An oblique view from above: 40 degrees off the side, the camera 35 degrees above the

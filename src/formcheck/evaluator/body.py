@@ -28,6 +28,16 @@ Decisions (the issue leaves them open):
   about 0.3 foot lengths above the heel -> toe line. A foot rolled onto its edge (legs
   turned out, lying on the side) turns that height towards the camera and the ankle
   falls onto the line, while heel and toe may still lie level: not flat.
+- **Body on its side**: lying on the back, the body's left-right axis (shoulders and
+  hips) is parallel to the floor; on the side it stands vertical, and the lower foot
+  rests on its outer edge (the upper one on it, or planted in front): the feet are not
+  both flat. The axis is read in (x, y, depth): its angle to the image's horizontal
+  plane is ~0 lying on the back before a camera at floor level (the camera's elevation
+  seen from above) and ~90 on the side.
+- **Lying face down**: lying (torso near horizontal) with the face down (the same
+  reading as the set-up gate's "on the back") the soles face up or the feet rest on
+  their toes: not flat. With the set-up gate on this never shows (the body checks are
+  unknown then); it grades photos of other exercises.
 - **Feet in the air**: the ankle compared with the hip joint, in shin lengths. With the
   feet on the floor the ankle lies at or below the hip joint (hips on the floor or
   lifted); lifted feet put it above.
@@ -117,6 +127,9 @@ class BodyReading:
             plane's normal in (x, y, depth), in shin lengths (NaN as above).
         ankle_height_foot: distance of the ankle from the heel -> toe line, in lengths
             of that line (~0.3 for a foot on its sole seen side-on; ~0 on its edge).
+        body_roll_deg: angle of the body's left-right axis to the image's horizontal
+            plane in (x, y, depth), 0..90 degrees (~0 on the back, ~90 on the side; NaN
+            without depth or a left-right axis).
         torso_px: shoulder-to-hip length, px.
         torso_tilt_deg: angle of the shoulder-to-hip line to the horizontal, 0..90.
         spread: left-right spread of shoulders and hips over the torso length.
@@ -131,6 +144,7 @@ class BodyReading:
     ankle_lift_shin: float
     ankle_lift_depth_shin: float
     ankle_height_foot: float
+    body_roll_deg: float
     torso_px: float
     torso_tilt_deg: float
     spread: float
@@ -170,6 +184,41 @@ def _unit(v: FloatArray) -> FloatArray | None:
     return v / n if math.isfinite(n) and n > 0 else None
 
 
+def left_right_axis(xyz: FloatArray, near_side: str) -> FloatArray | None:
+    """The body's left-right axis: the sum of the unit far -> near vectors of the
+    shoulders and the hips, in the space of ``xyz`` ((33, 3) or (33, 2) landmarks).
+    None when a vector is degenerate or not finite."""
+    near, far = SIDE_INDEX[near_side], SIDE_INDEX["right" if near_side == "left" else "left"]
+    hips = _unit(xyz[near[HIP]] - xyz[far[HIP]])
+    shoulders = _unit(xyz[near[SHOULDER]] - xyz[far[SHOULDER]])
+    if hips is None or shoulders is None:
+        return None
+    return hips + shoulders
+
+
+def body_roll_deg(xyz: FloatArray, near_side: str) -> float:
+    """How far the body is turned onto its side, read from its left-right axis.
+
+    Args:
+        xyz: (33, 3) landmarks: x, y in px and depth in px (z times the image width).
+        near_side: "left" or "right".
+
+    Returns:
+        The angle of the left-right axis (:func:`left_right_axis`) to the image's
+        horizontal plane (x, depth), degrees 0..90. Lying on the back the axis is
+        parallel to the floor: ~0 from a camera at floor level, the camera's elevation
+        from above. Lying on the side it stands vertical: ~90 less the elevation. NaN
+        without a left-right axis.
+    """
+    axis = left_right_axis(xyz, near_side)
+    if axis is None:
+        return math.nan
+    n = float(np.sqrt(axis @ axis))
+    if not math.isfinite(n) or n <= 0:
+        return math.nan
+    return math.degrees(math.asin(min(1.0, abs(float(axis[1])) / n)))
+
+
 def floor_readings_in_depth(xyz: FloatArray, near_side: str) -> tuple[float, float]:
     """The foot's pitch and the ankle's lift measured against the floor plane in depth.
 
@@ -185,12 +234,10 @@ def floor_readings_in_depth(xyz: FloatArray, near_side: str) -> tuple[float, flo
         hips) within the image's vertical plane (no camera roll), pointing up in the
         image. NaN when a vector is degenerate or not finite.
     """
-    near, far = SIDE_INDEX[near_side], SIDE_INDEX["right" if near_side == "left" else "left"]
-    hips = _unit(xyz[near[HIP]] - xyz[far[HIP]])
-    shoulders = _unit(xyz[near[SHOULDER]] - xyz[far[SHOULDER]])
-    if hips is None or shoulders is None:
+    near = SIDE_INDEX[near_side]
+    axis = left_right_axis(xyz, near_side)
+    if axis is None:
         return math.nan, math.nan
-    axis = hips + shoulders
     r = math.hypot(float(axis[1]), float(axis[2]))
     if not math.isfinite(r) or r <= 0:
         return math.nan, math.nan
@@ -244,10 +291,11 @@ def read_body(
     torso_ok = math.isfinite(torso_px) and torso_px > 0
     knee_deg = _angle_deg(hip - knee, ankle - knee)
     foot_pitch = _to_horizontal_deg(toe - heel)
-    pitch_depth = lift_depth = math.nan
+    pitch_depth = lift_depth = roll = math.nan
     if z is not None:
         xyz = np.column_stack([xy, z * float(width)])
         pitch_depth, lift_depth = floor_readings_in_depth(xyz, near_side)
+        roll = body_roll_deg(xyz, near_side)
     shin = float(np.hypot(*(ankle - knee)))
     ankle_height = _height_over_length(ankle - heel, toe - heel)
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
@@ -273,6 +321,7 @@ def read_body(
         ankle_lift_shin=lift,
         ankle_lift_depth_shin=lift_depth,
         ankle_height_foot=ankle_height,
+        body_roll_deg=roll,
         torso_px=torso_px if torso_ok else math.nan,
         torso_tilt_deg=tilt,
         spread=spread,

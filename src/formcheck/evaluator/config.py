@@ -58,6 +58,10 @@ class ThresholdsConfig(_Section):
     # edge turns that height towards the camera (0.3 * cos(roll)), so below 0.18 (rolled
     # more than ~50 degrees) it rests on its side, not flat.
     ankle_height_min_foot: float = Field(_T.ankle_height_min_foot, ge=0, lt=1)
+    # The body's left-right axis above 45 degrees from the floor: turned more onto its
+    # side than its back, the lower foot on its outer edge (the camera's elevation adds
+    # 10-30 degrees lying on the back).
+    body_roll_max_deg: float = Field(_T.body_roll_max_deg, gt=0, le=90)
     # Form rules: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
     roller_neck_max: float = Field(_T.roller_neck_max, ge=-0.5, le=0.5)
     roller_lower_back_min: float = Field(_T.roller_lower_back_min, gt=0, le=1)
@@ -152,6 +156,9 @@ class TemporalConfig(_Section):
     foot_pitch_hysteresis_deg: float = Field(4.0, ge=0, le=45)
     foot_lift_hysteresis_shin: float = Field(0.05, ge=0, le=1)
     foot_edge_hysteresis_foot: float = Field(0.03, ge=0, le=1)
+    # The body's roll jitters by ~3 degrees between frames lying on the side (the far
+    # shoulder and hip are hidden there; under 0.2 on the back).
+    body_roll_hysteresis_deg: float = Field(5.0, ge=0, le=45)
     roller_hysteresis: float = Field(0.03, ge=0, le=0.5)
     speed_hysteresis_cm_s: float = Field(2.0, ge=0, le=50)
     # Speed is the roller's path length over this window, s: "sustained" in the rules;

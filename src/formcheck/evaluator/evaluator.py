@@ -100,6 +100,8 @@ class _Raw:
     key: str | None = None
     zone: Zone | None = None
     extra: dict[str, float] | None = None
+    # The landmark roles (body.ROLES) this reading rests on, when not REQUIRED[check].
+    needs: tuple[int, ...] | None = None
 
 
 def _finite(x: float) -> float | None:
@@ -351,7 +353,7 @@ class Evaluator:
 
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading)
-        raws[CheckId.FEET_FLAT] = self._feet(reading)
+        raws[CheckId.FEET_FLAT] = self._feet(reading, posture)
         raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position)
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
@@ -365,7 +367,8 @@ class Evaluator:
                     None,
                 )
                 continue
-            lacking = missing_parts(present, REQUIRED[check])
+            needs = REQUIRED[check] if raw.needs is None else raw.needs
+            lacking = missing_parts(present, needs)
             if lacking:
                 raw.status, raw.reason, raw.key, raw.zone = (
                     Status.UNKNOWN,
@@ -398,32 +401,45 @@ class Evaluator:
             return _Raw(Status.FAULT, value, key="knees_bent")
         return _Raw(Status.OK, value)
 
-    def _feet(self, r: BodyReading) -> _Raw:
+    def _feet(self, r: BodyReading, posture: SetupCode | None = None) -> _Raw:
+        """Feet flat on the floor: the foot level (pitch), on the floor (lift) and on its
+        sole (ankle height), and the body lying on its back: not on its side (roll) nor
+        face down (``posture`` is ``NOT_ON_BACK``, see :func:`posture_problem`). See
+        body.py for each reading. A body on its side or face down is a fault read from
+        the shoulders and hips alone: it holds with the feet out of view."""
         th, tp = self.config.thresholds, self.config.temporal
         pitch_thr, lift_thr = th.foot_pitch_max_deg, th.foot_lift_max_shin
-        side_thr = th.ankle_height_min_foot
+        side_thr, roll_thr = th.ankle_height_min_foot, th.body_roll_max_deg
         if self._trackers[CheckId.FEET_FLAT].active_fault:
             pitch_thr -= tp.foot_pitch_hysteresis_deg
             lift_thr -= tp.foot_lift_hysteresis_shin
             side_thr += tp.foot_edge_hysteresis_foot
+            roll_thr -= tp.body_roll_hysteresis_deg
         pitch, lift = _finite(r.foot_pitch_deg), _finite(r.ankle_lift_shin)
-        height = _finite(r.ankle_height_foot)
-        extra = {"ankle_lift_shin": lift} if lift is not None else {}
-        if height is not None:
-            extra["ankle_height_foot"] = height
-        if pitch is None or lift is None or height is None:
-            return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
+        height, roll = _finite(r.ankle_height_foot), _finite(r.body_roll_deg)
+        extra: dict[str, float] = {}
+        for name, x in (
+            ("ankle_lift_shin", lift),
+            ("ankle_height_foot", height),
+            ("body_roll_deg", roll),
+        ):
+            if x is not None:
+                extra[name] = x
         # Tilted or lifted only when the depth reading agrees (see body.py): the image
         # reading over-reads oblique views from above.
         depth = _finite(r.foot_pitch_depth_deg)
-        if depth is not None:
+        if depth is not None and pitch is not None:
             extra["foot_pitch_image_deg"] = pitch
             extra["foot_pitch_depth_deg"] = depth
             pitch = min(pitch, depth)
         lift_depth = _finite(r.ankle_lift_depth_shin)
-        if lift_depth is not None:
+        if lift_depth is not None and lift is not None:
             extra["ankle_lift_depth_shin"] = lift_depth
             lift = min(lift, lift_depth)
+        if (roll is not None and roll > roll_thr) or posture is SetupCode.NOT_ON_BACK:
+            return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra, needs=(SHOULDER, HIP))
+        if pitch is None or lift is None or height is None:
+            return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
         if pitch > pitch_thr or lift > lift_thr or height < side_thr:
             return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra)
         return _Raw(Status.OK, pitch, extra=extra)

@@ -6,12 +6,13 @@ can drive each check at and around its thresholds with exact truth.
 
 Body coordinates, cm: X along the body towards the feet, Y up (away from the floor),
 Z across the body away from the camera (0 for the near side). The near hip joint is
-the origin. The camera looks along +Z, turned by ``yaw_deg`` about the vertical for
-oblique views and tilted down by ``elevation_deg`` (a camera above the floor); the image
-is then mirrored (head on the left or the right), rolled, scaled and translated. Pixel
-coordinates: x right, y down. The normalised depth z is the point's distance along the
-viewing direction from the near hip joint, in image widths (MediaPipe's convention:
-smaller is nearer).
+the origin. A body turned onto its side (``body_roll_deg``) is the same pose rotated
+about the X axis through the near hip joint, the front towards the camera. The camera
+looks along +Z, turned by ``yaw_deg`` about the vertical for oblique views and tilted
+down by ``elevation_deg`` (a camera above the floor); the image is then mirrored (head
+on the left or the right), rolled, scaled and translated. Pixel coordinates: x right, y
+down. The normalised depth z is the point's distance along the viewing direction from
+the near hip joint, in image widths (MediaPipe's convention: smaller is nearer).
 """
 
 from __future__ import annotations
@@ -49,7 +50,12 @@ class BodySpec:
         ankle_lift_shin: the ankle's height above the hip joint, shin lengths (negative:
             below). The thigh's angle is solved to put the ankle there.
         torso_tilt_deg: shoulders above the hips (lying on a roller), degrees.
-        face_down: put the face downwards (lying on the front).
+        face_down: put the face downwards (lying on the front); the same as
+            ``head_turn_deg=180``.
+        head_turn_deg: the face turned about the body's long axis, degrees: 0 up, 90
+            towards the camera, 180 down.
+        body_roll_deg: the whole body turned about its long axis onto its near side,
+            degrees: 0 on the back, 90 on the side facing the camera.
         yaw_deg: the camera turned away from a pure side view, degrees.
         elevation_deg: the camera above the floor looking down, degrees.
         near_side: "left" or "right": the body side facing the camera.
@@ -68,6 +74,8 @@ class BodySpec:
     ankle_lift_shin: float = -0.1
     torso_tilt_deg: float = 15.0
     face_down: bool = False
+    head_turn_deg: float = 0.0
+    body_roll_deg: float = 0.0
     yaw_deg: float = 0.0
     elevation_deg: float = 0.0
     near_side: str = "left"
@@ -117,7 +125,7 @@ def body_points(spec: BodySpec) -> dict[str, tuple[float, float]]:
     toe = heel + FOOT_CM * u
     d = np.array([-math.cos(tau), math.sin(tau)])  # towards the head
     up = np.array([math.sin(tau), math.cos(tau)])  # perpendicular, away from the floor
-    face = -1.0 if spec.face_down else 1.0
+    face = -1.0 if spec.face_down else math.cos(math.radians(spec.head_turn_deg))
     shoulder = hip + TORSO_CM * d
     ear = shoulder + 0.32 * TORSO_CM * d + 0.05 * TORSO_CM * up
     pts = {
@@ -183,7 +191,9 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
     for role in ("heel", "foot_index"):
         xyz[SIDE_LANDMARKS[spec.near_side][role], 2] -= sole
         xyz[SIDE_LANDMARKS[far][role], 2] -= sole
-    xyz[int(Landmark.NOSE)] = (*pts["nose"], mid)
+    # A face turned towards the camera brings the nose nearer (smaller Z).
+    turn = 0.0 if spec.face_down else math.sin(math.radians(spec.head_turn_deg))
+    xyz[int(Landmark.NOSE)] = (*pts["nose"], mid - 0.16 * TORSO_CM * turn)
     paired = {"eye": ("{S}_EYE_INNER", "{S}_EYE", "{S}_EYE_OUTER"), "mouth": ("MOUTH_{S}",)}
     paired["ear"] = ("{S}_EAR",)
     for role, patterns in paired.items():
@@ -199,6 +209,11 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
             xyz[i] = (*pts["wrist"], depth)
             if side == far:
                 vis[i] = spec.far_visibility
+    # Turned onto the near side: Y (up) turns towards the camera, the far side rises.
+    roll = math.radians(spec.body_roll_deg)
+    y, zz = xyz[:, 1].copy(), xyz[:, 2].copy()
+    xyz[:, 1] = y * math.cos(roll) + zz * math.sin(roll)
+    xyz[:, 2] = -y * math.sin(roll) + zz * math.cos(roll)
     z = _camera(spec, xyz)[2] * spec.px_per_cm / spec.image_size[0]
     return _to_pixels(spec, xyz), vis, z
 
@@ -220,7 +235,8 @@ def make_roller(
     confidence: float = 0.9,
     diameter_cm: float = 15.0,
 ) -> RollerObservation:
-    """The roller under the back at ``position`` (0 shoulder, 1 hip) of this body."""
+    """The roller under the back at ``position`` (0 shoulder, 1 hip) of this body (on
+    its back: ``body_roll_deg`` is not applied)."""
     pts = body_points(spec)
     sh, hip = np.array(pts["shoulder"]), np.array(pts["hip"])
     axis = hip - sh

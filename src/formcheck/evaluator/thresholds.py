@@ -28,6 +28,12 @@ class Thresholds:
     # height towards the camera (0.3 * cos(roll)); below 0.18 the foot is rolled more
     # than ~50 degrees: it rests on its side, not flat.
     ankle_height_min_foot: float = 0.18
+    # The body's left-right axis (shoulders, hips) against the floor, degrees: ~0 lying on
+    # the back (a camera above the floor adds its elevation, 10-30 degrees for a phone on
+    # a stand or a photo taken standing), ~90 lying on the side, where the lower foot
+    # rests on its outer edge. Above 45 the body is turned more onto its side than its
+    # back: the feet are not both flat.
+    body_roll_max_deg: float = 45.0
     # Form rules: the shoulder blades lie roughly in the upper 10%-45% of the
     # shoulder-to-hip line; above it is the neck, below it the lumbar spine.
     roller_neck_max: float = 0.10
