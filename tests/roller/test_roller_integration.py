@@ -142,17 +142,23 @@ def test_smr_stills(footage: Path, model_path: Path) -> None:
 
 
 # Real stills labelled without a roller in labels.csv (roller column "none"): 58 stills.
-# A floor at the count last measured: 27 reports. What they are:
+# A floor at the count last measured: 23 reports (27 before a candidate across a back
+# lying on it had to hold the body up, leaving a gap beside it, and had to lie under
+# the back, not past the hips: see roller/support.py). What they are:
 # - 2 Adductor stills: not false; the label says "none" but its own description says
 #   "one leg abducted over roller", and a blue foam roller is under the thigh;
-# - 22 floor exercises on a mat (crunches, sit-ups, bridges incl. glute-bridge.webp,
-#   Air Bike, Frog and Janda sit-ups, Supine One-Arm Overhead Throw): a patch of the
-#   mat beside or under the lying body, shaded by the body so that it is not of the
-#   mat's own colours (the mat test takes only colours running the mat's whole
-#   length) and not flat;
-# - 3 exercise balls (Exercise_Ball_Crunch, Physioball_Hip_Bridge x2): round objects
-#   under the back, as a roller is.
-ROLLERLESS_MAX_REPORTS = 27
+# - 3 exercise balls (Exercise_Ball_Crunch__1, Physioball_Hip_Bridge x2): round objects
+#   under the back, holding it up as a roller does;
+# - 18 floor exercises on a mat: 12 lying on the back (3_4_Sit-Up__0, Air_Bike__0,
+#   Cross-Body_Crunch__0, Crunch_-_Hands_Overhead__0, Crunches__0, Frog_Sit-Ups__0/1,
+#   Janda_Sit-Up__0, Sit-Up__0, Supine_One-Arm_Overhead_Throw__0, Tuck_Crunch__0/1): a
+#   patch of the mat (or a hand) with a gap showing on one side, a patch long enough to
+#   pass for a roller along the spine (which the gap test leaves alone), or a grey
+#   patch (no hue to follow); 6 where the pose is not lying on the back (crunched and
+#   turned, or sitting up: 3_4_Sit-Up__1, Air_Bike__1, Cross-Body_Crunch__1,
+#   Crunches__1, Janda_Sit-Up__1, Oblique_Crunches_-_On_The_Floor__1), where the gap
+#   test does not apply (the roller may be under a limb there).
+ROLLERLESS_MAX_REPORTS = 23
 
 
 @pytest.mark.model

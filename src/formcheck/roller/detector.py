@@ -41,8 +41,9 @@ from numpy.typing import NDArray
 from formcheck.errors import UsageError
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.color import ColorHint
-from formcheck.roller.geometry import Body
+from formcheck.roller.geometry import UNDER_BACK_MAX, UNDER_BACK_MIN, Body
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
+from formcheck.roller.support import SUPPORT_REACH, holds_body_up
 
 Image = NDArray[np.uint8]
 # Colour bin indices (bins, bins of the shadow) on each grid: see _quantise.
@@ -382,6 +383,9 @@ class RollerDetector:
         supine = (abs(float(body.axis[0])) >= math.cos(math.radians(LYING_MAX_TILT))
                   and body.face_up is not None and body.face_up >= SUPINE_MIN_FACE_UP)
         quant = _quantise(small, cv2)
+        # the chroma (Lab a*, b*) of the region, for the mat's own hue under shading
+        lab_ab = (cv2.cvtColor(small, cv2.COLOR_BGR2LAB)[..., 1:].astype(np.float32)
+                  if supine else None)
         # the room: everything else in the region (its colours do not change when the
         # person map gives back pixels of the band)
         room_all = cv2.bitwise_not(cv2.bitwise_or(band, person))
@@ -483,11 +487,16 @@ class RollerDetector:
             n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
             if n <= 1:
                 continue
+            # lying on the back, a roller holds the body up: a gap beside it (see
+            # below); what fills the gap is the person or colours unlike the room
+            filled = (np.asarray((fg > 0) | (person > 0)) if supine and not loose
+                      and lab_ab is not None else None)
             min_area = 0.5 * (DISC_MIN * Lw) ** 2
             Ls = Lw * (limb_scale if loose else 1.0)  # what a roller's size is judged by
             order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
             prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
             up = body.up
+            axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
             shoulder_w = roi.to_work(body.shoulder)
             lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
             for i in order:
@@ -504,6 +513,12 @@ class RollerDetector:
                 long_deg = (long_deg + 90.0) % 180.0 - 90.0
                 fill = area / (length * thick)
                 elong = length / thick
+                # lying on the back, the roller is under the back (the last pass, for a
+                # roller under a limb, is not run): not past the hips nor beyond the head
+                if supine and not loose and not (
+                        UNDER_BACK_MIN <= body.position(roi.to_image(rcx, rcy))
+                        <= UNDER_BACK_MAX):
+                    continue
                 # a blob above the body's line is an arm or the far side, not the roller
                 if not loose and float((np.array([rcx, rcy]) - shoulder_w) @ up) > 0.05 * Lw:
                     continue
@@ -527,6 +542,16 @@ class RollerDetector:
                 pix = small[by:by + bh, bx:bx + bw][sub]
                 shading = _tri(float(pix.std(axis=0).mean()), FLAT_STD, FLAT_STD + 8.0, 1e9, 2e9)
                 if shading <= 0.0:
+                    continue
+                # a roller across a back lying on it holds the body up, leaving a gap
+                # beside it on at least one side; a patch of mat under a body lying
+                # on the mat has the body or more of the mat (shaded, or of the
+                # patch's own hue) on both sides. (A roller along the spine carries
+                # the body over its length: the body may rest on the floor past its
+                # ends.)
+                along_axis = abs((long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE
+                if (filled is not None and not (elong >= BAR_MIN_ELONGATION and along_axis)
+                        and not holds_body_up(sub, bx, by, filled, lab_ab, SUPPORT_REACH * Lw)):
                     continue
                 touches = touch_frac >= 2 * MIN_TOUCH
                 if elong < (LOOSE_MIN_ELONGATION if loose else BAR_MIN_ELONGATION):

@@ -1,0 +1,111 @@
+"""Whether a candidate under a back lying on it holds the body up.
+
+A foam roller under the back of a person lying on it lifts the body off the floor:
+beside the roller, along the body, there is a gap between the body's underside and
+the floor, where the room (the floor behind, the wall) shows, on at least one side
+(the hips may rest on the floor beside a roller under the lower back). A patch of
+exercise mat under a body lying on the mat has no such gap: in the rows just under the
+body, on both sides of it, the body itself (resting on the mat) or more of the mat goes
+on: shaded by the body, so not of the room's colours, or of the patch's own hue
+(chroma, whatever its brightness) where it is lit.
+
+Risk: a roller of the mat's hue (a blue roller on a blue mat), seen from above so that
+the mat behind it shows under the lifted body on both sides, would look like a patch
+of the mat. The synthetic scenes (camera near the floor) and the real stills of the
+footage have no such view of a roller under a back.
+
+Pixel coordinates: x right, y down, origin top-left, in the working image's px (the
+scaled region of interest of :mod:`formcheck.roller.detector`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+# How far beside a candidate to look, torso lengths: a roller is ~0.2-0.35 across, and
+# the body it holds up leaves a gap at least about as long on each side.
+SUPPORT_REACH = 0.25
+# The share of a candidate's rows, from its top (against the body), that are looked
+# beside: the lower rows may rest on a mat that goes on under a roller too.
+SUPPORT_TOP = 0.6
+# A row's side is closed when at least this share of the span beside it is filled
+# (the person, or colours unlike the room).
+SUPPORT_ROW_FILLED = 0.6
+# Pixels within this distance of the candidate's mean chroma (OpenCV 8-bit Lab a*, b*
+# levels) are of its hue: the same surface, lit or shaded.
+SUPPORT_CHROMA = 8.0
+# ... only for a candidate at least this far from grey (the same levels): a hue.
+SUPPORT_MIN_CHROMA = 12.0
+# A side is closed when at least this share of the rows looked at are closed. On the
+# synthetic scenes (a body held up by a roller) the less closed side of a roller is
+# closed in at most ~0.4 of them; on real stills of a body lying on a mat, the mat's
+# patches under it are closed on both sides in 0.7-1.0.
+SUPPORT_SIDE_CLOSED = 0.7
+
+
+def closed_sides(sub: NDArray[np.bool_], bx: int, by: int, filled: NDArray[np.bool_],
+                 reach: float) -> tuple[float, float]:
+    """The share of the candidate's top rows closed on its left and on its right.
+
+    Args:
+        sub: the candidate inside its bounding box (True on its pixels).
+        bx, by: the box's top-left corner, working px.
+        filled: (H, W) the person or colours unlike the room, working px: anything
+            but a gap showing the room.
+        reach: how far beside the candidate to look in each row, working px.
+
+    Returns:
+        (left, right): for each side, the share (0..1) of the candidate's top
+        ``SUPPORT_TOP`` rows where at least ``SUPPORT_ROW_FILLED`` of the ``reach``
+        px beside it (2 px off its outline, for the outline's blur) are ``filled``.
+        A span cut by the image's edge counts filled on what remains, closed when
+        nothing remains (the image says nothing of a gap there).
+    """
+    rows = np.nonzero(sub.any(axis=1))[0]
+    if rows.size == 0:
+        return 0.0, 0.0
+    top = rows[: max(1, int(SUPPORT_TOP * rows.size))]
+    part = sub[top]
+    first = np.argmax(part, axis=1) + bx
+    last = part.shape[1] - 1 - np.argmax(part[:, ::-1], axis=1) + bx
+    w = filled.shape[1]
+    r = max(1, round(reach))
+    # prefix sums along each row: the filled count of any span in O(1)
+    cum = np.zeros((top.size, w + 1), np.int32)
+    np.cumsum(filled[top + by], axis=1, out=cum[:, 1:])
+    idx = np.arange(top.size)
+    out = []
+    for a, b in ((first - 2 - r, first - 2), (last + 3, last + 3 + r)):
+        a, b = np.clip(a, 0, w), np.clip(b, 0, w)
+        n = b - a
+        got = cum[idx, b] - cum[idx, a]
+        closed = np.where(n > 0, got >= SUPPORT_ROW_FILLED * np.maximum(n, 1), True)
+        out.append(float(np.count_nonzero(closed)) / top.size)
+    return out[0], out[1]
+
+
+def holds_body_up(sub: NDArray[np.bool_], bx: int, by: int, filled: NDArray[np.bool_],
+                  lab_ab: NDArray[np.float32], reach: float) -> bool:
+    """Whether the candidate leaves a gap beside it on at least one side (see the module).
+
+    Args:
+        sub, bx, by: the candidate in its bounding box and the box's corner, working px.
+        filled: (H, W) the person or colours unlike the room, working px.
+        lab_ab: (H, W, 2) the region's Lab a*, b* (OpenCV 8-bit levels), working px.
+        reach: how far beside the candidate to look, working px.
+
+    Returns:
+        False when both sides are closed in at least ``SUPPORT_SIDE_CLOSED`` of the
+        candidate's top rows, counting pixels of its own hue (within
+        ``SUPPORT_CHROMA``) as filled too.
+    """
+    bh, bw = sub.shape
+    ab = lab_ab[by:by + bh, bx:bx + bw][sub].mean(axis=0)
+    band = lab_ab[by:by + bh]
+    own = np.zeros_like(filled)
+    # a hue only where the candidate has one: greys (a grey roller, a grey floor) all
+    # share the neutral chroma
+    if np.hypot(ab[0] - 128.0, ab[1] - 128.0) >= SUPPORT_MIN_CHROMA:
+        own[by:by + bh] = np.hypot(band[..., 0] - ab[0], band[..., 1] - ab[1]) < SUPPORT_CHROMA
+    return min(closed_sides(sub, bx, by, filled | own, reach)) < SUPPORT_SIDE_CLOSED
