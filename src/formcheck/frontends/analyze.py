@@ -19,7 +19,6 @@ Defaults, and why:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import math
 import os
@@ -47,7 +46,6 @@ from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
 from formcheck.priority import gil_handoff, lower_thread_priority
-from formcheck.roller.observation import RollerObservation
 from formcheck.sinks.atomic import prepare_output_dir
 from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
@@ -173,17 +171,6 @@ def _jpeg(image: NDArray[np.uint8]) -> bytes:
 
 def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
     return lambda: image
-
-
-def _scaled_roller(roller: RollerObservation, k: float) -> RollerObservation:
-    if not roller.found or k == 1.0:
-        return roller
-
-    def sc(p: tuple[float, float] | None) -> tuple[float, float] | None:
-        return None if p is None else (p[0] * k, p[1] * k)
-
-    return dataclasses.replace(roller, center_px=sc(roller.center_px),
-                               size_px=sc(roller.size_px), contact_px=sc(roller.contact_px))
 
 
 @contextlib.contextmanager
@@ -326,19 +313,22 @@ class _Runner:
             self.frames_read = item[0].index + 1
             yield item
 
-    def _detected(self) -> Generator[tuple[VideoFrame, PoseFrame], None, None]:
+    def _detected(
+        self,
+    ) -> Generator[tuple[VideoFrame, PoseFrame, ModelInput], None, None]:
         """Pose, frame by frame (the main thread: the model is the critical path, so it
         gets a thread of its own while the next frame is decoded and made ready)."""
         with Prefetch(self._decoded(), depth=4, name="analyze-decode", niceness=5) as frames:
             for vf, ready in frames:
-                yield self.pipe.detect(vf, ready)
+                yield (*self.pipe.detect(vf, ready), ready)
 
     def run(self, advance: Callable[[], None]) -> None:
         """Decoding on one thread, pose on this one; roller, evaluator, data and drawing on
         a worker thread, in frame order, so the stages overlap on two cores (the decoder
         and the model release the GIL). The queues between them are bounded: memory
         stays flat."""
-        handoff: queue.Queue[tuple[VideoFrame, PoseFrame] | None] = queue.Queue(maxsize=4)
+        handoff: queue.Queue[tuple[VideoFrame, PoseFrame, ModelInput] | None] = (
+            queue.Queue(maxsize=4))
         failure: list[BaseException] = []
 
         def worker() -> None:
@@ -358,7 +348,7 @@ class _Runner:
         thread = threading.Thread(target=worker, name="analyze-finish", daemon=True)
         thread.start()
 
-        def hand(item: tuple[VideoFrame, PoseFrame] | None) -> None:
+        def hand(item: tuple[VideoFrame, PoseFrame, ModelInput] | None) -> None:
             while thread.is_alive():
                 try:
                     handoff.put(item, timeout=0.5)
@@ -419,7 +409,7 @@ class _Runner:
                 image = cv2.resize(image, self.out_size, interpolation=cv2.INTER_AREA)
             lm = verdict.landmarks_px
             draw_overlay(
-                image, verdict, _scaled_roller(step.roller, self.k),
+                image, verdict, step.roller.scaled(self.k),
                 landmarks_px=None if lm is None else lm * self.k, timeline=self.timeline,
             )
             self.worst.update(verdict, _const(image))

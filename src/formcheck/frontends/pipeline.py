@@ -158,10 +158,26 @@ class FramePipeline(Closing):
         self.times.add("pose", time.perf_counter() - t1)
         return frame, pose
 
-    def finish(self, frame: VideoFrame, pose: PoseFrame) -> Step:
-        """Second half of a step: roller and evaluator. Call in frame order."""
+    def finish(
+        self, frame: VideoFrame, pose: PoseFrame, ready: ModelInput | None = None,
+    ) -> Step:
+        """Second half of a step: roller and evaluator. Call in frame order.
+
+        With the frame's :meth:`prepare` output (``ready``), the roller is looked for on
+        the model's smaller copy of the frame, when smaller: its search scales the
+        region to 64 px per torso length anyway, and shrinking a large region is the
+        costliest single step of it (about 1.5 ms a frame from 720p). Its observation
+        comes back in work-frame px. A stream must take the same path on every frame
+        (the tracker's state is in the pixels it was given).
+        """
         t1 = time.perf_counter()
-        roller = self.roller.update(frame.image, pose)
+        small = None if ready is None else ready.bgr
+        if small is not None and small.shape[1] < frame.image.shape[1]:
+            h, w = small.shape[:2]
+            k = frame.image.shape[1] / w
+            roller = self.roller.update(small, pose.resized(w, h)).scaled(k)
+        else:
+            roller = self.roller.update(frame.image, pose)
         t2 = time.perf_counter()
         verdict = self.evaluator.update(pose, roller)
         t3 = time.perf_counter()
@@ -173,7 +189,9 @@ class FramePipeline(Closing):
     def step(self, frame: VideoFrame) -> Step:
         """Run one frame through pose, roller and evaluator (at the working size; the
         returned step holds the work frame)."""
-        return self.finish(*self.detect(frame))
+        work, ready = self.prepare(frame)
+        work, pose = self.detect(work, ready)
+        return self.finish(work, pose, ready)
 
     def calibrate_roller(self, image: NDArray[np.uint8], pose: PoseFrame) -> bool:
         """Learn the roller's colour from this frame (``live``'s ``c`` key).

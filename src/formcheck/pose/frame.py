@@ -12,7 +12,7 @@ Coordinate spaces:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -111,6 +111,16 @@ class PoseFrame:
     def t_s(self) -> float:
         """Timestamp in seconds."""
         return self.t_ms / 1000.0
+
+    def resized(self, width: int, height: int) -> PoseFrame:
+        """This frame as seen on the image scaled to ``width`` x ``height`` px: the pixel
+        coordinates and the size change; normalised coordinates, depth, world points
+        and the mask (mapped by the ratio of sizes anyway) do not."""
+        pose = self.pose
+        if pose is not None and (width, height) != (self.width, self.height):
+            k = np.array([width / max(self.width, 1), height / max(self.height, 1)])
+            pose = replace(pose, xy=pose.xy * k)
+        return replace(self, width=width, height=height, pose=pose)
 
     @property
     def has_person(self) -> bool:

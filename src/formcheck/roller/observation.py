@@ -5,7 +5,7 @@ Pure data, no cv2. Pixel coordinates: x right, y down, origin top-left, px.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -60,6 +60,18 @@ class RollerObservation:
     def missing(cls, reason: NotFoundReason) -> RollerObservation:
         """A "not found" observation with its reason."""
         return cls(found=False, reason=reason)
+
+    def scaled(self, k: float) -> RollerObservation:
+        """The same observation on the image scaled by ``k``: centre, size and contact
+        times ``k`` (px); angle, position, confidence unchanged."""
+        if not self.found or k == 1.0:
+            return self
+
+        def sc(p: tuple[float, float] | None) -> tuple[float, float] | None:
+            return None if p is None else (p[0] * k, p[1] * k)
+
+        return replace(self, center_px=sc(self.center_px), size_px=sc(self.size_px),
+                       contact_px=sc(self.contact_px))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (tuples become lists, enums their values)."""
