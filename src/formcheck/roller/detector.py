@@ -24,6 +24,11 @@ or a bar (along the spine, or seen from an angle), by size relative to the torso
 fill, and contact with the body. A bar along the spine ends where it becomes much
 thinner than its middle (a mat's edge it merged with).
 
+Lying on the back, when the colour passes find nothing (or only something in a pass
+keeping a mat's colours, maybe a piece of the mat), a roller of the floor's own colour
+is looked for by its outline: the near end's disc under the back, by its edges
+(:mod:`formcheck.roller.shape`); it must hold the body up (a gap beside it).
+
 Pixel coordinates: x right, y down, origin top-left, px (of the full image unless
 named *work*: the scaled region of interest).
 """
@@ -43,7 +48,13 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.roller.color import ColorHint
 from formcheck.roller.geometry import UNDER_BACK_MAX, UNDER_BACK_MIN, Body
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
-from formcheck.roller.support import SUPPORT_REACH, holds_body_up
+from formcheck.roller.shape import find_end_disc
+from formcheck.roller.support import (
+    SUPPORT_REACH,
+    SUPPORT_SIDE_CLOSED,
+    closed_sides,
+    holds_body_up,
+)
 
 Image = NDArray[np.uint8]
 # Colour bin indices (bins, bins of the shadow) on each grid: see _quantise.
@@ -132,6 +143,11 @@ RELEASE_BELOW = 0.22
 # Least share of the room's (or the person's) pixels a colour must have to be theirs.
 ROOM_MIN_SHARE = 0.0015
 PERSON_MIN_SHARE = 0.003
+# The roller's outline is searched (a roller of the floor's colour: see shape.py) only
+# when the person's mask spans at most this many torso lengths across the image: lying
+# on the back seen from the side, head to feet is ~3-3.5 (more with arms overhead); a
+# longer person means a pose whose torso is wrong, and a search at the wrong scale.
+OUTLINE_MAX_EXTENT = 5.0
 # Below this score a blob is not reported as the roller.
 MIN_CONFIDENCE = 0.3
 
@@ -461,6 +477,9 @@ class RollerDetector:
         # passes (the mat's colours kept), and the higher score taken
         kept: tuple[float, int, _Cand] | None = None
         last = ""
+        # whether the pass of ``best`` (of ``kept``) kept a mat's colours: its find may
+        # be a piece of the mat
+        mat_kept = kept_mat = False
         if self.keep_maps:
             self.maps = {}
         for name, loose, room, search, fg, strip in attempts():
@@ -468,9 +487,10 @@ class RollerDetector:
                 if not (last.endswith("s") and best[2].thick < DISC_LOW * Lw):
                     break
                 if kept is None or best[0] > kept[0]:
-                    kept = best
+                    kept, kept_mat = best, mat_kept
             best = None
             last = name
+            mat_kept = strip is not None
             cand = cv2.bitwise_and(fg, search)
             cand = cv2.bitwise_and(cand, not_person)
             cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
@@ -550,7 +570,8 @@ class RollerDetector:
                 # the body over its length: the body may rest on the floor past its
                 # ends.)
                 along_axis = abs((long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE
-                if (filled is not None and not (elong >= BAR_MIN_ELONGATION and along_axis)
+                if (filled is not None and lab_ab is not None
+                        and not (elong >= BAR_MIN_ELONGATION and along_axis)
                         and not holds_body_up(sub, bx, by, filled, lab_ab, SUPPORT_REACH * Lw)):
                     continue
                 touches = touch_frac >= 2 * MIN_TOUCH
@@ -575,7 +596,18 @@ class RollerDetector:
                                                  float(length), float(thick), float(long_deg),
                                                  sub))
         if kept is not None and (best is None or kept[0] >= best[0]):
-            best = kept
+            best, mat_kept = kept, kept_mat
+        weak = best is None or best[0] < self.min_confidence
+        if supine and self._hint_lab is None and (weak or mat_kept):
+            # nothing unlike the room: a roller of the floor's own colour, by its outline.
+            # Also when the find came from a pass keeping a mat's colours: with a roller
+            # of the floor's colour, a piece of the mat under the lifted back, between
+            # the roller and the hips, is found there; an outline away from that find
+            # is taken instead.
+            disc = self._outline_disc(small, person, body, roi, prior, cv2)
+            if disc is not None and (best is None or weak or not _inside(
+                    roi.to_work(np.asarray(disc[0].center_px, np.float64)), best[2])):
+                return disc
         if best is None:
             return None
         score, _, cand_ = best
@@ -637,6 +669,58 @@ class RollerDetector:
         obs = build_observation(center, size, angle, orientation, body, score)
         blob = self._blob(small, sub, bx, by, roi, score, cv2)
         return obs, blob
+
+    def _outline_disc(self, small: Image, person: Image, body: Body, roi: _Roi,
+                      prior: tuple[float, float] | None,
+                      cv2: Any) -> tuple[RollerObservation, Blob] | None:
+        """A roller across the back found by the outline of its near end (see
+        :mod:`formcheck.roller.shape`), for a person lying on the back when the colour
+        passes find nothing: a roller of the floor's colour.
+
+        The disc is searched with its centre under the back (``UNDER_BACK_MIN`` to
+        ``UNDER_BACK_MAX`` of the shoulder-hip line), its top against the body's
+        underside; it must hold the body up: beside its top rows, on at least one side,
+        the person does not go on (a gap showing the floor). Working px in, image px
+        out.
+        """
+        Lw = body.length * roi.scale
+        # the search trusts the pose's scale: a person far longer than a body of this
+        # torso (landmarks bunched on the head, a torso cut short) is not searched
+        cols = np.nonzero(person.any(axis=0))[0]
+        if cols.size == 0 or cols[-1] - cols[0] > OUTLINE_MAX_EXTENT * Lw:
+            return None
+        sh, hp = roi.to_work(body.shoulder), roi.to_work(body.hip)
+        ends = np.array([sh + t * (hp - sh) for t in (UNDER_BACK_MIN, UNDER_BACK_MAX)])
+        wh, ww = person.shape
+        # the joint line (neck, shoulder, hip, on to the knee) in each column, work px
+        line = roi.to_work(np.array(body.chain()))
+        order = np.argsort(line[:, 0])
+        line_y = np.interp(np.arange(ww, dtype=np.float64), line[order, 0], line[order, 1])
+        fit = find_end_disc(small, person, (math.ceil(ends[:, 0].min()),
+                                           math.floor(ends[:, 0].max())),
+                            line_y, Lw, cv2)
+        if fit is None:
+            return None
+        disc = np.zeros((wh, ww), np.uint8)
+        cv2.circle(disc, (round(fit.cx), round(fit.cy)), max(1, round(fit.r)), 255, -1)
+        disc = cv2.bitwise_and(disc, cv2.bitwise_not(person))
+        bx, by, bw, bh = cv2.boundingRect(disc)
+        if bw == 0 or bh == 0:
+            return None
+        sub = disc[by:by + bh, bx:bx + bw] > 0
+        if min(closed_sides(sub, bx, by, person > 0, SUPPORT_REACH * Lw)) >= SUPPORT_SIDE_CLOSED:
+            return None
+        score = fit.cover
+        if prior is not None:
+            pw = roi.to_work(np.asarray(prior, np.float64))
+            score *= 1.2 if float(np.hypot(fit.cx - pw[0], fit.cy - pw[1])) < 0.25 * Lw else 1.0
+        score = min(score, 1.0)
+        d = 2.0 * fit.r / roi.scale
+        # the fit is in pixel indices (a pixel's centre at its index); the working image's
+        # coordinates put a pixel's centre half a pixel in
+        obs = build_observation(roi.to_image(fit.cx + 0.5, fit.cy + 0.5), (d, d), 0.0,
+                                Orientation.ACROSS, body, score)
+        return obs, self._blob(small, sub, bx, by, roi, score, cv2)
 
     @classmethod
     def _release(cls, quant: Quantised, unlike_room: Image, person: Image, band: Image,
@@ -813,6 +897,11 @@ class RollerDetector:
             outline = np.zeros((0, 2))
         return Blob(outline=outline, mean_bgr=(float(mean[0]), float(mean[1]), float(mean[2])),
                     spread=spread, score=score)
+
+
+def _inside(p: FloatArray, cand: _Cand) -> bool:
+    """Whether the point ``p`` (working px) lies in ``cand``'s bounding box."""
+    return bool(cand.bx <= p[0] <= cand.bx + cand.bw and cand.by <= p[1] <= cand.by + cand.bh)
 
 
 def _mask_extent(pose_frame: PoseFrame, cv2: Any) -> tuple[float, float, float, float] | None:
