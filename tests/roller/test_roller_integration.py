@@ -7,12 +7,16 @@ golden-metric floor at the figure last measured (printed), so a regression shows
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from formcheck.roller.detector import RollerDetector
 from formcheck.roller.tracker import RollerTracker
+
+if TYPE_CHECKING:
+    from formcheck.scenes.params import SceneParams
 
 LEG_STILLS = ("Calves", "Hamstring", "Quadriceps")
 
@@ -57,7 +61,9 @@ FLOORS = {
 }
 
 
-def _run(model_path: Path, scene: str, seed: int) -> tuple[int, int, int, int, list[float]]:
+def _run(
+    model_path: Path, scene: str | SceneParams, seed: int,
+) -> tuple[int, int, int, int, list[float]]:
     from formcheck.pose.landmarker import Mode, PoseLandmarker
     from formcheck.scenes import iter_scene
 
@@ -221,8 +227,6 @@ def test_roller_of_the_floors_colour(model_path: Path, roller: tuple[int, int, i
                                      elevation: float, seed: int) -> None:
     import dataclasses
 
-    from formcheck.pose.landmarker import Mode, PoseLandmarker
-    from formcheck.scenes import iter_scene
     from formcheck.scenes.scenarios import get
 
     p = get("good").build(1.5, np.random.default_rng(seed))
@@ -230,23 +234,8 @@ def test_roller_of_the_floors_colour(model_path: Path, roller: tuple[int, int, i
         p, appearance=dataclasses.replace(p.appearance, roller=roller, floor=floor,
                                           floor_kind=kind),
         camera=dataclasses.replace(p.camera, elevation_deg=elevation))
-    tracker = RollerTracker()
-    visible = found = within = 0
-    with PoseLandmarker(model_path, Mode.VIDEO, segmentation=True) as lm:
-        for k, (img, truth) in enumerate(iter_scene(p, size=(640, 360), fps=15,
-                                                    seconds=1.5, seed=seed)):
-            obs = tracker.update(img, lm.detect(img, truth.t_ms, k))
-            r = truth.roller
-            if not (truth.person_visible and r.visible and r.center_px):
-                continue
-            visible += 1
-            if obs.found and obs.center_px is not None:
-                found += 1
-                s = np.array(truth.joints_px["left_shoulder"])
-                h = np.array(truth.joints_px["left_hip"])
-                err = float(np.hypot(obs.center_px[0] - r.center_px[0],
-                                     obs.center_px[1] - r.center_px[1]))
-                within += int(err / float(np.linalg.norm(h - s)) <= 0.05)
+    visible, found, _orient, _fp, errors = _run(model_path, p, seed)
+    within = sum(e <= 0.05 for e in errors)
     assert visible > 0
     print(f"roller {roller} on {kind} floor {floor}, elevation {elevation}, seed {seed}: "
           f"found {found / visible:.2f}, within 5% {within / visible:.2f}")
