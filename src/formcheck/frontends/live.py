@@ -64,7 +64,11 @@ if TYPE_CHECKING:
     from formcheck.evaluator.results import FrameVerdict
     from formcheck.frontends.pipeline import FramePipeline, Step
     from formcheck.pose.frame import PoseFrame
+    from formcheck.pose.landmarker import ModelInput
     from formcheck.sinks.video import H264Writer
+
+    # a captured frame, its work frame, its pose, the model's input, the model's ms
+    Posed = tuple[Captured, VideoFrame, PoseFrame, ModelInput, float]
 
 WINDOW_TITLE = "formcheck"
 KEY_HELP = "q/Esc end   space pause   c calibrate roller   v voice   r record"
@@ -338,7 +342,7 @@ class _PoseWorker:
         self.ended = False
         self.error: BaseException | None = None
         self._stop = False
-        self._slot: tuple[Captured, VideoFrame, PoseFrame, float] | None = None
+        self._slot: Posed | None = None
         self._cond = threading.Condition()
         self._last_t_ms = -1.0
         self._thread = threading.Thread(target=self._run, name="live-pose", daemon=True)
@@ -362,12 +366,13 @@ class _PoseWorker:
                            self._last_t_ms + 1.0)
                 self._last_t_ms = t_ms
                 t0 = time.perf_counter()
-                work, pose = self.pipe.detect(VideoFrame(cap.frame.index, t_ms, image))
+                work, ready = self.pipe.prepare(VideoFrame(cap.frame.index, t_ms, image))
+                work, pose = self.pipe.detect(work, ready)
                 model_ms = (time.perf_counter() - t0) * 1000.0
                 with self._cond:
                     while self.lossless and self._slot is not None and not self._stop:
                         self._cond.wait(0.05)
-                    self._slot = (cap, work, pose, model_ms)
+                    self._slot = (cap, work, pose, ready, model_ms)
                     self._cond.notify_all()
         except BaseException as err:  # handed to the main thread
             self.error = err
@@ -376,7 +381,7 @@ class _PoseWorker:
                 self.ended = True
                 self._cond.notify_all()
 
-    def get(self, timeout: float) -> tuple[Captured, VideoFrame, PoseFrame, float] | None:
+    def get(self, timeout: float) -> Posed | None:
         """The newest posed frame, or None after ``timeout`` seconds."""
         with self._cond:
             if self._slot is None and not self.ended:
@@ -747,13 +752,13 @@ class LiveSession:
         _cv2().imshow(WINDOW_TITLE, canvas)
 
     def _process(
-        self, item: tuple[Captured, VideoFrame, PoseFrame, float], now: float,
+        self, item: Posed, now: float,
         run_start: float, pipe: FramePipeline, voice: Voice, recorder: _Recorder,
         timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
     ) -> None:
-        cap, work, pose, model_ms = item
+        cap, work, pose, ready, model_ms = item
         image = work.image
-        step = pipe.finish(work, pose)
+        step = pipe.finish(work, pose, ready)
         self.model_ms.append(model_ms)
         self.frames += 1
         verdict = step.verdict

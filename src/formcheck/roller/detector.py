@@ -535,9 +535,7 @@ class RollerDetector:
                 elong = length / thick
                 # lying on the back, the roller is under the back (the last pass, for a
                 # roller under a limb, is not run): not past the hips nor beyond the head
-                if supine and not loose and not (
-                        UNDER_BACK_MIN <= body.position(roi.to_image(rcx, rcy))
-                        <= UNDER_BACK_MAX):
+                if supine and not loose and not body.along_back(roi.to_image(rcx, rcy)):
                     continue
                 # a blob above the body's line is an arm or the far side, not the roller
                 if not loose and float((np.array([rcx, rcy]) - shoulder_w) @ up) > 0.05 * Lw:

@@ -148,17 +148,21 @@ class Body:
                 pts.append(self.ankle)
         return pts
 
+    def along_back(self, point: Point) -> bool:
+        """True when ``point`` (px) projects onto the back's stretch of the shoulder-hip
+        line: between ``UNDER_BACK_MIN`` (the neck) and ``UNDER_BACK_MAX`` (the hips)."""
+        return UNDER_BACK_MIN <= self.position(point) <= UNDER_BACK_MAX
+
     def under_back(self, contact: Point) -> bool:
         """True when ``contact`` lies under the torso (or neck), not under the legs.
 
-        The contact must project between ``UNDER_BACK_MIN`` and ``UNDER_BACK_MAX`` of the
-        shoulder-hip line and lie nearer the torso line than the thigh or the shin, and
-        the person must not lie face down (``face_up`` below ``FACE_DOWN_MAX``).
+        The contact must lie :meth:`along_back` and nearer the torso line than the thigh
+        or the shin, and the person must not lie face down (``face_up`` below
+        ``FACE_DOWN_MAX``).
         """
         if self.face_up is not None and self.face_up < FACE_DOWN_MAX:
             return False
-        pos = self.position(contact)
-        if not (UNDER_BACK_MIN <= pos <= UNDER_BACK_MAX):
+        if not self.along_back(contact):
             return False
         p = np.asarray(contact, dtype=np.float64)
         d_torso = _segment_distance(p, self.head_end(), self.hip)
