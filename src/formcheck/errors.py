@@ -20,9 +20,8 @@ class UsageError(FormcheckError):
 
 
 class InputNotFoundError(FormcheckError):
-    """An input path does not exist."""
-
-    exit_code = 2
+    """An input path does not exist (a problem with an input: exit code 1, as when one
+    of several inputs is missing)."""
 
 
 class UnsupportedInputError(FormcheckError):

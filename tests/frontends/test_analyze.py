@@ -232,7 +232,43 @@ def test_bad_inputs_on_the_command_line(clips: Path, tmp_path: Path, model_path:
         result = _cli(*args, "--model", str(model_path))
         # then
         _one_line(result, fragment)
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+        # a problem with an input is exit code 1 (README), a missing file included
+        assert result.returncode == 1, (args, result.returncode)
+    # a failed run leaves nothing, not even the --out folder it made
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_full_disk_is_one_error_and_leaves_nothing(
+    clips: Path, model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from formcheck.errors import OutputError
+    from formcheck.frontends import analyze as analyze_mod
+
+    # given: the disk fills up while frames.jsonl is written; the last flush, when the
+    # outputs are discarded, fails the same way
+    class FullDisk:
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    init = analyze_mod._Runner.__init__
+
+    def full_disk_runner(self: analyze_mod._Runner, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        self._frames_fh.close()
+        self._frames_fh = FullDisk()  # type: ignore[assignment]
+
+    monkeypatch.setattr(analyze_mod._Runner, "__init__", full_disk_runner)
+    # when / then: one error naming the folder and the reason, and nothing left
+    with pytest.raises(OutputError, match="No space left on device"):
+        analyze_input(clips / "good.mp4", tmp_path / "out" / "good",
+                      AnalyzeOptions(tmp_path / "out", model_path, progress=False))
+    assert not (tmp_path / "out").exists()
+    _no_leftovers(tmp_path)
 
 
 def test_overlay_is_drawn_on_the_frames(clips: Path, model_path: Path, tmp_path: Path) -> None:

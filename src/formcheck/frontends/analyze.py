@@ -19,6 +19,7 @@ Defaults, and why:
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -46,7 +47,7 @@ from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
 from formcheck.priority import gil_handoff, lower_thread_priority
-from formcheck.sinks.atomic import prepare_output_dir
+from formcheck.sinks.atomic import output_dir, write_failure
 from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
 from formcheck.sinks.video import H264Writer, even_size
@@ -175,8 +176,14 @@ def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
 
 @contextlib.contextmanager
 def _staging(final: Path) -> Iterator[Path]:
-    """A hidden folder beside ``final`` that replaces it when the block succeeds."""
-    prepare_output_dir(final.parent)
+    """A hidden folder beside ``final`` that replaces it when the block succeeds (the
+    parent folder, when this made it, goes again with a failure)."""
+    with output_dir(final.parent), _staged(final) as stage:
+        yield stage
+
+
+@contextlib.contextmanager
+def _staged(final: Path) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     try:
         yield stage
@@ -223,10 +230,29 @@ def analyze_input(
         FormcheckError: the input cannot be read, nobody is in it, or the output
             cannot be written; nothing is left half-written.
     """
-    from formcheck.ui import progress_bar
-
     wall0 = time.perf_counter()
     _check_inputs_safe(input_path, out_dir)
+    try:
+        result = _analyze(input_path, out_dir, options)
+    except OSError as err:
+        if err.errno not in _WRITE_ERRNOS:
+            raise
+        raise write_failure(err, out_dir) from err
+    result.out_dir = out_dir
+    result.wall_s = time.perf_counter() - wall0
+    return result
+
+
+# What the outputs can fail with (disk full, quota, read-only, permission, I/O, too big).
+_WRITE_ERRNOS = frozenset(
+    (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
+     errno.EFBIG))
+
+
+def _analyze(input_path: Path, out_dir: Path, options: AnalyzeOptions) -> AnalyzeResult:
+    """:func:`analyze_input`'s work, with the outputs' own OS errors left to it."""
+    from formcheck.ui import progress_bar
+
     with (
         open_source(input_path, decode_threads=_decode_threads()) as source,
         _staging(out_dir) as stage,
@@ -243,10 +269,7 @@ def analyze_input(
                 enabled=options.progress and not still,
             ) as advance:
                 runner.run(advance)
-        result = runner.finish(input_path)
-    result.out_dir = out_dir
-    result.wall_s = time.perf_counter() - wall0
-    return result
+        return runner.finish(input_path)
 
 
 def _decode_threads() -> int:
@@ -379,10 +402,14 @@ class _Runner:
             raise failure[0]
 
     def _discard(self) -> None:
-        """Close the outputs without keeping them (the staging folder is removed)."""
-        self._frames_fh.close()
+        """Close the outputs without keeping them (the staging folder is removed). Called
+        while an error is on its way up: a second error here (the disk that is full
+        refuses the last flush too) must not replace it."""
+        with contextlib.suppress(OSError):
+            self._frames_fh.close()
         if self.writer is not None:
-            self.writer.close(keep=False)
+            with contextlib.suppress(OSError):
+                self.writer.close(keep=False)
 
     def _finish_frame(self, step: Step) -> None:
         """Record, write and draw one evaluated frame (the worker thread's half)."""

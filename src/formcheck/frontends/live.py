@@ -621,12 +621,16 @@ class LiveSession:
         if o.window:
             check_display()
         cv2 = _cv2()
-        prepare_output_dir(self.out_dir)
         run_start = time.perf_counter()
         reader = LatestFrameReader(
             self._opener(), pace=o.pace, lossless=o.lossless, reconnect=None,
         )
         reader.start()  # a missing camera or bad file raises here, before any window
+        try:
+            prepare_output_dir(self.out_dir)  # after the camera: a bad one leaves no folder
+        except BaseException:
+            reader.stop()
+            raise
         voice = Voice(o.voice, speak=o.speak)
         recorder = _Recorder(self.out_dir, o.record, o.status)
         record = SessionRecord()

@@ -16,18 +16,47 @@ from typing import IO
 from formcheck.errors import OutputError
 
 
-def prepare_output_dir(path: Path) -> None:
+def prepare_output_dir(path: Path) -> list[Path]:
     """Create ``path`` (and parents) and check it is writable.
+
+    Returns:
+        The folders this call created, outermost first (empty when ``path`` existed):
+        what :func:`output_dir` removes again when the work fails.
 
     Raises:
         OutputError: the folder cannot be created or written.
     """
+    missing = [p for p in (path, *path.parents) if not p.exists()][::-1]
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"{path}: cannot create the output folder ({err.strerror})") from err
     if not os.access(path, os.W_OK):
         raise OutputError(f"{path}: the output folder is not writable; choose another --out")
+    return missing
+
+
+@contextlib.contextmanager
+def output_dir(path: Path) -> Iterator[Path]:
+    """:func:`prepare_output_dir` for a block of work: when the block fails (an error,
+    Ctrl-C), the folders it created are removed again if they are still empty, so a
+    failed run leaves nothing behind, not even an empty ``--out``."""
+    created = prepare_output_dir(path)
+    try:
+        yield path
+    except BaseException:
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+        raise
+
+
+def write_failure(err: OSError, out: Path) -> OutputError:
+    """The one line for an output that could not be written (disk full, read-only,
+    quota, permission): what failed, where, and what to do."""
+    reason = err.strerror or str(err)
+    return OutputError(f"{out}: writing the outputs failed ({reason}); nothing was kept. "
+                       "Free some space or choose another --out")
 
 
 @contextlib.contextmanager
