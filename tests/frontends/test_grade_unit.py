@@ -165,6 +165,26 @@ def test_table_is_worst_first() -> None:
     assert text.index("broken") < text.index("poor") < text.index("fine")
 
 
+def test_a_score_from_fewer_checks_says_how_many() -> None:
+    from rich.console import Console
+
+    from formcheck.evaluator.rules import CHECK_IDS
+
+    # given: one clip with every check known, one (no roller seen) with two of five
+    every = _row("every", score=100) | {"checks": {c: {"status": "ok"} for c in CHECK_IDS}}
+    two = _row("two", score=100) | {"checks": {c: {"status": "ok" if i < 2 else "unknown"}
+                                               for i, c in enumerate(CHECK_IDS)}}
+    console = Console(width=200, record=True)
+    # when
+    console.print(g.render_table(g.GradeReport([every, two], "local", 1, None)))
+    text = console.export_text()
+    # then
+    line = {ln.split()[1]: ln for ln in text.splitlines() if ln.split()[1:2] in (["every"],
+                                                                                ["two"])}
+    assert "100 (2/5)" in line["two"] and "(" not in line["every"]
+    assert "the others (?) were unknown" in text
+
+
 # ------------------------------------------------------------------ engine
 
 

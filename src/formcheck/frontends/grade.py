@@ -380,6 +380,7 @@ def render_table(report: GradeReport) -> Any:
     table.add_column("faults", justify="right", no_wrap=True)
     table.add_column("s", justify="right", no_wrap=True)
     reasons: list[Text] = []
+    partial = False
     for r in _sort_worst_first(report.rows):
         if r["status"] != "graded":
             table.add_row(escape(r["file"]), "[red]error[/]", *([""] * len(CHECK_IDS)), "", "")
@@ -390,11 +391,20 @@ def render_table(report: GradeReport) -> Any:
         score = r.get("score")
         below = report.fail_under is not None and (score is None or score < report.fail_under)
         shown = "-" if score is None else str(score)
+        known = sum((checks.get(c) or {}).get("status") in ("ok", "fault") for c in CHECK_IDS)
+        if score is not None and known < len(CHECK_IDS):
+            # a score from fewer checks is not a perfect session: say how many it rests on
+            shown = f"{score} ({known}/{len(CHECK_IDS)})"
+            partial = True
         table.add_row(
             escape(r["file"]), f"[red]{shown}[/]" if below else shown,
             *(marks.get((checks.get(c) or {}).get("status") or "", "") for c in CHECK_IDS),
             str(r.get("fault_episodes", "")), f"{r.get('duration_s') or 0:.1f}",
         )
+    if partial:
+        table.caption = ("score (k/5): from the k checks with a verdict; "
+                         "the others (?) were unknown")
+        table.caption_justify = "left"
     return Group(table, *reasons)
 
 
