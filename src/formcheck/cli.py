@@ -217,11 +217,24 @@ _mount_stages()
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning library errors into one line."""
+    """Console-script entry point: run the app, turning library errors and command-line
+    mistakes (click's usage errors, which typer would show as a boxed panel) into one
+    line."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except FormcheckError as err:
         fail(err)
+    except typer.Abort:
+        print("formcheck: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except typer.TyperException as err:  # click's UsageError, BadParameter, ...
+        message = (err.format_message() if hasattr(err, "format_message") else str(err))
+        message = message.rstrip(".")
+        ctx = getattr(err, "ctx", None)
+        hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+        print(f"formcheck: error: {message}{hint}", file=sys.stderr)
+        sys.exit(int(getattr(err, "exit_code", 2)))
     except KeyboardInterrupt:
         print("formcheck: interrupted", file=sys.stderr)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

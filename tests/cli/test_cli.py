@@ -63,6 +63,26 @@ def test_bad_inputs_each_get_one_clear_line(tmp_path: Path, model_path: Path) ->
         assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("analyze", "videos/demo.mp4", "--fps", "-3"), "Invalid value for '--fps'"),
+        (("analyze", "videos/demo.mp4", "--fps", "abc"), "Invalid value for '--fps'"),
+        (("analyze",), "Missing argument"),
+        (("bogus",), "No such command 'bogus'"),
+    ],
+)
+def test_command_line_mistakes_are_one_line_with_usage_exit_code(
+    args: tuple[str, ...], fragment: str
+) -> None:
+    # when: a mistake click catches before any command runs
+    result = _run(*args)
+    # then: one line (not typer's boxed panel) pointing at the help, and exit code 2
+    _assert_one_clear_line(result, fragment)
+    assert "--help'" in result.stderr
+    assert result.returncode == 2
+
+
 def test_missing_model_path_is_one_line(tmp_path: Path) -> None:
     result = _run("models", "path", "--model", str(tmp_path / "none.task"))
     _assert_one_clear_line(result, "model bundle not found")

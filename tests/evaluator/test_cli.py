@@ -18,12 +18,22 @@ def test_show_prints_values_and_sources(tmp_path: Path, monkeypatch: pytest.Monk
     path.write_text("[thresholds]\nspeed_max_cm_s = 10\n")
     monkeypatch.chdir(tmp_path)
     # when
-    result = runner.invoke(app, ["show", "--config", str(path)])
-    # then every setting is listed with its source
+    result = runner.invoke(app, ["show", "--config", str(path)], env={"COLUMNS": "80"})
+    # then every setting is listed with its source, the file's path in full (folded
+    # over lines when long, never cut short)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    speed = next(line for line in lines if "thresholds.speed_max_cm_s" in line)
-    assert "10.0" in speed and "mine.toml" in speed
+    at = next(i for i, line in enumerate(lines) if "thresholds.speed_max_cm_s" in line)
+    speed = lines[at]
+    assert "10.0" in speed
+    row = [speed]  # the row's own line, then its folded continuation lines
+    for line in lines[at + 1:]:
+        cells = line.split("│")
+        if len(cells) != 5 or cells[1].strip():
+            break
+        row.append(line)
+    source = "".join(line.split("│")[3].strip() for line in row)
+    assert source.startswith(str(path)[:20]) and source.endswith("mine.toml"), source
     knee = next(line for line in lines if "thresholds.knee_straight_deg" in line)
     assert "140.0" in knee and "default" in knee
     assert any("cues.repeat_s" in line for line in lines)

@@ -47,7 +47,7 @@ def show(
     table = Table(title="formcheck configuration", show_lines=False)
     table.add_column("setting")
     table.add_column("value", justify="right")
-    table.add_column("source")
+    table.add_column("source", overflow="fold")  # a path in full, folded
     for name, value in flatten(cfg).items():
         table.add_row(name, str(value), sources.get(name, "default"))
     Console(width=120).print(table)
