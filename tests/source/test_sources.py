@@ -18,7 +18,7 @@ from formcheck.errors import (
 )
 from formcheck.lazy import cv2
 from formcheck.source import SourceKind, open_source
-from formcheck.source.sources import VideoFileSource
+from formcheck.source.sources import IMAGE_SUFFIXES, VIDEO_SUFFIXES, VideoFileSource
 
 
 def _write_video(path: Path, frames: int = 30, size: tuple[int, int] = (96, 64)) -> None:
@@ -123,8 +123,14 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_text_file_named_mp4(tmp_path: Path) -> None:
     path = tmp_path / "notes.mp4"
     path.write_text("this is not a video\n")
-    with pytest.raises(UnsupportedInputError, match="not a video or image"):
+    with pytest.raises(UnsupportedInputError, match="not a video or image") as err:
         open_source(path)
+    # the formats listed are those open_source takes (WebP photos included)
+    listed = str(err.value).upper()
+    aliases = {".JPG": "JPEG", ".TIF": "TIFF", ".MPG": "MPEG"}
+    for suffix in sorted(IMAGE_SUFFIXES | VIDEO_SUFFIXES):
+        name = suffix.upper()
+        assert aliases.get(name, name.lstrip(".")) in listed, suffix
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -7,22 +7,36 @@ frames (a PNG for an image, an H.264 MP4 for a video). The lead mounts
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from formcheck.errors import ModelError, OutputError
+from formcheck.errors import ModelError, OutputError, UsageError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+IMAGE_OUT_SUFFIXES = (".png", ".jpg", ".jpeg")
+"""``--out`` suffixes for a drawn still (written by OpenCV)."""
+VIDEO_OUT_SUFFIXES = (".mp4", ".mov", ".mkv")
+"""``--out`` suffixes for a drawn video (H.264 through PyAV)."""
+
+
+def _listed(suffixes: tuple[str, ...]) -> str:
+    """``(".a", ".b", ".c")`` as ``".a, .b or .c"``."""
+    return f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
+
+
+_OUT_HELP = f"{_listed(IMAGE_OUT_SUFFIXES)} for an image, {_listed(VIDEO_OUT_SUFFIXES)} for a video"
 
 
 @app.command("roller")
 def roller_command(
     input: Annotated[str, typer.Argument(help="Image or video file (or a camera index).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Drawn output: .png for an image, "
-                                      ".mp4 for a video.", dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help=f"Drawn output: {_OUT_HELP}.",
+                                      dir_okay=False)],
     model: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
         typer.Option("--model", help="Pose model bundle (.task).", dir_okay=False),
@@ -35,12 +49,39 @@ def roller_command(
     """Find the foam roller and draw it (outline, centre, contact point, zones)."""
     from formcheck.cli import resolve_model
 
+    check_out(out)  # before the model is looked for (or fetched)
     typer.echo(run(input, out, resolve_model(model), roller_color))
+
+
+def check_out(out: Path, still: bool | None = None) -> None:
+    """Refuse an ``--out`` name the writers cannot write, before any work.
+
+    Args:
+        out: the output file.
+        still: True for an image input, False for a video, None when not known yet
+            (any suffix either writer takes is accepted).
+
+    Raises:
+        UsageError: naming the suffixes accepted.
+    """
+    suffix = out.suffix.lower()
+    if still is None and suffix in IMAGE_OUT_SUFFIXES + VIDEO_OUT_SUFFIXES:
+        return
+    if still is True and suffix not in IMAGE_OUT_SUFFIXES:
+        raise UsageError(f"--out {out}: the input is an image; "
+                         f"name the output {_listed(IMAGE_OUT_SUFFIXES)}")
+    if still is False and suffix not in VIDEO_OUT_SUFFIXES:
+        raise UsageError(f"--out {out}: the input is a video; "
+                         f"name the output {_listed(VIDEO_OUT_SUFFIXES)}")
+    if still is None:
+        what = f"a '{out.suffix}' file" if out.suffix else "a file without an extension"
+        raise UsageError(f"--out {out}: cannot write {what}; use {_OUT_HELP}")
 
 
 def run(input: str, out: Path, model: Path | None = None,
         roller_color: str | None = None) -> str:
-    """Run the debug view; return a one-line summary. Raises FormcheckError subclasses."""
+    """Run the debug view; return a one-line summary (for an image, the roller found as
+    one line of JSON). Raises FormcheckError subclasses; leaves no partial ``out``."""
     from formcheck.lazy import cv2 as _cv2
     from formcheck.model import bundle
     from formcheck.pose.landmarker import Mode, PoseLandmarker
@@ -50,38 +91,61 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.roller.tracker import RollerTracker
     from formcheck.source import SourceKind, open_source
 
+    check_out(out)
     cv2 = _cv2()
     hint = ColorHint.parse(roller_color) if roller_color else None
     model_path = model if model is not None else bundle.find()
     if model_path is None:
         raise ModelError("no pose model bundle found; run `formcheck models fetch` first")
-    if not out.parent.exists():
+    if not out.parent.is_dir():
         raise OutputError(f"{out.parent}: no such folder")
     source = open_source(input)
     still = source.kind is SourceKind.IMAGE
+    try:
+        check_out(out, still)
+    except UsageError:
+        source.close()
+        raise
     detector = RollerDetector(hint)
     tracker = RollerTracker(detector)
     found = total = 0
     writer: Any = None
     # The landmarker's segmentation mask separates the person from the roller.
-    with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
-                                segmentation=True) as lm:
-        for frame in source:
-            pf = lm.detect(frame.image, frame.t_ms, frame.index)
-            obs = detector.detect(frame.image, pf) if still else tracker.update(frame.image, pf)
-            drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
-            total += 1
-            found += int(obs.found)
-            if still:
-                if not cv2.imwrite(str(out), drawn):
-                    raise OutputError(f"{out}: cannot write the image (use a .png name)")
-                return f"{input}: {obs.to_dict()}"
-            if writer is None:
-                writer = _VideoWriter(out, drawn.shape[1], drawn.shape[0], source.fps)
-            writer.write(drawn)
-    if writer is not None:
-        writer.close()
+    try:
+        with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
+                                    segmentation=True) as lm:
+            for frame in source:
+                pf = lm.detect(frame.image, frame.t_ms, frame.index)
+                obs = (detector.detect(frame.image, pf) if still
+                       else tracker.update(frame.image, pf))
+                drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
+                total += 1
+                found += int(obs.found)
+                if still:
+                    if not cv2.imwrite(str(out), drawn):
+                        raise OutputError(f"{out}: cannot write the image")
+                    return json.dumps(obs.to_dict())
+                if writer is None:
+                    writer = _VideoWriter(out, drawn.shape[1], drawn.shape[0], source.fps)
+                writer.write(drawn)
+        if writer is not None:
+            writer.close()
+    except KeyboardInterrupt:
+        if writer is None or source.kind is not SourceKind.CAMERA:
+            _discard(writer, out)
+            raise
+        writer.close()  # Ctrl-C is how a camera recording ends: keep what was drawn
+    except BaseException:
+        _discard(writer, out)
+        raise
     return f"{input}: roller found in {found}/{total} frames; wrote {out}"
+
+
+def _discard(writer: _VideoWriter | None, out: Path) -> None:
+    """Close and delete a video left half-written by an error (nothing if none began)."""
+    if writer is not None:
+        writer.abort()
+        out.unlink(missing_ok=True)
 
 
 class _VideoWriter:
@@ -106,6 +170,13 @@ class _VideoWriter:
         for packet in self._s.encode():
             self._c.mux(packet)
         self._c.close()
+
+    def abort(self) -> None:
+        """Close the file without flushing the encoder (the caller deletes it)."""
+        try:
+            self._c.close()
+        except Exception:  # already failing: the original error is the one to show
+            pass
 
 
 if __name__ == "__main__":  # pragma: no cover

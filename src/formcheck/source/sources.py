@@ -28,6 +28,8 @@ from formcheck.errors import (
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
+# What the error for an unreadable file lists: the formats of the suffixes above.
+ACCEPTED_FORMATS = "videos: MP4, MOV, M4V, MKV, WebM, AVI, MPEG; images: JPEG, PNG, WebP, BMP, TIFF"
 _DEFAULT_FPS = 30.0
 
 
@@ -221,7 +223,7 @@ class VideoFileSource(_CaptureSource):
             if container is None:
                 raise UnsupportedInputError(
                     f"{path}: not a video or image file formcheck can read "
-                    "(expected MP4, MOV, MKV, WebM, AVI, JPEG or PNG)"
+                    f"(expected {ACCEPTED_FORMATS})"
                 )
             raise _diagnose(path, container)
         # Phones store portrait video as landscape plus a rotation tag: apply it.
