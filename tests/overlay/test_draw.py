@@ -9,7 +9,17 @@ from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.evaluator.rules import CheckId, Status
-from formcheck.overlay.draw import CHECK_LABELS, STATUS_BGR, Timeline, _shade, draw_overlay
+from formcheck.lazy import cv2
+from formcheck.overlay.draw import (
+    CHECK_LABELS,
+    PANEL_BG,
+    STATUS_BGR,
+    STATUS_TEXT_BGR,
+    Timeline,
+    _shade,
+    _text,
+    draw_overlay,
+)
 from formcheck.roller.observation import RollerObservation
 
 
@@ -58,3 +68,34 @@ def test_shade_darkens_only_inside_its_rectangle() -> None:
     assert (image == 200).all()
     _shade(image, -10, -10, 500, 500, 0.5)  # clipped to the image, no error
     assert (image == 114).all()
+
+
+@pytest.mark.parametrize("s", [0.5, 1.0, 1.5, 3.0])
+@pytest.mark.parametrize("label", ["Feet flat", "Roller across back"])
+def test_text_shadow_is_tight(s: float, label: str) -> None:
+    # given a panel label (the panel's font scale and weight at frame scale s) on grey
+    image = np.full((300, 1600, 3), 127, np.uint8)
+    fs = 0.62 * s
+    _text(cv2(), image, label, (20, 200), fs, (255, 255, 255), max(1, round(1.2 * s)))
+    light = np.flatnonzero((image > 200).all(axis=2).any(axis=0))
+    dark = np.flatnonzero((image < 60).all(axis=2).any(axis=0))
+    # then there is a shadow, and it ends within about a pixel per unit of font scale
+    # of the letters: no ghost of the last letter beside them
+    assert dark.size and light.size
+    assert dark.max() <= light.max() + max(1, round(fs)) + 1
+
+
+def _luminance(bgr: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG) of an sRGB colour given as BGR."""
+    lin = [(c / 255) / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in bgr]
+    return 0.0722 * lin[0] + 0.7152 * lin[1] + 0.2126 * lin[2]
+
+
+def test_fault_value_is_a_legible_red_on_the_panel() -> None:
+    red = STATUS_TEXT_BGR[Status.FAULT]
+    b, g, r = red
+    assert r == 255 and r - max(b, g) >= 100  # clearly red
+    # over the panel on a mid-grey frame (60% panel grey), contrast at least 3.5:1
+    bg = round(127 * 0.4 + PANEL_BG[0] * 0.6)
+    contrast = (_luminance(red) + 0.05) / (_luminance((bg, bg, bg)) + 0.05)
+    assert contrast >= 3.5

@@ -28,6 +28,12 @@ STATUS_BGR: dict[Status, tuple[int, int, int]] = {
     Status.FAULT: (64, 64, 235),
     Status.UNKNOWN: (165, 165, 165),
 }
+# Values written on the dark panel: the fault red lightened (about as bright as the
+# green) so that it reads on the panel; still clearly red. The dots keep STATUS_BGR.
+STATUS_TEXT_BGR: dict[Status, tuple[int, int, int]] = {
+    **STATUS_BGR,
+    Status.FAULT: (100, 110, 255),
+}
 CUE_BGR = (255, 255, 255)
 SETUP_BGR = (40, 190, 255)  # amber: set-up guidance, not a form fault
 NEAR_BGR = (255, 200, 60)
@@ -141,8 +147,13 @@ def _text(
     cv2: Any, image: NDArray[np.uint8], text: str, org: tuple[int, int], scale: float,
     colour: tuple[int, int, int], thickness: int,
 ) -> None:
-    cv2.putText(image, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, (0, 0, 0), thickness + 2,
-                cv2.LINE_AA)
+    """``text`` in ``colour`` at ``org`` (baseline start, image px) over a tight black
+    drop shadow: the same glyphs at the same weight, shifted down-right by about 1 px
+    per unit of font scale. (A heavier black copy would be wider, as OpenCV's fonts
+    widen with the weight, and show as a ghost beside the last letter.)"""
+    o = max(1, round(scale))
+    cv2.putText(image, text, (org[0] + o, org[1] + o), cv2.FONT_HERSHEY_DUPLEX, scale,
+                (0, 0, 0), thickness, cv2.LINE_AA)
     cv2.putText(image, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, colour, thickness, cv2.LINE_AA)
 
 
@@ -208,7 +219,7 @@ def draw_panel(image: NDArray[np.uint8], verdict: FrameVerdict, s: float) -> Non
         _text(cv2, image, label, (pad + int(36 * s), y), fs, (240, 240, 240), th)
         value = format_value(verdict, check) if v is not None else "?"
         (tw, _), _ = cv2.getTextSize(value, cv2.FONT_HERSHEY_DUPLEX, fs, th)
-        _text(cv2, image, value, (pad + width - pad - tw, y), fs, STATUS_BGR[status], th)
+        _text(cv2, image, value, (pad + width - pad - tw, y), fs, STATUS_TEXT_BGR[status], th)
 
 
 def draw_cue(image: NDArray[np.uint8], text: str, colour: tuple[int, int, int], s: float) -> None:

@@ -164,7 +164,7 @@ def position_svg(record: SessionRecord, th: Thresholds) -> str:
     xs = [ax.x(t) for t in record.t_s]
     ys = [None if p is None else y(p) for p in record.position]
     parts.append(_polyline(xs, ys, "#1f4fbf"))
-    parts.append(ax.ticks(h - 12))
+    parts.append(ax.ticks(h - bottom + 6))  # labels' baseline 6 px above the bottom edge
     parts.append("</svg>")
     return "".join(parts)
 
@@ -191,33 +191,74 @@ def speed_svg(record: SessionRecord, th: Thresholds) -> str:
     parts.append(f'<text x="{left - 8}" y="{y(0) + 4:.1f}" class="lbl" text-anchor="end">0</text>')
     parts.append(_polyline([ax.x(t) for t in record.t_s],
                            [None if v is None else y(v) for v in speeds], "#6b3fa0"))
-    parts.append(ax.ticks(h - 12))
+    parts.append(ax.ticks(h - bottom + 6))  # labels' baseline 6 px above the bottom edge
     parts.append("</svg>")
     return "".join(parts)
 
 
 def coverage_svg(coverage: dict[str, object], th: Thresholds) -> str:
-    """Seconds per slice of the back, as horizontal bars from shoulder to hip."""
+    """Seconds per slice of the back, as horizontal bars from shoulder (top) to hip.
+
+    Bins are slices of the shoulder-to-hip line (0 at the shoulders, 1 at the hips, the
+    evaluator's uniform ``bin_edges``). Bars are labelled by zone on the left, the
+    shoulder and hip lines are marked on the right, and the seconds are on an axis
+    below: no label sits on a bar.
+    """
     edges = [e for e in coverage.get("bin_edges", []) if e is not None]  # type: ignore[attr-defined]
     secs = [s or 0.0 for s in coverage.get("bin_s", [])]  # type: ignore[attr-defined]
-    if not secs or max(secs) <= 0:
+    if not secs or max(secs) <= 0 or len(edges) != len(secs) + 1:
         return "<p class='muted'>No coverage: the roller was not seen under the back.</p>"
-    w, bar_h, left = 420, 12, 120
-    h = bar_h * len(secs) + 10
+    w, bar_h, left, right, top = 460, 12, 128, 62, 5
+    bars_h = bar_h * len(secs)
+    h = top + bars_h + 28
+    span = w - left - right
     smax = max(secs)
+
+    def y(p: float) -> float:
+        """SVG y of position ``p`` along the shoulder-to-hip line (uniform bins)."""
+        return float(top + (p - edges[0]) / (edges[-1] - edges[0]) * bars_h)
+
+    def zone(mid: float) -> str:
+        if mid < th.roller_neck_max:
+            return "Neck"
+        return "Shoulder blades" if mid <= th.roller_lower_back_min else "Lower back"
+
     parts = [f'<svg viewBox="0 0 {w} {h}" class="plot small" role="img" '
              'aria-label="coverage of the back">']
+    groups: list[tuple[str, float, float]] = []  # (zone, top y, bottom y) of runs of bars
     for i, s in enumerate(secs):
-        mid = (edges[i] + edges[i + 1]) / 2 if i + 1 < len(edges) else 0.0
-        ok = th.roller_neck_max <= mid <= th.roller_lower_back_min
-        colour = "#4cbe5e" if ok else "#eb8080"
-        y = 5 + i * bar_h
-        parts.append(f'<rect x="{left}" y="{y}" width="{(w - left - 50) * s / smax:.1f}" '
-                     f'height="{bar_h - 2}" fill="{colour}"><title>{mid:.2f}: {s:.1f} s</title>'
+        mid = (edges[i] + edges[i + 1]) / 2
+        name = zone(mid)
+        colour = "#4cbe5e" if name == "Shoulder blades" else "#eb8080"
+        y0 = top + i * bar_h
+        parts.append(f'<rect x="{left}" y="{y0}" width="{span * s / smax:.1f}" '
+                     f'height="{bar_h - 2}" fill="{colour}"><title>{name}, {edges[i]:.2f} to '
+                     f"{edges[i + 1]:.2f} of the way from shoulders to hips: {s:.1f} s</title>"
                      "</rect>")
-        if i % 2 == 0:
-            parts.append(f'<text x="{left - 6}" y="{y + 9}" class="tick" text-anchor="end">'
-                         f'{mid:+.2f}</text>')
+        if groups and groups[-1][0] == name:
+            groups[-1] = (name, groups[-1][1], y0 + bar_h - 2)
+        else:
+            groups.append((name, y0, y0 + bar_h - 2))
+    for name, a, b in groups:
+        parts.append(f'<line x1="{left - 5}" y1="{a:.1f}" x2="{left - 5}" y2="{b:.1f}" '
+                     'stroke="#999"/>')
+        parts.append(f'<text x="{left - 10}" y="{(a + b) / 2 + 4:.1f}" class="lbl" '
+                     f'text-anchor="end">{name}</text>')
+    for p, name in ((0.0, "shoulders"), (1.0, "hips")):
+        if edges[0] <= p <= edges[-1]:
+            parts.append(f'<line x1="{left}" y1="{y(p) - 1:.1f}" x2="{w - right + 4}" '
+                         f'y2="{y(p) - 1:.1f}" stroke="#555" stroke-dasharray="3 3"/>')
+            parts.append(f'<text x="{w - right + 8}" y="{y(p) + 2:.1f}" class="note">'
+                         f"{name}</text>")
+    axis_y = top + bars_h + 2
+    parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + span}" y2="{axis_y}" '
+                 'stroke="#999"/>')
+    digits = 0 if smax >= 10 else 1
+    for s, x in ((0.0, left), (smax / 2, left + span / 2), (smax, left + span)):
+        parts.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 4}" '
+                     'stroke="#999"/>')
+        label = f"{s:.{digits if s else 0}f} s"
+        parts.append(f'<text x="{x:.1f}" y="{axis_y + 15}" class="tick">{label}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -237,6 +278,7 @@ h2{font-size:17px;margin:0 0 12px}
 .chip b{display:block;font-size:15px}.chip span{font-size:13px;opacity:.9}
 .plot{width:100%;height:auto}.plot.small{max-width:460px}
 .lbl{font-size:12px;fill:#333}.tick{font-size:10px;fill:#666;text-anchor:middle}
+.note{font-size:10px;fill:#555}
 table{border-collapse:collapse;font-size:14px}td{padding:4px 14px 4px 0}
 td:first-child{color:#555}
 .thumbs{display:flex;flex-wrap:wrap;gap:12px}.thumbs figure{margin:0;width:300px}
@@ -301,8 +343,11 @@ def render_report(
         ("Target session", "10–15 min, 2–3 times a week"),
         ("Time in good form", _fmt_s(session["good_form_s"])),
         ("Strokes", f"{strokes['count']}"),
-        ("Mean stroke speed", f"{strokes['mean_speed_cm_s'] or '–'} cm/s"),
-        ("Mean / max speed", f"{speed['mean_cm_s'] or '–'} / {speed['max_cm_s'] or '–'} cm/s"),
+        # per stroke: its length over its time; per frame: the speed the limit is checked on
+        ("Average stroke speed (length ÷ time of each pass)",
+         f"{strokes['mean_speed_cm_s'] or '–'} cm/s"),
+        ("Moment-to-moment speed, mean / max (incl. pauses)",
+         f"{speed['mean_cm_s'] or '–'} / {speed['max_cm_s'] or '–'} cm/s"),
         ("Holds (roller still a few seconds)", f"{holds['count']}"),
         ("Fault episodes", f"{len(episodes)}"),
     ]
@@ -331,7 +376,7 @@ formcheck {html.escape(str(summary.get("formcheck_version", "")))}</div></div></
 {f"<table>{ep_rows}</table>" if ep_rows else ""}</section>
 <section><h2>Where the roller was on your back</h2>
 {position_svg(record, th)}
-<h2 style="margin-top:16px">Coverage (seconds per part of the back, shoulder at the top)</h2>
+<h2 style="margin-top:16px">Coverage (time on each part of the back, shoulders at the top)</h2>
 {coverage_svg(roller.get("coverage", {}), th)}</section>
 <section><h2>Rolling speed</h2>{speed_svg(record, th)}</section>
 <section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>
