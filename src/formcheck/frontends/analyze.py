@@ -46,7 +46,7 @@ from formcheck.frontends.prefetch import Prefetch
 from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
-from formcheck.priority import gil_handoff, lower_thread_priority
+from formcheck.priority import HELPER_NICENESS, gil_handoff, lower_thread_priority
 from formcheck.sinks.atomic import output_dir, write_failure
 from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
@@ -341,7 +341,8 @@ class _Runner:
     ) -> Generator[tuple[VideoFrame, PoseFrame, ModelInput], None, None]:
         """Pose, frame by frame (the main thread: the model is the critical path, so it
         gets a thread of its own while the next frame is decoded and made ready)."""
-        with Prefetch(self._decoded(), depth=4, name="analyze-decode", niceness=5) as frames:
+        with Prefetch(self._decoded(), depth=4, name="analyze-decode",
+                      niceness=HELPER_NICENESS) as frames:
             for vf, ready in frames:
                 yield (*self.pipe.detect(vf, ready), ready)
 
