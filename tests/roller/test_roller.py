@@ -27,6 +27,7 @@ from formcheck.roller.detector import (
 )
 from formcheck.roller.geometry import Body, position_along_back, zone_of
 from formcheck.roller.observation import NotFoundReason, Orientation
+from formcheck.roller.support import holds_body_up, torso_side
 from formcheck.roller.tracker import RollerTracker
 
 W, H = 640, 360
@@ -226,6 +227,26 @@ def test_floor_below_goes_on_beside_the_person() -> None:
     assert below[40, 50] and not below[20, 50]  # under the body, not the body
     assert below[40, 5] and below[40, 90]  # the floor beside it, below its lowest point
     assert not below[25, 5] and not below[25, 90]  # beside it, higher up: the wall's
+
+
+def test_gap_must_face_the_torso() -> None:
+    """A candidate holds the body up with a gap beside it, not only on the side away from
+    the middle of the torso (the mat's end past the head: open beyond the head, the back
+    lying on the mat on the torso's side). Working px; the middle of the torso at x 150."""
+    filled = np.zeros((40, 200), bool)
+    filled[:, 60:] = True  # the body (or the mat) right of the candidate, nothing left
+    lab_ab = np.full((40, 200, 2), 128.0, np.float32)  # grey: no own hue to follow
+    sub = np.ones((16, 16), bool)  # the candidate at x 40..55, y 10..25
+    toward = torso_side(47.5, 47.5, 150.0)
+    assert toward == 1
+    assert holds_body_up(sub, 40, 10, filled, lab_ab, 12.0)  # a gap on one side
+    assert not holds_body_up(sub, 40, 10, filled, lab_ab, 12.0, toward)  # the wrong one
+    # the gap on the torso's side (the middle at x 190), the other side closed (the
+    # head resting on the floor past a roller under the neck)
+    flipped = filled[:, ::-1].copy()  # filled left of x 140, the candidate at 144..159
+    assert holds_body_up(sub, 144, 10, flipped, lab_ab, 12.0, torso_side(151.5, 151.5, 190.0))
+    # a bar along the spine spanning the middle has no side facing it
+    assert torso_side(100.0, 200.0, 150.0) is None
 
 
 def test_mask_extent_maps_a_smaller_mask() -> None:

@@ -52,8 +52,10 @@ from formcheck.roller.shape import find_end_disc
 from formcheck.roller.support import (
     SUPPORT_REACH,
     SUPPORT_SIDE_CLOSED,
+    SUPPORT_TORSO_CLOSED,
     closed_sides,
     holds_body_up,
+    torso_side,
 )
 
 Image = NDArray[np.uint8]
@@ -519,6 +521,7 @@ class RollerDetector:
             axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
             shoulder_w = roi.to_work(body.shoulder)
             lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
+            middle_x = float(roi.to_work(0.5 * (body.shoulder + body.hip))[0])
             for i in order:
                 area = int(stats[i, cv2.CC_STAT_AREA])
                 if area < min_area:
@@ -561,17 +564,25 @@ class RollerDetector:
                 shading = _tri(float(pix.std(axis=0).mean()), FLAT_STD, FLAT_STD + 8.0, 1e9, 2e9)
                 if shading <= 0.0:
                     continue
-                # a roller across a back lying on it holds the body up, leaving a gap
-                # beside it on at least one side; a patch of mat under a body lying
-                # on the mat has the body or more of the mat (shaded, or of the
-                # patch's own hue) on both sides. (A roller along the spine carries
-                # the body over its length: the body may rest on the floor past its
-                # ends.)
-                along_axis = abs((long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE
-                if (filled is not None and lab_ab is not None
-                        and not (elong >= BAR_MIN_ELONGATION and along_axis)
-                        and not holds_body_up(sub, bx, by, filled, lab_ab, SUPPORT_REACH * Lw)):
-                    continue
+                # a roller under a back lying on it holds the body up, leaving a gap
+                # beside it on at least one side, and on the side facing the middle of
+                # the torso (the torso, lifted where it rests on the roller, runs on
+                # above the floor from there towards its far end); a patch of mat under
+                # a body lying on the mat has the body or more of the mat (shaded, or of
+                # the patch's own hue) on both sides, and the mat's end past the head
+                # has its only gap beyond the head. A roller along the spine too: past
+                # its ends, its top rows are against the lifted back or the head lying
+                # on it; it rests on the back over its length, so the side facing the
+                # torso's middle is the one it lies wholly beside (none when it spans
+                # the middle).
+                if filled is not None and lab_ab is not None:
+                    along = (elong >= BAR_MIN_ELONGATION and abs(
+                        (long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE)
+                    toward = (torso_side(bx, bx + bw, middle_x) if along
+                              else torso_side(rcx, rcx, middle_x))
+                    if not holds_body_up(sub, bx, by, filled, lab_ab, SUPPORT_REACH * Lw,
+                                         toward):
+                        continue
                 touches = touch_frac >= 2 * MIN_TOUCH
                 if elong < (LOOSE_MIN_ELONGATION if loose else BAR_MIN_ELONGATION):
                     kind = "disc"
@@ -677,9 +688,10 @@ class RollerDetector:
 
         The disc is searched with its centre under the back (``UNDER_BACK_MIN`` to
         ``UNDER_BACK_MAX`` of the shoulder-hip line), its top against the body's
-        underside; it must hold the body up: beside its top rows, on at least one side,
-        the person does not go on (a gap showing the floor). Working px in, image px
-        out.
+        underside; it must hold the body up: beside its top rows, on at least one side
+        and on the side facing the middle of the torso, the person does not go on (a
+        gap showing the floor: see :mod:`formcheck.roller.support`). Working px in,
+        image px out.
         """
         Lw = body.length * roi.scale
         # the search trusts the pose's scale: a person far longer than a body of this
@@ -706,7 +718,10 @@ class RollerDetector:
         if bw == 0 or bh == 0:
             return None
         sub = disc[by:by + bh, bx:bx + bw] > 0
-        if min(closed_sides(sub, bx, by, person > 0, SUPPORT_REACH * Lw)) >= SUPPORT_SIDE_CLOSED:
+        sides = closed_sides(sub, bx, by, person > 0, SUPPORT_REACH * Lw)
+        toward = torso_side(fit.cx, fit.cx, float(roi.to_work(0.5 * (body.shoulder + body.hip))[0]))
+        if min(sides) >= SUPPORT_SIDE_CLOSED or (
+                toward is not None and sides[toward] >= SUPPORT_TORSO_CLOSED):
             return None
         score = fit.cover
         if prior is not None:

@@ -14,7 +14,8 @@ within 1 px whose gradient is near the circle's normal there).
 
 A patch of floor or mat under a body lying on it has no such outline; the detector
 also asks of a disc found here that it holds the body up (a gap beside it, the person
-not going on on both sides: :func:`formcheck.roller.support.closed_sides`).
+not going on on both sides nor on the side facing the middle of the torso:
+:func:`formcheck.roller.support.closed_sides`).
 
 Pixel coordinates: x right, y down, origin top-left, in the working image's px (the
 scaled region of interest of :mod:`formcheck.roller.detector`, where the torso is

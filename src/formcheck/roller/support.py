@@ -9,6 +9,20 @@ body, on both sides of it, the body itself (resting on the mat) or more of the m
 on: shaded by the body, so not of the room's colours, or of the patch's own hue
 (chroma, whatever its brightness) where it is lit.
 
+The gap must also be on the side facing the middle of the torso (the point halfway
+between shoulder and hip), seen from where the roller lifts the back: above its centre
+for a roller across the back, anywhere along it for one along the spine (no side when
+it spans the middle). The torso is nearly rigid: lifted there by the roller's diameter
+(10-15 cm, ~0.2-0.3 torso lengths), it runs on towards its far end, at least half a
+torso away, so within ``SUPPORT_REACH`` of the roller on that side its underside is
+still well above the floor. Only on the other side, the shorter one (the head beyond a
+roller under the neck, the buttocks beyond one under the lower back), may the body drop
+to the floor at once. The end of a mat past the head has its gap on the wrong side:
+the room beyond the mat's end is open, while on the torso's side the back lies on the
+mat. A roller along the spine is tested too: past its ends, its top rows are against
+the lifted back or the head lying on it, not the floor; a piece of the mat in front of
+a body lying on it, long enough to pass for one, is closed past both.
+
 Risk: a roller of the mat's hue (a blue roller on a blue mat), seen from above so that
 the mat behind it shows under the lifted body on both sides, would look like a patch
 of the mat. The synthetic scenes (camera near the floor) and the real stills of the
@@ -42,6 +56,15 @@ SUPPORT_MIN_CHROMA = 12.0
 # closed in at most ~0.4 of them; on real stills of a body lying on a mat, the mat's
 # patches under it are closed on both sides in 0.7-1.0.
 SUPPORT_SIDE_CLOSED = 0.7
+# ... and whatever the other side shows, the side facing the middle of the torso (see
+# the module) must not be closed in at least this share of them. On the synthetic
+# scenes that side of a roller lying wholly to one side of the middle is closed in at
+# most ~0.85 of them (and their results do not change with this set at 0.8, the side
+# taken from a roller's centre); on real stills of a body lying on a mat, the
+# mat's end past the head (open beyond the head, the back lying on the mat on the
+# torso's side) is closed there in all of them, patches in front of the body in
+# 0.92-0.94.
+SUPPORT_TORSO_CLOSED = 0.9
 
 
 def closed_sides(sub: NDArray[np.bool_], bx: int, by: int, filled: NDArray[np.bool_],
@@ -85,27 +108,62 @@ def closed_sides(sub: NDArray[np.bool_], bx: int, by: int, filled: NDArray[np.bo
     return out[0], out[1]
 
 
+def torso_side(x0: float, x1: float, middle_x: float) -> int | None:
+    """Which side of a candidate faces the middle of the torso.
+
+    Args:
+        x0, x1: the candidate's extent along x, working px: its bounding box's left
+            and right columns for a bar along the spine (it rests on the back over
+            its length), or its centre twice for a roller across the back (it lifts
+            the back where its top touches it, above its centre).
+        middle_x: the column of the point halfway between shoulder and hip, working px.
+
+    Returns:
+        0 when the middle lies left of ``x0``, 1 right of ``x1`` (the index into
+        :func:`closed_sides`'s pair), None between them (the candidate spans it).
+    """
+    if middle_x < x0:
+        return 0
+    if middle_x > x1:
+        return 1
+    return None
+
+
 def holds_body_up(sub: NDArray[np.bool_], bx: int, by: int, filled: NDArray[np.bool_],
-                  lab_ab: NDArray[np.float32], reach: float) -> bool:
-    """Whether the candidate leaves a gap beside it on at least one side (see the module).
+                  lab_ab: NDArray[np.float32], reach: float,
+                  toward: int | None = None) -> bool:
+    """Whether the candidate leaves a gap beside it on at least one side, and not only
+    on the side away from the torso (see the module).
 
     Args:
         sub, bx, by: the candidate in its bounding box and the box's corner, working px.
         filled: (H, W) the person or colours unlike the room, working px.
         lab_ab: (H, W, 2) the region's Lab a*, b* (OpenCV 8-bit levels), working px.
         reach: how far beside the candidate to look, working px.
+        toward: the side facing the middle of the torso (0 left, 1 right: see
+            :func:`torso_side`), or None when the candidate spans it.
 
     Returns:
         False when both sides are closed in at least ``SUPPORT_SIDE_CLOSED`` of the
-        candidate's top rows, counting pixels of its own hue (within
+        candidate's top rows, or the side ``toward`` the torso in at least
+        ``SUPPORT_TORSO_CLOSED`` of them, counting pixels of its own hue (within
         ``SUPPORT_CHROMA``) as filled too.
     """
     bh, bw = sub.shape
-    ab = lab_ab[by:by + bh, bx:bx + bw][sub].mean(axis=0)
-    band = lab_ab[by:by + bh]
+    # the candidate's mean chroma (a weighted sum: faster than indexing by the mask)
+    weight = sub.reshape(-1).astype(np.float64)
+    ab = weight @ lab_ab[by:by + bh, bx:bx + bw].reshape(-1, 2) / max(1.0, weight.sum())
+    # only the columns :func:`closed_sides` looks at: the box and ``reach`` beside it
+    r = max(1, round(reach))
+    xa, xb = max(0, bx - 3 - r), min(filled.shape[1], bx + bw + 3 + r)
+    band = lab_ab[by:by + bh, xa:xb]
     own = np.zeros_like(filled)
     # a hue only where the candidate has one: greys (a grey roller, a grey floor) all
     # share the neutral chroma
     if np.hypot(ab[0] - 128.0, ab[1] - 128.0) >= SUPPORT_MIN_CHROMA:
-        own[by:by + bh] = np.hypot(band[..., 0] - ab[0], band[..., 1] - ab[1]) < SUPPORT_CHROMA
-    return min(closed_sides(sub, bx, by, filled | own, reach)) < SUPPORT_SIDE_CLOSED
+        own[by:by + bh, xa:xb] = (np.hypot(band[..., 0] - ab[0], band[..., 1] - ab[1])
+                                  < SUPPORT_CHROMA)
+    sides = closed_sides(sub, bx, by, filled | own, reach)
+    if toward is not None and sides[toward] >= SUPPORT_TORSO_CLOSED:
+        return False
+    return min(sides) < SUPPORT_SIDE_CLOSED
