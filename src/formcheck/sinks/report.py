@@ -359,7 +359,10 @@ def render_report(
     )
     legend = ('<div class="legend"><span style="background:#4cbe5e"></span>ok'
               '<span style="background:#eb4040"></span>fault'
-              '<span style="background:#a5a5a5"></span>unknown</div>')
+              '<span style="background:#a5a5a5"></span>unknown'
+              '<span style="background:none;border:1.5px solid #7a0000"></span>fault episode: '
+              'from the fault\'s onset to its end. The colours show what was reported: a '
+              'fault once it has lasted about half a second, cleared about as late</div>')
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
