@@ -19,7 +19,6 @@ Defaults, and why:
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import math
 import os
@@ -47,7 +46,7 @@ from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
 from formcheck.priority import HELPER_NICENESS, gil_handoff, lower_thread_priority
-from formcheck.sinks.atomic import output_dir, write_failure
+from formcheck.sinks.atomic import WRITE_ERRNOS, output_dir, write_failure
 from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
 from formcheck.sinks.video import H264Writer, even_size
@@ -178,26 +177,21 @@ def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
 def _staging(final: Path) -> Iterator[Path]:
     """A hidden folder beside ``final`` that replaces it when the block succeeds (the
     parent folder, when this made it, goes again with a failure)."""
-    with output_dir(final.parent), _staged(final) as stage:
-        yield stage
-
-
-@contextlib.contextmanager
-def _staged(final: Path) -> Iterator[Path]:
-    stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
-    try:
-        yield stage
-        os.chmod(stage, 0o755)
-        old = None
-        if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-            os.replace(final, old / final.name)
-        os.replace(stage, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+    with output_dir(final.parent):
+        stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+        try:
+            yield stage
+            os.chmod(stage, 0o755)
+            old = None
+            if final.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+                os.replace(final, old / final.name)
+            os.replace(stage, final)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 def output_dir_for(input_path: Path, out_root: Path, taken: set[Path]) -> Path:
@@ -235,18 +229,12 @@ def analyze_input(
     try:
         result = _analyze(input_path, out_dir, options)
     except OSError as err:
-        if err.errno not in _WRITE_ERRNOS:
+        if err.errno not in WRITE_ERRNOS:
             raise
         raise write_failure(err, out_dir) from err
     result.out_dir = out_dir
     result.wall_s = time.perf_counter() - wall0
     return result
-
-
-# What the outputs can fail with (disk full, quota, read-only, permission, I/O, too big).
-_WRITE_ERRNOS = frozenset(
-    (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
-     errno.EFBIG))
 
 
 def _analyze(input_path: Path, out_dir: Path, options: AnalyzeOptions) -> AnalyzeResult:

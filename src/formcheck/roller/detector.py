@@ -51,10 +51,9 @@ from formcheck.roller.observation import NotFoundReason, Orientation, RollerObse
 from formcheck.roller.shape import find_end_disc
 from formcheck.roller.support import (
     SUPPORT_REACH,
-    SUPPORT_SIDE_CLOSED,
-    SUPPORT_TORSO_CLOSED,
     closed_sides,
     holds_body_up,
+    leaves_gap,
     torso_side,
 )
 
@@ -521,7 +520,7 @@ class RollerDetector:
             axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
             shoulder_w = roi.to_work(body.shoulder)
             lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
-            middle_x = float(roi.to_work(0.5 * (body.shoulder + body.hip))[0])
+            middle_x = _middle_x(body, roi)
             for i in order:
                 area = int(stats[i, cv2.CC_STAT_AREA])
                 if area < min_area:
@@ -719,9 +718,7 @@ class RollerDetector:
             return None
         sub = disc[by:by + bh, bx:bx + bw] > 0
         sides = closed_sides(sub, bx, by, person > 0, SUPPORT_REACH * Lw)
-        toward = torso_side(fit.cx, fit.cx, float(roi.to_work(0.5 * (body.shoulder + body.hip))[0]))
-        if min(sides) >= SUPPORT_SIDE_CLOSED or (
-                toward is not None and sides[toward] >= SUPPORT_TORSO_CLOSED):
+        if not leaves_gap(sides, torso_side(fit.cx, fit.cx, _middle_x(body, roi))):
             return None
         score = fit.cover
         if prior is not None:
@@ -910,6 +907,13 @@ class RollerDetector:
             outline = np.zeros((0, 2))
         return Blob(outline=outline, mean_bgr=(float(mean[0]), float(mean[1]), float(mean[2])),
                     spread=spread, score=score)
+
+
+def _middle_x(body: Body, roi: _Roi) -> float:
+    """The column of the point halfway between shoulder and hip, working px (the side
+    of a candidate facing it is the one :func:`~formcheck.roller.support.torso_side`
+    names)."""
+    return float(roi.to_work(0.5 * (body.shoulder + body.hip))[0])
 
 
 def _inside(p: FloatArray, cand: _Cand) -> bool:

@@ -163,7 +163,13 @@ def holds_body_up(sub: NDArray[np.bool_], bx: int, by: int, filled: NDArray[np.b
     if np.hypot(ab[0] - 128.0, ab[1] - 128.0) >= SUPPORT_MIN_CHROMA:
         own[by:by + bh, xa:xb] = (np.hypot(band[..., 0] - ab[0], band[..., 1] - ab[1])
                                   < SUPPORT_CHROMA)
-    sides = closed_sides(sub, bx, by, filled | own, reach)
+    return leaves_gap(closed_sides(sub, bx, by, filled | own, reach), toward)
+
+
+def leaves_gap(sides: tuple[float, float], toward: int | None) -> bool:
+    """The gap rule (see the module) on :func:`closed_sides`'s shares: not both sides
+    closed in ``SUPPORT_SIDE_CLOSED`` of the top rows, nor the side ``toward`` the
+    torso's middle (:func:`torso_side`; None: no such side) in ``SUPPORT_TORSO_CLOSED``."""
     if toward is not None and sides[toward] >= SUPPORT_TORSO_CLOSED:
         return False
     return min(sides) < SUPPORT_SIDE_CLOSED

@@ -7,6 +7,7 @@ any earlier file of that name is left as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -49,6 +50,12 @@ def output_dir(path: Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only when empty
         raise
+
+
+# What writing outputs can fail with: disk full, quota, read-only, permission, I/O, too big.
+WRITE_ERRNOS = frozenset(
+    (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
+     errno.EFBIG))
 
 
 def write_failure(err: OSError, out: Path) -> OutputError:
