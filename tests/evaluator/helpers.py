@@ -19,10 +19,12 @@ def still(
     position: float | None = 0.3,
     orientation: Orientation = Orientation.ACROSS,
     config: EvaluatorConfig | None = None,
+    mask_scale: float | None = None,
 ) -> FrameVerdict:
-    """Evaluate one generated photo (roller at ``position``, or none)."""
+    """Evaluate one generated photo (roller at ``position``, or none); with
+    ``mask_scale``, the frame carries the leg's segmentation mask at that scale."""
     roller = None if position is None else make_roller(spec, position, orientation)
-    return evaluate_still(make_frame(spec), roller, config)
+    return evaluate_still(make_frame(spec, mask_scale=mask_scale), roller, config)
 
 
 Step = tuple[BodySpec | None, RollerObservation | None]
@@ -33,8 +35,10 @@ def run(
     config: EvaluatorConfig | None = None,
     fps: float = FPS,
     evaluator: Evaluator | None = None,
+    mask_scale: float | None = None,
 ) -> tuple[Evaluator, list[FrameVerdict]]:
-    """Feed a sequence of (spec or None for nobody, roller) at ``fps``."""
+    """Feed a sequence of (spec or None for nobody, roller) at ``fps`` (with the leg's
+    segmentation mask at ``mask_scale`` when given)."""
     ev = evaluator or Evaluator(config)
     out = []
     from formcheck.pose.frame import PoseFrame
@@ -44,7 +48,7 @@ def run(
         if spec is None:
             frame = PoseFrame(index=i, t_ms=t * 1000, width=1280, height=720, pose=None)
         else:
-            frame = make_frame(spec, t_s=t, index=i)
+            frame = make_frame(spec, t_s=t, index=i, mask_scale=mask_scale)
         out.append(ev.update(frame, roller))
     return ev, out
 

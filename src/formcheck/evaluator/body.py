@@ -38,6 +38,16 @@ Decisions (the issue leaves them open):
   reading as the set-up gate's "on the back") the soles face up or the feet rest on
   their toes: not flat. With the set-up gate on this never shows (the body checks are
   unknown then); it grades photos of other exercises.
+- **Heel lifted, from the silhouette**: MediaPipe puts its heel landmark on the sole
+  under the ankle and its toe landmark past the toes, so a heel raised onto the ball of
+  the foot reads as a heel -> toe line tilted a third of its true angle (a 27-34 degree
+  raise as 5-15). The person's segmentation mask shows the foot itself: the lowest
+  silhouette rows under the heel (just behind the ankle) and under the toes (just
+  behind the toe tip), the median row of each. On a flat foot both rest on the floor;
+  a raised heel's underside sits above the toes'. Only the image's vertical is used, so
+  this holds in a side view from near floor level, where the silhouette's lower edge
+  is the sole's floor contact; the evaluator uses it only there (see
+  ``sole_view_max_spread``).
 - **Feet in the air**: the ankle compared with the hip joint, in shin lengths. With the
   feet on the floor the ankle lies at or below the hip joint (hips on the floor or
   lifted); lifted feet put it above.
@@ -127,6 +137,11 @@ class BodyReading:
             plane's normal in (x, y, depth), in shin lengths (NaN as above).
         ankle_height_foot: distance of the ankle from the heel -> toe line, in lengths
             of that line (~0.3 for a foot on its sole seen side-on; ~0 on its edge).
+        heel_lift_foot: height of the silhouette's underside at the heel above its
+            underside at the toes, in ankle -> toe lengths (positive: heel higher; ~0 on a
+            flat foot). NaN without a segmentation mask, where the silhouette does not
+            reach both ends of the foot, or where the heel and toe landmarks say the
+            other end is up (the two readings disagree on which end is lifted).
         body_roll_deg: angle of the body's left-right axis to the image's horizontal
             plane in (x, y, depth), 0..90 degrees (~0 on the back, ~90 on the side; NaN
             without depth or a left-right axis).
@@ -144,6 +159,7 @@ class BodyReading:
     ankle_lift_shin: float
     ankle_lift_depth_shin: float
     ankle_height_foot: float
+    heel_lift_foot: float
     body_roll_deg: float
     torso_px: float
     torso_tilt_deg: float
@@ -177,6 +193,74 @@ def _height_over_length(p: FloatArray, line: FloatArray) -> float:
     if not (math.isfinite(cross) and math.isfinite(norm2)) or norm2 <= 0:
         return math.nan
     return abs(cross) / norm2
+
+
+# The silhouette's columns read for the heel and for the toes, as fractions of the
+# ankle -> toe length measured back from the ankle and back from the toe tip. The heel
+# bone reaches 0.2-0.3 of it behind the ankle; past its back edge the columns would
+# catch the calf above the floor, so the heel's band stops at 0.2. The toes' underside
+# lies just behind the tip.
+HEEL_BAND: tuple[float, float] = (0.0, 0.20)
+TOE_BAND: tuple[float, float] = (0.05, 0.30)
+# The rows searched: from half that length above the foot to 0.8 below it.
+SOLE_ROWS: tuple[float, float] = (0.5, 0.8)
+# A mask value above this is the person (MediaPipe's mask is a probability, 0..1).
+MASK_PERSON = 0.5
+# Each band needs this many columns that reach the silhouette.
+SOLE_MIN_COLUMNS = 3
+
+
+def _lowest_rows(
+    mask: NDArray[np.float32], x0: float, x1: float, y0: float, y1: float
+) -> NDArray[np.intp]:
+    """The lowest person row of each column in [x0, x1] within rows [y0, y1), mask px."""
+    h, w = mask.shape
+    c0, c1 = max(math.floor(min(x0, x1)), 0), min(math.ceil(max(x0, x1)) + 1, w)
+    r0, r1 = max(math.floor(y0), 0), min(math.ceil(y1), h)
+    if c1 - c0 < 1 or r1 - r0 < 1:
+        return np.empty(0, dtype=np.intp)
+    person = mask[r0:r1, c0:c1] > MASK_PERSON
+    hit = person.any(axis=0)
+    last: NDArray[np.intp] = (r1 - r0 - 1) - np.argmax(person[::-1], axis=0)
+    return r0 + last[hit]
+
+
+def heel_lift_from_silhouette(
+    mask: NDArray[np.float32] | None, scale: float, ankle: FloatArray, toe: FloatArray,
+    heel: FloatArray,
+) -> float:
+    """How far the heel's underside sits above the toes', read from the person's mask.
+
+    Args:
+        mask: (h, w) the pose stage's segmentation mask, 0..1, or None.
+        scale: mask px per image px.
+        ankle, toe, heel: the near side's landmarks, image px.
+
+    Returns:
+        (median lowest silhouette row under the toes - the same under the heel) over the
+        ankle -> toe length, both in mask px: ~0 on a flat foot, positive with the heel
+        up. NaN as described for :attr:`BodyReading.heel_lift_foot`.
+    """
+    if mask is None or mask.ndim != 2 or not (
+        np.isfinite(ankle).all() and np.isfinite(toe).all() and np.isfinite(heel).all()
+    ):
+        return math.nan
+    if heel[1] > toe[1]:
+        return math.nan  # the landmarks put the heel lower: no heel lift to confirm
+    a, t = ankle * scale, toe * scale
+    length = float(np.hypot(*(t - a)))
+    if not length >= 4.0:
+        return math.nan
+    back = -1.0 if t[0] > a[0] else 1.0  # towards the heel along the image x axis
+    y0 = min(a[1], t[1]) - SOLE_ROWS[0] * length
+    y1 = max(a[1], t[1]) + SOLE_ROWS[1] * length
+    under_heel = _lowest_rows(mask, a[0] + back * HEEL_BAND[0] * length,
+                              a[0] + back * HEEL_BAND[1] * length, y0, y1)
+    under_toes = _lowest_rows(mask, t[0] + back * TOE_BAND[0] * length,
+                              t[0] + back * TOE_BAND[1] * length, y0, y1)
+    if under_heel.size < SOLE_MIN_COLUMNS or under_toes.size < SOLE_MIN_COLUMNS:
+        return math.nan
+    return float(np.median(under_toes) - np.median(under_heel)) / length
 
 
 def _unit(v: FloatArray) -> FloatArray | None:
@@ -262,6 +346,7 @@ def read_body(
     height: int,
     cfg: SetupConfig,
     z: FloatArray | None = None,
+    mask: NDArray[np.float32] | None = None,
 ) -> BodyReading:
     """Measure the body in one frame.
 
@@ -272,6 +357,8 @@ def read_body(
         width, height: image size, px.
         cfg: set-up thresholds (visibility, frame margin).
         z: (33,) the model's relative depth (normalised, image-width units), or None.
+        mask: the person's segmentation mask (mask px, 0..1; any size with the image's
+            aspect ratio), or None.
     """
     idx = SIDE_INDEX[near_side]
     pts = xy[idx]
@@ -299,6 +386,9 @@ def read_body(
     shin = float(np.hypot(*(ankle - knee)))
     ankle_height = _height_over_length(ankle - heel, toe - heel)
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
+    heel_lift = math.nan
+    if mask is not None and width > 0:
+        heel_lift = heel_lift_from_silhouette(mask, mask.shape[1] / width, ankle, toe, heel)
     tilt = _to_horizontal_deg(torso_v)
     left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
     d_sh = xy[left[SHOULDER]] - xy[right[SHOULDER]]
@@ -321,6 +411,7 @@ def read_body(
         ankle_lift_shin=lift,
         ankle_lift_depth_shin=lift_depth,
         ankle_height_foot=ankle_height,
+        heel_lift_foot=heel_lift,
         body_roll_deg=roll,
         torso_px=torso_px if torso_ok else math.nan,
         torso_tilt_deg=tilt,

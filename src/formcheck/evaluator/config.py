@@ -58,6 +58,14 @@ class ThresholdsConfig(_Section):
     # edge turns that height towards the camera (0.3 * cos(roll)), so below 0.18 (rolled
     # more than ~50 degrees) it rests on its side, not flat.
     ankle_height_min_foot: float = Field(_T.ankle_height_min_foot, ge=0, lt=1)
+    # The heel's underside above the toes' in the person's silhouette, in ankle -> toe
+    # lengths: flat feet read at most 0.17, a heel raised onto the ball of the foot
+    # 0.24+; 0.22 is the heel ~4 cm up. Read only in side views (next field).
+    heel_lift_max_foot: float = Field(_T.heel_lift_max_foot, gt=0, le=2)
+    # The silhouette reading needs a side view from near floor level: the left-right
+    # spread of shoulders and hips at most this (real side views 0.03-0.18; oblique
+    # photos from above 0.26+, where flat feet read up to 0.30).
+    sole_view_max_spread: float = Field(_T.sole_view_max_spread, ge=0, le=5)
     # The body's left-right axis above 45 degrees from the floor: turned more onto its
     # side than its back, the lower foot on its outer edge (the camera's elevation adds
     # 10-30 degrees lying on the back).
@@ -156,6 +164,8 @@ class TemporalConfig(_Section):
     foot_pitch_hysteresis_deg: float = Field(4.0, ge=0, le=45)
     foot_lift_hysteresis_shin: float = Field(0.05, ge=0, le=1)
     foot_edge_hysteresis_foot: float = Field(0.03, ge=0, le=1)
+    # The silhouette's heel lift jitters by ~0.02-0.04 between frames (mask edges).
+    heel_lift_hysteresis_foot: float = Field(0.04, ge=0, le=1)
     # The body's roll jitters by ~3 degrees between frames lying on the side (the far
     # shoulder and hip are hidden there; under 0.2 on the back).
     body_roll_hysteresis_deg: float = Field(5.0, ge=0, le=45)

@@ -240,7 +240,8 @@ class Evaluator:
             landmarks = self._smooth(xy, t)
             near = self._choose_side(vis, pose.normalized[:, 2], t)
             z = np.where(np.isfinite(pose.normalized[:, 2]), pose.normalized[:, 2], np.nan)
-            reading = read_body(landmarks, vis, near, frame.width, frame.height, c.setup, z)
+            reading = read_body(landmarks, vis, near, frame.width, frame.height, c.setup, z,
+                                frame.mask)
             head_side = reading.head_side
             setup, raws, position = self._judge(frame, reading, landmarks, near, roller, t)
         self._last_t = t
@@ -410,7 +411,9 @@ class Evaluator:
         th, tp = self.config.thresholds, self.config.temporal
         pitch_thr, lift_thr = th.foot_pitch_max_deg, th.foot_lift_max_shin
         side_thr, roll_thr = th.ankle_height_min_foot, th.body_roll_max_deg
+        heel_thr = th.heel_lift_max_foot
         if self._trackers[CheckId.FEET_FLAT].active_fault:
+            heel_thr -= tp.heel_lift_hysteresis_foot
             pitch_thr -= tp.foot_pitch_hysteresis_deg
             lift_thr -= tp.foot_lift_hysteresis_shin
             side_thr += tp.foot_edge_hysteresis_foot
@@ -438,9 +441,18 @@ class Evaluator:
             lift = min(lift, lift_depth)
         if (roll is not None and roll > roll_thr) or posture is SetupCode.NOT_ON_BACK:
             return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra, needs=(SHOULDER, HIP))
+        # The heel's lift from the silhouette, where the view shows the sole's floor
+        # contact (see body.py): the landmarks under-read a heel raised onto the ball.
+        heel = _finite(r.heel_lift_foot)
+        spread = _finite(r.spread)
+        if heel is not None and (spread is None or spread > th.sole_view_max_spread):
+            heel = None
+        if heel is not None:
+            extra["heel_lift_foot"] = heel
         if pitch is None or lift is None or height is None:
             return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
-        if pitch > pitch_thr or lift > lift_thr or height < side_thr:
+        if (pitch > pitch_thr or lift > lift_thr or height < side_thr
+                or (heel is not None and heel > heel_thr)):
             return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra)
         return _Raw(Status.OK, pitch, extra=extra)
 

@@ -218,13 +218,64 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
     return _to_pixels(spec, xyz), vis, z
 
 
-def make_frame(spec: BodySpec, t_s: float = 0.0, index: int = 0, others: int = 0) -> PoseFrame:
-    """A pose frame holding the generated person."""
+# The foot's outline in its own axes: (along the sole from the heel, up from the sole),
+# in foot lengths. The heel landmark is the first point, the toe landmark the second;
+# the ankle lies at (0.25, 0.3) inside it. Convex, counter-clockwise.
+FOOT_OUTLINE: tuple[tuple[float, float], ...] = (
+    (0.0, 0.0), (1.0, 0.0), (1.0, 0.08), (0.6, 0.3), (0.25, 0.45), (0.0, 0.35),
+)
+THIGH_RADIUS_CM = 7.0
+SHIN_RADIUS_CM = 5.0
+
+
+def silhouette(spec: BodySpec, scale: float = 0.5) -> NDArray[np.float32]:
+    """The near leg's segmentation mask, as the pose stage's mask: 1 on the person, 0
+    elsewhere, at ``scale`` mask px per image px (the analyzer's mask is ~0.5 of a 720p
+    frame). Thigh and shin are capsules; the foot is :data:`FOOT_OUTLINE` on the heel ->
+    toe line. Only the leg is drawn (the heel reading looks at nothing else). A body
+    rolled onto its side is drawn unrolled."""
+    pts = {k: np.array(v) for k, v in body_points(spec).items()}
+    u = (pts["foot_index"] - pts["heel"]) / FOOT_CM
+    up = np.array([-u[1], u[0]])
+    outline = [pts["heel"] + FOOT_CM * (a * u + b * up) for a, b in FOOT_OUTLINE]
+    width, height = spec.image_size
+    w, h = max(round(width * scale), 1), max(round(height * scale), 1)
+    gx, gy = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
+    grid = np.stack([gx / scale, gy / scale], axis=-1)  # image px of each mask pixel
+
+    def project(points: list[FloatArray]) -> FloatArray:
+        xyz = np.array([[p[0], p[1], 0.0] for p in points])
+        return _to_pixels(spec, xyz)
+
+    inside = np.zeros((h, w), dtype=bool)
+    poly = project(outline)
+    edges = np.roll(poly, -1, axis=0) - poly
+    cross = [edges[i, 0] * (grid[..., 1] - poly[i, 1]) - edges[i, 1] * (grid[..., 0] - poly[i, 0])
+             for i in range(len(poly))]
+    # Mirroring flips the outline's turning direction: inside is one sign throughout.
+    inside |= np.all(np.stack(cross) >= 0, axis=0) | np.all(np.stack(cross) <= 0, axis=0)
+    for a, b, r_cm in (("hip", "knee", THIGH_RADIUS_CM), ("knee", "ankle", SHIN_RADIUS_CM)):
+        pa, pb = project([pts[a], pts[b]])
+        d = pb - pa
+        t = np.clip(((grid - pa) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
+        near = grid - (pa + t[..., None] * d)
+        inside |= np.hypot(near[..., 0], near[..., 1]) <= r_cm * spec.px_per_cm
+    return inside.astype(np.float32)
+
+
+def make_frame(
+    spec: BodySpec, t_s: float = 0.0, index: int = 0, others: int = 0,
+    mask_scale: float | None = None,
+) -> PoseFrame:
+    """A pose frame holding the generated person; with ``mask_scale`` also its
+    segmentation mask (:func:`silhouette`) at that many mask px per image px."""
     xy, vis, z = landmarks(spec)
     pose = Pose.from_pixels(xy, spec.image_size, visibility=vis, z=z)
     width, height = spec.image_size
+    mask = None if mask_scale is None else silhouette(spec, mask_scale)
     return PoseFrame(
-        index=index, t_ms=t_s * 1000.0, width=width, height=height, pose=pose, others=others
+        index=index, t_ms=t_s * 1000.0, width=width, height=height, pose=pose, others=others,
+        mask=mask,
     )
 
 

@@ -28,6 +28,19 @@ class Thresholds:
     # height towards the camera (0.3 * cos(roll)); below 0.18 the foot is rolled more
     # than ~50 degrees: it rests on its side, not flat.
     ankle_height_min_foot: float = 0.18
+    # The silhouette's underside under the heel above that under the toes, in ankle ->
+    # toe lengths (body.py, "Heel lifted, from the silhouette"): flat feet read -0.15 to
+    # 0.15 in synthetic side views (mask noise) and at most 0.17 on the real side-view
+    # clip; a heel raised 10-12 cm onto the ball of the foot reads 0.24-0.49. 0.22 is
+    # the heel's underside ~4 cm up on a foot whose ankle -> toe length is 17 cm.
+    heel_lift_max_foot: float = 0.22
+    # The silhouette's lower edge is the sole's floor contact only when the camera looks
+    # at the foot from the side near floor level: the body's left-right spread (set-up
+    # gate's measure) at most this (real side views 0.03-0.18, the drawn scenes under
+    # 0.13). From above or 30+ degrees off the side (spread 0.26-0.40 on the real
+    # oblique photos) the sole's far edge and the foot's depth shift that edge, and flat
+    # feet there read up to 0.30.
+    sole_view_max_spread: float = 0.20
     # The body's left-right axis (shoulders, hips) against the floor, degrees: ~0 lying on
     # the back (a camera above the floor adds its elevation, 10-30 degrees for a phone on
     # a stand or a photo taken standing), ~90 lying on the side, where the lower foot
