@@ -139,8 +139,9 @@ class BodyReading:
             of that line (~0.3 for a foot on its sole seen side-on; ~0 on its edge).
         heel_lift_foot: height of the silhouette's underside at the heel above its
             underside at the toes, in ankle -> toe lengths (positive: heel higher; ~0 on a
-            flat foot). NaN without a segmentation mask, where the silhouette does not
-            reach both ends of the foot, or where the heel and toe landmarks say the
+            flat foot). NaN without a segmentation mask, where the foot is under 15 mask
+            px long, where the silhouette does not reach both ends of the foot or runs
+            on past the image's bottom edge, or where the heel and toe landmarks say the
             other end is up (the two readings disagree on which end is lifted).
         body_roll_deg: angle of the body's left-right axis to the image's horizontal
             plane in (x, y, depth), 0..90 degrees (~0 on the back, ~90 on the side; NaN
@@ -212,14 +213,21 @@ SOLE_MIN_COLUMNS = 3
 
 def _lowest_rows(
     mask: NDArray[np.float32], x0: float, x1: float, y0: float, y1: float
-) -> NDArray[np.intp]:
-    """The lowest person row of each column in [x0, x1] within rows [y0, y1), mask px."""
+) -> NDArray[np.intp] | None:
+    """The lowest person row of each column whose centre lies in [x0, x1], searching rows
+    [y0, y1), mask px (pixel c covers [c, c + 1)). Columns the person does not reach are
+    left out. None when the person reaches the last row searched in some column: the
+    foot runs on past the window or the image's bottom edge, so its underside is not
+    seen."""
     h, w = mask.shape
-    c0, c1 = max(math.floor(min(x0, x1)), 0), min(math.ceil(max(x0, x1)) + 1, w)
+    c0 = max(math.ceil(min(x0, x1) - 0.5), 0)
+    c1 = min(math.floor(max(x0, x1) - 0.5) + 1, w)
     r0, r1 = max(math.floor(y0), 0), min(math.ceil(y1), h)
     if c1 - c0 < 1 or r1 - r0 < 1:
         return np.empty(0, dtype=np.intp)
     person = mask[r0:r1, c0:c1] > MASK_PERSON
+    if person[-1].any():
+        return None
     hit = person.any(axis=0)
     last: NDArray[np.intp] = (r1 - r0 - 1) - np.argmax(person[::-1], axis=0)
     return r0 + last[hit]
@@ -247,9 +255,11 @@ def heel_lift_from_silhouette(
         return math.nan
     if heel[1] > toe[1]:
         return math.nan  # the landmarks put the heel lower: no heel lift to confirm
-    a, t = ankle * scale, toe * scale
-    length = float(np.hypot(*(t - a)))
-    if not length >= 4.0:
+    with np.errstate(over="ignore", invalid="ignore"):
+        a, t = ankle * scale, toe * scale
+        length = float(np.hypot(*(t - a)))
+    # The heel's band must span SOLE_MIN_COLUMNS columns (15 mask px at least).
+    if not SOLE_MIN_COLUMNS / (HEEL_BAND[1] - HEEL_BAND[0]) <= length < math.inf:
         return math.nan
     back = -1.0 if t[0] > a[0] else 1.0  # towards the heel along the image x axis
     y0 = min(a[1], t[1]) - SOLE_ROWS[0] * length
@@ -258,6 +268,8 @@ def heel_lift_from_silhouette(
                               a[0] + back * HEEL_BAND[1] * length, y0, y1)
     under_toes = _lowest_rows(mask, t[0] + back * TOE_BAND[0] * length,
                               t[0] + back * TOE_BAND[1] * length, y0, y1)
+    if under_heel is None or under_toes is None:
+        return math.nan
     if under_heel.size < SOLE_MIN_COLUMNS or under_toes.size < SOLE_MIN_COLUMNS:
         return math.nan
     return float(np.median(under_toes) - np.median(under_heel)) / length
@@ -387,7 +399,7 @@ def read_body(
     ankle_height = _height_over_length(ankle - heel, toe - heel)
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
     heel_lift = math.nan
-    if mask is not None and width > 0:
+    if mask is not None and mask.ndim == 2 and width > 0:
         heel_lift = heel_lift_from_silhouette(mask, mask.shape[1] / width, ankle, toe, heel)
     tilt = _to_horizontal_deg(torso_v)
     left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
