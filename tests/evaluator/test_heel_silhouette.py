@@ -105,12 +105,13 @@ def test_missing_or_empty_masks_give_no_reading() -> None:
     frame = make_frame(GOOD.with_(foot_pitch_deg=UNDER_PITCH_RAISE), mask_scale=MASK)
     assert frame.pose is not None
     a, t, h = (frame.pose.xy[i] for i in (27, 31, 29))  # left ankle, toe, heel
-    assert math.isnan(heel_lift_from_silhouette(None, MASK, a, t, h))
+    w = frame.width
+    assert math.isnan(heel_lift_from_silhouette(None, w, a, t, h))
     empty = np.zeros_like(frame.mask)
-    assert math.isnan(heel_lift_from_silhouette(empty, MASK, a, t, h))
+    assert math.isnan(heel_lift_from_silhouette(empty, w, a, t, h))
     nan = np.array([np.nan, np.nan])
-    assert math.isnan(heel_lift_from_silhouette(frame.mask, MASK, nan, t, h))
-    assert math.isnan(heel_lift_from_silhouette(frame.mask[:1, :1], MASK, a, t, h))
+    assert math.isnan(heel_lift_from_silhouette(frame.mask, w, nan, t, h))
+    assert math.isnan(heel_lift_from_silhouette(frame.mask[:1, :1], w, a, t, h))
 
 
 def test_hysteresis_holds_a_fault_just_under_the_threshold() -> None:
@@ -202,7 +203,9 @@ def test_odd_masks_and_coordinates_never_raise() -> None:
         verdict = evaluate_still(replace(frame, mask=mask)).checks[FEET]
         assert "heel_lift_foot" not in verdict.extra
     huge = np.array([1e308, 1.0])
-    assert math.isnan(heel_lift_from_silhouette(frame.mask, 1.0, -huge, huge, -huge))
+    assert frame.mask is not None
+    assert math.isnan(heel_lift_from_silhouette(frame.mask, frame.mask.shape[1], -huge, huge,
+                                                -huge))
 
 
 def test_the_mask_may_be_any_size() -> None:

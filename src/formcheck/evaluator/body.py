@@ -234,14 +234,15 @@ def _lowest_rows(
 
 
 def heel_lift_from_silhouette(
-    mask: NDArray[np.float32] | None, scale: float, ankle: FloatArray, toe: FloatArray,
+    mask: NDArray[np.float32] | None, width: int, ankle: FloatArray, toe: FloatArray,
     heel: FloatArray,
 ) -> float:
     """How far the heel's underside sits above the toes', read from the person's mask.
 
     Args:
-        mask: (h, w) the pose stage's segmentation mask, 0..1, or None.
-        scale: mask px per image px.
+        mask: (h, w) the pose stage's segmentation mask, 0..1, or None; any size with
+            the image's aspect ratio.
+        width: the image's width, px (the mask's width over it is mask px per image px).
         ankle, toe, heel: the near side's landmarks, image px.
 
     Returns:
@@ -249,10 +250,11 @@ def heel_lift_from_silhouette(
         ankle -> toe length, both in mask px: ~0 on a flat foot, positive with the heel
         up. NaN as described for :attr:`BodyReading.heel_lift_foot`.
     """
-    if mask is None or mask.ndim != 2 or not (
+    if mask is None or mask.ndim != 2 or width <= 0 or not (
         np.isfinite(ankle).all() and np.isfinite(toe).all() and np.isfinite(heel).all()
     ):
         return math.nan
+    scale = mask.shape[1] / width
     if heel[1] > toe[1]:
         return math.nan  # the landmarks put the heel lower: no heel lift to confirm
     with np.errstate(over="ignore", invalid="ignore"):
@@ -398,9 +400,7 @@ def read_body(
     shin = float(np.hypot(*(ankle - knee)))
     ankle_height = _height_over_length(ankle - heel, toe - heel)
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
-    heel_lift = math.nan
-    if mask is not None and mask.ndim == 2 and width > 0:
-        heel_lift = heel_lift_from_silhouette(mask, mask.shape[1] / width, ankle, toe, heel)
+    heel_lift = heel_lift_from_silhouette(mask, width, ankle, toe, heel)
     tilt = _to_horizontal_deg(torso_v)
     left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
     d_sh = xy[left[SHOULDER]] - xy[right[SHOULDER]]

@@ -91,7 +91,6 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.roller.tracker import RollerTracker
     from formcheck.source import SourceKind, open_source
 
-    check_out(out)
     cv2 = _cv2()
     hint = ColorHint.parse(roller_color) if roller_color else None
     model_path = model if model is not None else bundle.find()
