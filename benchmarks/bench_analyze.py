@@ -6,7 +6,7 @@ Prints, for synthetic 720p and 1080p 30 fps clips, frames per second of:
   converts it to RGB and hands it to MediaPipe's stock ``PoseLandmarker.detect_for_video``
   at full size, written as MediaPipe's documentation shows it;
 - formcheck's own read-detect loop: the same loop through ``formcheck.pose`` (PyAV
-  decoding, the model fed a 640 px copy, MediaPipe's dispatcher thread bypassed), a
+  decoding, the model fed a 480 px copy, MediaPipe's dispatcher thread bypassed), a
   stricter baseline than the naive one;
 - ``analyze`` on every frame (pose, roller with the segmentation mask, evaluator,
   overlay, H.264, frames.jsonl);

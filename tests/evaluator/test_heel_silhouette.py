@@ -21,7 +21,7 @@ from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS
 from .helpers import GOOD, run, still
 
 FEET = CheckId.FEET_FLAT
-MASK = 0.5  # mask px per image px, as the analyzer's 640 px mask of a 720p frame
+MASK = 0.5  # mask px per image px, as the analyzer's 480 px mask of a 960x540 frame
 THRESHOLD = DEFAULT_THRESHOLDS.heel_lift_max_foot
 # A heel raised 18 degrees: under the 20 degree pitch threshold, over the heel threshold.
 UNDER_PITCH_RAISE = -18.0

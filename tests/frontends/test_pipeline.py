@@ -51,7 +51,7 @@ def test_the_roller_of_a_720p_scene_is_found_in_work_pixels(model_path: Path) ->
     from formcheck.scenes import iter_scene
     from formcheck.source import VideoFrame
 
-    # given: a 1280x720 scene (the work size), so the roller runs on the 640 px copy
+    # given: a 1280x720 scene (the work size), so the roller runs on the 480 px copy
     errors: list[float] = []
     visible = 0
     with FramePipeline(model_path) as pipe:
