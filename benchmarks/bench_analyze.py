@@ -17,6 +17,9 @@ with default settings (15 analysed frames per second).
     .venv/bin/python benchmarks/bench_analyze.py [--seconds 10] [--repeat 3] [--long]
 
 ``--clip PATH`` adds a video of your own (e.g. a real recording) to the comparison.
+``--shared`` adds, to the same alternation, ``analyze`` with its helper threads free to
+use every core (``reserve_model_core=False``, as ``grade`` runs it), to show what keeping
+one core for the model gains.
 ``--long`` also loops the 1080p clip into a 10-minute video and reports analyze's peak
 memory on it (takes several minutes).
 """
@@ -86,7 +89,8 @@ def warm_up(model: Path) -> None:
     import cv2  # noqa: F401  (the naive loop's reader)
 
 
-def analyze_once(clip: Path, model: Path, out: Path, fps: float | None) -> dict[str, object]:
+def analyze_once(clip: Path, model: Path, out: Path, fps: float | None,
+                 reserve: bool = True) -> dict[str, object]:
     """Run analyze in a fresh process (for its own peak memory); return its figures.
 
     The heavy imports (mediapipe, PyAV) are made before the clock starts, as they are
@@ -105,7 +109,7 @@ def analyze_once(clip: Path, model: Path, out: Path, fps: float | None) -> dict[
         "from formcheck.pose.landmarker import Mode, PoseLandmarker; import av, cv2;"
         f"PoseLandmarker(Path({str(model)!r}), Mode.VIDEO).close();"
         f"o = AnalyzeOptions(Path({str(out)!r}), Path({str(model)!r}), fps={fps!r}, "
-        "progress=False);"
+        f"progress=False, reserve_model_core={reserve!r});"
         f"r = analyze_input(Path({str(clip)!r}), Path({str(out / clip.stem)!r}), o);"
         "print(json.dumps({'wall_s': r.wall_s, 'frames': r.summary['analysis']"
         "['frames_analysed'], 'duration_s': r.summary['session']['duration_s'], "
@@ -125,6 +129,8 @@ def main() -> None:
                     "median of each is compared (a single pass varies by +-5%%)")
     ap.add_argument("--clip", type=Path, action="append", default=[],
                     help="also compare on this video (e.g. a real clip); repeatable")
+    ap.add_argument("--shared", action="store_true",
+                    help="also run analyze with no core kept for the model")
     ap.add_argument("--long", action="store_true")
     args = ap.parse_args()
     model = find()
@@ -141,12 +147,16 @@ def main() -> None:
         naive_fps: list[float] = []
         plain_fps: list[float] = []
         runs: list[dict[str, object]] = []
+        shared_fps: list[float] = []
         for _ in range(max(1, args.repeat)):
             n_naive, s_naive = naive_loop(clip, model)
             naive_fps.append(n_naive / s_naive)
             n_plain, s_plain = plain_loop(clip, model)
             plain_fps.append(n_plain / s_plain)
             runs.append(analyze_once(clip, model, work / "every", None))
+            if args.shared:
+                r = analyze_once(clip, model, work / "shared", None, reserve=False)
+                shared_fps.append(float(r["frames"]) / float(r["wall_s"]))  # type: ignore[arg-type]
         every_fps = [float(r["frames"]) / float(r["wall_s"]) for r in runs]  # type: ignore[arg-type]
         default = analyze_once(clip, model, work / "default", 15.0)
         fps_naive = statistics.median(naive_fps)
@@ -164,6 +174,11 @@ def main() -> None:
               f"the naive loop (ratio {fps_every / fps_naive:.3f}; the issue's baseline), "
               f"{fps_plain / fps_every - 1:+.1%} against formcheck's own loop "
               f"(ratio {fps_every / fps_plain:.3f})")
+        if shared_fps:
+            fps_shared = statistics.median(shared_fps)
+            print(f"analyze, cores shared  : {fps_shared:6.1f} frames/s (median; runs "
+                  + ", ".join(f"{f:.1f}" for f in shared_fps)
+                  + f"): {fps_naive / fps_shared - 1:+.1%} against the naive loop")
         times = every["times"]
         assert isinstance(times, dict)
         per = {k: 1000 * v / float(every["frames"]) for k, v in times.items()}  # type: ignore[arg-type]
@@ -173,6 +188,10 @@ def main() -> None:
         rtf = float(default["duration_s"]) / float(default["wall_s"])  # type: ignore[arg-type]
         print(f"analyze, default 15 fps: {default['frames']} frames in "
               f"{default['wall_s']:.1f} s = {rtf:.2f}x real time; peak {default['peak_mb']:.0f} MB")
+        if args.shared:
+            d2 = analyze_once(clip, model, work / "default-shared", 15.0, reserve=False)
+            rtf2 = float(d2["duration_s"]) / float(d2["wall_s"])  # type: ignore[arg-type]
+            print(f"  ... cores shared     : {d2['wall_s']:.1f} s = {rtf2:.2f}x real time")
     if args.long:
         src = work / "session_1080p.mp4"
         long_clip = work / "long_1080p.mp4"

@@ -24,19 +24,52 @@ from collections.abc import Iterator
 HELPER_NICENESS = 19
 
 
-def lower_thread_priority(niceness: int = HELPER_NICENESS) -> None:
-    """Raise the calling thread's nice value by ``niceness``, at most to 19 (Linux only;
-    elsewhere, or when not permitted, nothing happens). Threads it starts later inherit
-    the value, so call it first thing in a thread (before an encoder or decoder starts
-    its own)."""
+def lower_thread_priority(
+    niceness: int = HELPER_NICENESS, cpus: frozenset[int] | None = None,
+) -> None:
+    """Raise the calling thread's nice value by ``niceness``, at most to 19, and with
+    ``cpus`` keep it to those CPUs (see :func:`helper_cpus`). Linux only; elsewhere, or
+    when not permitted, nothing happens. Threads it starts later inherit both, so call it
+    first thing in a thread (before an encoder or decoder starts its own)."""
     if not sys.platform.startswith("linux"):
         return  # elsewhere setpriority(PRIO_PROCESS, ...) would lower the whole process
+    tid = threading.get_native_id()
     try:
-        tid = threading.get_native_id()
         now = os.getpriority(os.PRIO_PROCESS, tid)
         os.setpriority(os.PRIO_PROCESS, tid, min(19, now + niceness))
     except (AttributeError, OSError):
         pass
+    if cpus:
+        try:  # on Linux a thread id names the one thread
+            os.sched_setaffinity(tid, cpus)
+        except (AttributeError, OSError):
+            pass
+
+
+def helper_cpus() -> frozenset[int] | None:
+    """The CPUs that helper threads keep to so that one is left to the pose model: all
+    this process may use but the lowest-numbered; None with fewer than two (or off
+    Linux), when nothing is reserved.
+
+    A lower priority alone leaves the model's thread waiting now and then for a core a
+    helper holds (the scheduler moves threads between cores, and wakes the model's
+    threads where a helper runs). With the helpers kept off one core, the model always
+    finds one free. Measured with ``analyze --fps 0`` on 2 cores, time against the naive
+    loop, medians of 4-6 alternating runs, every such measurement of 2026-11-21: the
+    demo clip (854x480) -3.2% to +5.6% (mean +0.5%, 7 measurements) against a mean of
+    +4.0% with the cores shared in the same runs; glute-bridge.mp4 (960x540) -2.9% to
+    +4.2% (mean +0.9%, 6) against +3.0%. (A 1080p clip's helpers need more than the
+    cores left to them: see :class:`ModelCore`.)
+    The model itself is a chain of steps on one thread at a time: one core is all it
+    uses (alone, 12.8 ms a frame on one core or two).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return None
+    return frozenset(allowed[1:]) if len(allowed) >= 2 else None
 
 
 @contextlib.contextmanager
@@ -57,3 +90,70 @@ def gil_handoff(interval_s: float = 0.0002) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(before)
+
+
+class ModelCore:
+    """One CPU kept for the pose model while the helper threads keep up with it.
+
+    The helpers (decoding, roller and drawing, encoding) start on :attr:`cpus` (see
+    :func:`helper_cpus`). When they cannot keep up on the CPUs left to them (a 1080p
+    clip's decoding and encoding together take more than one core of two), the model's
+    thread ends up waiting for them; after a window of frames in which it waited more
+    than ``max_wait`` of its time, every thread may use every CPU again, for the rest of
+    the run. The first ``warmup`` frames are not judged: the queues between the stages
+    start empty, and each stage's first frames are slow.
+
+    Measured on 2 cores with the helpers kept to one (share of the model thread's time
+    spent waiting, per window of 5 frames): after the first 20 frames, 0.00 in every
+    window (once 0.01) on the 854x480 demo and on a 960x540 real clip, analysing every
+    frame or 15 a second; on a 1080p 30 fps clip, where the helpers fall behind, 0.0-0.47
+    (most windows 0.06-0.25); in frames 5-20, up to 0.5 on every clip. A 720p clip at 15
+    frames a second (two decoded frames per analysed one) is at the edge: it waited
+    0.08 in frames 21-30 of one run, none in another; either way it runs about as fast.
+
+    Args:
+        reserve: keep a CPU for the model at all (False: :attr:`cpus` is None).
+        warmup: frames at the start that are not judged.
+        window: frames per look at the model thread's waiting.
+        max_wait: the share of the model thread's time (0-1) spent waiting for the
+            helpers above which the CPU is given back.
+    """
+
+    def __init__(self, reserve: bool, warmup: int = 30, window: int = 10,
+                 max_wait: float = 0.05) -> None:
+        self.cpus = helper_cpus() if reserve else None
+        self.warmup = warmup
+        self.window = window
+        self.max_wait = max_wait
+        self.released_at: int | None = None  # the frame after which it was given back
+        self.frames = 0
+        self._waited = self._spent = 0.0
+
+    def frame(self, waited_s: float, spent_s: float) -> None:
+        """Account one frame of the model's thread: the seconds it waited for the helpers
+        (for a decoded frame, or for room in a full queue) and its whole time on the
+        frame."""
+        self.frames += 1
+        if self.cpus is None or self.frames <= self.warmup:
+            return
+        self._waited += waited_s
+        self._spent += spent_s
+        if (self.frames - self.warmup) % self.window:
+            return
+        if self._waited > self.max_wait * self._spent:
+            self.release()
+        self._waited = self._spent = 0.0
+
+    def release(self) -> None:
+        """Let every thread of this process use every CPU it may (idempotent)."""
+        if self.cpus is None:
+            return
+        self.cpus = None
+        self.released_at = self.frames
+        try:
+            allowed = os.sched_getaffinity(0)  # this (the model's) thread was never kept
+            for tid in os.listdir("/proc/self/task"):
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(int(tid), allowed)
+        except (AttributeError, OSError, ValueError):
+            pass

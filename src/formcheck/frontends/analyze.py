@@ -45,7 +45,7 @@ from formcheck.frontends.prefetch import Prefetch
 from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
-from formcheck.priority import HELPER_NICENESS, gil_handoff, lower_thread_priority
+from formcheck.priority import HELPER_NICENESS, ModelCore, gil_handoff, lower_thread_priority
 from formcheck.sinks.atomic import WRITE_ERRNOS, output_dir, write_failure
 from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
@@ -83,6 +83,10 @@ class AnalyzeOptions:
         roller_color: roller colour hint.
         progress: show a progress bar on stderr.
         write_video: write the annotated video (``grade`` can skip it).
+        reserve_model_core: keep the helper threads (decoding, roller and drawing,
+            encoding) off one CPU, left to the pose model (see
+            :func:`~formcheck.priority.helper_cpus`). ``grade`` turns it off: its
+            worker processes share the machine's cores among several models.
     """
 
     out_root: Path
@@ -94,6 +98,7 @@ class AnalyzeOptions:
     roller_color: str | None = None
     progress: bool = True
     write_video: bool = True
+    reserve_model_core: bool = True
 
 
 @dataclass
@@ -298,9 +303,12 @@ class _Runner:
         self.out_fps = rate
         duration = (source.frame_count or 0) / source.fps if source.fps else 0.0
         self.timeline = Timeline(max(duration, 1.0))
+        self.core = ModelCore(options.reserve_model_core and not still)
+        self._decode_wait = 0.0  # s the model's thread last waited for a decoded frame
         self.writer: H264Writer | None = None
         if not still and options.write_video:
-            self.writer = H264Writer(stage / "annotated.mp4", rate, self.out_size)
+            self.writer = H264Writer(stage / "annotated.mp4", rate, self.out_size,
+                                     cpus=self.core.cpus)
         self._frames_fh: IO[str] = (stage / "frames.jsonl").open("w", encoding="utf-8")
         self.annotated_png: Path | None = None
 
@@ -330,8 +338,15 @@ class _Runner:
         """Pose, frame by frame (the main thread: the model is the critical path, so it
         gets a thread of its own while the next frame is decoded and made ready)."""
         with Prefetch(self._decoded(), depth=4, name="analyze-decode",
-                      niceness=HELPER_NICENESS) as frames:
-            for vf, ready in frames:
+                      niceness=HELPER_NICENESS, cpus=self.core.cpus) as frames:
+            it = iter(frames)
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    vf, ready = next(it)
+                except StopIteration:
+                    return
+                self._decode_wait = time.perf_counter() - t0
                 yield (*self.pipe.detect(vf, ready), ready)
 
     def run(self, advance: Callable[[], None]) -> None:
@@ -344,7 +359,7 @@ class _Runner:
         failure: list[BaseException] = []
 
         def worker() -> None:
-            lower_thread_priority()
+            lower_thread_priority(cpus=self.core.cpus)
             while True:
                 item = handoff.get()
                 if item is None:
@@ -370,10 +385,15 @@ class _Runner:
 
         detected = self._detected()
         try:
+            t_prev = time.perf_counter()
             for item in detected:
                 if failure:
                     break
+                t0 = time.perf_counter()
                 hand(item)
+                t1 = time.perf_counter()
+                self.core.frame(self._decode_wait + t1 - t0, t1 - t_prev)
+                t_prev = t1
         except BaseException:
             failure.append(_Stop())  # makes the worker drain and stop
             hand(None)

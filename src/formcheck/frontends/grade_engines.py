@@ -162,7 +162,9 @@ def grade_clip(job: ClipJob) -> Row:
         options = AnalyzeOptions(
             out_root=out_dir.parent, model=s.model, fps=s.fps, config_path=s.config_path,
             roller_color=s.roller_color, progress=False,
-            write_video=s.keep_video and job.out_dir is not None, **kwargs,
+            write_video=s.keep_video and job.out_dir is not None,
+            # several clips at once: no core is any one model's
+            reserve_model_core=False, **kwargs,
         )
         t0 = time.perf_counter()
         try:

@@ -34,12 +34,16 @@ class Prefetch(Closing, Generic[T]):
         name: the thread's name (shows in debuggers and tracebacks).
         niceness: how much to lower the thread's priority (0: not at all), so that it
             yields the cores to the thread that consumes the items.
+        cpus: the CPUs the thread keeps to (None: any; see
+            :func:`~formcheck.priority.helper_cpus`).
     """
 
     def __init__(
-        self, source: Iterator[T], depth: int = 4, name: str = "prefetch", niceness: int = 0
+        self, source: Iterator[T], depth: int = 4, name: str = "prefetch", niceness: int = 0,
+        cpus: frozenset[int] | None = None,
     ) -> None:
         self._niceness = niceness
+        self._cpus = cpus
         self._queue: queue.Queue[tuple[int, object]] = queue.Queue(maxsize=max(1, depth))
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -48,8 +52,8 @@ class Prefetch(Closing, Generic[T]):
         self._thread.start()
 
     def _run(self, source: Iterator[T]) -> None:
-        if self._niceness:
-            lower_thread_priority(self._niceness)
+        if self._niceness or self._cpus:
+            lower_thread_priority(self._niceness, self._cpus)
         try:
             for item in source:
                 if not self._put(_ITEM, item):

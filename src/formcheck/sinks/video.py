@@ -48,6 +48,8 @@ class H264Writer:
             pose model for the CPU (files are larger; the overlay's flat colours compress
             well anyway).
         queue_size: frames buffered for the encoder thread (bounded memory).
+        cpus: the CPUs the encoder thread keeps to (None: any; see
+            :func:`~formcheck.priority.helper_cpus`).
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class H264Writer:
         crf: int = 23,
         preset: str = "ultrafast",
         queue_size: int = 8,
+        cpus: frozenset[int] | None = None,
     ) -> None:
         import av
 
@@ -92,13 +95,14 @@ class H264Writer:
         self._queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)
         self._error: BaseException | None = None
         self._count = 0
+        self._cpus = cpus
         self._thread = threading.Thread(target=self._run, name="h264-writer", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         import av
 
-        lower_thread_priority()
+        lower_thread_priority(cpus=self._cpus)
         while True:
             item = self._queue.get()
             if item is _STOP:
