@@ -25,7 +25,11 @@ def say(message: str) -> None:
 def progress_bar(
     total: int | None, description: str, enabled: bool = True
 ) -> Iterator[Callable[[], None]]:
-    """A rich progress bar on stderr; yields a function that advances it by one frame."""
+    """A rich progress bar on stderr; yields a function that advances it by one frame.
+
+    ``total`` is an estimate (a container's frame count, scaled to the analysis rate);
+    when the work ends without an error the bar is shown full at the frames done.
+    """
     if not enabled:
         yield lambda: None
         return
@@ -45,3 +49,4 @@ def progress_bar(
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda: bar.advance(task)
+        bar.update(task, total=bar.tasks[0].completed)
