@@ -224,7 +224,7 @@ def main() -> None:
         code = app(standalone_mode=False)
     except FormcheckError as err:
         fail(err)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C at a prompt into Abort
         print("formcheck: interrupted", file=sys.stderr)
         sys.exit(130)
     except typer.TyperException as err:  # click's UsageError, BadParameter, ...
@@ -234,7 +234,4 @@ def main() -> None:
         hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
         print(f"formcheck: error: {message}{hint}", file=sys.stderr)
         sys.exit(int(getattr(err, "exit_code", 2)))
-    except KeyboardInterrupt:
-        print("formcheck: interrupted", file=sys.stderr)
-        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
