@@ -225,8 +225,7 @@ def main() -> None:
     except FormcheckError as err:
         fail(err)
     except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C at a prompt into Abort
-        print("formcheck: interrupted", file=sys.stderr)
-        sys.exit(130)
+        code = 130
     except typer.TyperException as err:  # click's UsageError, BadParameter, ...
         message = (err.format_message() if hasattr(err, "format_message") else str(err))
         message = message.rstrip(".")
@@ -234,4 +233,6 @@ def main() -> None:
         hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
         print(f"formcheck: error: {message}{hint}", file=sys.stderr)
         sys.exit(int(getattr(err, "exit_code", 2)))
+    if code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
+        print("formcheck: interrupted", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)
