@@ -1,0 +1,171 @@
+"""The 3D benchmark set: a fixed, seeded plan of stills and clips, and its rendering.
+
+Run ``python -m formcheck.scenes3d.benchset --out data/scenes3d`` (resumable: shots
+already written are skipped). The plan spans the camera bins, looks and scenarios and is
+split into a tuning part and an evaluation part by seed and by look: the roller looks,
+floor, light and camera places in :data:`EVAL_ONLY` appear only in the evaluation part.
+The tuning part renders at ``draft`` quality, the evaluation part at ``final``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from formcheck.scenes3d.spec import (
+    FLOORS,
+    LIGHTS,
+    ROLLER_COLORS,
+    ShotSpec,
+    random_camera,
+    random_look,
+)
+
+EVAL_ONLY = {
+    "roller_color": ("white", "green", "dotted", "grid_blue"),
+    "floor": ("concrete",),
+    "light": ("lamp_dim",),
+    # camera places: from the head end, 25 degrees round or more
+    "camera": "head end, azimuth >= 25",
+}
+
+STILL_SCENARIOS: dict[str, float] = {
+    "good": 0.30, "straight_legs": 0.07, "heels_up": 0.07, "toes_up": 0.05,
+    "feet_in_air": 0.05, "roller_on_lower_back": 0.09, "roller_on_neck": 0.07,
+    "roller_along_spine": 0.09, "feet_out_of_frame": 0.03, "no_person": 0.03,
+    "no_roller": 0.06, "session": 0.08,
+}
+CLIPS = {
+    "tuning": ["good", "good", "rolling_too_fast", "holds", "roller_on_lower_back",
+               "straight_legs", "heels_up", "roller_along_spine", "roller_on_neck", "session"],
+    "evaluation": ["good", "rolling_too_fast", "holds", "roller_on_lower_back", "feet_in_air",
+                   "session"],
+}
+BINS = {  # (height m, azimuth deg) ranges per camera bin, and its share of the shots
+    "floor_side": ((0.1, 0.45), (0.0, 15.0), 0.25),
+    "oblique": ((0.1, 0.45), (15.0, 45.0), 0.25),
+    "elevated": ((0.45, 1.3), (0.0, 45.0), 0.30),
+    "beyond": ((0.1, 1.3), (45.0, 75.0), 0.20),
+}
+N_STILLS = {"tuning": 180, "evaluation": 120}
+CLIP_SECONDS = {"session": 4.0}
+CLIP_FPS = 8.0
+QUALITY = {"tuning": "draft", "evaluation": "final"}
+
+
+def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
+    names = list(weights)
+    p = np.array([weights[n] for n in names])
+    return names[int(rng.choice(len(names), p=p / p.sum()))]
+
+
+def _shot(split: str, k: int, scenario: str, still: bool) -> ShotSpec:
+    seed = (100_000 if split == "evaluation" else 0) + k
+    rng = np.random.default_rng([seed, 5])
+    if split == "tuning":
+        look = random_look(
+            rng,
+            roller_colors=tuple(c for c in ROLLER_COLORS if c not in EVAL_ONLY["roller_color"]),
+            floors=tuple(f for f in FLOORS if f not in EVAL_ONLY["floor"]),
+            lights=tuple(x for x in LIGHTS if x not in EVAL_ONLY["light"]),
+        )
+    else:
+        look = random_look(rng)
+        # half the evaluation shots take a look never tuned on
+        if rng.random() < 0.5:
+            look = replace(look, roller_color=str(rng.choice(EVAL_ONLY["roller_color"])))
+        if rng.random() < 0.25:
+            look = replace(look, floor="concrete")
+        if rng.random() < 0.15:
+            look = replace(look, light="lamp_dim")
+    bin_name = _pick(rng, {b: v[2] for b, v in BINS.items()})
+    height, az, _ = BINS[bin_name]
+    ends: tuple[str, ...] = ("feet", "head")
+    cam = random_camera(rng, height=height, azimuth=az, ends=ends)
+    if split == "tuning" and cam.end == "head" and cam.azimuth_deg >= 25.0:
+        cam = replace(cam, end="feet")
+    kind = "still" if still else "clip"
+    seconds = CLIP_SECONDS.get(scenario, 3.0)
+    name = f"{split[:4]}-{kind}-{k:03d}-{scenario}"
+    return ShotSpec(name=name, scenario=scenario, seed=seed, seconds=8.0 if still else seconds,
+                    fps=CLIP_FPS, still=still, camera=cam, look=look)
+
+
+def plan() -> list[tuple[ShotSpec, str]]:
+    """Every shot of the set with its split, in a fixed order."""
+    out: list[tuple[ShotSpec, str]] = []
+    for split in ("evaluation", "tuning"):
+        rng = np.random.default_rng(7 if split == "tuning" else 8)
+        for k in range(N_STILLS[split]):
+            out.append((_shot(split, k, _pick(rng, STILL_SCENARIOS), True), split))
+        for i, sc in enumerate(CLIPS[split]):
+            out.append((_shot(split, 500 + i, sc, False), split))
+    return out
+
+
+def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
+    """One manifest line: the file, its split, scenario, camera place and look."""
+    return {
+        "file": media, "truth": f"{spec.name}.truth.jsonl", "masks": f"{spec.name}.masks.npz",
+        "split": split, "kind": "still" if spec.still else "clip",
+        "scenario": spec.scenario, "seed": spec.seed, "quality": QUALITY[split],
+        "camera": {**asdict(spec.camera), "bin": spec.camera.bin()},
+        "look": asdict(spec.look),
+    }
+
+
+def render_set(out: Path, *, split: str | None = None, batch: int = 12,
+               size: tuple[int, int] = (640, 360)) -> int:
+    """Render the missing shots of the plan into ``out``; returns how many were rendered."""
+    from formcheck.scenes3d.runner import render_shots
+
+    out.mkdir(parents=True, exist_ok=True)
+    todo = [(s, sp) for s, sp in plan() if (split is None or sp == split)
+            and not (out / f"{s.name}.truth.jsonl").exists()]
+    done = 0
+    for quality in ("final", "draft"):
+        group = [(s, sp) for s, sp in todo if QUALITY[sp] == quality]
+        for i in range(0, len(group), batch):
+            chunk = group[i:i + batch]
+            render_shots([s for s, _ in chunk], out, size=size, quality=quality,
+                         still_ext=".jpg")
+            done += len(chunk)
+            print(f"rendered {done}/{len(todo)}", file=sys.stderr, flush=True)
+    write_manifest(out)
+    return done
+
+
+def write_manifest(out: Path) -> None:
+    """``manifest.jsonl``: one row per shot present in ``out``, in plan order."""
+    rows = []
+    for s, sp in plan():
+        ext = ".jpg" if s.still else ".mp4"
+        if (out / f"{s.name}.truth.jsonl").exists() and (out / f"{s.name}{ext}").exists():
+            rows.append(manifest_row(s, sp, f"{s.name}{ext}"))
+    tmp = out / "manifest.jsonl.part"
+    tmp.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows))
+    tmp.replace(out / "manifest.jsonl")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, default=Path("data/scenes3d"))
+    ap.add_argument("--split", choices=("tuning", "evaluation"))
+    ap.add_argument("--batch", type=int, default=12)
+    ap.add_argument("--manifest-only", action="store_true")
+    a = ap.parse_args(argv)
+    if a.manifest_only:
+        write_manifest(a.out)
+        return 0
+    render_set(a.out, split=a.split, batch=a.batch)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,156 @@
+"""Truth of a rendered 3D frame, in the 2D scenes' truth schema plus the 3D facts.
+
+Pure numpy. The renderer writes raw geometry (world joints in metres, their pixels,
+what hides them, the camera, the roller's pose); this turns each row into a
+:class:`formcheck.scenes.truth.TruthRecord` dict with the expected status of every
+check, and keeps the 3D facts beside it.
+
+The checks are judged on the body as it is in 3D, whatever the camera place: the knee
+angle is the 3D hip-knee-ankle angle, the foot pitch the heel-to-toe line against the
+floor plane, the roller's place the contact point between the 3D mid-shoulder and
+mid-hip. ``knee_angle_px_deg`` keeps the angle as it projects into the image.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from formcheck.evaluator.thresholds import Thresholds
+from formcheck.scenes.truth import (
+    Margins,
+    RollerTruth,
+    SpeedAverager,
+    TruthRecord,
+    angle_deg,
+    expected_statuses,
+)
+
+# A roller counts as seen with at least this many of its pixels in the mask.
+ROLLER_MIN_PX = 60
+SHIN_CM_DEFAULT = 40.0
+
+
+def _v(x: Any) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def foot_pitch_3d(heel: np.ndarray, toe: np.ndarray) -> float:
+    """The heel -> toe line against the floor plane (z up), degrees, + toes up."""
+    d = toe - heel
+    return math.degrees(math.atan2(d[2], math.hypot(d[0], d[1])))
+
+
+def near_side(raw: dict[str, Any]) -> str:
+    """The body side nearer the camera, by the hips' depth."""
+    dep = raw["depth_m"]
+    return "left" if dep["left_hip"] < dep["right_hip"] else "right"
+
+
+def facing(raw: dict[str, Any]) -> str:
+    """The side of the image the head is on."""
+    px = raw["joints_px"]
+    head_x = px["nose"][0]
+    feet_x = (px["left_ankle"][0] + px["right_ankle"][0]) / 2
+    return "left" if head_x < feet_x else "right"
+
+
+def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
+               roller_px: Iterable[int], thresholds: Thresholds | None = None,
+               margins: Margins | None = None) -> Iterator[dict[str, Any]]:
+    """Truth dicts for a shot's raw rows; ``roller_px``: roller pixels in each mask."""
+    th = thresholds or Thresholds()
+    mg = margins or Margins()
+    speed_avg = SpeedAverager(1.0)
+    prev: tuple[float, float] | None = None
+    w, h = _size(shot)
+    person = bool(shot.get("person_visible", True))
+    for raw, rpx in zip(raws, roller_px, strict=True):
+        j3 = {k: _v(v) for k, v in raw["joints_3d"].items()}
+        n = near_side(raw)
+        hip_mid = (j3["left_hip"] + j3["right_hip"]) / 2
+        sh_mid = (j3["left_shoulder"] + j3["right_shoulder"]) / 2
+        torso_cm = float(np.linalg.norm(sh_mid - hip_mid)) * 100.0
+        knee3 = angle_deg(j3[f"{n}_hip"], j3[f"{n}_knee"], j3[f"{n}_ankle"])
+        px = {k: _v(v) for k, v in raw["joints_px"].items()}
+        knee2 = angle_deg(px[f"{n}_hip"], px[f"{n}_knee"], px[f"{n}_ankle"])
+        pitch = foot_pitch_3d(j3[f"{n}_heel"], j3[f"{n}_foot_index"])
+        foot_lift_m = float(min(j3[f"{n}_heel"][2], j3[f"{n}_foot_index"][2]))
+        # the sole lies about 2 cm below the heel and toe landmarks when flat
+        lift_cm = max(foot_lift_m * 100.0 - 2.0, 0.0)
+        t_s = float(raw["t_ms"]) / 1000.0
+        pos = float(raw["position"])
+        speed = 0.0
+        if prev is not None and t_s > prev[0]:
+            speed = abs(pos - prev[1]) / (t_s - prev[0]) * torso_cm
+        prev = (t_s, pos)
+        avg = speed_avg.push(t_s, speed)
+        ro = raw["roller"]
+        visible = bool(ro["visible"]) and rpx >= ROLLER_MIN_PX
+        along = shot["orientation"] == "along"
+        ends = _v(ro["ends_px"])
+        length_px = float(np.linalg.norm(ends[1] - ends[0]))
+        roller = RollerTruth(
+            visible=visible,
+            center_px=tuple(ro["center_px"]),  # type: ignore[arg-type]
+            size_px=(length_px, float(ro["diameter_px"])),
+            orientation="along" if along else "across",
+            contact_px=tuple(raw["contact_px"]) if person else None,  # type: ignore[arg-type]
+            position=pos if person else None,
+            speed_cm_s=speed,
+            speed_avg_cm_s=avg,
+        )
+        hidden = raw["hidden"]
+        # hidden near-side joints are evidence out of view: leave them out of the
+        # record used for the expected statuses, so those checks are unknown
+        seen_px = {k: (float(v[0]), float(v[1])) for k, v in raw["joints_px"].items()
+                   if not (k.startswith(n) and hidden.get(k, False))}
+        rec = TruthRecord(
+            frame=int(raw["frame"]), t_ms=float(raw["t_ms"]), width=w, height=h,
+            joints_px=seen_px, near_side=n, knee_angle_deg=knee3, foot_pitch_deg=pitch,
+            feet_lifted=lift_cm > 1.0, roller=roller, facing=facing(raw),
+            person_visible=person,
+        )
+        shin_cm = float(np.linalg.norm(j3[f"{n}_knee"] - j3[f"{n}_ankle"])) * 100.0
+        expected = expected_statuses(rec, shin_cm=shin_cm or SHIN_CM_DEFAULT,
+                                     feet_lift_cm=lift_cm, thresholds=th, margins=mg)
+        if shot.get("still"):
+            # one instant carries no speed: a still cannot be judged on rolling speed
+            expected["rolling_speed"] = "unknown"
+            roller = replace(roller, speed_cm_s=0.0, speed_avg_cm_s=0.0)
+        full = TruthRecord(
+            frame=rec.frame, t_ms=rec.t_ms, width=w, height=h,
+            joints_px={k: (float(v[0]), float(v[1])) for k, v in raw["joints_px"].items()},
+            near_side=n, knee_angle_deg=knee3, foot_pitch_deg=pitch,
+            feet_lifted=rec.feet_lifted, roller=roller, facing=rec.facing,
+            person_visible=person, expected=expected,
+        )
+        out = full.to_dict()
+        out.update({
+            "knee_angle_px_deg": round(knee2, 3),
+            "foot_lift_cm": round(lift_cm, 2),
+            "torso_cm": round(torso_cm, 2),
+            "joints_3d": raw["joints_3d"],
+            "hidden": hidden,
+            "camera": {"K": raw["K"], "Rt": raw["Rt"]},
+            "camera_place": shot.get("camera_place"),
+            "roller_3d": {k: ro[k] for k in ("center", "axis", "radius", "length")},
+            "roller_ends_px": ro["ends_px"],
+            "roller_pixels": int(rpx),
+            "contact_3d": raw["contact_3d"] if person else None,
+            "zone": expected.get("roller_zone"),
+            "torso_deg": raw["torso_deg"],
+            "hip_height_m": raw["hip_height_m"],
+            "penetration_mm": raw["penetration_mm"],
+            "mask": raw.get("mask_file"),
+        })
+        yield out
+
+
+def _size(shot: dict[str, Any]) -> tuple[int, int]:
+    s = shot.get("size") or [640, 360]
+    return int(s[0]), int(s[1])
