@@ -11,7 +11,6 @@ Progress goes to stdout as ``PROGRESS <done> <total>`` lines.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 import time
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from formcheck_render3d.body import Body, PoseParams, Poser, Shape, load_mesh, shape_offsets
 
 F = np.ndarray

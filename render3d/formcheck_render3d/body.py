@@ -248,10 +248,13 @@ class Body:
         eye_r = self.head[b("eye.R")]
         self.eye_y = float((eye_l[1] + eye_r[1]) / 2)
         hv = np.where((r[:, 1] > self.eye_y - 0.15) & (np.abs(r[:, 0]) < 0.12))[0]
-        nose = hv[np.argmax(r[hv, 2] - 3.0 * np.abs(r[hv, 0]) - 2.0 * np.abs(r[hv, 1] - (self.eye_y - 0.035)))]
+        # the nose tip: the most forward point near the midline, a little below the eyes
+        score = r[hv, 2] - 3.0 * np.abs(r[hv, 0]) - 2.0 * np.abs(r[hv, 1] - (self.eye_y - 0.035))
+        nose = hv[np.argmax(score)]
         self.v_nose = int(nose)
         band = hv[(np.abs(r[hv, 1] - (self.eye_y - 0.02)) < 0.03)]
-        self.v_ear = {"left": int(band[np.argmax(r[band, 0])]), "right": int(band[np.argmin(r[band, 0])])}
+        self.v_ear = {"left": int(band[np.argmax(r[band, 0])]),
+                      "right": int(band[np.argmin(r[band, 0])])}
         mouth_y = r[nose, 1] - 0.045
         mb = hv[np.abs(r[hv, 1] - mouth_y) < 0.012]
         out: dict[str, int] = {}
@@ -262,7 +265,8 @@ class Body:
         self.v_heel: dict[str, int] = {}
         self.v_toe: dict[str, int] = {}
         for side, sfx in (("left", "L"), ("right", "R")):
-            fv = region(f"foot.{sfx}", *[f"toe{i}-{j}.{sfx}" for i in range(1, 6) for j in range(1, 4)])
+            toes = [f"toe{i}-{j}.{sfx}" for i in range(1, 6) for j in range(1, 4)]
+            fv = region(f"foot.{sfx}", *toes)
             low = fv[r[fv, 1] < r[fv, 1].min() + 0.02]
             self.v_heel[side] = int(low[np.argmin(r[low, 2])])
             tv = region(*[f"toe2-{j}.{sfx}" for j in range(1, 4)])
@@ -360,10 +364,23 @@ class Poser:
         return phi + math.asin(x)
 
     def pose(self, p: PoseParams) -> Posed:
+        """The body posed as ``p`` asks, the roller under it where the back touches it."""
+        s_c = (1.0 - p.roller_position) * self.torso_len
+        q = self._pose_at(p, s_c)
+        if p.orientation == "across":
+            # the back is not a straight line: move the roller until the measured contact
+            # lies where it was asked
+            for _ in range(3):
+                err = q.position - p.roller_position
+                if abs(err) < 0.005:
+                    break
+                s_c += err * self.torso_len
+                q = self._pose_at(p, s_c)
+        return q
+
+    def _pose_at(self, p: PoseParams, s_c: float) -> Posed:
         R = p.roller_diameter_cm / 200.0
         length = p.roller_length_cm / 100.0
-        L = self.torso_len
-        s_c = (1.0 - p.roller_position) * L
         along = p.orientation == "along"
         # The 2D scenes' hip height is the joint over the floor of a cartoon whose seat
         # rests at about 10 cm; here the seat rests on the floor and the hips rise by half
@@ -372,13 +389,15 @@ class Poser:
         h = 0.12 + lift
         d_adj = 0.0
         posed = None
-        for _ in range(6):
-            s_end = s_c - length / 2
-            if along and s_end < 0.08:
-                # the roller reaches under the hips: the back lies along its top
-                d = self.depth_at(max(s_end, 0.0)) + d_adj
+        s_end = s_c - length / 2
+        # a long roller along the spine reaches under the hips: the back lies along its top
+        on_top = along and s_end < 0.08
+        if on_top:
+            h = 2 * R + self.depth_at(max(s_end, 0.0))
+        for _ in range(12):
+            if on_top:
+                d = self.depth_at(max(s_end, 0.0))
                 theta = math.radians(2.0)
-                h = max(h, 2 * R + d)
             elif along:
                 d = self.depth_at(s_end) + d_adj
                 theta = self._solve_theta(s_end, d, 2 * R - h)
@@ -400,12 +419,13 @@ class Poser:
             posed = self._pose_body(p, theta, h)
             gap = self._roller_gap(posed[0], center, axis, R, length)
             seat = float(posed[0][self.b.seat_verts, 2].min())
-            done = abs(gap) < 5e-4 and abs(seat - lift) < 5e-4
-            if done:
-                break
-            if along and s_end < 0.08:
-                h = max(h - gap, h - seat) if seat < 0 else h - gap
+            if on_top:
+                if abs(gap) < 5e-4 and seat > -5e-4:
+                    break
+                h -= gap if seat > -5e-4 else min(gap, seat)
                 continue
+            if abs(gap) < 5e-4 and abs(seat - lift) < 5e-4:
+                break
             d_adj -= gap
             h -= seat - lift
         assert posed is not None
@@ -467,12 +487,13 @@ class Poser:
         joints_extra: dict[str, F] = {}
         for side, x in (("left", "L"), ("right", "R")):
             hip = place(self.hip_rest[side])
-            R_flat, R_foot, R_toes, ankle = self._foot(p, side, x)
+            _R_flat, R_foot, R_toes, ankle = self._foot(p, side, x)
             lateral = 1.0 if side == "left" else -1.0
             a_y = lateral * p.feet_apart_cm / 200.0
             z_a = ankle
             alpha = math.radians(max(min(p.knee_angle_deg, 179.0), 20.0))
-            D = math.sqrt(self.thigh**2 + self.shin**2 - 2 * self.thigh * self.shin * math.cos(alpha))
+            th, sh_ = self.thigh, self.shin
+            D = math.sqrt(th**2 + sh_**2 - 2 * th * sh_ * math.cos(alpha))
             dy = a_y - hip[1]
             dz = z_a - hip[2]
             dx = math.sqrt(max(D * D - dy * dy - dz * dz, 1e-6))
@@ -502,7 +523,6 @@ class Poser:
         # arms
         head_c = None
         for side, x in (("left", "L"), ("right", "R")):
-            other = "right" if side == "left" else "left"
             lateral = left if side == "left" else -left
             sh = place(self.sh_rest[side])
             if p.arms == "behind_head":
@@ -512,8 +532,7 @@ class Poser:
                 hc_rest = (hb + ht) / 2
                 head_c = neck_top + R_head @ (hc_rest - b.rest_joint("neck03", "head"))
                 back_h = -(R_head @ self.fwd_r)
-                target = head_c + back_h * 0.07 + lateral * 0.06 - (R_head @ self.b.rest_joint("head")) * 0 \
-                    + (R_head @ _unit(ht - hb)) * -0.02
+                target = head_c + back_h * 0.07 + lateral * 0.06 - (R_head @ _unit(ht - hb)) * 0.02
                 pole = lateral * 1.0 + up * 0.6 + fwd * 0.2
             else:
                 # the forearms cross on the chest, each hand over the other shoulder

@@ -10,11 +10,10 @@ from typing import Any
 
 import bpy
 import numpy as np
-from mathutils import Matrix, Vector
-from mathutils.bvhtree import BVHTree
-
 from formcheck_render3d.body import Body, Mesh, Posed
 from formcheck_render3d.textures import floor_texture, roller_texture, wall_texture
+from mathutils import Matrix, Vector
+from mathutils.bvhtree import BVHTree
 
 F = np.ndarray
 ROLLER_SEGMENTS = 48

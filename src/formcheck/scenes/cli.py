@@ -104,7 +104,7 @@ def render3d(
     from formcheck.scenes.scenarios import SCENARIOS
     from formcheck.scenes.stream import parse_size
     from formcheck.scenes3d import spec as sp
-    from formcheck.scenes3d.runner import render_shots
+    from formcheck.scenes3d.runner import render_shots, require_renderer
     from formcheck.ui import fail, progress_bar
 
     try:
@@ -136,6 +136,7 @@ def render3d(
         if light is not None:
             look = replace(look, light=light)
         shot = shot.with_(camera=cam, look=look)
+        require_renderer()
         frames = 1 if still else max(round(shot.seconds * fps), 1)
         with progress_bar(frames, f"rendering {name} (3D, {quality})") as advance:
             done = render_shots([shot], out, size=wh, quality=quality, advance=advance)

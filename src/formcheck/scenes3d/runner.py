@@ -19,7 +19,6 @@ import math
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -57,6 +56,14 @@ def renderer_python() -> Path | None:
     return None
 
 
+def require_renderer() -> Path:
+    """The renderer's Python; :class:`RendererError` naming the set-up where it is missing."""
+    py = renderer_python()
+    if py is None:
+        raise RendererError(SETUP_HINT)
+    return py
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedShot:
     """What :func:`render_shots` wrote for one shot."""
@@ -69,9 +76,7 @@ class RenderedShot:
 
 
 def _run_renderer(job: Path, total: int, log: Path, advance: Callable[[], None]) -> None:
-    py = renderer_python()
-    if py is None:
-        raise RendererError(SETUP_HINT)
+    py = require_renderer()
     with log.open("w") as err:
         proc = subprocess.Popen(
             [str(py), "-m", "formcheck_render3d", str(job)], cwd=renderer_dir(),
@@ -110,13 +115,21 @@ def read_mask(path: Path) -> np.ndarray:
     return labels
 
 
-def _encode(frames: list[Path], out: Path, fps: float, crf: int) -> None:
-    import av
+def _read(path: Path) -> np.ndarray:
     import cv2
+
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise RendererError(f"the renderer wrote no readable frame {path}")
+    return np.asarray(img, dtype=np.uint8)
+
+
+def _encode(frames: list[Path], out: Path, fps: float, crf: int) -> None:
     from fractions import Fraction
 
-    first = cv2.imread(str(frames[0]))
-    h, w = first.shape[:2]
+    import av
+
+    h, w = _read(frames[0]).shape[:2]
     rate = round(fps) if math.isclose(fps, round(fps)) else fps
     with av.open(str(out), mode="w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=Fraction(rate).limit_denominator(1001))
@@ -124,7 +137,7 @@ def _encode(frames: list[Path], out: Path, fps: float, crf: int) -> None:
         stream.pix_fmt = "yuv420p"
         stream.options = {"crf": str(crf), "preset": "medium", "movflags": "+faststart"}
         for f in frames:
-            img = cv2.imread(str(f))
+            img = _read(f)
             for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="bgr24")):
                 container.mux(packet)
         for packet in stream.encode():
@@ -152,8 +165,7 @@ def render_shots(specs: list[ShotSpec], out: Path, *, size: tuple[int, int] = (6
     """Render ``specs`` into ``out`` (see the module docstring for the files)."""
     import cv2
 
-    if renderer_python() is None:
-        raise RendererError(SETUP_HINT)
+    require_renderer()
     out = out.resolve()
     written: list[RenderedShot] = []
     with _staging(out) as stage:
@@ -177,7 +189,7 @@ def render_shots(specs: list[ShotSpec], out: Path, *, size: tuple[int, int] = (6
             frames = [raw_dir / r["image"] for r in raws]
             if shot["still"]:
                 media = stage / f"{name}{still_ext}"
-                img = cv2.imread(str(frames[0]))
+                img = _read(frames[0])
                 params = [cv2.IMWRITE_JPEG_QUALITY, 90] if still_ext == ".jpg" else []
                 cv2.imwrite(str(media), img, params)
             else:

@@ -259,7 +259,7 @@ def job_shot(spec: ShotSpec, quality: str) -> dict[str, Any]:
             rng.uniform(0.1, 0.9) * spec.seconds)
         times = [t]
     else:
-        n = max(int(round(spec.seconds * spec.fps)), 1)
+        n = max(round(spec.seconds * spec.fps), 1)
         times = [i / spec.fps for i in range(n)]
     frames = []
     for i, t in enumerate(times):

@@ -14,8 +14,8 @@ mid-hip. ``knee_angle_px_deg`` keeps the angle as it projects into the image.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -96,10 +96,10 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
         length_px = float(np.linalg.norm(ends[1] - ends[0]))
         roller = RollerTruth(
             visible=visible,
-            center_px=tuple(ro["center_px"]),  # type: ignore[arg-type]
+            center_px=tuple(ro["center_px"]),
             size_px=(length_px, float(ro["diameter_px"])),
             orientation="along" if along else "across",
-            contact_px=tuple(raw["contact_px"]) if person else None,  # type: ignore[arg-type]
+            contact_px=tuple(raw["contact_px"]) if person else None,
             position=pos if person else None,
             speed_cm_s=speed,
             speed_avg_cm_s=avg,

@@ -1,0 +1,60 @@
+"""formcheck's checks on the 3D benchmark set, per camera bin: the yardstick.
+
+Run: ``.venv/bin/python benchmarks/bench_scenes3d.py [--split evaluation] [--json F]``.
+Runs today's pipeline (the pose model, the roller tracker and the evaluator, as
+``analyze`` does) over every shot of the committed set (``data/scenes3d``) and prints,
+per camera bin (floor_side: side-on at floor level; oblique: up to 45 degrees round at
+floor level; elevated: chair or sofa height up to 45 degrees round; beyond: further
+round), per check: the share of frames with clear truth whose reading matches, how many
+of those read unknown (unk), false faults on good form (ff: truth ok, reported fault),
+and how many good-form shots raised a fault cue; then the pose model's figures.
+Nothing is tuned on these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from formcheck.scenes3d import dataset  # noqa: E402
+from formcheck.scenes3d.evaluate import run_shot  # noqa: E402
+from formcheck.scenes3d.scoring import render_tables, score  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--split", default="evaluation", choices=("evaluation", "tuning", "all"))
+    ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
+    ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="Write every frame's result here.")
+    a = ap.parse_args()
+    from formcheck.model import bundle
+
+    model = a.model or bundle.find()
+    if model is None:
+        print("no pose model: run `formcheck models fetch`", file=sys.stderr)
+        return 1
+    shots = dataset.load(a.set, None if a.split == "all" else a.split)
+    t0 = time.perf_counter()
+    results = []
+    for i, shot in enumerate(shots, 1):
+        results.extend(run_shot(shot, model))
+        print(f"\r{i}/{len(shots)} shots", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    dt = time.perf_counter() - t0
+    print(f"{a.split} split: {len(shots)} shots, {len(results)} frames, {dt:.0f} s\n")
+    print(render_tables(score(results)))
+    if a.json:
+        a.json.write_text(json.dumps([asdict(r) for r in results]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
