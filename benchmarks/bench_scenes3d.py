@@ -20,12 +20,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from formcheck.scenes3d import dataset  # noqa: E402
-from formcheck.scenes3d.evaluate import run_shot  # noqa: E402
-from formcheck.scenes3d.scoring import render_tables, score  # noqa: E402
+from formcheck.scenes3d import dataset
+from formcheck.scenes3d.evaluate import run_shot
+from formcheck.scenes3d.scoring import render_tables, score
 
 
 def main() -> int:

@@ -147,6 +147,7 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
             "hip_height_m": raw["hip_height_m"],
             "penetration_mm": raw["penetration_mm"],
             "mask": raw.get("mask_file"),
+            "render_s": raw.get("render_s"),
         })
         yield out
 
