@@ -32,6 +32,9 @@ from formcheck.scenes.truth import (
 
 # A roller counts as seen with at least this many of its pixels in the mask.
 ROLLER_MIN_PX = 60
+# On a curved back the contact lies up to R sin(slope) (about 5% of the torso) along the
+# spine from the roller's centre, so a place within 5% of a zone edge is ambiguous.
+MARGINS_3D = Margins(position=0.05)
 SHIN_CM_DEFAULT = 40.0
 
 
@@ -64,7 +67,7 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
                margins: Margins | None = None) -> Iterator[dict[str, Any]]:
     """Truth dicts for a shot's raw rows; ``roller_px``: roller pixels in each mask."""
     th = thresholds or Thresholds()
-    mg = margins or Margins()
+    mg = margins or MARGINS_3D
     speed_avg = SpeedAverager(1.0)
     prev: tuple[float, float] | None = None
     w, h = _size(shot)

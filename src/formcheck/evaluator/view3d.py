@@ -1,0 +1,319 @@
+"""The body in 3D and the camera's place relative to it, from one frame's landmarks.
+
+Pure numpy. Inputs are the pose's landmarks twice: in the image (px, x right, y down)
+and in MediaPipe's world space (metres, origin between the hips, axes of the model's
+choosing). The two are tied by a fitted affine camera ``px = A @ world + b`` (a weak
+perspective: right for a body 1.5-4 m away), which lets the checks reason about the body
+in 3D (its spine, its left-right axis, its back) whatever the camera place:
+
+- the camera's place: azimuth round from a pure side view and elevation above the floor,
+  degrees, from the body's axes and the camera's viewing direction;
+- the roller's place along the back: the contact point's pixel, lifted onto the plane
+  through the spine and the back's normal, as metres along the spine;
+- the roller's orientation: its image axis against the images of the spine and of the
+  left-right axis.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.pose.landmarks import Landmark
+
+FloatArray = NDArray[np.float64]
+
+# Landmarks the affine camera is fitted on: the body's large, well-found joints.
+FIT = (
+    Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
+    Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
+    Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW,
+)
+
+
+TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+TORSO_WEIGHT = 5.0
+
+
+def _unit(v: FloatArray) -> FloatArray:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 1e-9 else v
+
+
+@dataclass(frozen=True, slots=True)
+class BodyView:
+    """One frame's body frame and camera.
+
+    Attributes:
+        A, b: the affine camera, px = A @ world + b (A: 2x3, px per metre; b: px).
+        fit_px: root-mean-square residual of the fit, px.
+        hip, shoulder: mid-hip and mid-shoulder, world m.
+        spine: unit vector, mid-hip -> mid-shoulder (world).
+        lateral: unit vector towards the body's left, square to the spine (world).
+        back: unit vector out of the back (posterior), square to both (world).
+        torso_m: mid-hip to mid-shoulder, m.
+        view: unit viewing direction of the camera (world), from the camera into the scene.
+        azimuth_deg: how far round from a pure side view the camera stands, degrees
+            (0 side-on, 90 looking along the body).
+        elevation_deg: how far above the floor plane the camera looks down, degrees.
+    """
+
+    A: FloatArray
+    b: FloatArray
+    fit_px: float
+    hip: FloatArray
+    shoulder: FloatArray
+    spine: FloatArray
+    lateral: FloatArray
+    back: FloatArray
+    torso_m: float
+    view: FloatArray
+    azimuth_deg: float
+    elevation_deg: float
+    R: FloatArray | None = None
+    t: FloatArray | None = None
+    focal_px: float = 0.0
+    center_px: FloatArray | None = None
+
+    def project(self, world: FloatArray) -> FloatArray:
+        """World points (..., 3) to pixels (..., 2): by the pinhole camera where one was
+        fitted, else by the affine one."""
+        if self.R is not None and self.t is not None and self.center_px is not None:
+            pc = np.asarray(world) @ self.R.T + self.t
+            return self.focal_px * pc[..., :2] / np.maximum(pc[..., 2:3], 1e-3) + self.center_px
+        return world @ self.A.T + self.b
+
+    def image_dir(self, axis: FloatArray) -> FloatArray:
+        """The image direction of a world direction (px per metre, not normalised)."""
+        return self.A @ axis
+
+    def along_back(self, point_px: FloatArray, depth_m: float = 0.12) -> tuple[float, float]:
+        """Where an image point on the back lies: (metres from the hips along the spine,
+        metres behind the hip-shoulder line).
+
+        The point is taken to lie in the plane of the spine and the back's normal (the
+        body's mid-plane). Where that plane is seen edge-on (camera straight above or
+        below) the depth cannot be read and ``depth_m`` is assumed.
+        """
+        if self.R is not None and self.t is not None and self.center_px is not None:
+            hit = self._ray_on_midplane(np.asarray(point_px, float))
+            if hit is not None:
+                rel = hit - self.hip
+                return float(np.dot(rel, self.spine)), float(np.dot(rel, self.back))
+        M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)  # 2x2
+        rhs = np.asarray(point_px, float) - self.project(self.hip)
+        # how square the two axes stand in the image, 0 (parallel) .. 1 (square)
+        det = abs(float(np.linalg.det(M)))
+        scale = float(np.linalg.norm(M[:, 0]) * np.linalg.norm(M[:, 1])) or 1e-9
+        if det / scale > 0.25:
+            s, d = np.linalg.solve(M, rhs)
+            return float(s), float(d)
+        a = M[:, 0]
+        s = float(np.dot(rhs - depth_m * M[:, 1], a) / max(float(np.dot(a, a)), 1e-9))
+        return s, depth_m
+
+    def _ray_on_midplane(self, point_px: FloatArray) -> FloatArray | None:
+        """Where the camera ray through a pixel meets the body's mid-plane (world), or
+        None where the ray runs along the plane."""
+        assert self.R is not None and self.t is not None and self.center_px is not None
+        ray_c = np.array([*(point_px - self.center_px) / self.focal_px, 1.0])
+        origin = -self.R.T @ self.t  # the camera centre, world
+        ray = self.R.T @ ray_c
+        normal = self.lateral
+        den = float(np.dot(ray, normal))
+        if abs(den) < 1e-3 * float(np.linalg.norm(ray)):
+            return None
+        k = float(np.dot(self.hip - origin, normal)) / den
+        return np.asarray(origin + k * ray, dtype=np.float64)
+
+    def position(self, roller_center_px: FloatArray) -> float:
+        """The roller's place along the back, 0 at the shoulders, 1 at the hips, from the
+        pixel of its centre (it lies under the spine, in the body's mid-plane)."""
+        s, _ = self.along_back(roller_center_px)
+        return 1.0 - s / max(self.torso_m, 1e-6)
+
+
+def fit_affine(world: FloatArray, px: FloatArray,
+               weights: FloatArray | None = None) -> tuple[FloatArray, FloatArray, float]:
+    """Least-squares affine camera px = A @ world + b; returns (A, b, rms residual px)."""
+    n = len(world)
+    X = np.hstack([world, np.ones((n, 1))])
+    w = np.ones(n) if weights is None else np.asarray(weights, float)
+    sw = np.sqrt(w)[:, None]
+    sol, *_ = np.linalg.lstsq(X * sw, px * sw, rcond=None)
+    A, b = sol[:3].T, sol[3]
+    res = X @ sol - px
+    rms = float(np.sqrt(np.average((res**2).sum(1), weights=w)))
+    return A, b, rms
+
+
+def _rodrigues(r: FloatArray) -> FloatArray:
+    th = float(np.linalg.norm(r))
+    if th < 1e-12:
+        return np.eye(3)
+    k = r / th
+    K = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+    return np.asarray(np.eye(3) + math.sin(th) * K + (1 - math.cos(th)) * (K @ K), np.float64)
+
+
+def fit_perspective(world: FloatArray, px: FloatArray, A: FloatArray, b: FloatArray,
+                    focal_px: float, center_px: FloatArray, weights: FloatArray,
+                    iterations: int = 8) -> tuple[FloatArray, FloatArray, float]:
+    """A pinhole camera (rotation R, translation t; px = f * (R X + t)_xy / z + c) refined
+    by Gauss-Newton from the affine fit, for a known focal length (px).
+    Returns (R, t, rms residual px)."""
+    U, S, Vt = np.linalg.svd(A, full_matrices=False)
+    rows = U @ Vt  # the nearest orthonormal rows (2x3)
+    R = np.vstack([rows, np.cross(rows[0], rows[1])])
+    k = float(S.mean())
+    tz = focal_px / max(k, 1e-9)
+    t = np.array([(b[0] - center_px[0]) / k, (b[1] - center_px[1]) / k, tz])
+    sw = np.sqrt(weights)[:, None]
+
+    def residual(R_: FloatArray, t_: FloatArray) -> FloatArray:
+        pc = world @ R_.T + t_
+        z = np.maximum(pc[:, 2:3], 1e-3)
+        return ((focal_px * pc[:, :2] / z + center_px - px) * sw).ravel()
+
+    for _ in range(iterations):
+        r0 = residual(R, t)
+        J = np.zeros((len(r0), 6))
+        eps = 1e-5
+        for i in range(3):
+            d = np.zeros(3)
+            d[i] = eps
+            J[:, i] = (residual(_rodrigues(d) @ R, t) - r0) / eps
+            J[:, 3 + i] = (residual(R, t + d) - r0) / eps
+        step, *_ = np.linalg.lstsq(J, -r0, rcond=None)
+        R = _rodrigues(np.asarray(step[:3], np.float64)) @ R
+        t = t + step[3:]
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    res = residual(R, t).reshape(-1, 2) / sw
+    rms = float(np.sqrt(np.average((res**2).sum(1), weights=weights)))
+    return R, t, rms
+
+
+def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None = None,
+              image_size: tuple[int, int] | None = None, focal_ratio: float = 0.85,
+              ) -> BodyView | None:
+    """The body frame and camera of one pose, or None where the landmarks cannot carry it.
+
+    Args:
+        xy: (33, 2) image landmarks, px.
+        world: (33, 3) world landmarks, m.
+        visibility: (33,) 0..1, weighting the fit (default all 1).
+    """
+    idx = [int(i) for i in FIT]
+    P, W = np.asarray(xy, float)[idx], np.asarray(world, float)[idx]
+    if not (np.isfinite(P).all() and np.isfinite(W).all()):
+        return None
+    vis = np.ones(len(idx)) if visibility is None else np.clip(
+        np.asarray(visibility, float)[idx], 0.05, 1)
+    # the checks read the torso: weight its joints so the (weak perspective) fit is
+    # truest there, where the roller meets the back
+    vis = vis * np.array([TORSO_WEIGHT if i in TORSO else 1.0 for i in FIT]) / TORSO_WEIGHT
+    A, b, rms = fit_affine(W, P, vis)
+    R = t = center = None
+    focal = 0.0
+    if image_size is not None:
+        center = np.array([image_size[0] / 2.0, image_size[1] / 2.0])
+        focal = focal_ratio * float(image_size[0])
+        R, t, rms = fit_perspective(W, P, A, b, focal, center, vis)
+    w = np.asarray(world, float)
+    L = Landmark
+    hip = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
+    sh = (w[L.LEFT_SHOULDER] + w[L.RIGHT_SHOULDER]) / 2
+    spine = _unit(sh - hip)
+    torso = float(np.linalg.norm(sh - hip))
+    lat = (w[L.LEFT_SHOULDER] - w[L.RIGHT_SHOULDER]) + (w[L.LEFT_HIP] - w[L.RIGHT_HIP])
+    lat = _unit(lat - np.dot(lat, spine) * spine)
+    back = np.cross(spine, lat)  # up x left points out of the back, for any body
+    # The viewing direction is square to both rows of A; its sign points from the camera
+    # into the scene (px y runs down, so rows x, y and the view make a right-handed set).
+    view = _unit(np.cross(A[0], A[1]))
+    if torso < 1e-3 or float(np.linalg.norm(view)) < 0.5:
+        return None
+    # The floor plane holds the left-right axis and the line from the hips to the ankles
+    # (the seat and the feet rest on the floor, about as high); the back's normal, off by
+    # the torso's slope, only picks the sign.
+    ank = (w[L.LEFT_ANKLE] + w[L.RIGHT_ANKLE]) / 2
+    f = ank - hip
+    f = f - np.dot(f, lat) * lat
+    up = _unit(np.cross(lat, f)) if float(np.linalg.norm(f)) > 1e-3 else -back
+    if float(np.dot(up, back)) > 0:
+        up = -up
+    horiz = view - np.dot(view, up) * up
+    elevation = math.degrees(math.asin(min(1.0, abs(float(np.dot(view, up))))))
+    if float(np.linalg.norm(horiz)) < 1e-6:
+        azimuth = 90.0
+    else:
+        c = abs(float(np.dot(_unit(horiz), lat)))
+        azimuth = math.degrees(math.acos(min(1.0, c)))
+    return BodyView(A=A, b=b, fit_px=rms, hip=hip, shoulder=sh, spine=spine, lateral=lat,
+                    back=back, torso_m=torso, view=view, azimuth_deg=azimuth,
+                    elevation_deg=elevation, R=R, t=t, focal_px=focal, center_px=center)
+
+
+@dataclass(frozen=True, slots=True)
+class OrientationReading:
+    """Which way the roller lies, read against the body's axes in the image.
+
+    ``status`` is "across", "along" or "unknown"; ``reason`` says why unknown;
+    ``separation_deg`` is the angle between the images of the spine and the left-right
+    axis (the smaller, the less the view can tell them apart).
+    """
+
+    status: str
+    reason: str = ""
+    separation_deg: float = 0.0
+    off_lateral_deg: float = 0.0
+    off_spine_deg: float = 0.0
+
+
+def _line_angle(a: FloatArray, b: FloatArray) -> float:
+    """Angle between two undirected image lines, degrees 0..90."""
+    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    if na < 1e-9 or nb < 1e-9:
+        return 90.0
+    c = abs(float(np.dot(a, b))) / (na * nb)
+    return math.degrees(math.acos(min(1.0, c)))
+
+
+def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
+                       thickness_px: float, *, roller_m: tuple[float, float] = (0.3, 0.9),
+                       max_off_deg: float = 20.0, slack: float = 0.3) -> OrientationReading:
+    """Across or along, from the roller's silhouette (its long axis, length, thickness).
+
+    A roller across the back lies along the left-right axis, along the spine along the
+    spine. Each way predicts the silhouette: its length (the image of a roller 0.3-0.9 m
+    long on that axis, plus its diameter) and, where that image is clearly longer than
+    the roller is thick, its direction. The reading is the one way the silhouette fits;
+    where both fit (the view cannot tell them apart) or neither does, it is unknown.
+    """
+    thick = max(float(thickness_px), 1.0)
+    fits: dict[str, bool] = {}
+    off: dict[str, float] = {}
+    for name, axis in (("across", view.lateral), ("along", view.spine)):
+        a = view.image_dir(axis)
+        per_m = float(np.linalg.norm(a))
+        lo = per_m * roller_m[0] + thick
+        hi = per_m * roller_m[1] + thick
+        long_enough = per_m * roller_m[0] >= 0.5 * thick
+        off[name] = _line_angle(axis_px, a)
+        length_ok = (1 - slack) * lo <= length_px <= (1 + slack) * hi
+        dir_ok = (not long_enough) or off[name] <= max_off_deg or length_px < 1.3 * thick
+        fits[name] = length_ok and dir_ok
+    sep = _line_angle(view.image_dir(view.lateral), view.image_dir(view.spine))
+    angles = (sep, off["across"], off["along"])
+    if fits["across"] and not fits["along"]:
+        return OrientationReading("across", "", *angles)
+    if fits["along"] and not fits["across"]:
+        return OrientationReading("along", "", *angles)
+    if fits["across"]:
+        return OrientationReading("unknown", "from this camera place a roller across the "
+                                  "back and one along the spine look alike", *angles)
+    return OrientationReading("unknown", "the roller's outline fits neither way", *angles)
