@@ -20,6 +20,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.evaluate import run_shot
 from formcheck.scenes3d.scoring import render_tables, score
@@ -31,6 +32,8 @@ def main() -> int:
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None, help="Write every frame's result here.")
+    ap.add_argument("--geometry", choices=("image", "3d", "both"), default="both",
+                    help="Judge the roller in the image plane, in 3D, or print both.")
     a = ap.parse_args()
     from formcheck.model import bundle
 
@@ -39,17 +42,23 @@ def main() -> int:
         print("no pose model: run `formcheck models fetch`", file=sys.stderr)
         return 1
     shots = dataset.load(a.set, None if a.split == "all" else a.split)
-    t0 = time.perf_counter()
-    results = []
-    for i, shot in enumerate(shots, 1):
-        results.extend(run_shot(shot, model))
-        print(f"\r{i}/{len(shots)} shots", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
-    dt = time.perf_counter() - t0
-    print(f"{a.split} split: {len(shots)} shots, {len(results)} frames, {dt:.0f} s\n")
-    print(render_tables(score(results)))
+    geometries = ("image", "3d") if a.geometry == "both" else (a.geometry,)
+    everything = {}
+    for geometry in geometries:
+        config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))
+        t0 = time.perf_counter()
+        results = []
+        for i, shot in enumerate(shots, 1):
+            results.extend(run_shot(shot, model, config))
+            print(f"\r{geometry}: {i}/{len(shots)} shots", end="", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+        dt = time.perf_counter() - t0
+        print(f"\nroller geometry {geometry!r}, {a.split} split: {len(shots)} shots, "
+              f"{len(results)} frames, {dt:.0f} s\n")
+        print(render_tables(score(results)))
+        everything[geometry] = [asdict(r) for r in results]
     if a.json:
-        a.json.write_text(json.dumps([asdict(r) for r in results]))
+        a.json.write_text(json.dumps(everything))
     return 0
 
 

@@ -56,6 +56,7 @@ from formcheck.evaluator.results import (
 from formcheck.evaluator.rules import CHECK_IDS, CUES, CheckId, Status, Zone
 from formcheck.evaluator.smoothing import OneEuroFilter
 from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
+from formcheck.evaluator.view3d import BodyView, body_view, roller_orientation
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import Orientation, RollerObservation
 
@@ -332,9 +333,16 @@ class Evaluator:
             roller_ok and roller is not None and (roller.confidence >= c.roller.min_confidence)
         )
         position: float | None = None
+        view = self._view(frame) if c.roller.geometry == "3d" else None
+        orientation: Orientation | None = None
+        if view is not None and roller_sure and roller is not None:
+            orientation = self._orientation_3d(view, roller)
         if roller_sure and roller is not None and present[SHOULDER] and present[HIP]:
             raw_p = math.nan
-            if roller.contact_px is not None:
+            if view is not None and roller.center_px is not None and \
+                    orientation is not Orientation.ALONG:
+                raw_p = view.position(np.asarray(roller.center_px, dtype=np.float64))
+            elif roller.contact_px is not None:
                 raw_p = position_along(
                     np.asarray(roller.contact_px, dtype=np.float64),
                     landmarks[idx[SHOULDER]],
@@ -355,8 +363,10 @@ class Evaluator:
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading)
         raws[CheckId.FEET_FLAT] = self._feet(reading, posture)
-        raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position)
-        raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure)
+        raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position,
+                                                       orientation)
+        raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
+                                                        orientation)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
 
         for check, raw in raws.items():
@@ -389,6 +399,23 @@ class Evaluator:
         else:
             setup = SetupState()
         return setup, raws, position
+
+    def _view(self, frame: PoseFrame) -> BodyView | None:
+        """The body's axes and the camera from this frame's world and image landmarks."""
+        pose = frame.pose
+        if pose is None:
+            return None
+        return body_view(pose.xy, pose.world, pose.visibility, (frame.width, frame.height))
+
+    @staticmethod
+    def _orientation_3d(view: BodyView, roller: RollerObservation) -> Orientation:
+        """Across or along, from the roller's outline against the body's axes."""
+        if roller.size_px is None:
+            return Orientation.UNKNOWN
+        a = math.radians(roller.angle_deg)
+        reading = roller_orientation(view, np.array([math.cos(a), math.sin(a)]),
+                                     float(roller.size_px[0]), float(roller.size_px[1]))
+        return Orientation(reading.status)
 
     # ------------------------------------------------------------------ the checks
     def _knees(self, r: BodyReading) -> _Raw:
@@ -462,6 +489,7 @@ class Evaluator:
         found: bool,
         sure: bool,
         position: float | None,
+        orientation: Orientation | None = None,
     ) -> _Raw:
         if not found:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
@@ -469,7 +497,9 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
         if position is None:
             return _Raw(Status.UNKNOWN, reason="Roller position along the back unknown")
-        if roller is not None and roller.orientation is Orientation.ALONG:
+        if orientation is None and roller is not None:
+            orientation = roller.orientation
+        if orientation is Orientation.ALONG:
             # Along the spine the roller presses the whole back at once: there is no one
             # place to judge, and the cue to give is to turn it (roller_across_back).
             return _Raw(Status.UNKNOWN, position, "Roller lies along the spine")
@@ -488,7 +518,8 @@ class Evaluator:
             return _Raw(Status.OK, position, zone=zone)
         return _Raw(Status.FAULT, position, key=f"roller_position.{zone.value}", zone=zone)
 
-    def _across(self, roller: RollerObservation | None, found: bool, sure: bool) -> _Raw:
+    def _across(self, roller: RollerObservation | None, found: bool, sure: bool,
+                orientation: Orientation | None = None) -> _Raw:
         if not found or roller is None:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
         if not sure:
@@ -496,9 +527,11 @@ class Evaluator:
         ratio: float | None = None
         if roller.size_px is not None and roller.size_px[1] > 0:
             ratio = _finite(roller.size_px[0] / roller.size_px[1])
-        if roller.orientation is Orientation.ACROSS:
+        if orientation is None:
+            orientation = roller.orientation
+        if orientation is Orientation.ACROSS:
             return _Raw(Status.OK, ratio)
-        if roller.orientation is Orientation.ALONG:
+        if orientation is Orientation.ALONG:
             return _Raw(Status.FAULT, ratio, key="roller_across_back")
         return _Raw(Status.UNKNOWN, ratio, "Roller orientation unclear")
 

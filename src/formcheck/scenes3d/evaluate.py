@@ -10,19 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.scenes3d.dataset import GOOD_FORM, Shot
 from formcheck.scenes3d.scoring import FrameResult, angle_deg
 
 
-def run_shot(shot: Shot, model: Path) -> list[FrameResult]:
+def run_shot(shot: Shot, model: Path,
+             config: EvaluatorConfig | None = None) -> list[FrameResult]:
     """Every frame of ``shot`` through the pipeline, as ``analyze`` runs it."""
     from formcheck.frontends.pipeline import FramePipeline
     from formcheck.source import VideoFrame
 
     out: list[FrameResult] = []
     cam = shot.row["camera"]
-    with FramePipeline(model, still=shot.still) as pipe:
+    with FramePipeline(model, still=shot.still, config=config) as pipe:
         for i, (image, truth) in enumerate(shot.frames()):
             step = pipe.step(VideoFrame(i, float(truth["t_ms"]), image))
             v = step.verdict
@@ -43,6 +45,7 @@ def run_shot(shot: Shot, model: Path) -> list[FrameResult]:
     return out
 
 
-def run_set(shots: Iterable[Shot], model: Path) -> list[FrameResult]:
+def run_set(shots: Iterable[Shot], model: Path,
+            config: EvaluatorConfig | None = None) -> list[FrameResult]:
     """:func:`run_shot` over many shots."""
-    return [r for s in shots for r in run_shot(s, model)]
+    return [r for s in shots for r in run_shot(s, model, config)]
