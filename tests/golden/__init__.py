@@ -1,0 +1,1 @@
+"""Golden outputs recorded before a restructuring, and the code that produces them."""
