@@ -10,9 +10,14 @@ from typing import NoReturn
 from formcheck.errors import FormcheckError
 
 
+def error_line(err: FormcheckError) -> str:
+    """The one line an error is shown as."""
+    return f"formcheck: error: {err}"
+
+
 def fail(err: FormcheckError) -> NoReturn:
     """End the command: the error's one line on stderr and its exit code."""
-    print(f"formcheck: error: {err}", file=sys.stderr)
+    print(error_line(err), file=sys.stderr)
     sys.exit(err.exit_code)
 
 

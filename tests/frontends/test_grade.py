@@ -20,31 +20,12 @@ from formcheck.frontends import grade as g
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
-CLI = """
-import sys, typer
-from formcheck.errors import FormcheckError
-from formcheck.frontends.grade import grade_command
-app = typer.Typer()
-app.command("grade")(grade_command)
-@app.callback()
-def root() -> None: pass
-if __name__ == "__main__":
-    try:
-        app()
-    except FormcheckError as err:
-        print(f"formcheck: error: {err}", file=sys.stderr)
-        sys.exit(err.exit_code)
-"""
-"""The command as the lead registers it in ``formcheck.cli`` (run in a subprocess)."""
+CLI = "from formcheck.cli import main; main()"
+"""The command line, run in a subprocess (``python -c CLI grade ...``)."""
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("grade")(g.grade_command)
-
-    @app.callback()
-    def root() -> None:
-        """Test app."""
+    from formcheck.cli import app
 
     return app
 

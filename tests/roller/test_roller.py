@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from formcheck.cli import app
 from formcheck.errors import UsageError
 from formcheck.evaluator.rules import Zone
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.roller.cli import app as roller_app
 from formcheck.roller.color import ColorHint
 from formcheck.roller.detector import (
     RollerDetector,
@@ -297,9 +297,9 @@ def test_roller_cli_rejects_an_unknown_out_suffix(
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"\x00" * 64)
     out = tmp_path / name
-    monkeypatch.setattr("formcheck.cli.resolve_model", _no_model)
+    monkeypatch.setattr("formcheck.cli.roller.resolve_model", _no_model)
     # when
-    result = CliRunner().invoke(roller_app, [str(clip), "--out", str(out)])
+    result = CliRunner().invoke(app, ["roller", str(clip), "--out", str(out)])
     # then one usage error naming the suffixes accepted, before any work, and no file
     assert result.exit_code != 0
     assert isinstance(result.exception, UsageError), result.exception
@@ -315,9 +315,9 @@ def test_roller_cli_rejects_a_video_out_for_an_image(
     # given a photo and an .mp4 --out
     photo, out = tmp_path / "photo.png", tmp_path / "drawn.mp4"
     cv2.imwrite(str(photo), _scene())
-    monkeypatch.setattr("formcheck.cli.resolve_model", lambda explicit: tmp_path / "x.task")
+    monkeypatch.setattr("formcheck.cli.roller.resolve_model", lambda explicit: tmp_path / "x.task")
     # when
-    result = CliRunner().invoke(roller_app, [str(photo), "--out", str(out)])
+    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out)])
     # then the image suffixes are named and nothing is written
     assert isinstance(result.exception, UsageError), result.exception
     assert "image" in str(result.exception) and ".png" in str(result.exception)
@@ -330,7 +330,7 @@ def test_roller_cli_prints_json_for_an_image(tmp_path: Path, model_path: Path) -
     photo, out = tmp_path / "photo.png", tmp_path / "drawn.png"
     cv2.imwrite(str(photo), _scene())
     # when
-    result = CliRunner().invoke(roller_app, [str(photo), "--out", str(out),
+    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out),
                                              "--model", str(model_path)])
     # then stdout is one JSON object (not a Python repr) and the drawing is written
     assert result.exit_code == 0, result.output

@@ -9,7 +9,6 @@ Public API (imported lazily, so ``import formcheck.evaluator`` stays cheap)::
 - :class:`FrameVerdict`, :class:`SessionSummary` and their parts (``results.py``).
 - ``rules.py`` and ``thresholds.py``: the shared vocabulary and default thresholds.
 - ``kinematic.py``: landmarks from joint angles, for tests and benchmarks.
-- ``cli.py``: ``formcheck config show`` (the only module importing typer and rich).
 """
 
 from __future__ import annotations

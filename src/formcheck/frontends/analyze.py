@@ -40,6 +40,7 @@ from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.evaluator.rules import CUES, CheckId, Status
 from formcheck.evaluator.thresholds import Thresholds
+from formcheck.frontends.choices import DEFAULT_FPS, DEFAULT_VIDEO_HEIGHT
 from formcheck.frontends.pipeline import FramePipeline, Step
 from formcheck.frontends.prefetch import Prefetch
 from formcheck.lazy import cv2 as _cv2
@@ -55,8 +56,6 @@ from formcheck.source import FrameSource, SourceKind, VideoFileSource, VideoFram
 if TYPE_CHECKING:
     from formcheck.pose.landmarker import ModelInput
 
-DEFAULT_FPS = 15.0
-DEFAULT_VIDEO_HEIGHT = 720
 THUMB_WIDTH = 360
 THUMBS_PER_CHECK = 3
 

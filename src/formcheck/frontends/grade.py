@@ -40,20 +40,17 @@ import glob
 import json
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, Optional
-
-import typer
+from typing import Any
 
 from formcheck.errors import UsageError
+from formcheck.frontends.choices import DEFAULT_FPS, EngineName
 from formcheck.frontends.grade_engines import (
     ClipFn,
     ClipJob,
@@ -86,13 +83,6 @@ JSON_SCHEMA = "formcheck.grade"
 JSON_SCHEMA_VERSION = "1.0"
 
 EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
-
-
-class EngineName(StrEnum):
-    """Where clips are graded."""
-
-    LOCAL = "local"
-    RAY = "ray"
 
 
 @dataclass(frozen=True)
@@ -130,7 +120,7 @@ class GradeOptions:
     engine: EngineName = EngineName.LOCAL
     address: str | None = None
     timeout_s: float | None = None
-    fps: float | None = 15.0
+    fps: float | None = DEFAULT_FPS
     config: Any = None
     config_path: Path | None = None
     roller_color: str | None = None
@@ -634,84 +624,3 @@ def _progress(enabled: bool, total: int, already: int) -> Iterator[tuple[Started
             describe()
 
         yield started, finished
-
-
-# --------------------------------------------------------------------------- command
-
-
-def grade_command(
-    inputs: Annotated[list[str], typer.Argument(
-        help="Video files, photos, folders (searched recursively) and globs.",
-        show_default=False)],
-    csv_out: Annotated[Optional[Path], typer.Option(  # noqa: UP045 - typer on 3.11
-        "--csv", help="CSV written as each clip finishes.", dir_okay=False)] = None,
-    json_out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--json", help="JSON (the CSV's rows and more) written as each clip finishes.",
-        dir_okay=False)] = None,
-    workers: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--workers", "-j",
-        help="Clips graded in parallel (default: the CPUs, at most 8; Ray: the cluster's).",
-        show_default=False)] = None,
-    fail_under: Annotated[Optional[float], typer.Option(  # noqa: UP045
-        "--fail-under", help="Exit 1 if a clip scores below this (0-100).",
-        show_default=False)] = None,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Skip clips already graded in the existing --csv/--json.")] = False,
-    out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--out", "-o", help="Keep each clip's analyze outputs in OUT/<stem>/.",
-        file_okay=False)] = None,
-    video: Annotated[bool, typer.Option(
-        "--video", help="With --out, also write each annotated video.")] = False,
-    engine: Annotated[EngineName, typer.Option(
-        "--engine", help="local: worker processes here; ray: Ray tasks (formcheck\\[ray]).",
-        case_sensitive=False)] = EngineName.LOCAL,
-    address: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--address", help="Ray cluster address (default: $RAY_ADDRESS or a local Ray).",
-        show_default=False)] = None,
-    timeout: Annotated[Optional[float], typer.Option(  # noqa: UP045
-        "--timeout", help="Per-clip time limit, s (default: max(120, 4 x duration)).",
-        show_default=False)] = None,
-    fps: Annotated[float, typer.Option(
-        help="Frames analysed per second (0: every frame).", min=0)] = 15.0,
-    model: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--model", help="Pose model bundle (.task); default: $FORMCHECK_MODEL, models/, "
-        "cache.", dir_okay=False)] = None,
-    config: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--config", help="Settings file (TOML); default: ./formcheck.toml if present.",
-        dir_okay=False)] = None,
-    roller_color: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--roller-color", help="Roller colour hint: a name (blue) or #rrggbb.")] = None,
-) -> None:
-    """Grade many clips: a score and each check per clip, as a table, CSV and JSON.
-
-    Exit codes: 0 all graded (and at or above --fail-under), 1 some clip below
-    --fail-under, 2 usage error, 3 some inputs could not be graded.
-    """
-    from rich.console import Console
-
-    from formcheck.cli import load_config, resolve_model
-
-    options = GradeOptions(
-        model=Path("."), csv=csv_out, json=json_out, workers=workers,
-        fail_under=fail_under, resume=resume, out=out, keep_video=video, engine=engine,
-        address=address, timeout_s=timeout, fps=fps or None, roller_color=roller_color,
-        progress=sys.stderr.isatty(),
-    )
-    validate(options)  # usage errors before fetching a model
-    cfg, cfg_path = load_config(config)
-    options = GradeOptions(**{**options.__dict__, "model": resolve_model(model),
-                              "config": cfg, "config_path": cfg_path})
-    report = grade(inputs, options, on_row=None if options.progress else _say_row)
-    Console().print(render_table(report))
-    if report.exit_code:
-        raise typer.Exit(report.exit_code)
-
-
-def _say_row(row: Row) -> None:
-    from formcheck.ui import say
-
-    if row["status"] == "graded":
-        say(f"graded {row['file']}: score {row.get('score')}")
-    else:
-        say(f"error  {row['file']}: {reason(row)}")
-

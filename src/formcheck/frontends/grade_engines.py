@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.errors import FormcheckError, UsageError
+from formcheck.frontends.choices import DEFAULT_FPS
 
 Row = dict[str, Any]
 """One clip's result: see :func:`grade_clip` for its keys."""
@@ -76,7 +77,7 @@ class ClipSettings:
     """
 
     model: Path
-    fps: float | None = 15.0
+    fps: float | None = DEFAULT_FPS
     config: Any = None
     config_path: Path | None = None
     roller_color: str | None = None

@@ -10,16 +10,11 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
-
-import typer
 
 from formcheck.sinks.history import (
     WEEKLY_TARGET,
     SessionRow,
-    default_db_path,
     good_form_trend,
-    load_sessions,
     sessions_per_week,
     sparkline,
 )
@@ -76,19 +71,3 @@ def render_history(
             f"({word}{'' if diff == 0 else f' {abs(diff)} points'})"
         )
     return console.export_text()
-
-
-def history_command(
-    weeks: Annotated[int, typer.Option("--weeks", help="Weeks of sessions-per-week to show.",
-                                       min=1, max=520)] = 4,
-    db: Annotated[
-        Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
-        typer.Option("--db", help="History database (default: in the user's data folder).",
-                     dir_okay=False, hidden=True),
-    ] = None,
-) -> None:
-    """List past live sessions, sessions per week against the 2-3 target, and the trend
-    of time in good form."""
-    path = db or default_db_path()
-    rows = load_sessions(path)  # HistoryError -> one line, exit 1 (cli.main)
-    typer.echo(render_history(rows, weeks, path), nl=False)

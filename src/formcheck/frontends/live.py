@@ -46,10 +46,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import typer
 from numpy.typing import NDArray
 
 from formcheck.errors import FormcheckError, OutputError
@@ -915,69 +914,3 @@ def run_live(options: LiveOptions) -> LiveResult:
         return session.run()
     except KeyboardInterrupt:  # pragma: no cover - handled inside the loop normally
         raise
-
-
-# ---------------------------------------------------------------------- the command
-def live_command(
-    camera: Annotated[int, typer.Option("--camera", help="Camera index.", min=0)] = 0,
-    source: Annotated[
-        Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
-        typer.Option("--source", help="Play a video file as if it were a camera.",
-                     dir_okay=False),
-    ] = None,
-    voice: Annotated[bool, typer.Option("--voice/--no-voice",
-                                        help="Speak the cues (espeak-ng).")] = True,
-    record: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--record", help="Record the annotated view to this MP4 file.",
-                     dir_okay=False),
-    ] = None,
-    mirror: Annotated[bool, typer.Option("--mirror", help="Mirror the picture.")] = False,
-    window: Annotated[bool, typer.Option("--window/--no-window",
-                                         help="Show the window (--no-window: headless).")]
-    = True,
-    max_seconds: Annotated[
-        Optional[float],  # noqa: UP045
-        typer.Option("--max-seconds", help="End after this many seconds of wall time.",
-                     min=0.1),
-    ] = None,
-    out: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--out", "-o", file_okay=False,
-                     help="Folder for summary.json and report.html "
-                          "(default: a dated folder in the user's data folder)."),
-    ] = None,
-    model: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--model", help="Pose model bundle (.task).", dir_okay=False),
-    ] = None,
-    config: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--config", help="Settings file (TOML).", dir_okay=False),
-    ] = None,
-    roller_color: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--roller-color", help="Roller colour hint: a name (blue) or #rrggbb."),
-    ] = None,
-) -> None:
-    """Coach your form live from a webcam (or a video played as one), with spoken cues.
-
-    Keys: q or Esc end, space pause, c calibrate the roller, v voice on/off,
-    r start/stop recording. The summary and report go to --out; the session is added
-    to the history (see: formcheck history).
-    """
-    if window:
-        check_display()  # before anything is opened or fetched
-    from formcheck.cli import load_config, resolve_model
-    from formcheck.evaluator.config import EvaluatorConfig
-
-    cfg, cfg_path = load_config(config)
-    options = LiveOptions(
-        model=resolve_model(model), camera=camera, source=source, voice=voice,
-        record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,
-        config=cfg if isinstance(cfg, EvaluatorConfig) else EvaluatorConfig(),
-        config_path=cfg_path, roller_color=roller_color,
-    )
-    result = run_live(options)
-    if result.summary is not None:
-        typer.echo(str(result.out_dir))

@@ -39,7 +39,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from formcheck.errors import ModelError
-from formcheck.model.tflite_metadata import add_metadata, image_input_metadata
 
 ENV_VAR = "FORMCHECK_MODEL"
 _OFFICIAL = (
@@ -502,6 +501,9 @@ def build_offline(variant: Variant, dest_dir: Path, progress: Progress | None = 
                     f"pinned {model.sha256} (corrupt or altered)"
                 )
             mean, std = _LEGACY_NORMALIZATION[entry]
+            # flatbuffers (and with it numpy) only for an offline build
+            from formcheck.model.tflite_metadata import add_metadata, image_input_metadata
+
             meta = image_input_metadata(entry.removesuffix(".tflite"), [mean], [std])
             models[entry] = add_metadata(data, meta)
     fd, name = tempfile.mkstemp(dir=dest_dir, prefix=".build.", suffix=".tmp")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.evaluator.cli import app
+from formcheck.cli.config import app
+from tests.cli.helpers import run_formcheck
 
 runner = CliRunner()
 
@@ -44,7 +45,9 @@ def test_show_reports_a_bad_value_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("[setup]\nmin_visibility = 2\n")
     # when
-    result = runner.invoke(app, ["show", "--config", str(path)])
-    # then exit code 2 and the field named
-    assert result.exit_code == 2
-    assert "setup.min_visibility" in result.output
+    result = run_formcheck("config", "show", "--config", str(path))
+    # then exit code 2 and one line naming the field
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("formcheck: error: ")
+    assert "setup.min_visibility" in lines[0]

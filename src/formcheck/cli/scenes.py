@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from formcheck.errors import FormcheckError
+from formcheck.errors import UsageError
 
 app = typer.Typer(
     name="scenes",
@@ -53,15 +53,13 @@ def render(
     from formcheck.scenes.scenarios import SCENARIOS
     from formcheck.scenes.stream import parse_size, render_to_files
 
-    err = Console(stderr=True)
     if name not in SCENARIOS:
-        err.print(f"[red]unknown scenario {name!r}[/]; expected one of: {', '.join(SCENARIOS)}")
-        raise typer.Exit(2)
+        raise UsageError(f"unknown scenario {name!r}; expected one of: {', '.join(SCENARIOS)}")
     try:
         wh = parse_size(size)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+        raise UsageError(str(exc)) from None
+    err = Console(stderr=True)
     with err.status(f"rendering {name} ..."):
         clip = render_to_files(name, out, seconds=seconds, size=wh, fps=fps, seed=seed,
                               stem=stem, crf=crf)
@@ -100,48 +98,44 @@ def render3d(
     """Render scenario NAME as a 3D scene: a posed human body on a roller, any camera place."""
     from dataclasses import replace
 
-    from formcheck.errors import UsageError
     from formcheck.scenes.scenarios import SCENARIOS
     from formcheck.scenes.stream import parse_size
     from formcheck.scenes3d import spec as sp
     from formcheck.scenes3d.runner import render_shots, require_renderer
-    from formcheck.ui import fail, progress_bar
+    from formcheck.ui import progress_bar
 
+    if name not in SCENARIOS:
+        raise UsageError(f"unknown scenario {name!r}; expected one of: {', '.join(SCENARIOS)}")
+    checks = ((roller_color, sp.ROLLER_COLORS, "--roller-color"), (floor, sp.FLOORS, "--floor"),
+              (light, sp.LIGHTS, "--light"), (quality, ("draft", "final"), "--quality"))
+    for value, known, flag in checks:
+        if value is not None and value not in known:
+            raise UsageError(f"{flag} {value!r} is not one of: {', '.join(known)}")
     try:
-        if name not in SCENARIOS:
-            raise UsageError(f"unknown scenario {name!r}; expected one of: {', '.join(SCENARIOS)}")
-        checks = ((roller_color, sp.ROLLER_COLORS, "--roller-color"), (floor, sp.FLOORS, "--floor"),
-                  (light, sp.LIGHTS, "--light"), (quality, ("draft", "final"), "--quality"))
-        for value, known, flag in checks:
-            if value is not None and value not in known:
-                raise UsageError(f"{flag} {value!r} is not one of: {', '.join(known)}")
-        try:
-            wh = parse_size(size)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        shot = sp.default_shot(name, seed, still=still, seconds=seconds, fps=fps)
-        cam = shot.camera
-        if camera_height is not None:
-            cam = replace(cam, height_m=camera_height)
-        if camera_azimuth is not None:
-            cam = replace(cam, azimuth_deg=abs(camera_azimuth),
-                          end="feet" if camera_azimuth >= 0 else "head")
-        if camera_distance is not None:
-            cam = replace(cam, distance_m=camera_distance)
-        look = shot.look
-        if roller_color is not None:
-            look = replace(look, roller_color=roller_color)
-        if floor is not None:
-            look = replace(look, floor=floor)
-        if light is not None:
-            look = replace(look, light=light)
-        shot = shot.with_(camera=cam, look=look)
-        require_renderer()
-        frames = 1 if still else max(round(shot.seconds * fps), 1)
-        with progress_bar(frames, f"rendering {name} (3D, {quality})") as advance:
-            done = render_shots([shot], out, size=wh, quality=quality, advance=advance)
-    except FormcheckError as err:
-        fail(err)
+        wh = parse_size(size)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    shot = sp.default_shot(name, seed, still=still, seconds=seconds, fps=fps)
+    cam = shot.camera
+    if camera_height is not None:
+        cam = replace(cam, height_m=camera_height)
+    if camera_azimuth is not None:
+        cam = replace(cam, azimuth_deg=abs(camera_azimuth),
+                      end="feet" if camera_azimuth >= 0 else "head")
+    if camera_distance is not None:
+        cam = replace(cam, distance_m=camera_distance)
+    look = shot.look
+    if roller_color is not None:
+        look = replace(look, roller_color=roller_color)
+    if floor is not None:
+        look = replace(look, floor=floor)
+    if light is not None:
+        look = replace(look, light=light)
+    shot = shot.with_(camera=cam, look=look)
+    require_renderer()
+    frames = 1 if still else max(round(shot.seconds * fps), 1)
+    with progress_bar(frames, f"rendering {name} (3D, {quality})") as advance:
+        done = render_shots([shot], out, size=wh, quality=quality, advance=advance)
     for r in done:
         typer.echo(f"{r.media} ({r.frames} frame{'s' if r.frames != 1 else ''}, "
                    f"{wh[0]}x{wh[1]}, camera {cam.height_m:.2f} m up, "

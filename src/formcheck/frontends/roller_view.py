@@ -1,8 +1,7 @@
-"""``formcheck roller IMAGE_OR_VIDEO --out FILE``: draw what the roller stage finds.
+"""The roller's debug view behind ``formcheck roller``: draw what the roller stage finds.
 
-Glue only: open the source, run the pose and the roller stages, write the drawn
-frames (a PNG for an image, an H.264 MP4 for a video). The lead mounts
-:func:`roller_command` on the main app; :data:`app` runs it on its own.
+Opens the source, runs the pose and the roller stages, writes the drawn frames (a PNG
+or JPEG for an image, an H.264 MP4 for a video).
 """
 
 from __future__ import annotations
@@ -10,13 +9,9 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Optional
-
-import typer
+from typing import Any
 
 from formcheck.errors import ModelError, OutputError, UsageError
-
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 IMAGE_OUT_SUFFIXES = (".png", ".jpg", ".jpeg")
 """``--out`` suffixes for a drawn still (written by OpenCV)."""
@@ -29,28 +24,7 @@ def _listed(suffixes: tuple[str, ...]) -> str:
     return f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
 
 
-_OUT_HELP = f"{_listed(IMAGE_OUT_SUFFIXES)} for an image, {_listed(VIDEO_OUT_SUFFIXES)} for a video"
-
-
-@app.command("roller")
-def roller_command(
-    input: Annotated[str, typer.Argument(help="Image or video file (or a camera index).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help=f"Drawn output: {_OUT_HELP}.",
-                                      dir_okay=False)],
-    model: Annotated[
-        Optional[Path],  # noqa: UP045 - typer needs Optional here on 3.11
-        typer.Option("--model", help="Pose model bundle (.task).", dir_okay=False),
-    ] = None,
-    roller_color: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--roller-color", help="Roller colour: a name (blue), #rrggbb or r,g,b."),
-    ] = None,
-) -> None:
-    """Find the foam roller and draw it (outline, centre, contact point, zones)."""
-    from formcheck.cli import resolve_model
-
-    check_out(out)  # before the model is looked for (or fetched)
-    typer.echo(run(input, out, resolve_model(model), roller_color))
+OUT_HELP = f"{_listed(IMAGE_OUT_SUFFIXES)} for an image, {_listed(VIDEO_OUT_SUFFIXES)} for a video"
 
 
 def check_out(out: Path, still: bool | None = None) -> None:
@@ -75,7 +49,7 @@ def check_out(out: Path, still: bool | None = None) -> None:
                          f"name the output {_listed(VIDEO_OUT_SUFFIXES)}")
     if still is None:
         what = f"a '{out.suffix}' file" if out.suffix else "a file without an extension"
-        raise UsageError(f"--out {out}: cannot write {what}; use {_OUT_HELP}")
+        raise UsageError(f"--out {out}: cannot write {what}; use {OUT_HELP}")
 
 
 def run(input: str, out: Path, model: Path | None = None,
@@ -176,7 +150,3 @@ class _VideoWriter:
             self._c.close()
         except Exception:  # already failing: the original error is the one to show
             pass
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

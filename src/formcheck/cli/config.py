@@ -1,7 +1,8 @@
-"""``formcheck config``: show the evaluator's effective configuration.
+"""``formcheck config show``: the evaluator's effective configuration.
 
-Glue only: parse, call :func:`load_config`, print. The lead mounts ``app`` as
-``formcheck config``. :class:`ConfigError` becomes one line on stderr and exit code 2.
+Glue only: parse, call :func:`~formcheck.evaluator.config.load_config`, print. A
+:class:`~formcheck.errors.ConfigError` becomes one line and exit code 2 in
+:func:`formcheck.cli.root.main`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from formcheck.errors import FormcheckError
-from formcheck.ui import fail
+from formcheck.cli.options import CONFIG_HELP
 
 app = typer.Typer(help="Show the evaluator's configuration.", no_args_is_help=True)
 
@@ -32,18 +30,17 @@ def show(
             "--config",
             "-c",
             dir_okay=False,
-            help="TOML file (default: ./formcheck.toml when present).",
+            help=CONFIG_HELP,
         ),
     ] = None,
 ) -> None:
     """Print every setting's effective value and where it came from (default or file)."""
-    # Imported here so that mounting this app keeps `formcheck --help` instant.
+    from rich.console import Console
+    from rich.table import Table
+
     from formcheck.evaluator.config import flatten, load_config
 
-    try:
-        cfg, sources = load_config(config, Path.cwd())
-    except FormcheckError as err:
-        fail(err)  # this sub-app also runs on its own (tests), outside formcheck.cli.main
+    cfg, sources = load_config(config, Path.cwd())
     table = Table(title="formcheck configuration", show_lines=False)
     table.add_column("setting")
     table.add_column("value", justify="right")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from formcheck.scenes.cli import app
+from formcheck.cli.scenes import app
+from tests.cli.helpers import run_formcheck
 
 runner = CliRunner()
 
@@ -37,11 +38,12 @@ def test_render_writes_video_and_truth(tmp_path: Path) -> None:
 
 
 def test_render_rejects_unknown_scenario(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["render", "nope", "--out", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "unknown scenario" in result.output
+    result = run_formcheck("scenes", "render", "nope", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("formcheck: error: unknown scenario 'nope'")
 
 
 def test_render_rejects_bad_size(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["render", "good", "--out", str(tmp_path), "--size", "big"])
-    assert result.exit_code == 2
+    result = run_formcheck("scenes", "render", "good", "--out", str(tmp_path), "--size", "big")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -1,0 +1,63 @@
+"""``formcheck analyze INPUT...``: recordings and photos to annotated media, per-frame
+data, a summary and a report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from formcheck.cli.options import (
+    DEFAULT_FPS,
+    ConfigOption,
+    FpsOption,
+    ModelOption,
+    RollerColorOption,
+    load_config,
+    resolve_model,
+)
+from formcheck.errors import FormcheckError
+from formcheck.frontends.choices import DEFAULT_VIDEO_HEIGHT
+from formcheck.ui import error_line, say
+
+
+def analyze(
+    inputs: Annotated[list[Path], typer.Argument(help="Video files and photos.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = (
+        Path("out")
+    ),
+    fps: FpsOption = DEFAULT_FPS,
+    video_height: Annotated[
+        int, typer.Option(help="Max height of the annotated video, px (0: as input).", min=0)
+    ] = DEFAULT_VIDEO_HEIGHT,
+    model: ModelOption = None,
+    config: ConfigOption = None,
+    roller_color: RollerColorOption = None,
+) -> None:
+    """Analyse recordings and photos: annotated video, frames.jsonl, summary.json, report.html."""
+    from formcheck.frontends.analyze import AnalyzeOptions, analyze_input, output_dir_for
+
+    cfg, cfg_path = load_config(config)
+    options = AnalyzeOptions(
+        out_root=out, model=resolve_model(model), fps=fps or None,
+        video_height=video_height or None, config=cfg, config_path=cfg_path,
+        roller_color=roller_color,
+    )
+    taken: set[Path] = set()
+    failures = 0
+    for path in inputs:
+        try:
+            result = analyze_input(path, output_dir_for(path, out, taken), options)
+        except FormcheckError as err:
+            if len(inputs) == 1:
+                raise
+            # one input of several: its line, and the others go on (exit 1 at the end)
+            print(error_line(err), file=sys.stderr)
+            failures += 1
+            continue
+        score = result.summary.get("score")
+        say(f"{path.name}: score {score if score is not None else '-'} -> {result.out_dir}/")
+    if failures:
+        raise typer.Exit(1)

@@ -1,0 +1,70 @@
+"""``formcheck live``: coaching from a webcam (or a video played as one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from formcheck.cli.options import (
+    ConfigOption,
+    ModelOption,
+    RollerColorOption,
+    load_config,
+    resolve_model,
+)
+
+
+def live(
+    camera: Annotated[int, typer.Option("--camera", help="Camera index.", min=0)] = 0,
+    source: Annotated[
+        Path | None,
+        typer.Option("--source", help="Play a video file as if it were a camera.",
+                     dir_okay=False),
+    ] = None,
+    voice: Annotated[bool, typer.Option("--voice/--no-voice",
+                                        help="Speak the cues (espeak-ng).")] = True,
+    record: Annotated[
+        Path | None,
+        typer.Option("--record", help="Record the annotated view to this MP4 file.",
+                     dir_okay=False),
+    ] = None,
+    mirror: Annotated[bool, typer.Option("--mirror", help="Mirror the picture.")] = False,
+    window: Annotated[bool, typer.Option("--window/--no-window",
+                                         help="Show the window (--no-window: headless).")]
+    = True,
+    max_seconds: Annotated[
+        float | None,
+        typer.Option("--max-seconds", help="End after this many seconds of wall time.",
+                     min=0.1),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", file_okay=False,
+                     help="Folder for summary.json and report.html "
+                          "(default: a dated folder in the user's data folder)."),
+    ] = None,
+    model: ModelOption = None,
+    config: ConfigOption = None,
+    roller_color: RollerColorOption = None,
+) -> None:
+    """Coach your form live from a webcam (or a video played as one), with spoken cues.
+
+    Keys: q or Esc end, space pause, c calibrate the roller, v voice on/off,
+    r start/stop recording. The summary and report go to --out; the session is added
+    to the history (see: formcheck history).
+    """
+    from formcheck.frontends.live import LiveOptions, check_display, run_live
+
+    if window:
+        check_display()  # before anything is opened or fetched
+    cfg, cfg_path = load_config(config)
+    options = LiveOptions(
+        model=resolve_model(model), camera=camera, source=source, voice=voice,
+        record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,
+        config=cfg, config_path=cfg_path, roller_color=roller_color,
+    )
+    result = run_live(options)
+    if result.summary is not None:
+        typer.echo(str(result.out_dir))

@@ -1,0 +1,82 @@
+"""What several commands share: their common options, and the model and configuration
+look-ups behind ``--model`` and ``--config``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from formcheck.frontends.choices import DEFAULT_FPS
+from formcheck.ui import say
+
+if TYPE_CHECKING:
+    from formcheck.evaluator.config import EvaluatorConfig
+    from formcheck.model.bundle import FetchResult, Variant
+
+__all__ = [
+    "DEFAULT_FPS", "ConfigOption", "FpsOption", "ModelOption", "RollerColorOption",
+    "fetch_model", "load_config", "resolve_model",
+]
+
+CONFIG_HELP = "Settings file (TOML); default: ./formcheck.toml if present."
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Pose model bundle (.task); default: $FORMCHECK_MODEL, "
+                 "models/, cache.", dir_okay=False),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help=CONFIG_HELP, dir_okay=False),
+]
+RollerColorOption = Annotated[
+    str | None,
+    typer.Option("--roller-color", help="Roller colour hint: a name (blue), #rrggbb or r,g,b."),
+]
+FpsOption = Annotated[
+    float, typer.Option("--fps", help="Frames analysed per second (0: every frame).", min=0),
+]
+
+
+def resolve_model(explicit: Path | None, variant: Variant | None = None) -> Path:
+    """The pose bundle to use: ``explicit``, else the first found in look-up order;
+    fetches it first (saying so) when none is found.
+
+    Raises:
+        ModelError: ``explicit`` does not exist, or none is found and fetching fails.
+    """
+    from formcheck.model import bundle
+
+    chosen = variant if variant is not None else bundle.Variant.FULL
+    found = bundle.find(explicit, chosen)
+    if found is not None:
+        return found
+    say("No pose model found; fetching it first (once).")
+    return fetch_model(chosen, None, False).path
+
+
+def fetch_model(variant: Variant, sha256: str | None, force: bool) -> FetchResult:
+    """Fetch a bundle (checked by loading it), reporting progress on stderr."""
+    from formcheck.model import bundle
+    from formcheck.pose.landmarker import verify_bundle
+
+    return bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_bundle)
+
+
+def load_config(path: Path | None) -> tuple[EvaluatorConfig, Path | None]:
+    """The evaluator configuration and the file it came from (None: the defaults).
+
+    Args:
+        path: ``--config`` (None: ``./formcheck.toml`` when present).
+
+    Raises:
+        ConfigError: the file is unreadable or holds an invalid value.
+    """
+    from formcheck.evaluator.config import CONFIG_FILE_NAME
+    from formcheck.evaluator.config import load_config as load
+
+    config, _ = load(path, Path.cwd())
+    default = Path.cwd() / CONFIG_FILE_NAME
+    used = path if path is not None else (default if default.is_file() else None)
+    return config, used

@@ -1,0 +1,25 @@
+"""``formcheck roller INPUT --out FILE``: draw the roller found, to judge the detector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from formcheck.cli.options import ModelOption, RollerColorOption, resolve_model
+from formcheck.frontends.roller_view import OUT_HELP, check_out
+
+
+def roller(
+    input: Annotated[str, typer.Argument(help="Image or video file (or a camera index).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help=f"Drawn output: {OUT_HELP}.",
+                                      dir_okay=False)],
+    model: ModelOption = None,
+    roller_color: RollerColorOption = None,
+) -> None:
+    """Find the foam roller and draw it (outline, centre, contact point, zones)."""
+    from formcheck.frontends.roller_view import run
+
+    check_out(out)  # before the model is looked for (or fetched)
+    typer.echo(run(input, out, resolve_model(model), roller_color))

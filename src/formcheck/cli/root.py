@@ -1,0 +1,70 @@
+"""The root ``formcheck`` app, the commands mounted on it, and :func:`main`, the one
+place an error becomes the line the user reads."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from formcheck import __version__
+from formcheck.cli import analyze, config, grade, history, landmarks, live, models, roller, scenes
+from formcheck.errors import FormcheckError
+from formcheck.ui import fail
+
+app = typer.Typer(
+    name="formcheck",
+    help="Checks your form while you foam-roll your upper back, from a webcam or a recording.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"formcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """formcheck: form coaching for foam-rolling the upper back."""
+
+
+app.add_typer(models.app, name="models")
+app.command("landmarks")(landmarks.landmarks)
+app.command("analyze")(analyze.analyze)
+app.command("live")(live.live)
+app.command("grade")(grade.grade)
+app.command("history")(history.history)
+app.command("roller")(roller.roller)
+app.add_typer(scenes.app, name="scenes")
+app.add_typer(config.app, name="config")
+
+
+def main() -> None:
+    """Run the app, turning library errors and command-line mistakes (click's usage
+    errors, which typer would show as a boxed panel) into one line and an exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except FormcheckError as err:
+        fail(err)
+    except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C at a prompt into Abort
+        code = 130
+    except typer.TyperException as err:  # click's UsageError, BadParameter, ...
+        message = (err.format_message() if hasattr(err, "format_message") else str(err))
+        message = message.rstrip(".")
+        ctx = getattr(err, "ctx", None)
+        hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+        print(f"formcheck: error: {message}{hint}", file=sys.stderr)
+        sys.exit(int(getattr(err, "exit_code", 2)))
+    if code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
+        print("formcheck: interrupted", file=sys.stderr)
+    sys.exit(code if isinstance(code, int) else 0)
