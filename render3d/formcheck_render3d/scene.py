@@ -243,8 +243,8 @@ class Scene:
             cy.samples = int(self.shot.get("samples", 8))
             cy.use_denoising = True
             cy.denoiser = "OPENIMAGEDENOISE"
-            cy.max_bounces = 3
-            cy.diffuse_bounces = 2
+            cy.max_bounces = 2
+            cy.diffuse_bounces = 1
             cy.glossy_bounces = 1
             cy.transmission_bounces = 0
             cy.volume_bounces = 0
