@@ -129,11 +129,14 @@ def render_set(out: Path, *, split: str | None = None, batch: int = 12,
     todo = [(s, sp) for s, sp in plan() if (split is None or sp == split)
             and not (out / f"{s.name}.truth.jsonl").exists()]
     done = 0
-    for quality in ("final", "draft"):
-        group = [(s, sp) for s, sp in todo if QUALITY[sp] == quality]
+    # evaluation stills first (the baseline), then the tuning part (for training), then
+    # the evaluation clips
+    order = [("evaluation", True), ("tuning", True), ("tuning", False), ("evaluation", False)]
+    for part, still in order:
+        group = [(s, sp) for s, sp in todo if sp == part and s.still == still]
         for i in range(0, len(group), batch):
             chunk = group[i:i + batch]
-            render_shots([s for s, _ in chunk], out, size=size, quality=quality,
+            render_shots([s for s, _ in chunk], out, size=size, quality=QUALITY[part],
                          still_ext=".jpg")
             done += len(chunk)
             print(f"rendered {done}/{len(todo)}", file=sys.stderr, flush=True)
