@@ -173,26 +173,35 @@ def fit_perspective(world: FloatArray, px: FloatArray, A: FloatArray, b: FloatAr
     t = np.array([(b[0] - center_px[0]) / k, (b[1] - center_px[1]) / k, tz])
     sw = np.sqrt(weights)[:, None]
 
-    def residual(R_: FloatArray, t_: FloatArray) -> FloatArray:
-        pc = world @ R_.T + t_
-        z = np.maximum(pc[:, 2:3], 1e-3)
-        return ((focal_px * pc[:, :2] / z + center_px - px) * sw).ravel()
+    def residual(R_: FloatArray, t_: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Weighted residuals (2n,) and their Jacobian (2n, 6) in (rotation, t)."""
+        rx = world @ R_.T
+        pc = rx + t_
+        z = np.maximum(pc[:, 2], 1e-3)
+        x, y = pc[:, 0], pc[:, 1]
+        r = (focal_px * pc[:, :2] / z[:, None] + center_px - px) * sw
+        # d(px)/d(pc): f/z on x and y, -f x/z^2 and -f y/z^2 on depth
+        dpx = np.zeros((len(z), 2, 3))
+        dpx[:, 0, 0] = focal_px / z
+        dpx[:, 1, 1] = focal_px / z
+        dpx[:, 0, 2] = -focal_px * x / z**2
+        dpx[:, 1, 2] = -focal_px * y / z**2
+        # a small rotation w moves a point by w x (R X) = -[R X]x w
+        skew = np.zeros((len(z), 3, 3))
+        skew[:, 0, 1], skew[:, 0, 2] = rx[:, 2], -rx[:, 1]
+        skew[:, 1, 0], skew[:, 1, 2] = -rx[:, 2], rx[:, 0]
+        skew[:, 2, 0], skew[:, 2, 1] = rx[:, 1], -rx[:, 0]
+        J = np.concatenate([dpx @ skew, dpx], axis=2) * sw[:, :, None]
+        return r.ravel(), J.reshape(-1, 6)
 
     for _ in range(iterations):
-        r0 = residual(R, t)
-        J = np.zeros((len(r0), 6))
-        eps = 1e-5
-        for i in range(3):
-            d = np.zeros(3)
-            d[i] = eps
-            J[:, i] = (residual(_rodrigues(d) @ R, t) - r0) / eps
-            J[:, 3 + i] = (residual(R, t + d) - r0) / eps
+        r0, J = residual(R, t)
         step, *_ = np.linalg.lstsq(J, -r0, rcond=None)
         R = _rodrigues(np.asarray(step[:3], np.float64)) @ R
         t = t + step[3:]
         if float(np.abs(step).max()) < 1e-6:
             break
-    res = residual(R, t).reshape(-1, 2) / sw
+    res = residual(R, t)[0].reshape(-1, 2) / sw
     rms = float(np.sqrt(np.average((res**2).sum(1), weights=weights)))
     return R, t, rms
 
