@@ -142,3 +142,14 @@ def test_only_the_command_line_imports_typer() -> None:
         if not name.startswith("formcheck.cli"):
             bad = {m for m in imports_of(name) if m.split(".")[0] in ("typer", "click")}
             assert not bad, f"{name} imports {bad}"
+
+
+def test_the_vocabulary_is_below_every_stage() -> None:
+    assert not {m for m in _edges("formcheck.vocabulary") if m.startswith("formcheck.")}
+
+
+def test_the_roller_stage_does_not_import_the_evaluator() -> None:
+    for name in MODULES:
+        if name.startswith("formcheck.roller"):
+            bad = {m for m in _edges(name) if m.startswith("formcheck.evaluator")}
+            assert not bad, f"{name} imports {bad}"

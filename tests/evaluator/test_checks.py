@@ -12,10 +12,10 @@ from formcheck.evaluator.body import read_body
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import evaluate_still
 from formcheck.evaluator.kinematic import BodySpec, make_frame
-from formcheck.evaluator.rules import CheckId, Status, Zone
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
+from formcheck.vocabulary import CheckId, Side, Status, Zone
 
 from .helpers import GOOD, run, still
 
@@ -172,7 +172,7 @@ def _feet_out_of_view(spec: BodySpec) -> PoseFrame:
     frame = make_frame(spec)
     assert frame.pose is not None
     vis = frame.pose.visibility.copy()
-    for side in ("left", "right"):
+    for side in Side:
         for role in ("ankle", "heel", "foot_index"):
             vis[SIDE_LANDMARKS[side][role]] = 0.05
     pose = Pose.from_pixels(
@@ -230,7 +230,7 @@ def test_feet_flat_face_down_around_threshold(head_turn_deg: float, expected: St
     reading = read_body(
         frame.pose.xy,
         frame.pose.visibility,
-        "left",
+        Side.LEFT,
         frame.width,
         frame.height,
         NO_SETUP_GATE.setup,
@@ -310,7 +310,7 @@ def test_depth_cannot_hide_a_tilt_the_image_shows_without_a_left_right_axis() ->
     assert frame.pose is not None
     xy = frame.pose.xy.copy()
     for role in ("shoulder", "hip"):
-        xy[SIDE_LANDMARKS["right"][role]] = np.nan
+        xy[SIDE_LANDMARKS[Side.RIGHT][role]] = np.nan
     pose = Pose.from_pixels(xy, (frame.width, frame.height), frame.pose.visibility,
                             frame.pose.normalized[:, 2])
     frame = replace(frame, pose=pose)

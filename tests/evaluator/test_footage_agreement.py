@@ -19,9 +19,9 @@ import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
-from formcheck.evaluator.rules import CheckId
 from formcheck.pose.landmarker import Mode, PoseLandmarker
 from formcheck.source import SourceKind, open_source
+from formcheck.vocabulary import CheckId
 
 pytestmark = [pytest.mark.model, pytest.mark.footage, pytest.mark.slow]
 

@@ -15,8 +15,8 @@ from formcheck.evaluator.body import heel_lift_from_silhouette
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig, ThresholdsConfig
 from formcheck.evaluator.evaluator import evaluate_still
 from formcheck.evaluator.kinematic import FOOT_CM, BodySpec, make_frame
-from formcheck.evaluator.rules import CheckId, Status
 from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS
+from formcheck.vocabulary import CheckId, Side, Status
 
 from .helpers import GOOD, run, still
 
@@ -33,7 +33,7 @@ def _heel(spec: BodySpec, config: EvaluatorConfig | None = None) -> tuple[Status
 
 
 @pytest.mark.parametrize("knee_deg", [60.0, 90.0, 120.0])
-@pytest.mark.parametrize("head_side", ["left", "right"])
+@pytest.mark.parametrize("head_side", list(Side))
 @pytest.mark.parametrize("yaw_deg", [0.0, 15.0])
 def test_a_flat_foot_reads_level(knee_deg: float, head_side: str, yaw_deg: float) -> None:
     # given a flat foot, seen from the side
@@ -45,7 +45,7 @@ def test_a_flat_foot_reads_level(knee_deg: float, head_side: str, yaw_deg: float
     assert status is Status.OK
 
 
-@pytest.mark.parametrize("head_side", ["left", "right"])
+@pytest.mark.parametrize("head_side", list(Side))
 def test_a_heel_raise_the_landmarks_under_read_is_a_fault(head_side: str) -> None:
     # given a heel raised 18 degrees: the heel -> toe line alone stays under 20
     spec = GOOD.with_(foot_pitch_deg=UNDER_PITCH_RAISE, head_side=head_side)
@@ -137,7 +137,7 @@ def test_hysteresis_holds_a_fault_just_under_the_threshold() -> None:
     st.one_of(st.floats(-6.0, 0.0), st.floats(-40.0, -25.0)),
     st.floats(80.0, 120.0),
     st.floats(2.0, 5.0),
-    st.sampled_from(["left", "right"]),
+    st.sampled_from(list(Side)),
     st.floats(-3.0, 3.0),
 )
 def test_reading_ignores_position_size_facing_and_a_small_roll(
@@ -172,7 +172,7 @@ def test_facing_left_or_right_reads_alike_on_small_masks(
     # mask px)
     spec = GOOD.with_(foot_pitch_deg=UNDER_PITCH_RAISE, px_per_cm=px_per_cm)
     left = still(spec, mask_scale=mask_scale).checks[FEET]
-    right = still(spec.with_(head_side="right"), mask_scale=mask_scale).checks[FEET]
+    right = still(spec.with_(head_side=Side.RIGHT), mask_scale=mask_scale).checks[FEET]
     # then the bands cover the same columns: the readings agree within a mask pixel
     ankle_to_toe_px = px_per_cm * mask_scale * math.hypot(0.75 * FOOT_CM, 0.3 * FOOT_CM)
     assert left.extra["heel_lift_foot"] == pytest.approx(

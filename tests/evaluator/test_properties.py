@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
 from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
-from formcheck.evaluator.rules import CheckId, Status
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
+from formcheck.vocabulary import CheckId, Side, Status
 
 BIG = (2400, 1400)
 
@@ -28,7 +28,7 @@ knee = st.one_of(st.floats(50, 130), st.floats(150, 179))
 pitch = st.one_of(st.floats(-12, 12), st.floats(28, 60), st.floats(-60, -28))
 lift = st.one_of(st.floats(-0.5, 0.1), st.floats(0.4, 1.0))
 position = st.one_of(st.floats(-0.15, 0.06), st.floats(0.14, 0.41), st.floats(0.49, 0.95))
-side = st.sampled_from(["left", "right"])
+side = st.sampled_from(list(Side))
 
 
 @st.composite
@@ -88,8 +88,8 @@ def test_mirroring_does_not_change_verdicts(body: tuple[BodySpec, float]) -> Non
     # given a pose facing one way, and facing the other way from the other side
     spec, p = body
     mirrored = spec.with_(
-        head_side="right" if spec.head_side == "left" else "left",
-        near_side="right" if spec.near_side == "left" else "left",
+        head_side=Side(spec.head_side).other,
+        near_side=Side(spec.near_side).other,
     )
     # when
     a, b = _eval(spec, p), _eval(mirrored, p)
@@ -138,7 +138,7 @@ def test_broken_landmarks_give_unknown(
     assert frame.pose is not None
     xy, vis = frame.pose.xy.copy(), frame.pose.visibility.copy()
     for role in roles:
-        for s in ("left", "right"):
+        for s in Side:
             i = SIDE_LANDMARKS[s][role]
             if how == "nan":
                 xy[i] = np.nan

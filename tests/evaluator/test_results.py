@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from formcheck.evaluator.rules import CheckId
+from formcheck.vocabulary import CheckId
 
 from .helpers import GOOD, run, still, timeline
 

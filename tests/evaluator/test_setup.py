@@ -10,9 +10,9 @@ from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
 from formcheck.evaluator.kinematic import make_frame, make_roller
 from formcheck.evaluator.results import SetupCode
-from formcheck.evaluator.rules import CHECK_IDS, CheckId, Status
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
+from formcheck.vocabulary import CHECK_IDS, CheckId, Side, Status
 
 from .helpers import GOOD, run, still
 
@@ -23,7 +23,7 @@ def _with_hidden(roles: tuple[str, ...]) -> PoseFrame:
     assert frame.pose is not None
     vis = frame.pose.visibility.copy()
     for role in roles:
-        for side in ("left", "right"):
+        for side in Side:
             vis[SIDE_LANDMARKS[side][role]] = 0.1
     pose = Pose.from_pixels(frame.pose.xy, (frame.width, frame.height), vis)
     return PoseFrame(0, 0.0, frame.width, frame.height, pose)
@@ -121,7 +121,7 @@ def test_posture_gate_can_be_turned_off() -> None:
     assert verdict.checks[CheckId.KNEES_BENT].status is Status.FAULT
 
 
-@pytest.mark.parametrize("near", ["left", "right"])
+@pytest.mark.parametrize("near", list(Side))
 def test_near_side_follows_visibility(near: str) -> None:
     # given one side well visible and the other not
     verdict = still(GOOD.with_(near_side=near))
@@ -131,7 +131,7 @@ def test_near_side_follows_visibility(near: str) -> None:
 
 def test_near_side_is_stable_against_one_frame() -> None:
     # given the left side near for a second, then one frame where the right looks nearer
-    steps = [(GOOD, None)] * 30 + [(GOOD.with_(near_side="right"), None)] + [(GOOD, None)] * 5
+    steps = [(GOOD, None)] * 30 + [(GOOD.with_(near_side=Side.RIGHT), None)] + [(GOOD, None)] * 5
     # when
     _, verdicts = run(steps)
     # then the side does not flip
@@ -140,7 +140,7 @@ def test_near_side_is_stable_against_one_frame() -> None:
 
 def test_near_side_switches_when_the_evidence_lasts() -> None:
     # given the person turning round for good
-    steps = [(GOOD, None)] * 30 + [(GOOD.with_(near_side="right"), None)] * 30
+    steps = [(GOOD, None)] * 30 + [(GOOD.with_(near_side=Side.RIGHT), None)] * 30
     # when
     _, verdicts = run(steps)
     # then the side follows after the hold time (0.5 s)
@@ -175,7 +175,7 @@ def test_head_turned_to_the_camera_is_still_on_the_back() -> None:
     frame = make_frame(GOOD)
     assert frame.pose is not None
     xy = frame.pose.xy.copy()
-    ear = SIDE_LANDMARKS["left"]["ear"]
+    ear = SIDE_LANDMARKS[Side.LEFT]["ear"]
     xy[0, 1] = xy[ear, 1]
     pose = Pose.from_pixels(xy, (frame.width, frame.height), frame.pose.visibility)
     # when

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.evaluator.rules import CHECK_IDS, CheckId, Status
+from formcheck.vocabulary import CHECK_IDS, CheckId, Status
 from tests.synthetic import Run, run_scenario
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]

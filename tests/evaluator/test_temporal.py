@@ -11,7 +11,7 @@ import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SmoothingConfig
 from formcheck.evaluator.kinematic import make_roller
-from formcheck.evaluator.rules import CheckId, Status, Zone
+from formcheck.vocabulary import CheckId, Status, Zone
 
 from .helpers import FPS, GOOD, run, timeline
 

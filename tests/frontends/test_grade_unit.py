@@ -168,7 +168,7 @@ def test_table_is_worst_first() -> None:
 def test_a_score_from_fewer_checks_says_how_many() -> None:
     from rich.console import Console
 
-    from formcheck.evaluator.rules import CHECK_IDS
+    from formcheck.vocabulary import CHECK_IDS
 
     # given: one clip with every check known, one (no roller seen) with two of five
     every = _row("every", score=100) | {"checks": {c: {"status": "ok"} for c in CHECK_IDS}}

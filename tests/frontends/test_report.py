@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.evaluator.rules import CheckId
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.analyze import AnalyzeOptions, analyze_input
 from formcheck.sinks.report import coverage_svg, position_svg, speed_svg
 from formcheck.sinks.summary import SessionRecord
+from formcheck.vocabulary import CheckId
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_browser = pytest.mark.skipif(

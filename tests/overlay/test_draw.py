@@ -8,7 +8,6 @@ import pytest
 from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
-from formcheck.evaluator.rules import CheckId, Status
 from formcheck.lazy import cv2
 from formcheck.overlay.draw import (
     CHECK_LABELS,
@@ -21,6 +20,7 @@ from formcheck.overlay.draw import (
     draw_overlay,
 )
 from formcheck.roller.observation import RollerObservation
+from formcheck.vocabulary import CheckId, Status
 
 
 def _verdict_with_straight_legs() -> tuple[FrameVerdict, RollerObservation]:

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from formcheck.cli import app
 from formcheck.errors import UsageError
-from formcheck.evaluator.rules import Zone
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.roller.color import ColorHint
@@ -25,7 +24,7 @@ from formcheck.roller.detector import (
     _quantise,
     _strip_beside,
 )
-from formcheck.roller.geometry import Body, position_along_back, zone_of
+from formcheck.roller.geometry import Body
 from formcheck.roller.observation import NotFoundReason, Orientation
 from formcheck.roller.support import holds_body_up, torso_side
 from formcheck.roller.tracker import RollerTracker
@@ -77,20 +76,6 @@ def _scene(kind: str = "disc", color: tuple[int, int, int] = (200, 120, 40),
 
 
 # --- geometry ---------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("contact", "expected"),
-    [((0.0, 0.0), 0.0), ((10.0, 0.0), 1.0), ((5.0, 3.0), 0.5), ((-2.0, 0.0), -0.2)],
-)
-def test_position_along_back(contact: tuple[float, float], expected: float) -> None:
-    assert position_along_back(contact, (0.0, 0.0), (10.0, 0.0)) == pytest.approx(expected)
-
-
-def test_zone_of() -> None:
-    assert zone_of(0.05) is Zone.NECK
-    assert zone_of(0.3) is Zone.SHOULDER_BLADES
-    assert zone_of(0.6) is Zone.LOWER_BACK
-
-
 @pytest.mark.parametrize(("face", "expected"), [((5.0, -30.0), True), ((-25.0, 20.0), False),
                                                 (None, True)])
 def test_under_back_needs_face_up(face: tuple[float, float] | None, expected: bool) -> None:

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.scenes.kinematics import DIMS, bend_foot, solve
-from formcheck.scenes.params import Orientation, PoseState
+from formcheck.scenes.params import PoseState
+from formcheck.vocabulary import Orientation
 
 
 def _state(**kw: float) -> PoseState:

@@ -72,14 +72,15 @@ from numpy.typing import NDArray
 from formcheck.evaluator.config import SetupConfig
 from formcheck.evaluator.results import SetupCode, SetupState
 from formcheck.pose.landmarks import SIDE_LANDMARKS, Landmark
+from formcheck.vocabulary import Side
 
 FloatArray = NDArray[np.float64]
 
 # Roles used from each side, in this order in the arrays below.
 ROLES: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index", "ear")
-SIDE_INDEX: dict[str, NDArray[np.intp]] = {
+SIDE_INDEX: dict[Side, NDArray[np.intp]] = {
     side: np.array([SIDE_LANDMARKS[side][r] for r in ROLES], dtype=np.intp)
-    for side in ("left", "right")
+    for side in Side
 }
 SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE, EAR = range(len(ROLES))
 
@@ -108,12 +109,12 @@ def partial_message(parts: tuple[str, ...]) -> str:
 
 
 def side_scores(visibility: FloatArray, z: FloatArray, depth_weight: float) -> tuple[float, float]:
-    """How much each side ("left", "right") looks like the near side: mean visibility of
+    """How much each side (left, right) looks like the near side: mean visibility of
     its landmarks minus ``depth_weight`` times their mean normalised depth (smaller z is
     nearer the camera). NaNs count as invisible / not near."""
     vis = np.nan_to_num(visibility, nan=0.0)
     zz = np.nan_to_num(z, nan=0.0)
-    left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
+    left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
     score_l = float(vis[left].mean() - depth_weight * zz[left].mean())
     score_r = float(vis[right].mean() - depth_weight * zz[right].mean())
     return score_l, score_r
@@ -150,7 +151,7 @@ class BodyReading:
         torso_tilt_deg: angle of the shoulder-to-hip line to the horizontal, 0..90.
         spread: left-right spread of shoulders and hips over the torso length.
         face_up: height of the nose above the ear over the torso length.
-        head_side: "left" or "right": where the head is in the image.
+        head_side: which side of the image the head is on.
     """
 
     present: NDArray[np.bool_]
@@ -166,7 +167,7 @@ class BodyReading:
     torso_tilt_deg: float
     spread: float
     face_up: float
-    head_side: str | None
+    head_side: Side | None
 
 
 def _angle_deg(a: FloatArray, b: FloatArray) -> float:
@@ -282,11 +283,11 @@ def _unit(v: FloatArray) -> FloatArray | None:
     return v / n if math.isfinite(n) and n > 0 else None
 
 
-def left_right_axis(xyz: FloatArray, near_side: str) -> FloatArray | None:
+def left_right_axis(xyz: FloatArray, near_side: Side) -> FloatArray | None:
     """The body's left-right axis: the sum of the unit far -> near vectors of the
     shoulders and the hips, in the space of ``xyz`` ((33, 3) or (33, 2) landmarks).
     None when a vector is degenerate or not finite."""
-    near, far = SIDE_INDEX[near_side], SIDE_INDEX["right" if near_side == "left" else "left"]
+    near, far = SIDE_INDEX[near_side], SIDE_INDEX[near_side.other]
     hips = _unit(xyz[near[HIP]] - xyz[far[HIP]])
     shoulders = _unit(xyz[near[SHOULDER]] - xyz[far[SHOULDER]])
     if hips is None or shoulders is None:
@@ -294,12 +295,12 @@ def left_right_axis(xyz: FloatArray, near_side: str) -> FloatArray | None:
     return hips + shoulders
 
 
-def body_roll_deg(xyz: FloatArray, near_side: str) -> float:
+def body_roll_deg(xyz: FloatArray, near_side: Side) -> float:
     """How far the body is turned onto its side, read from its left-right axis.
 
     Args:
         xyz: (33, 3) landmarks: x, y in px and depth in px (z times the image width).
-        near_side: "left" or "right".
+        the body side nearer the camera.
 
     Returns:
         The angle of the left-right axis (:func:`left_right_axis`) to the image's
@@ -317,12 +318,12 @@ def body_roll_deg(xyz: FloatArray, near_side: str) -> float:
     return math.degrees(math.asin(min(1.0, abs(float(axis[1])) / n)))
 
 
-def floor_readings_in_depth(xyz: FloatArray, near_side: str) -> tuple[float, float]:
+def floor_readings_in_depth(xyz: FloatArray, near_side: Side) -> tuple[float, float]:
     """The foot's pitch and the ankle's lift measured against the floor plane in depth.
 
     Args:
         xyz: (33, 3) landmarks: x, y in px and depth in px (z times the image width).
-        near_side: "left" or "right".
+        the body side nearer the camera.
 
     Returns:
         The angle of the near heel -> toe line to the floor plane, degrees (0..90), and
@@ -355,7 +356,7 @@ def floor_readings_in_depth(xyz: FloatArray, near_side: str) -> tuple[float, flo
 def read_body(
     xy: FloatArray,
     visibility: FloatArray,
-    near_side: str,
+    near_side: Side,
     width: int,
     height: int,
     cfg: SetupConfig,
@@ -367,7 +368,7 @@ def read_body(
     Args:
         xy: (33, 2) landmarks, px (smoothed or raw).
         visibility: (33,) visibilities, 0..1 (NaN counts as not visible).
-        near_side: "left" or "right".
+        the body side nearer the camera.
         width, height: image size, px.
         cfg: set-up thresholds (visibility, frame margin).
         z: (33,) the model's relative depth (normalised, image-width units), or None.
@@ -402,7 +403,7 @@ def read_body(
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
     heel_lift = heel_lift_from_silhouette(mask, width, ankle, toe, heel)
     tilt = _to_horizontal_deg(torso_v)
-    left, right = SIDE_INDEX["left"], SIDE_INDEX["right"]
+    left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
     d_sh = xy[left[SHOULDER]] - xy[right[SHOULDER]]
     d_hip = xy[left[HIP]] - xy[right[HIP]]
     spread = float((np.hypot(*d_sh) + np.hypot(*d_hip)) / (2 * torso_px)) if torso_ok else math.nan
@@ -412,9 +413,9 @@ def read_body(
         if torso_ok and visibility[int(Landmark.NOSE)] >= cfg.min_visibility
         else math.nan
     )
-    head_side: str | None = None
+    head_side: Side | None = None
     if math.isfinite(float(torso_v[0])) and torso_v[0] != 0:
-        head_side = "left" if torso_v[0] > 0 else "right"
+        head_side = Side.LEFT if torso_v[0] > 0 else Side.RIGHT
     return BodyReading(
         present=present,
         knee_deg=knee_deg,

@@ -53,12 +53,25 @@ from formcheck.evaluator.results import (
     SetupState,
     StrokeSummary,
 )
-from formcheck.evaluator.rules import CHECK_IDS, CUES, CheckId, Status, Zone
 from formcheck.evaluator.smoothing import OneEuroFilter
 from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
 from formcheck.evaluator.view3d import BodyView, body_view, roller_orientation
 from formcheck.pose.frame import PoseFrame
-from formcheck.roller.observation import Orientation, RollerObservation
+from formcheck.roller.observation import RollerObservation
+from formcheck.vocabulary import (
+    CHECK_IDS,
+    CUES,
+    SCORE_MIN_KNOWN,
+    SCORE_WEIGHTS,
+    CheckId,
+    CueKey,
+    Orientation,
+    Side,
+    Status,
+    Zone,
+    position_along_back,
+    zone_of,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -72,14 +85,6 @@ REQUIRED: dict[CheckId, tuple[int, ...]] = {
 }
 ALL_BODY_ROLES = (SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE)
 
-# Score weights (see SessionSummary.score).
-SCORE_WEIGHTS: dict[CheckId, float] = {
-    CheckId.ROLLER_POSITION: 3.0,
-    CheckId.FEET_FLAT: 2.0,
-    CheckId.KNEES_BENT: 2.0,
-    CheckId.ROLLER_ACROSS_BACK: 2.0,
-    CheckId.ROLLING_SPEED: 1.0,
-}
 UNITS: dict[CheckId, str] = {
     CheckId.KNEES_BENT: "deg",
     CheckId.FEET_FLAT: "deg",
@@ -98,7 +103,7 @@ class _Raw:
     status: Status
     value: float | None = None
     reason: str = ""
-    key: str | None = None
+    key: CueKey | None = None
     zone: Zone | None = None
     extra: dict[str, float] | None = None
     # The landmark roles (body.ROLES) this reading rests on, when not REQUIRED[check].
@@ -107,24 +112,6 @@ class _Raw:
 
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
-
-
-def zone_of(position: float, neck_max: float, lower_back_min: float) -> Zone:
-    """The zone of a position along the back (0 shoulder, 1 hip)."""
-    if position < neck_max:
-        return Zone.NECK
-    if position > lower_back_min:
-        return Zone.LOWER_BACK
-    return Zone.SHOULDER_BLADES
-
-
-def position_along(contact: FloatArray, shoulder: FloatArray, hip: FloatArray) -> float:
-    """Projection of a point on the shoulder -> hip line: 0 shoulder, 1 hip."""
-    axis = hip - shoulder
-    norm2 = float(axis @ axis)
-    if not math.isfinite(norm2) or norm2 <= 0:
-        return math.nan
-    return float((contact - shoulder) @ axis) / norm2
 
 
 @dataclass(slots=True)
@@ -200,7 +187,7 @@ class Evaluator:
             hold_min_s=c.session.hold_min_s,
             deadband=c.temporal.speed_deadband_cm / torso_cm,
         )
-        self._near: str | None = None
+        self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
         self._last_pose_t: float | None = None
@@ -226,8 +213,8 @@ class Evaluator:
         c = self.config
         raws: dict[CheckId, _Raw]
         landmarks: FloatArray | None = None
-        near: str | None = None
-        head_side: str | None = None
+        near: Side | None = None
+        head_side: Side | None = None
         position: float | None = None
         if frame.pose is None:
             self._lose_person()
@@ -281,16 +268,16 @@ class Evaluator:
             self._filter.reset()
             self._pos_filter.reset()
         self._last_pose_t = t
-        sides = SIDE_INDEX["left"][:2], SIDE_INDEX["right"][:2]
+        sides = SIDE_INDEX[Side.LEFT][:2], SIDE_INDEX[Side.RIGHT][:2]
         lengths = [float(np.hypot(*(xy[s[1]] - xy[s[0]]))) for s in sides]
         finite = [x for x in lengths if math.isfinite(x) and x > 0]
         scale = max(finite) if finite else 100.0
         return self._filter(xy, t, scale)
 
-    def _choose_side(self, vis: FloatArray, z: FloatArray, t: float) -> str:
+    def _choose_side(self, vis: FloatArray, z: FloatArray, t: float) -> Side:
         cfg = self.config.near_side
         score_l, score_r = side_scores(vis, z, cfg.depth_weight)
-        best = "left" if score_l >= score_r else "right"
+        best = Side.LEFT if score_l >= score_r else Side.RIGHT
         if self._near is None or self.still:
             self._near = best
             return best
@@ -310,7 +297,7 @@ class Evaluator:
         frame: PoseFrame,
         reading: BodyReading,
         landmarks: FloatArray,
-        near: str,
+        near: Side,
         roller: RollerObservation | None,
         t: float,
     ) -> tuple[SetupState, dict[CheckId, _Raw], float | None]:
@@ -343,11 +330,8 @@ class Evaluator:
                     orientation is not Orientation.ALONG:
                 raw_p = view.position(np.asarray(roller.center_px, dtype=np.float64))
             elif roller.contact_px is not None:
-                raw_p = position_along(
-                    np.asarray(roller.contact_px, dtype=np.float64),
-                    landmarks[idx[SHOULDER]],
-                    landmarks[idx[HIP]],
-                )
+                raw_p = position_along_back(
+                    roller.contact_px, landmarks[idx[SHOULDER]], landmarks[idx[HIP]])
             if not math.isfinite(raw_p) and roller.position is not None:
                 raw_p = float(roller.position)
             if math.isfinite(raw_p):
@@ -426,7 +410,7 @@ class Evaluator:
         if value is None:
             return _Raw(Status.UNKNOWN, reason="Knee angle not measurable")
         if value > thr:
-            return _Raw(Status.FAULT, value, key="knees_bent")
+            return _Raw(Status.FAULT, value, key=CueKey.KNEES_BENT)
         return _Raw(Status.OK, value)
 
     def _feet(self, r: BodyReading, posture: SetupCode | None = None) -> _Raw:
@@ -467,7 +451,8 @@ class Evaluator:
             extra["ankle_lift_depth_shin"] = lift_depth
             lift = min(lift, lift_depth)
         if (roll is not None and roll > roll_thr) or posture is SetupCode.NOT_ON_BACK:
-            return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra, needs=(SHOULDER, HIP))
+            return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra,
+                        needs=(SHOULDER, HIP))
         # The heel's lift from the silhouette, where the view shows the sole's floor
         # contact (see body.py): the landmarks under-read a heel raised onto the ball.
         heel = _finite(r.heel_lift_foot)
@@ -480,7 +465,7 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
         if (pitch > pitch_thr or lift > lift_thr or height < side_thr
                 or (heel is not None and heel > heel_thr)):
-            return _Raw(Status.FAULT, pitch, key="feet_flat", extra=extra)
+            return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra)
         return _Raw(Status.OK, pitch, extra=extra)
 
     def _position(
@@ -509,14 +494,15 @@ class Evaluator:
         neck_max = c.thresholds.roller_neck_max
         low_min = c.thresholds.roller_lower_back_min
         tracker = self._trackers[CheckId.ROLLER_POSITION]
-        if tracker.key == "roller_position.neck":
+        if tracker.key is CueKey.ROLLER_NECK:
             neck_max += c.temporal.roller_hysteresis
-        elif tracker.key == "roller_position.lower_back":
+        elif tracker.key is CueKey.ROLLER_LOWER_BACK:
             low_min -= c.temporal.roller_hysteresis
         zone = zone_of(position, neck_max, low_min)
         if zone is Zone.SHOULDER_BLADES:
             return _Raw(Status.OK, position, zone=zone)
-        return _Raw(Status.FAULT, position, key=f"roller_position.{zone.value}", zone=zone)
+        return _Raw(Status.FAULT, position, key=CueKey.of(CheckId.ROLLER_POSITION, zone),
+                    zone=zone)
 
     def _across(self, roller: RollerObservation | None, found: bool, sure: bool,
                 orientation: Orientation | None = None) -> _Raw:
@@ -532,7 +518,7 @@ class Evaluator:
         if orientation is Orientation.ACROSS:
             return _Raw(Status.OK, ratio)
         if orientation is Orientation.ALONG:
-            return _Raw(Status.FAULT, ratio, key="roller_across_back")
+            return _Raw(Status.FAULT, ratio, key=CueKey.ROLLER_ACROSS_BACK)
         return _Raw(Status.UNKNOWN, ratio, "Roller orientation unclear")
 
     def _speed(self, found: bool, sure: bool, position: float | None, speed: float | None) -> _Raw:
@@ -550,15 +536,15 @@ class Evaluator:
         if self._trackers[CheckId.ROLLING_SPEED].active_fault:
             thr -= c.temporal.speed_hysteresis_cm_s
         if cm_s > thr:
-            return _Raw(Status.FAULT, cm_s, key="rolling_speed")
+            return _Raw(Status.FAULT, cm_s, key=CueKey.ROLLING_SPEED)
         return _Raw(Status.OK, cm_s)
 
     # ------------------------------------------------------------------ over time
     def _debounce(
         self, t: float, raws: dict[CheckId, _Raw]
-    ) -> tuple[dict[CheckId, CheckVerdict], list[str]]:
+    ) -> tuple[dict[CheckId, CheckVerdict], list[CueKey]]:
         out: dict[CheckId, CheckVerdict] = {}
-        active: list[str] = []
+        active: list[CueKey] = []
         for check in CHECK_IDS:
             raw = raws[check]
             tracker = self._trackers[check]
@@ -572,8 +558,8 @@ class Evaluator:
             if status is Status.UNKNOWN and not reason:
                 reason = "Not enough evidence yet"
             zone = raw.zone
-            if check is CheckId.ROLLER_POSITION and status is Status.FAULT and tracker.key:
-                zone = Zone(tracker.key.split(".", 1)[1])
+            if status is Status.FAULT and tracker.key is not None and tracker.key.zone:
+                zone = tracker.key.zone
             out[check] = CheckVerdict(
                 check=check,
                 status=status,
@@ -586,14 +572,14 @@ class Evaluator:
             )
         return out, active
 
-    def _cue(self, t: float, active_keys: list[str]) -> Cue | None:
+    def _cue(self, t: float, active_keys: list[CueKey]) -> Cue | None:
         if self.still:
             self._cues.reset()
         current, new = self._cues.update(t, active_keys)
         if current is None:
             return None
         key = current.key
-        return Cue(CUES[key], CheckId(key.split(".", 1)[0]), key, current.since_s, new)
+        return Cue(CUES[key], key.check, key, current.since_s, new)
 
     def _account(self, t: float) -> None:
         """Credit the previous frame's state with the time up to this frame."""
@@ -677,7 +663,7 @@ class Evaluator:
         weights = [
             (SCORE_WEIGHTS[c], s.ok_fraction)
             for c, s in checks.items()
-            if s.ok_fraction is not None and s.known_fraction >= 0.1
+            if s.ok_fraction is not None and s.known_fraction >= SCORE_MIN_KNOWN
         ]
         score = (
             round(100 * sum(w * f for w, f in weights) / sum(w for w, _ in weights))

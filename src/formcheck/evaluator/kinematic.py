@@ -25,7 +25,8 @@ from numpy.typing import NDArray
 
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, SIDE_LANDMARKS, Landmark
-from formcheck.roller.observation import Orientation, RollerObservation
+from formcheck.roller.observation import RollerObservation
+from formcheck.vocabulary import Orientation, Side
 
 FloatArray = NDArray[np.float64]
 
@@ -58,8 +59,8 @@ class BodySpec:
             degrees: 0 on the back, 90 on the side facing the camera.
         yaw_deg: the camera turned away from a pure side view, degrees.
         elevation_deg: the camera above the floor looking down, degrees.
-        near_side: "left" or "right": the body side facing the camera.
-        head_side: "left" or "right": where the head is in the image.
+        near_side: the body side facing the camera.
+        head_side: where the head is in the image.
         roll_deg: camera roll, degrees (image rotated by this angle).
         px_per_cm: scale.
         center_px: where the hip joint lands in the image, px.
@@ -78,8 +79,8 @@ class BodySpec:
     body_roll_deg: float = 0.0
     yaw_deg: float = 0.0
     elevation_deg: float = 0.0
-    near_side: str = "left"
-    head_side: str = "left"
+    near_side: Side = Side.LEFT
+    head_side: Side = Side.LEFT
     roll_deg: float = 0.0
     px_per_cm: float = 4.0
     center_px: tuple[float, float] = (640.0, 380.0)
@@ -173,7 +174,7 @@ def _to_pixels(spec: BodySpec, xyz: FloatArray) -> FloatArray:
 def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The 33 landmarks: (33, 2) px, (33,) visibility, (33,) normalised depth z."""
     pts = body_points(spec)
-    far = "right" if spec.near_side == "left" else "left"
+    far = Side(spec.near_side).other
     xyz = np.zeros((NUM_LANDMARKS, 3))
     vis = np.full(NUM_LANDMARKS, spec.near_visibility)
     widths = {"shoulder": SHOULDER_WIDTH_CM, "elbow": SHOULDER_WIDTH_CM}

@@ -13,7 +13,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.rules import CheckId, Status, Zone
+from formcheck.vocabulary import CheckId, CueKey, Side, Status, Zone
 
 
 class SetupCode(StrEnum):
@@ -104,7 +104,7 @@ class Cue:
     Attributes:
         text: what to say.
         check: the check whose fault it addresses.
-        key: the key into ``rules.CUES`` ("roller_position.neck", "knees_bent", ...).
+        key: what the cue is about (its text is ``vocabulary.CUES[key]``).
         since_s: when it was first shown, s.
         new: True on the frames it is (re)announced: when raised, and every
             ``cues.repeat_s`` while its fault lasts. A speaking front end speaks then.
@@ -112,7 +112,7 @@ class Cue:
 
     text: str
     check: CheckId
-    key: str
+    key: CueKey
     since_s: float
     new: bool = False
 
@@ -120,7 +120,7 @@ class Cue:
         return {
             "text": self.text,
             "check": self.check.value,
-            "key": self.key,
+            "key": self.key.value,
             "since_s": _round(self.since_s),
             "new": self.new,
         }
@@ -134,8 +134,8 @@ class FrameVerdict:
         t_s: the frame's timestamp, s.
         index: the frame's index in the source.
         setup: set-up state.
-        near_side: "left" or "right": the body side nearer the camera (None: no person).
-        head_side: "left" or "right": which side of the image the head is on.
+        near_side: the body side nearer the camera (None: no person).
+        head_side: which side of the image the head is on (None: not known).
         checks: one verdict per check, in :class:`CheckId` order.
         roller_position: the roller's contact along the back (0 shoulder, 1 hip) after
             smoothing, or None.
@@ -147,8 +147,8 @@ class FrameVerdict:
     t_s: float
     index: int
     setup: SetupState
-    near_side: str | None
-    head_side: str | None
+    near_side: Side | None
+    head_side: Side | None
     checks: dict[CheckId, CheckVerdict]
     roller_position: float | None
     cue: Cue | None
@@ -186,7 +186,7 @@ class FaultEpisode:
     start_s: float
     end_s: float
     cue: str
-    key: str
+    key: CueKey
 
     @property
     def duration_s(self) -> float:
@@ -198,7 +198,7 @@ class FaultEpisode:
             "start_s": _round(self.start_s),
             "end_s": _round(self.end_s),
             "cue": self.cue,
-            "key": self.key,
+            "key": self.key.value,
         }
 
 

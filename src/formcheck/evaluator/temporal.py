@@ -11,21 +11,8 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from formcheck.evaluator.rules import CheckId, Status
+from formcheck.vocabulary import CUE_PRIORITY, SAFETY_CUES, CheckId, CueKey, Status
 
-# Cue keys from the most important down: safety first (roller on the neck or the lower
-# back), then knees and feet, then the roller's orientation, then speed. Knees come
-# before feet: lying with straight legs, the heels rest and the toes point up, so
-# "Bend your knees" is the cue that brings the feet flat too.
-CUE_PRIORITY: tuple[str, ...] = (
-    "roller_position.neck",
-    "roller_position.lower_back",
-    "knees_bent",
-    "feet_flat",
-    "roller_across_back",
-    "rolling_speed",
-)
-SAFETY_KEYS: frozenset[str] = frozenset(CUE_PRIORITY[:2])
 _RANK = {key: i for i, key in enumerate(CUE_PRIORITY)}
 
 
@@ -34,7 +21,7 @@ class Episode:
     """A fault episode being built (times in s)."""
 
     check: CheckId
-    key: str
+    key: CueKey
     start_s: float
     end_s: float | None = None
 
@@ -60,7 +47,7 @@ class CheckTracker:
         self.clear_s = clear_s
         self.grace_s = grace_s
         self.status = Status.UNKNOWN
-        self.key: str | None = None
+        self.key: CueKey | None = None
         self._fault_since: float | None = None
         self._ok_since: float | None = None
         self._unknown_since: float | None = None
@@ -71,7 +58,7 @@ class CheckTracker:
         """True while a fault is reported: the caller widens the ok margin (hysteresis)."""
         return self.status is Status.FAULT
 
-    def _open(self, key: str, start_s: float) -> None:
+    def _open(self, key: CueKey, start_s: float) -> None:
         self.status = Status.FAULT
         self.key = key
         self.episodes.append(Episode(self.check, key, start_s))
@@ -81,7 +68,7 @@ class CheckTracker:
             self.episodes[-1].end_s = end_s
         self.key = None
 
-    def update(self, t_s: float, frame_status: Status, key: str | None) -> Status:
+    def update(self, t_s: float, frame_status: Status, key: CueKey | None) -> Status:
         """Feed one frame's status (and its cue key when fault); return the reported one."""
         if frame_status is Status.FAULT:
             assert key is not None
@@ -116,7 +103,7 @@ class CheckTracker:
                 self.status = Status.UNKNOWN
         return self.status
 
-    def set_still(self, frame_status: Status, key: str | None) -> Status:
+    def set_still(self, frame_status: Status, key: CueKey | None) -> Status:
         """A still: the reported status is the frame's."""
         self.status = frame_status
         self.key = key if frame_status is Status.FAULT else None
@@ -130,7 +117,7 @@ class CheckTracker:
 
 @dataclass(slots=True)
 class ActiveCue:
-    key: str
+    key: CueKey
     since_s: float
     announced_s: float
 
@@ -138,7 +125,7 @@ class ActiveCue:
 class CueSelector:
     """Chooses the one cue to show among the reported faults.
 
-    - The most important fault (:data:`CUE_PRIORITY`) is cued.
+    - The most important fault (:data:`~formcheck.vocabulary.CUE_PRIORITY`) is cued.
     - A cue stays at least ``min_display_s``, even if its fault clears or a more
       important fault arrives; a safety cue (neck, lower back) replaces a non-safety
       cue at once.
@@ -150,7 +137,7 @@ class CueSelector:
         self.repeat_s = repeat_s
         self.current: ActiveCue | None = None
 
-    def update(self, t_s: float, active_keys: list[str]) -> tuple[ActiveCue | None, bool]:
+    def update(self, t_s: float, active_keys: list[CueKey]) -> tuple[ActiveCue | None, bool]:
         """Returns the cue to show (or None) and whether it is announced on this frame."""
         best = min(active_keys, key=_RANK.__getitem__) if active_keys else None
         cur = self.current
@@ -163,8 +150,8 @@ class CueSelector:
         preempt = (
             best is not None
             and best != cur.key
-            and best in SAFETY_KEYS
-            and cur.key not in SAFETY_KEYS
+            and best in SAFETY_CUES
+            and cur.key not in SAFETY_CUES
         )
         if cur.key in active_keys:
             if best != cur.key and (shown_long_enough or preempt):

@@ -38,7 +38,6 @@ from numpy.typing import NDArray
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.results import FrameVerdict
-from formcheck.evaluator.rules import CUES, CheckId, Status
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.choices import DEFAULT_FPS, DEFAULT_VIDEO_HEIGHT
 from formcheck.frontends.pipeline import FramePipeline, Step
@@ -52,6 +51,7 @@ from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
 from formcheck.sinks.video import H264Writer, even_size
 from formcheck.source import FrameSource, SourceKind, VideoFileSource, VideoFrame, open_source
+from formcheck.vocabulary import CUES, CheckId, CueKey, Status, Zone
 
 if TYPE_CHECKING:
     from formcheck.pose.landmarker import ModelInput
@@ -112,6 +112,17 @@ class AnalyzeResult:
     wall_s: float
 
 
+def _caption(check: CheckId, zone: Zone | None) -> str:
+    """The cue of a fault of ``check`` with the roller in ``zone``: the zone's cue, else
+    the check's own, else the check's id."""
+    for value in ([f"{check.value}.{zone.value}"] if zone is not None else []) + [check.value]:
+        try:
+            return CUES[CueKey(value)]
+        except ValueError:  # no cue for that zone (or check)
+            continue
+    return check.value
+
+
 class WorstMoments:
     """Keeps, for each reported fault episode, a thumbnail of its worst frame.
 
@@ -144,8 +155,7 @@ class WorstMoments:
             if v.status is Status.FAULT:
                 sev = self.severity(verdict, check)
                 if current is None or sev > current[0]:
-                    key = f"{check.value}.{v.zone.value}" if v.zone is not None else check.value
-                    caption = CUES.get(key, CUES.get(check.value, check.value))
+                    caption = _caption(check, v.zone)
                     self._open[check] = (sev, verdict.t_s, _jpeg(frame()), caption)
             elif current is not None:
                 self._close(check)

@@ -8,12 +8,12 @@ Each input is analysed as by ``formcheck analyze`` and condensed into one row: s
 ok fraction, seconds with the roller per zone, number of fault episodes, duration.
 
 Decisions, and why:
-- Inputs: files, folders (searched recursively for the video suffixes
-  :data:`VIDEO_SUFFIXES` and photo suffixes :data:`PHOTO_SUFFIXES`; other files in
-  folders are ignored) and globs (``**`` allowed). De-duplicated by resolved path,
-  sorted. A file named explicitly is always attempted, whatever its suffix, so a text
-  file named ``.mp4`` becomes an error row rather than silently vanishing. Nothing
-  matched at all is a usage error.
+- Inputs: files, folders (searched recursively for the suffixes formcheck reads,
+  :data:`formcheck.source.MEDIA_SUFFIXES`; other files in folders are ignored) and
+  globs (``**`` allowed). De-duplicated by resolved path, sorted. A file named
+  explicitly is always attempted, whatever its suffix, so a text file named ``.mp4``
+  becomes an error row rather than silently vanishing. Nothing matched at all is a
+  usage error.
 - Without ``--out`` each clip's analyze outputs go to a temporary folder that is
   deleted, and no annotated video is written: a grade needs only the summary, and the
   overlay and H.264 encoding are a fifth to a third of the work. ``--out DIR`` keeps
@@ -49,6 +49,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from formcheck import vocabulary
 from formcheck.errors import UsageError
 from formcheck.frontends.choices import DEFAULT_FPS, EngineName
 from formcheck.frontends.grade_engines import (
@@ -63,14 +64,11 @@ from formcheck.frontends.grade_engines import (
     grade_clip,
     import_ray,
 )
+from formcheck.source import MEDIA_SUFFIXES
 
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"})
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp"})
-CHECK_IDS = ("knees_bent", "feet_flat", "roller_position", "roller_across_back",
-             "rolling_speed")
-"""The check ids, in summary order (equal to ``formcheck.evaluator.rules.CHECK_IDS``;
-spelled out so that importing this module stays light)."""
-ZONES = ("neck", "shoulder_blades", "lower_back")
+CHECK_IDS = tuple(c.value for c in vocabulary.CHECK_IDS)
+"""The check ids, in summary order."""
+ZONES = tuple(z.value for z in vocabulary.Zone)
 CSV_HEAD = ("file", "status", "score", "error")
 CSV_COLUMNS = (
     *CSV_HEAD, *CHECK_IDS, *(f"{c}_ok" for c in CHECK_IDS), "fault_episodes", "duration_s",
@@ -182,7 +180,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            if Path(name).suffix.lower() in VIDEO_SUFFIXES | PHOTO_SUFFIXES:
+            if Path(name).suffix.lower() in MEDIA_SUFFIXES:
                 yield Path(root) / name
 
 
@@ -204,7 +202,7 @@ def discover_inputs(inputs: list[str]) -> list[Path]:
                 if m.is_dir():
                     for f in _walk(m):
                         add(f)
-                elif m.suffix.lower() in VIDEO_SUFFIXES | PHOTO_SUFFIXES:
+                elif m.suffix.lower() in MEDIA_SUFFIXES:
                     add(m)
             continue
         p = Path(text).expanduser()

@@ -58,10 +58,10 @@ def run(input: str, out: Path, model: Path | None = None,
     one line of JSON). Raises FormcheckError subclasses; leaves no partial ``out``."""
     from formcheck.lazy import cv2 as _cv2
     from formcheck.model import bundle
+    from formcheck.overlay.roller_debug import draw_roller
     from formcheck.pose.landmarker import Mode, PoseLandmarker
     from formcheck.roller.color import ColorHint
     from formcheck.roller.detector import RollerDetector
-    from formcheck.roller.draw import draw_roller
     from formcheck.roller.tracker import RollerTracker
     from formcheck.source import SourceKind, open_source
 

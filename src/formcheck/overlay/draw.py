@@ -17,10 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.evaluator.results import FrameVerdict
-from formcheck.evaluator.rules import CheckId, Status
 from formcheck.lazy import cv2 as _cv2
 from formcheck.pose.landmarks import SIDE_LANDMARKS, SKELETON_EDGES
-from formcheck.roller.observation import Orientation, RollerObservation
+from formcheck.roller.observation import RollerObservation
+from formcheck.vocabulary import CHECK_LABELS, CheckId, Orientation, Side, Status
 
 # BGR colours.
 STATUS_BGR: dict[Status, tuple[int, int, int]] = {
@@ -41,13 +41,6 @@ FAR_BGR = (170, 140, 90)
 ROLLER_BGR = (255, 120, 230)
 PANEL_BG = (28, 28, 28)  # a grey: _shade relies on the three being equal
 
-CHECK_LABELS: dict[CheckId, str] = {
-    CheckId.KNEES_BENT: "Knees bent",
-    CheckId.FEET_FLAT: "Feet flat",
-    CheckId.ROLLER_POSITION: "Roller position",
-    CheckId.ROLLER_ACROSS_BACK: "Roller across back",
-    CheckId.ROLLING_SPEED: "Rolling speed",
-}
 _UNIT_TEXT = {"deg": "\u00b0", "cm/s": " cm/s"}
 
 
@@ -158,11 +151,11 @@ def _text(
 
 
 def draw_skeleton(
-    image: NDArray[np.uint8], xy: NDArray[np.float64], near_side: str | None, s: float
+    image: NDArray[np.uint8], xy: NDArray[np.float64], near_side: Side | None, s: float
 ) -> None:
     """Bones and joints; the near side thick and bright, the far side thin and dim."""
     cv2 = _cv2()
-    near = set(SIDE_LANDMARKS[near_side].values()) if near_side in SIDE_LANDMARKS else set()
+    near = set(SIDE_LANDMARKS[near_side].values()) if near_side is not None else set()
     finite: NDArray[np.bool_] = np.asarray(np.isfinite(xy).all(axis=1))
     for a, b in SKELETON_EDGES:
         if not (finite[a] and finite[b]):

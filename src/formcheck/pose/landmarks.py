@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from formcheck.vocabulary import Side
+
 NUM_LANDMARKS = 33
 
 
@@ -45,8 +47,8 @@ class Landmark(IntEnum):
     RIGHT_FOOT_INDEX = 32
 
 
-# Landmarks of one side of the body, by role; index with SIDE_LANDMARKS["left"]["knee"].
-SIDE_LANDMARKS: dict[str, dict[str, int]] = {
+# Landmarks of one side of the body, by role; index with SIDE_LANDMARKS[Side.LEFT]["knee"].
+SIDE_LANDMARKS: dict[Side, dict[str, int]] = {
     side: {
         role: int(Landmark[f"{side.upper()}_{role.upper()}"])
         for role in (
@@ -54,7 +56,7 @@ SIDE_LANDMARKS: dict[str, dict[str, int]] = {
             "foot_index",
         )
     }
-    for side in ("left", "right")
+    for side in Side
 }
 
 # Bones drawn for the skeleton overlay, as pairs of landmark indices.

@@ -2,7 +2,6 @@
 
 from formcheck.roller.color import ColorHint
 from formcheck.roller.detector import RollerDetector, calibrate
-from formcheck.roller.geometry import position_along_back, zone_of
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 from formcheck.roller.tracker import RollerTracker
 
@@ -14,6 +13,4 @@ __all__ = [
     "RollerObservation",
     "RollerTracker",
     "calibrate",
-    "position_along_back",
-    "zone_of",
 ]

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.rules import Zone
-from formcheck.evaluator.thresholds import Thresholds
 from formcheck.pose.frame import Pose
 from formcheck.pose.landmarks import SIDE_LANDMARKS, Landmark
+from formcheck.vocabulary import Side, position_along_back
 
 FloatArray = NDArray[np.float64]
 Point = tuple[float, float]
@@ -34,33 +33,6 @@ UNDER_BACK_MIN = -0.6
 # lengths of the ears) tells nothing.
 FACE_DOWN_MAX = 0.0
 FACE_MIN_SPAN = 0.05
-
-
-def position_along_back(contact_px: Point, shoulder_px: Point, hip_px: Point) -> float:
-    """Projection of ``contact_px`` on the shoulder->hip line: 0 shoulder, 1 hip.
-
-    Negative above the shoulders (towards the neck), above 1 past the hip. All points
-    in px; the result is unitless. NaN when shoulder and hip coincide.
-    """
-    sx, sy = shoulder_px
-    dx, dy = hip_px[0] - sx, hip_px[1] - sy
-    length2 = dx * dx + dy * dy
-    if length2 <= 1e-9:
-        return math.nan
-    return ((contact_px[0] - sx) * dx + (contact_px[1] - sy) * dy) / length2
-
-
-def zone_of(position: float, thresholds: Thresholds | None = None) -> Zone:
-    """The zone of the back a contact position falls in (neck, shoulder blades, lower back).
-
-    Uses ``roller_neck_max`` and ``roller_lower_back_min`` of the evaluator's thresholds.
-    """
-    th = thresholds or Thresholds()
-    if position < th.roller_neck_max:
-        return Zone.NECK
-    if position > th.roller_lower_back_min:
-        return Zone.LOWER_BACK
-    return Zone.SHOULDER_BLADES
 
 
 def _segment_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> float:
@@ -100,7 +72,7 @@ class Body:
         """Merge the sides of ``pose``; None when the shoulder-hip line is degenerate."""
 
         def joint(role: str, required: bool) -> tuple[FloatArray | None, float]:
-            idx = [SIDE_LANDMARKS[s][role] for s in ("left", "right")]
+            idx = [SIDE_LANDMARKS[s][role] for s in Side]
             vis = np.clip(pose.visibility[idx], 0.0, 1.0)
             if vis.max() < min_visibility and not required:
                 return None, float(vis.max())

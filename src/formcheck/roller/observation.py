@@ -8,13 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from formcheck.vocabulary import Orientation
 
-class Orientation(StrEnum):
-    """Which way the roller lies relative to the spine."""
-
-    ACROSS = "across"  # perpendicular to the spine: seen end-on as a disc from the side
-    ALONG = "along"  # along the spine: seen as a long bar under the body
-    UNKNOWN = "unknown"
+__all__ = ["NotFoundReason", "Orientation", "RollerObservation"]
 
 
 class NotFoundReason(StrEnum):

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.scenes.params import Camera, Facing, Orientation, PoseState
+from formcheck.scenes.params import Camera, Facing, PoseState
+from formcheck.vocabulary import Orientation
 
 FloatArray = NDArray[np.float64]
 

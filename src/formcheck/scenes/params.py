@@ -13,12 +13,7 @@ from enum import StrEnum
 
 import numpy as np
 
-
-class Orientation(StrEnum):
-    """How the roller lies relative to the spine."""
-
-    ACROSS = "across"
-    ALONG = "along"
+from formcheck.vocabulary import Orientation
 
 
 class Arms(StrEnum):

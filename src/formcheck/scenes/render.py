@@ -24,7 +24,8 @@ from formcheck.scenes.kinematics import (
     Skeleton,
     bend_foot,
 )
-from formcheck.scenes.params import Orientation, SceneParams
+from formcheck.scenes.params import SceneParams
+from formcheck.vocabulary import Orientation
 
 Image = NDArray[np.uint8]
 Color = tuple[int, int, int]

@@ -17,13 +17,13 @@ from formcheck.scenes.params import (
     Arms,
     Camera,
     Facing,
-    Orientation,
     SceneParams,
     Track,
     random_appearance,
     segments,
     strokes,
 )
+from formcheck.vocabulary import Orientation
 
 Builder = Callable[[float, np.random.Generator], SceneParams]
 

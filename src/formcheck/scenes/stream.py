@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.scenes import scenarios as _scenarios
 from formcheck.scenes.kinematics import DIMS, Projection, Skeleton, extent_cm, solve
-from formcheck.scenes.params import Arms, Orientation, SceneParams, sample
+from formcheck.scenes.params import Arms, SceneParams, sample
 from formcheck.scenes.truth import (
     Margins,
     RollerTruth,
@@ -29,6 +29,7 @@ from formcheck.scenes.truth import (
     expected_statuses,
     joints_px,
 )
+from formcheck.vocabulary import Orientation
 
 
 @dataclass(frozen=True, slots=True)

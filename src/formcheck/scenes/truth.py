@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.evaluator.rules import CheckId, Status, Zone
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.scenes.kinematics import LATERAL, FloatArray, Projection, Skeleton
-from formcheck.scenes.params import Facing, Orientation
+from formcheck.scenes.params import Facing
+from formcheck.vocabulary import CheckId, Orientation, Status, Zone, zone_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,15 +204,6 @@ def _graded(value: float, threshold: float, margin: float) -> Status:
     return Status.UNKNOWN
 
 
-def zone_of(position: float, th: Thresholds) -> Zone:
-    """The zone of a contact position along the back (0 shoulder, 1 hip)."""
-    if position < th.roller_neck_max:
-        return Zone.NECK
-    if position > th.roller_lower_back_min:
-        return Zone.LOWER_BACK
-    return Zone.SHOULDER_BLADES
-
-
 def expected_statuses(
     rec: TruthRecord,
     *,
@@ -261,7 +252,7 @@ def expected_statuses(
         out[CheckId.ROLLER_ACROSS_BACK.value] = (Status.OK if across else Status.FAULT).value
         if across:
             pos = roller.position
-            zone = zone_of(pos, thresholds)
+            zone = zone_of(pos, thresholds.roller_neck_max, thresholds.roller_lower_back_min)
             out["roller_zone"] = zone.value
             near_edge = min(abs(pos - thresholds.roller_neck_max),
                             abs(pos - thresholds.roller_lower_back_min)) <= margins.position

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.evaluator.rules import CHECK_IDS, Status
+from formcheck.vocabulary import CHECK_IDS, Status
 
 BINS = ("floor_side", "oblique", "elevated", "beyond")
 # What "a whole person" needs in the truth: these landmarks of both sides inside the image.

@@ -15,20 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.evaluator.rules import CHECK_IDS, CheckId
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.sinks.summary import SessionRecord
+from formcheck.vocabulary import CHECK_IDS, CHECK_LABELS, CheckId
 
 EMBED_VIDEO_MAX_BYTES = 25 * 1024 * 1024
 _COL = {0: "#a5a5a5", 1: "#4cbe5e", 2: "#eb4040"}
 _STATUS_COL = {"ok": "#2e9e44", "fault": "#d93636", "unknown": "#8a8a8a"}
-_LABEL = {
-    CheckId.KNEES_BENT: "Knees bent",
-    CheckId.FEET_FLAT: "Feet flat",
-    CheckId.ROLLER_POSITION: "Roller position",
-    CheckId.ROLLER_ACROSS_BACK: "Roller across back",
-    CheckId.ROLLING_SPEED: "Rolling speed",
-}
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,7 @@ def timeline_svg(record: SessionRecord, episodes: Sequence[dict[str, object]]) -
     for k, check in enumerate(CHECK_IDS):
         y = 4 + k * row
         parts.append(f'<text x="{left - 8}" y="{y + 15}" class="lbl" text-anchor="end">'
-                     f'{_LABEL[check]}</text>')
+                     f'{CHECK_LABELS[check]}</text>')
         for a, b, c in _runs(record.t_s, record.status[check]):
             width = max(ax.x(b) - ax.x(a), 0.5)
             parts.append(f'<rect x="{ax.x(a):.1f}" y="{y}" width="{width:.1f}"'
@@ -312,7 +305,7 @@ def render_report(
     known = sum(1 for c in CHECK_IDS if checks[c.value]["status"] != "unknown")
     chips = "".join(
         f'<div class="chip" style="background:{_STATUS_COL[checks[c.value]["status"]]}">'
-        f"<b>{_LABEL[c]}</b><span>{checks[c.value]['status']} · "
+        f"<b>{CHECK_LABELS[c]}</b><span>{checks[c.value]['status']} · "
         f"{_pct(checks[c.value]['ok_fraction'])} in good form</span></div>"
         for c in CHECK_IDS
     )
@@ -330,7 +323,7 @@ def render_report(
         media = f'<section><h2>Annotated photo</h2><img style="width:100%" src="{src}"></section>'
     thumbs = "".join(
         f'<figure><img alt="{html.escape(t.caption)}" src="data:image/jpeg;base64,'
-        f'{base64.b64encode(t.jpeg).decode()}"><figcaption><b>{_LABEL[t.check]}</b> at '
+        f'{base64.b64encode(t.jpeg).decode()}"><figcaption><b>{CHECK_LABELS[t.check]}</b> at '
         f"{_fmt_s(t.t_s)}: {html.escape(t.caption)}</figcaption></figure>"
         for t in thumbnails
     ) or "<p class='muted'>No fault was reported. Well rolled.</p>"

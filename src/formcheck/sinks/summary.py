@@ -18,17 +18,11 @@ from typing import ClassVar
 
 from formcheck import __version__
 from formcheck.evaluator.results import FrameVerdict, SessionSummary
-from formcheck.evaluator.rules import CHECK_IDS, CheckId, Status, Zone
+from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
 SCHEMA_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
-SCORE_FORMULA = (
-    "round(100 * weighted mean of checks.<id>.ok_fraction over checks known >= 10% of the "
-    "session; weights roller_position 3, knees_bent 2, feet_flat 2, roller_across_back 2, "
-    "rolling_speed 1)"
-)
-
 
 @dataclass
 class SessionRecord:

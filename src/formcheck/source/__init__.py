@@ -1,6 +1,9 @@
 """Source stage: cameras, video files and photos as streams of :class:`VideoFrame`."""
 
 from formcheck.source.sources import (
+    IMAGE_SUFFIXES,
+    MEDIA_SUFFIXES,
+    VIDEO_SUFFIXES,
     CameraSource,
     FrameSource,
     ImageSource,
@@ -11,6 +14,9 @@ from formcheck.source.sources import (
 )
 
 __all__ = [
+    "IMAGE_SUFFIXES",
+    "MEDIA_SUFFIXES",
+    "VIDEO_SUFFIXES",
     "CameraSource",
     "FrameSource",
     "ImageSource",

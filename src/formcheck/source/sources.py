@@ -28,6 +28,8 @@ from formcheck.errors import (
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
+MEDIA_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES
+"""Every suffix of a file formcheck reads (photos and videos), lower case."""
 # What the error for an unreadable file lists: the formats of the suffixes above.
 ACCEPTED_FORMATS = "videos: MP4, MOV, M4V, MKV, WebM, AVI, MPEG; images: JPEG, PNG, WebP, BMP, TIFF"
 _DEFAULT_FPS = 30.0

@@ -1,4 +1,5 @@
-"""The roller's debug view: outline, centre, contact point and the zones of the back.
+"""The roller's debug view (``formcheck roller``): outline, centre, contact point and
+the zones of the back.
 
 Draws on a copy of a BGR image; pixel coordinates x right, y down, px.
 """
@@ -11,8 +12,9 @@ from numpy.typing import NDArray
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.detector import Blob
-from formcheck.roller.geometry import Body, zone_of
-from formcheck.roller.observation import Orientation, RollerObservation
+from formcheck.roller.geometry import Body
+from formcheck.roller.observation import RollerObservation
+from formcheck.vocabulary import Orientation, zone_of
 
 # Zone colours, BGR: neck red, shoulder blades green, lower back orange.
 ZONE_COLORS = {"neck": (40, 40, 230), "shoulder_blades": (60, 200, 60),
@@ -68,7 +70,8 @@ def draw_roller(
             if body is not None:
                 foot = body.shoulder + (obs.position or 0.0) * body.length * body.axis
                 cv2.line(out, pt(obs.contact_px), pt(foot), (0, 0, 255), lw, cv2.LINE_AA)
-        zone = "-" if obs.position is None else zone_of(obs.position, th).value
+        zone = ("-" if obs.position is None
+                else zone_of(obs.position, th.roller_neck_max, th.roller_lower_back_min).value)
         text = (f"roller {obs.orientation.value}  conf {obs.confidence:.2f}  "
                 f"pos {obs.position if obs.position is None else round(obs.position, 2)}  "
                 f"{zone if obs.under_back else 'not under back'}")

@@ -1,0 +1,187 @@
+"""The words every stage shares: what is checked, what a check can say, where the roller
+is, and what the user is told. Imports nothing from formcheck, so every stage can use it.
+
+Check ids, statuses, zones, orientations, sides and cue keys are enums whose values are
+the strings written in every output. Beside them, in one place: the checks' labels, the
+cues' texts and priorities, the score's weights (and the formula's text made from them),
+the zone of a position along the back, and that position itself (the projection onto
+the shoulder-to-hip line).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Point: TypeAlias = Sequence[float] | NDArray[np.float64]
+    """A 2-D point: ``(x, y)``, a list, or an array of two floats."""
+
+
+class CheckId(StrEnum):
+    """Stable ids of the checks, used in every output."""
+
+    KNEES_BENT = "knees_bent"
+    FEET_FLAT = "feet_flat"
+    ROLLER_POSITION = "roller_position"
+    ROLLER_ACROSS_BACK = "roller_across_back"
+    ROLLING_SPEED = "rolling_speed"
+
+
+CHECK_IDS: tuple[CheckId, ...] = tuple(CheckId)
+
+
+class Status(StrEnum):
+    """A check's verdict."""
+
+    OK = "ok"
+    FAULT = "fault"
+    UNKNOWN = "unknown"
+
+
+class Zone(StrEnum):
+    """Where along the back the roller touches."""
+
+    NECK = "neck"
+    SHOULDER_BLADES = "shoulder_blades"
+    LOWER_BACK = "lower_back"
+
+
+class Orientation(StrEnum):
+    """Which way the roller lies relative to the spine."""
+
+    ACROSS = "across"  # perpendicular to the spine: seen end-on as a disc from the side
+    ALONG = "along"  # along the spine: seen as a long bar under the body
+    UNKNOWN = "unknown"
+
+
+class Side(StrEnum):
+    """A side of the body (the one nearer the camera), or of the image (the head's)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def other(self) -> Side:
+        """The opposite side."""
+        return Side.RIGHT if self is Side.LEFT else Side.LEFT
+
+
+class CueKey(StrEnum):
+    """What a cue is about: a check, and for the roller's position the zone it is in."""
+
+    KNEES_BENT = "knees_bent"
+    FEET_FLAT = "feet_flat"
+    ROLLER_NECK = "roller_position.neck"
+    ROLLER_LOWER_BACK = "roller_position.lower_back"
+    ROLLER_ACROSS_BACK = "roller_across_back"
+    ROLLING_SPEED = "rolling_speed"
+
+    @property
+    def check(self) -> CheckId:
+        """The check the cue corrects."""
+        return CheckId(self.value.partition(".")[0])
+
+    @property
+    def zone(self) -> Zone | None:
+        """The zone the roller is in, for a cue about its position (else None)."""
+        _, _, zone = self.value.partition(".")
+        return Zone(zone) if zone else None
+
+    @classmethod
+    def of(cls, check: CheckId, zone: Zone | None = None) -> CueKey:
+        """The key of a fault of ``check`` (with the roller in ``zone``, for its position)."""
+        return cls(f"{check.value}.{zone.value}" if zone is not None else check.value)
+
+
+CHECK_LABELS: dict[CheckId, str] = {
+    CheckId.KNEES_BENT: "Knees bent",
+    CheckId.FEET_FLAT: "Feet flat",
+    CheckId.ROLLER_POSITION: "Roller position",
+    CheckId.ROLLER_ACROSS_BACK: "Roller across back",
+    CheckId.ROLLING_SPEED: "Rolling speed",
+}
+"""Each check's name as the overlay and the report show it."""
+
+CUES: dict[CueKey, str] = {
+    CueKey.KNEES_BENT: "Bend your knees",
+    CueKey.FEET_FLAT: "Keep your feet flat on the floor",
+    CueKey.ROLLER_LOWER_BACK: "Move the roller up, off your lower back",
+    CueKey.ROLLER_NECK: "Move the roller down, off your neck",
+    CueKey.ROLLER_ACROSS_BACK: "Turn the roller across your back",
+    CueKey.ROLLING_SPEED: "Roll slower",
+}
+"""What the user is told for each fault."""
+
+# Safety first (the roller on the neck or the lower back), then knees and feet, then
+# the roller's orientation, then speed. Knees come before feet: lying with straight
+# legs, the heels rest and the toes point up, so "Bend your knees" brings the feet flat.
+CUE_PRIORITY: tuple[CueKey, ...] = (
+    CueKey.ROLLER_NECK,
+    CueKey.ROLLER_LOWER_BACK,
+    CueKey.KNEES_BENT,
+    CueKey.FEET_FLAT,
+    CueKey.ROLLER_ACROSS_BACK,
+    CueKey.ROLLING_SPEED,
+)
+"""Cue keys from the most important down."""
+SAFETY_CUES: frozenset[CueKey] = frozenset(CUE_PRIORITY[:2])
+"""Cues that interrupt any other at once."""
+
+SCORE_WEIGHTS: dict[CheckId, float] = {
+    CheckId.ROLLER_POSITION: 3.0,
+    CheckId.FEET_FLAT: 2.0,
+    CheckId.KNEES_BENT: 2.0,
+    CheckId.ROLLER_ACROSS_BACK: 2.0,
+    CheckId.ROLLING_SPEED: 1.0,
+}
+"""Each check's weight in the session's score."""
+SCORE_MIN_KNOWN = 0.1
+"""A check counts towards the score when known for at least this fraction of the session."""
+
+
+def _score_formula() -> str:
+    by_weight = sorted(CHECK_IDS, key=lambda c: (-SCORE_WEIGHTS[c], CHECK_IDS.index(c)))
+    weights = ", ".join(f"{c.value} {SCORE_WEIGHTS[c]:g}" for c in by_weight)
+    return ("round(100 * weighted mean of checks.<id>.ok_fraction over checks known >= "
+            f"{SCORE_MIN_KNOWN:.0%} of the session; weights {weights})")
+
+
+SCORE_FORMULA = _score_formula()
+"""The score's formula as the summary states it (made from the weights above)."""
+
+
+def zone_of(position: float, neck_max: float, lower_back_min: float) -> Zone:
+    """The zone of a position along the back.
+
+    Args:
+        position: fraction of the shoulder-to-hip line (0 shoulder, 1 hip, negative
+            towards the neck); see :func:`position_along_back`.
+        neck_max: positions below this are on the neck.
+        lower_back_min: positions above this are on the lower back.
+    """
+    if position < neck_max:
+        return Zone.NECK
+    if position > lower_back_min:
+        return Zone.LOWER_BACK
+    return Zone.SHOULDER_BLADES
+
+
+def position_along_back(point: Point, shoulder: Point, hip: Point) -> float:
+    """Projection of ``point`` onto the shoulder -> hip line: 0 shoulder, 1 hip.
+
+    Negative above the shoulders (towards the neck), above 1 past the hip. The three
+    points in one coordinate space (px, or normalised image coordinates); the result is
+    unitless. NaN when shoulder and hip coincide.
+    """
+    sx, sy = float(shoulder[0]), float(shoulder[1])
+    dx, dy = float(hip[0]) - sx, float(hip[1]) - sy
+    length2 = dx * dx + dy * dy
+    if not math.isfinite(length2) or length2 <= 1e-9:
+        return math.nan
+    return ((float(point[0]) - sx) * dx + (float(point[1]) - sy) * dy) / length2
