@@ -108,5 +108,5 @@ def test_a_corrupt_bundle_is_a_model_error(tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.task"
     bundle.write_bundle(bad, {"pose_detector.tflite": b"junk"})
-    with pytest.raises(ModelError, match="cannot load"):
+    with pytest.raises(ModelError, match="is not a pose landmarker bundle"):
         verify_bundle(bad)

@@ -18,7 +18,7 @@ from formcheck.cli.options import (
     load_config,
     resolve_model,
 )
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, ModelError
 from formcheck.frontends.choices import DEFAULT_VIDEO_HEIGHT
 from formcheck.ui import error_line, say
 
@@ -50,6 +50,8 @@ def analyze(
     for path in inputs:
         try:
             result = analyze_input(path, output_dir_for(path, out, taken), options)
+        except ModelError:
+            raise  # the next input would meet the same model: one line, not one each
         except FormcheckError as err:
             if len(inputs) == 1:
                 raise

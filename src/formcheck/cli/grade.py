@@ -17,6 +17,7 @@ from formcheck.cli.options import (
     load_config,
     resolve_model,
 )
+from formcheck.errors import ModelError
 from formcheck.frontends.choices import EngineName
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def grade(
     """Grade many clips: a score and each check per clip, as a table, CSV and JSON.
 
     Exit codes: 0 all graded (and at or above --fail-under), 1 some clip below
-    --fail-under, 2 usage error, 3 some inputs could not be graded.
+    --fail-under, 2 usage error, 3 some inputs could not be graded (or none: the model
+    is missing or broken).
     """
     import dataclasses
 
@@ -79,7 +81,13 @@ def grade(
     )
     library.validate(options)  # usage errors before fetching a model
     cfg, cfg_path = load_config(config)
-    options = dataclasses.replace(options, model=resolve_model(model), config=cfg,
+    try:
+        # Loaded and run once here, not found broken by every clip (an error row each).
+        model_path = resolve_model(model, load=True)
+    except ModelError as err:
+        err.exit_code = 3  # nothing could be graded; 1 would read as "a score too low"
+        raise
+    options = dataclasses.replace(options, model=model_path, config=cfg,
                                   config_path=cfg_path)
     report = library.grade(inputs, options, on_row=None if options.progress else _say_row)
     Console().print(library.render_table(report))

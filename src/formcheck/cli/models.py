@@ -26,8 +26,11 @@ def fetch(
     force: Annotated[bool, typer.Option(help="Fetch again even if present.")] = False,
 ) -> None:
     """Fetch the pose model bundle: the official one, or built offline from the registry."""
+    from formcheck.pose.landmarker import check_bundle
+
     result = fetch_model(variant, sha256, force)
     if result.already_present:
+        check_bundle(result.path)  # present is not enough: a broken one says --force
         say(f"Already present ({result.route.value}): {result.path}")
     else:
         say(f"Stored ({result.route.value}, sha256 {result.sha256[:12]}…): {result.path}")

@@ -39,29 +39,41 @@ FpsOption = Annotated[
 ]
 
 
-def resolve_model(explicit: Path | None, variant: Variant | None = None) -> Path:
+def resolve_model(
+    explicit: Path | None, variant: Variant | None = None, *, load: bool = False
+) -> Path:
     """The pose bundle to use: ``explicit``, else the first found in look-up order;
     fetches it first (saying so) when none is found.
 
+    The bundle found is checked before any work starts (a few ms, without MediaPipe),
+    so that a file that is no bundle stops the command with one line naming the remedy.
+    ``load`` also loads it and runs it once on a blank frame (1-2 s, MediaPipe
+    imported): for a batch, where each clip would otherwise find out on its own.
+
     Raises:
-        ModelError: ``explicit`` does not exist, or none is found and fetching fails.
+        ModelError: ``explicit`` does not exist, none is found and fetching fails, or
+            the one found cannot be used (a :class:`~formcheck.pose.landmarker.BundleError`).
     """
     from formcheck.model import bundle
+    from formcheck.pose.landmarker import check_bundle, verify_bundle
 
     chosen = variant if variant is not None else bundle.Variant.FULL
     found = bundle.find(explicit, chosen)
-    if found is not None:
-        return found
-    say("No pose model found; fetching it first (once).")
-    return fetch_model(chosen, None, False).path
+    if found is None:
+        say("No pose model found; fetching it first (once).")
+        return fetch_model(chosen, None, False).path  # verified as it was fetched
+    check_bundle(found)
+    if load:
+        verify_bundle(found)
+    return found
 
 
 def fetch_model(variant: Variant, sha256: str | None, force: bool) -> FetchResult:
     """Fetch a bundle (checked by loading it), reporting progress on stderr."""
     from formcheck.model import bundle
-    from formcheck.pose.landmarker import verify_bundle
+    from formcheck.pose.landmarker import verify_fetched
 
-    return bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_bundle)
+    return bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_fetched)
 
 
 def load_config(path: Path | None) -> tuple[EvaluatorConfig, Path | None]:

@@ -3,6 +3,7 @@ place an error becomes the line the user reads."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -34,8 +35,17 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Also show the native libraries' own log lines "
+                           "(MediaPipe, TensorFlow Lite, OpenCV); same as FORMCHECK_VERBOSE=1.")
+    ] = False,
 ) -> None:
     """formcheck: form coaching for foam-rolling the upper back."""
+    if verbose:
+        # The environment, not a flag passed down: worker processes (grade) inherit it.
+        from formcheck.pose.native_log import VERBOSE_ENV
+
+        os.environ[VERBOSE_ENV] = "1"
 
 
 app.add_typer(models.app, name="models")

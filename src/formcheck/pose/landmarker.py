@@ -9,9 +9,9 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
-import sys
 import threading
 import types
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,6 +25,140 @@ from formcheck.closing import Closing
 from formcheck.errors import ModelError
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.native_log import quiet_native_stderr, verbose
+
+# The two models of every pose landmarker bundle (MediaPipe looks them up by name).
+BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
+# Every .tflite file is a flatbuffer with this identifier at bytes 4..8.
+_TFLITE_ID = b"TFL3"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class BundleError(ModelError):
+    """A pose model bundle that cannot be used: what is wrong, and what to do about it.
+
+    ``str(err)`` is the one line shown: the path, the problem in a user's words (never
+    MediaPipe's own text, which names its internals), and the remedy, which depends on
+    where the path came from (see :func:`model_remedy`).
+
+    Attributes:
+        path: the bundle.
+        problem: what is wrong, phrased to follow the path ("is empty (0 bytes)").
+    """
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(path, problem)  # both in args, so the error pickles (grade workers)
+        self.path = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"the pose model {self.path} {self.problem}; {model_remedy(self.path)}"
+
+
+def model_remedy(path: Path) -> str:
+    """What the user should do about a bad bundle at ``path``.
+
+    A bundle formcheck fetched (the checkout's ``models/`` or the user cache) is fetched
+    again; one named by ``$FORMCHECK_MODEL`` or ``--model`` is the user's own file, so
+    the path is what to fix.
+    """
+    from formcheck.model import bundle
+
+    env = os.environ.get(bundle.ENV_VAR)
+    if env and _same_file(Path(env).expanduser(), path):
+        return f"fix or unset ${bundle.ENV_VAR}, which names it"
+    for variant in bundle.Variant:
+        for where, managed in bundle.candidates(variant):
+            if not where.startswith("$") and _same_file(managed, path):
+                flag = "" if variant is bundle.Variant.FULL else f" --variant {variant.value}"
+                return f"fetch it again with `formcheck models fetch{flag} --force`"
+    return ("check the --model path, or leave --model out to use the bundle that "
+            "`formcheck models fetch` gets")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return a == b
+
+
+def bundle_problem(path: Path) -> str | None:
+    """What makes ``path`` unusable as a pose landmarker bundle, or None if it looks fine.
+
+    Reads the file in Python (a few ms for the 9 MB full bundle: the zip's checksums
+    and each model's header), without MediaPipe: it catches what users meet (not a
+    bundle at all, an interrupted download, an empty file, another task's bundle), so
+    that their message says so in plain words. A file that passes can still fail to
+    load (a damaged model inside); :class:`PoseLandmarker` reports that as well.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(30 + 64)  # a zip's first local header and a short name
+    except FileNotFoundError:
+        return "does not exist"
+    except IsADirectoryError:
+        return "is a folder, not a .task bundle"
+    except OSError as err:
+        return f"cannot be read ({err.strerror})"
+    if size == 0:
+        return "is empty (0 bytes)"
+    # A bundle's first entry is one of its models. When the directory at the end does
+    # not list it, the end is missing (a download that stopped): the models hold small
+    # zips of their own metadata, whose directory zipfile then finds instead, so "is it
+    # a zip" alone does not tell.
+    first = _first_entry_name(head) if head[:4] == _ZIP_MAGIC else ""
+    cut_short = f"is cut short ({size:,} bytes; an interrupted download?)"
+    if not zipfile.is_zipfile(path):
+        if head[:4] == _ZIP_MAGIC:
+            return cut_short
+        return "is not a model bundle (a .task bundle is a zip archive)"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            missing = [m for m in BUNDLE_MEMBERS if m not in names]
+            if missing and first in BUNDLE_MEMBERS and first not in names:
+                return cut_short
+            if missing:
+                return f"is not a pose landmarker bundle (it lacks {' and '.join(missing)})"
+            bad = zf.testzip()
+            if bad is not None:
+                return f"is damaged ({bad} fails its checksum)"
+            for member in BUNDLE_MEMBERS:
+                with zf.open(member) as fh:
+                    if fh.read(8)[4:8] != _TFLITE_ID:
+                        return f"is damaged ({member} is not a TensorFlow Lite model)"
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError) as err:  # RuntimeError: an encrypted member
+        return f"is damaged ({err})"
+    return None
+
+
+def _first_entry_name(head: bytes) -> str:
+    """The name in a zip's first local file header (``head``: the file's first bytes)."""
+    if len(head) < 30:
+        return ""
+    name_len = int.from_bytes(head[26:28], "little")
+    return head[30:30 + name_len].decode("utf-8", "replace")
+
+
+def check_bundle(path: Path) -> None:
+    """Raise :class:`BundleError` (problem and remedy) if ``path`` is no usable bundle.
+
+    The quick check of :func:`bundle_problem`, without MediaPipe.
+    """
+    problem = bundle_problem(path)
+    if problem is not None:
+        raise BundleError(path, problem)
+
+
+def _mediapipe_said(err: BaseException) -> str:
+    """MediaPipe's own text of a failure, for ``--verbose`` only (it names internals)."""
+    if not verbose():
+        return ""
+    text = " ".join(str(err).split())
+    return f" [mediapipe: {text}]"
 
 
 class Mode(StrEnum):
@@ -32,33 +166,6 @@ class Mode(StrEnum):
 
     IMAGE = "image"
     VIDEO = "video"
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence the C++ runtime's start-up chatter (TFLite, absl) on file descriptor 2.
-
-    Python-level errors are still raised as exceptions; only native log lines printed
-    while the graph is built are dropped. Set FORMCHECK_DEBUG=1 to see them.
-    """
-    if os.environ.get("FORMCHECK_DEBUG"):
-        yield
-        return
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
 
 
 class _OnCallerThread:
@@ -140,8 +247,8 @@ class ModelInput:
 
 
 def _import_mediapipe() -> tuple[Any, Any, Any]:
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # No GLOG_minloglevel / TF_CPP_MIN_LOG_LEVEL here: mediapipe 1.2 ignores them (see
+    # formcheck.pose.native_log); its log lines are kept off stderr around the calls.
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
@@ -192,8 +299,14 @@ class PoseLandmarker(Closing):
         self.turn_stills = turn_stills
         self.segmentation = segmentation
         self.max_side = max_side
+        self.model_path = model_path
         self._last_ts = -1
         self._first = True
+        self._failed = False
+        self._landmarker: Any = None
+        # The quick check first, so that a file that is no bundle gets a plain message
+        # (MediaPipe's would be "Unable to open zip archive") before mediapipe loads.
+        check_bundle(model_path)
         self._mp, base_options, vision = _import_mediapipe()
         running = vision.RunningMode.VIDEO if mode is Mode.VIDEO else vision.RunningMode.IMAGE
         options = vision.PoseLandmarkerOptions(
@@ -206,18 +319,31 @@ class PoseLandmarker(Closing):
             output_segmentation_masks=segmentation,
         )
         try:
-            with _quiet_native_stderr(), _calls_on_caller_thread():
+            with quiet_native_stderr(), _calls_on_caller_thread():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError, OSError) as err:
-            raise ModelError(f"cannot load the model bundle {model_path}: {err}") from err
-
+            raise BundleError(
+                model_path, "cannot be loaded: it is damaged, or not a pose landmarker "
+                "bundle" + _mediapipe_said(err)) from err
 
     def close(self) -> None:
         """Release the native graph (idempotent)."""
         landmarker = getattr(self, "_landmarker", None)
         if landmarker is not None:
             self._landmarker = None
-            landmarker.close()
+            try:
+                with quiet_native_stderr():  # LiteRT logs "DestroyAccelerator" here
+                    landmarker.close()
+            except RuntimeError as err:
+                # A graph that failed reports that failure again when closed: already
+                # told (detect raised). mediapipe then keeps its handle and tries again
+                # when collected, printing "Exception ignored ... Task runner is
+                # currently not running": drop the handle (the graph has stopped).
+                landmarker._handle = None
+                if not self._failed:
+                    raise BundleError(self.model_path, "fails when closed: it is damaged, "
+                                      "or not a pose landmarker bundle"
+                                      + _mediapipe_said(err)) from err
 
     def prepare(self, image_bgr: NDArray[np.uint8]) -> ModelInput:
         """Scale a BGR frame to at most ``max_side`` px and convert it for the model.
@@ -252,18 +378,32 @@ class PoseLandmarker(Closing):
         """
         if self._landmarker is None:
             raise RuntimeError("detect() on a closed PoseLandmarker")
+        # The graph logs on its first frame (absl warnings); later frames log nothing.
+        quiet = quiet_native_stderr() if self._first else contextlib.nullcontext()
+        self._first = False
+        try:
+            with quiet:
+                return self._detect(image_bgr, t_ms, index)
+        except RuntimeError as err:
+            self._failed = True
+            # MediaPipe raises RuntimeError when its graph fails, which a model that
+            # loads but is not a pose landmarker's does on the first frame
+            # ("TensorsToDetectionsCalculator ... (5 vs. 4)").
+            raise BundleError(
+                self.model_path, "fails when run: it is damaged, or not a pose landmarker "
+                "bundle" + _mediapipe_said(err)) from err
+
+    def _detect(
+        self, image_bgr: NDArray[np.uint8] | ModelInput, t_ms: float, index: int,
+    ) -> PoseFrame:
         ready = image_bgr if isinstance(image_bgr, ModelInput) else self.prepare(image_bgr)
         width, height, rgb, image = ready.width, ready.height, ready.rgb, ready.image
-        # The graph logs a harmless warning on its first frame; keep it off the terminal.
-        quiet = _quiet_native_stderr() if self._first else contextlib.nullcontext()
-        self._first = False
-        with quiet:
-            if self.mode is Mode.VIDEO:
-                ts = max(round(t_ms), self._last_ts + 1)
-                self._last_ts = ts
-                result = self._landmarker.detect_for_video(image, ts)
-            else:
-                result = self._landmarker.detect(image)
+        if self.mode is Mode.VIDEO:
+            ts = max(round(t_ms), self._last_ts + 1)
+            self._last_ts = ts
+            result = self._landmarker.detect_for_video(image, ts)
+        else:
+            result = self._landmarker.detect(image)
         frame = _to_pose_frame(result, index, t_ms, width, height, self.segmentation)
         if frame.pose is None and self.mode is Mode.IMAGE and self.turn_stills:
             for turn in (Turn.CLOCKWISE, Turn.ANTICLOCKWISE):
@@ -373,6 +513,23 @@ def _score(value: float | None) -> float:
 
 
 def verify_bundle(path: Path) -> None:
-    """Load a bundle once and run it on a blank image; raise ModelError if it fails."""
+    """Load a bundle once and run it on a blank image.
+
+    Raises:
+        BundleError: it cannot be used; the message names the problem and the remedy.
+    """
     with PoseLandmarker(path, Mode.IMAGE) as lm:
         lm.detect(np.zeros((64, 64, 3), dtype=np.uint8))
+
+
+def verify_fetched(path: Path) -> None:
+    """:func:`verify_bundle` for a bundle being fetched (a temporary file).
+
+    Raises:
+        ModelError: the problem only: the remedy of a user's path does not apply, and
+            the fetch's own message says what to do.
+    """
+    try:
+        verify_bundle(path)
+    except BundleError as err:
+        raise ModelError(f"the fetched bundle {err.problem}") from err
