@@ -245,6 +245,7 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(
 
     from formcheck.errors import OutputError
     from formcheck.frontends import analyze as analyze_mod
+    from formcheck.frontends.session import SessionCore, frames_log
 
     # given: the disk fills up while frames.jsonl is written; the last flush, when the
     # outputs are discarded, fails the same way
@@ -261,6 +262,7 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(
         init(self, *args, **kwargs)  # type: ignore[arg-type]
         self._frames_fh.close()
         self._frames_fh = FullDisk()  # type: ignore[assignment]
+        self.session = SessionCore(self.th, self.timeline, [frames_log(self._frames_fh)])
 
     monkeypatch.setattr(analyze_mod._Runner, "__init__", full_disk_runner)
     # when / then: one error naming the folder and the reason, and nothing left

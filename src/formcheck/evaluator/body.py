@@ -5,7 +5,7 @@ built from differences of landmarks and from angles, so it does not change when 
 image is translated, scaled or mirrored (facing left or right); camera roll shifts the
 angles that refer to the image horizontal by the roll angle.
 
-Decisions (the issue leaves them open):
+Decisions, and why:
 
 - **Which foot and knee**: only the near side's. The far leg is hidden behind the near
   one in a side view and MediaPipe's guesses for it are poor.

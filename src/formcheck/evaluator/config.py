@@ -45,7 +45,7 @@ class _Section(BaseModel):
 class ThresholdsConfig(_Section):
     """The checks' thresholds. Defaults and their reasons: :mod:`thresholds`."""
 
-    # Form rules: legs count as straight above ~140 degrees (good is 50-120).
+    # Good form: legs count as straight above ~140 degrees (good is 50-120).
     knee_straight_deg: float = Field(_T.knee_straight_deg, gt=90, le=180)
     # A heel or toes lifted 3-4 cm tilts a 25 cm foot 7-10 degrees; 20 leaves room for
     # landmark noise and for the floor looking tilted in oblique views.
@@ -70,14 +70,14 @@ class ThresholdsConfig(_Section):
     # side than its back, the lower foot on its outer edge (the camera's elevation adds
     # 10-30 degrees lying on the back).
     body_roll_max_deg: float = Field(_T.body_roll_max_deg, gt=0, le=90)
-    # Form rules: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
+    # Good form: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
     roller_neck_max: float = Field(_T.roller_neck_max, ge=-0.5, le=0.5)
     roller_lower_back_min: float = Field(_T.roller_lower_back_min, gt=0, le=1)
-    # Form rules: a 15 cm stroke in 2-3 s is 5-7.5 cm/s; above ~12 cm/s sustained is too fast.
+    # Good form: a 15 cm stroke in 2-3 s is 5-7.5 cm/s; above ~12 cm/s sustained is too fast.
     speed_max_cm_s: float = Field(_T.speed_max_cm_s, gt=0)
     # An adult's shoulder-to-hip length; turns fractions of the torso into centimetres.
     torso_length_cm: float = Field(_T.torso_length_cm, gt=10, le=120)
-    # Form rules: a fault must last about half a second before it is cued.
+    # Good form: a fault must last about half a second before it is cued.
     fault_onset_s: float = Field(_T.fault_onset_s, ge=0, le=10)
 
     def as_thresholds(self) -> Thresholds:
@@ -220,9 +220,9 @@ class SessionConfig(_Section):
     stroke_turn_cm: float = Field(1.5, gt=0, le=50)
     # A hold is the roller kept within this distance, cm ...
     hold_max_drift_cm: float = Field(2.0, gt=0, le=50)
-    # ... for at least this long, s: the seeds say pause "for a few seconds".
+    # ... for at least this long, s: foam-rolling guidance says pause "for a few seconds".
     hold_min_s: float = Field(3.0, gt=0, le=120)
-    # The seeds: "at least 10-15 minutes of foam rolling per session".
+    # Foam-rolling guidance: "at least 10-15 minutes of foam rolling per session".
     target_minutes: float = Field(10.0, gt=0, le=600)
     # Histogram of the roller's position along the back: this many bins from -0.2 (neck)
     # to 1.2 (past the hip), fractions of the torso.

@@ -295,7 +295,7 @@ class SessionSummary:
         duration_s: from the first to the last frame (plus the last frame's time), s.
         frames: frames evaluated.
         rolling_s: time the roller was seen under the back, s.
-        target_s: the session length the seeds recommend, s.
+        target_s: the session length foam-rolling guidance recommends, s.
         setup_s: time per set-up state, s.
         checks: per-check summary.
         fault_episodes: every reported fault, in order of start.

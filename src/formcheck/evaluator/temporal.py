@@ -109,11 +109,6 @@ class CheckTracker:
         self.key = key if frame_status is Status.FAULT else None
         return self.status
 
-    def finish(self, t_end_s: float) -> None:
-        """Close an open episode at the end of the session."""
-        if self.status is Status.FAULT:
-            self._close(t_end_s)
-
 
 @dataclass(slots=True)
 class ActiveCue:

@@ -14,7 +14,7 @@ class Thresholds:
     """Thresholds of the checks. Angles in degrees, positions as fractions of the
     shoulder-to-hip line (0 shoulder, 1 hip), speeds in cm/s, times in seconds."""
 
-    # Form rules: good knees are roughly 50-120 degrees; legs count as straight above ~140.
+    # Good form: good knees are roughly 50-120 degrees; legs count as straight above ~140.
     knee_straight_deg: float = 140.0
     # A foot within this angle of the floor line counts as flat: a heel or toes lifted
     # by 3-4 cm on a 25 cm foot tilts it 7-10 degrees; 20 leaves room for landmark noise.
@@ -47,16 +47,16 @@ class Thresholds:
     # rests on its outer edge. Above 45 the body is turned more onto its side than its
     # back: the feet are not both flat.
     body_roll_max_deg: float = 45.0
-    # Form rules: the shoulder blades lie roughly in the upper 10%-45% of the
+    # Good form: the shoulder blades lie roughly in the upper 10%-45% of the
     # shoulder-to-hip line; above it is the neck, below it the lumbar spine.
     roller_neck_max: float = 0.10
     roller_lower_back_min: float = 0.45
-    # Form rules: a 15 cm stroke should take 2-3 s (5-7.5 cm/s); above ~12 cm/s sustained
+    # Good form: a 15 cm stroke should take 2-3 s (5-7.5 cm/s); above ~12 cm/s sustained
     # is too fast.
     speed_max_cm_s: float = 12.0
     # An adult's shoulder-to-hip length, used to turn image lengths into centimetres.
     torso_length_cm: float = 50.0
-    # Form rules: a fault must last about half a second before it is cued.
+    # Good form: a fault must last about half a second before it is cued.
     fault_onset_s: float = 0.5
 
 

@@ -19,7 +19,6 @@ Defaults, and why:
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import queue
@@ -37,27 +36,21 @@ from numpy.typing import NDArray
 
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.evaluator.config import EvaluatorConfig
-from formcheck.evaluator.results import FrameVerdict
-from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.choices import DEFAULT_FPS, DEFAULT_VIDEO_HEIGHT
 from formcheck.frontends.pipeline import FramePipeline, Step
 from formcheck.frontends.prefetch import Prefetch
+from formcheck.frontends.session import SessionCore, frames_log
 from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
 from formcheck.priority import HELPER_NICENESS, ModelCore, gil_handoff, lower_thread_priority
 from formcheck.sinks.atomic import WRITE_ERRNOS, output_dir, write_failure
-from formcheck.sinks.report import Thumbnail, render_report
-from formcheck.sinks.summary import SessionRecord, build_summary
 from formcheck.sinks.video import H264Writer, even_size
 from formcheck.source import FrameSource, SourceKind, VideoFileSource, VideoFrame, open_source
-from formcheck.vocabulary import CUES, CheckId, CueKey, Status, Zone
 
 if TYPE_CHECKING:
     from formcheck.pose.landmarker import ModelInput
 
-THUMB_WIDTH = 360
-THUMBS_PER_CHECK = 3
 
 
 class _Stop(Exception):
@@ -110,77 +103,6 @@ class AnalyzeResult:
     times: dict[str, float]
     frames_read: int
     wall_s: float
-
-
-def _caption(check: CheckId, zone: Zone | None) -> str:
-    """The cue of a fault of ``check`` with the roller in ``zone``: the zone's cue, else
-    the check's own, else the check's id."""
-    for value in ([f"{check.value}.{zone.value}"] if zone is not None else []) + [check.value]:
-        try:
-            return CUES[CueKey(value)]
-        except ValueError:  # no cue for that zone (or check)
-            continue
-    return check.value
-
-
-class WorstMoments:
-    """Keeps, for each reported fault episode, a thumbnail of its worst frame.
-
-    Severity per check (larger is worse): knee angle; |foot pitch|; distance of the
-    roller outside the shoulder-blade band; rolling speed; for the roller's orientation,
-    the longest-lasting frame (the first one kept). At most ``THUMBS_PER_CHECK`` episodes
-    per check are kept (the most severe), so memory stays bounded.
-    """
-
-    def __init__(self, thresholds: Thresholds) -> None:
-        self.th = thresholds
-        self._open: dict[CheckId, tuple[float, float, bytes, str]] = {}
-        self.kept: dict[CheckId, list[tuple[float, Thumbnail]]] = {}
-
-    def severity(self, verdict: FrameVerdict, check: CheckId) -> float:
-        v = verdict.checks[check]
-        if check is CheckId.ROLLER_POSITION and verdict.roller_position is not None:
-            p = verdict.roller_position
-            return max(self.th.roller_neck_max - p, p - self.th.roller_lower_back_min)
-        if check is CheckId.FEET_FLAT and v.value is not None:
-            return abs(v.value)
-        if v.value is not None and check is not CheckId.ROLLER_ACROSS_BACK:
-            return v.value
-        return 0.0
-
-    def update(self, verdict: FrameVerdict, frame: Callable[[], NDArray[np.uint8]]) -> None:
-        """Consider this frame; ``frame()`` gives the annotated image when needed."""
-        for check, v in verdict.checks.items():
-            current = self._open.get(check)
-            if v.status is Status.FAULT:
-                sev = self.severity(verdict, check)
-                if current is None or sev > current[0]:
-                    caption = _caption(check, v.zone)
-                    self._open[check] = (sev, verdict.t_s, _jpeg(frame()), caption)
-            elif current is not None:
-                self._close(check)
-
-    def _close(self, check: CheckId) -> None:
-        sev, t, jpeg, caption = self._open.pop(check)
-        kept = self.kept.setdefault(check, [])
-        kept.append((sev, Thumbnail(check, t, jpeg, caption)))
-        kept.sort(key=lambda item: -item[0])
-        del kept[THUMBS_PER_CHECK:]
-
-    def finish(self) -> list[Thumbnail]:
-        """Close open episodes; the thumbnails in time order."""
-        for check in list(self._open):
-            self._close(check)
-        return sorted((t for items in self.kept.values() for _, t in items), key=lambda t: t.t_s)
-
-
-def _jpeg(image: NDArray[np.uint8]) -> bytes:
-    cv2 = _cv2()
-    h, w = image.shape[:2]
-    small = cv2.resize(image, (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w))),
-                       interpolation=cv2.INTER_AREA)
-    ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 82])
-    return bytes(buf) if ok else b""
 
 
 def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
@@ -271,7 +193,7 @@ def _analyze(input_path: Path, out_dir: Path, options: AnalyzeOptions) -> Analyz
                 enabled=options.progress and not still,
             ) as advance:
                 runner.run(advance)
-        return runner.finish(input_path)
+        return runner.finish(input_path, out_dir)
 
 
 def _decode_threads() -> int:
@@ -298,8 +220,6 @@ class _Runner:
         self.source, self.stage, self.options, self.pipe, self.still = (
             source, stage, options, pipe, still)
         self.th = options.config.thresholds.as_thresholds()
-        self.record = SessionRecord()
-        self.worst = WorstMoments(self.th)
         self.frames_read = 0
         self.people = 0
         width, height = source.size
@@ -319,6 +239,7 @@ class _Runner:
             self.writer = H264Writer(stage / "annotated.mp4", rate, self.out_size,
                                      cpus=self.core.cpus)
         self._frames_fh: IO[str] = (stage / "frames.jsonl").open("w", encoding="utf-8")
+        self.session = SessionCore(self.th, self.timeline, [frames_log(self._frames_fh)])
         self.annotated_png: Path | None = None
 
     def _decoded(self) -> Iterator[tuple[VideoFrame, ModelInput]]:
@@ -435,18 +356,14 @@ class _Runner:
         times = self.pipe.times
         verdict = step.verdict
         self.people += step.pose.pose is not None
-        self.record.add(verdict)
-        row = verdict.to_dict()
-        row["roller"] = step.roller.to_dict()
-        self._frames_fh.write(json.dumps(row, separators=(",", ":")) + "\n")
+        self.session.add(verdict, step.roller)
         t0 = time.perf_counter()
-        self.timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
         if self.still:
             image = step.frame.image.copy()
             draw_overlay(image, verdict, step.roller)
             self.annotated_png = self.stage / "annotated.png"
             cv2.imwrite(str(self.annotated_png), image)
-            self.worst.update(verdict, _const(image))
+            self.session.picture(verdict, _const(image))
             times.add("draw", time.perf_counter() - t0)
         elif self.writer is not None:
             image = step.frame.image  # the work frame, drawn on in place
@@ -457,14 +374,15 @@ class _Runner:
                 image, verdict, step.roller.scaled(self.k),
                 landmarks_px=None if lm is None else lm * self.k, timeline=self.timeline,
             )
-            self.worst.update(verdict, _const(image))
+            self.session.picture(verdict, _const(image))
             t1 = time.perf_counter()
             self.writer.write(image)
             times.add("draw", t1 - t0)
             times.add("encode", time.perf_counter() - t1)
 
 
-    def finish(self, input_path: Path) -> AnalyzeResult:
+    def finish(self, input_path: Path, out_dir: Path) -> AnalyzeResult:
+        """End the input: close its outputs, write its summary and report."""
         self._frames_fh.close()
         encode_s = 0.0
         if self.writer is not None:
@@ -478,8 +396,8 @@ class _Runner:
                 "(whole body in view, side-on to the camera, enough light)"
             )
         session = self.pipe.evaluator.summary()
-        summary = build_summary(
-            session, self.record,
+        summary = self.session.write(
+            self.stage, session,
             input_info={
                 "path": str(input_path),
                 "kind": self.source.kind.value,
@@ -495,14 +413,10 @@ class _Runner:
                 "model": str(self.options.model),
                 "config": str(self.options.config_path) if self.options.config_path else None,
             },
-        )
-        (self.stage / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        report = render_report(
-            summary, self.record, self.worst.finish(), title=input_path.name,
+            title=input_path.name,
             video_path=self.stage / "annotated.mp4" if self.writer else None,
-            image_path=self.annotated_png, thresholds=self.th,
+            image_path=self.annotated_png, shown_as=out_dir,
         )
-        (self.stage / "report.html").write_text(report, encoding="utf-8")
         times = dict(self.pipe.times.seconds)
         times["encode_thread"] = encode_s
         return AnalyzeResult(input_path, self.stage, summary, times, self.frames_read, 0.0)

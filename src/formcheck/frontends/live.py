@@ -2,8 +2,8 @@
 
 The run, in order:
 
-1. **Safety notice** (``safety_s``, 4 s): on screen and spoken once (form-rules.md,
-   Safety).
+1. **Safety notice** (``safety_s``, 4 s): on screen and spoken once (who should ask a
+   professional first, and when to stop).
 2. **Set-up** guidance, on screen and spoken (rate-limited) until the evaluator's
    set-up state has been ok for ``setup_hold_s`` (2 s): whole body in view, side-on to
    the camera, roller visible. Where the body is right but the roller is not found for
@@ -34,7 +34,6 @@ the session's files from being written (exit 0).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import statistics
 import sys
@@ -44,15 +43,15 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.errors import FormcheckError, OutputError
+from formcheck.errors import FormcheckError
 from formcheck.frontends.live_capture import Captured, CaptureState, LatestFrameReader
+from formcheck.frontends.live_phases import Phase, Phases
 from formcheck.priority import gil_handoff
 from formcheck.sinks.history import HistoryError, data_dir, save_session
 from formcheck.sinks.voice import Voice
@@ -60,8 +59,9 @@ from formcheck.source import FrameSource, VideoFrame
 
 if TYPE_CHECKING:
     from formcheck.evaluator.config import EvaluatorConfig
-    from formcheck.evaluator.results import FrameVerdict
+    from formcheck.evaluator.results import FrameVerdict, SessionSummary
     from formcheck.frontends.pipeline import FramePipeline, Step
+    from formcheck.frontends.session import SessionCore
     from formcheck.pose.frame import PoseFrame
     from formcheck.pose.landmarker import ModelInput
     from formcheck.sinks.video import H264Writer
@@ -91,18 +91,6 @@ SETUP_LINES = (
     "Side-on to the camera",
     "The roller visible under your back",
 )
-# Spoken set-up guidance, by SetupCode value.
-SETUP_SPOKEN: dict[str, str] = {
-    "no_person": "Lie down side-on to the camera, with your whole body and the roller in view",
-    "multiple_people": "Only the person rolling should be in view",
-    "body_partial": "Get your whole body in view, head to feet",
-    "not_lying": "Lie on your back on the roller",
-    "not_on_back": "Lie on your back on the roller",
-    "not_side_on": "Turn side-on to the camera",
-    "roller_not_visible": "Keep the roller in view, under your back",
-}
-ROLLER_NOT_VISIBLE = "roller_not_visible"
-SETUP_READY = "Set-up looks good - hold still"
 LOST_MESSAGE = "Camera lost - reconnecting..."  # Hershey fonts have no dash or ellipsis
 PAUSED_MESSAGE = "Paused - space to resume"
 
@@ -112,14 +100,6 @@ RECORD_FPS = 15.0  # recordings: a fixed rate, frames repeated to play in real t
 
 class NoDisplayError(FormcheckError):
     """A window was asked for but there is no display to show it on."""
-
-
-class Phase(StrEnum):
-    """Where the run is."""
-
-    SAFETY = "safety"
-    SETUP = "setup"
-    SESSION = "session"
 
 
 @dataclass
@@ -355,13 +335,13 @@ class _PoseWorker:
                     if self.reader.ended:
                         break
                     continue
-                if self.live.paused:
+                if self.live.phases.paused:
                     continue
                 image = cap.frame.image
                 if self.live.o.mirror:
                     image = np.ascontiguousarray(image[:, ::-1])
                 # The evaluator's clock leaves pauses out and strictly increases.
-                t_ms = max(cap.frame.t_ms - self.live.paused_total * 1000.0,
+                t_ms = max(cap.frame.t_ms - self.live.phases.paused_total * 1000.0,
                            self._last_t_ms + 1.0)
                 self._last_t_ms = t_ms
                 t0 = time.perf_counter()
@@ -414,15 +394,8 @@ class LiveSession:
         self.o = options
         self.started_at = datetime.now().astimezone()
         self.out_dir = options.out_dir or default_out_dir(self.started_at.replace(tzinfo=None))
-        self.phase = Phase.SAFETY
-        self.paused = False
-        self.paused_since = 0.0
-        self.paused_total = 0.0
-        self.session_start: float | None = None
-        self.session_paused0 = 0.0
-        self.ok_since: float | None = None
-        self.no_roller_since: float | None = None
-        self.bad_setup_since: float | None = None
+        self.phases = Phases(time.perf_counter(), options.safety_s, options.setup_hold_s,
+                             options.roller_grace_s)
         self.flash: tuple[str, float] | None = None
         self.latencies: list[float] = []
         self.model_ms: list[float] = []
@@ -451,14 +424,6 @@ class LiveSession:
         index = self.o.camera
         return lambda: CameraSource(index)
 
-    def _session_elapsed(self, now: float) -> float:
-        if self.session_start is None:
-            return 0.0
-        paused = self.paused_total - self.session_paused0
-        if self.paused:
-            paused += now - self.paused_since
-        return now - self.session_start - paused
-
     def _fps(self) -> float:
         if len(self.loop_times) < 2:
             return 0.0
@@ -469,8 +434,8 @@ class LiveSession:
         from formcheck.overlay.draw import Hud
 
         lines = [f"{self._fps():.0f} fps"]
-        if self.phase is Phase.SESSION:
-            lines.append(f"{_fmt_clock(self._session_elapsed(now))} / {TARGET_TEXT}")
+        if self.phases.in_session:
+            lines.append(f"{_fmt_clock(self.phases.session_elapsed(now))} / {TARGET_TEXT}")
             lines.append(f"strokes {self.strokes}")
         else:
             lines.append(f"00:00 / {TARGET_TEXT}")
@@ -480,62 +445,19 @@ class LiveSession:
         return Hud(lines=tuple(lines), footer=KEY_HELP)
 
     # ------------------------------------------------------------------ phases
-    def _start_session(self, pipe: FramePipeline, now: float, note: str | None) -> None:
-        from formcheck.evaluator.evaluator import Evaluator
-
-        pipe.evaluator = Evaluator(pipe.evaluator.config)
-        self.phase = Phase.SESSION
-        self.session_start = now
-        self.session_paused0 = self.paused_total
-        self.o.status("session started" + (f" ({note})" if note else ""))
-        if note:
-            self.flash = (note, now + 2.0)
-
     def _advance_phase(
-        self, verdict: FrameVerdict, now: float, run_start: float, pipe: FramePipeline,
-        voice: Voice,
+        self, verdict: FrameVerdict, now: float, pipe: FramePipeline, voice: Voice,
     ) -> str | None:
         """Move between phases; the message to show (None: the overlay's own)."""
-        if self.phase is Phase.SAFETY:
-            if now - run_start < self.o.safety_s:
-                return None
-            self.phase = Phase.SETUP
-        setup = verdict.setup
-        if self.phase is Phase.SETUP:
-            if setup.ok:
-                self.ok_since = self.ok_since if self.ok_since is not None else now
-                self.no_roller_since = None
-                if now - self.ok_since >= self.o.setup_hold_s:
-                    voice.say("Good. Starting the session", force=True)
-                    self._start_session(pipe, now, None)
-                    return None
-                voice.say(SETUP_READY)
-                return SETUP_READY
-            self.ok_since = None
-            if setup.code == ROLLER_NOT_VISIBLE:
-                if self.no_roller_since is None:
-                    self.no_roller_since = now
-                if now - self.no_roller_since >= self.o.roller_grace_s:
-                    self._start_session(pipe, now, "Roller not found - press c to calibrate")
-                    voice.say("Starting the session. The roller is not found yet", force=True)
-                    return None
-            else:
-                self.no_roller_since = None
-            voice.say(SETUP_SPOKEN.get(setup.code, setup.message))
-            return setup.message or SETUP_SPOKEN.get(setup.code, "")
-        # The session: speak cues when announced; set-up problems after a moment.
-        if verdict.cue is not None:
-            self.bad_setup_since = None
-            if verdict.cue.new:
-                voice.say(verdict.cue.text, force=True)
-        elif not setup.ok and setup.code != ROLLER_NOT_VISIBLE:
-            if self.bad_setup_since is None:
-                self.bad_setup_since = now
-            if now - self.bad_setup_since >= 3.0:
-                voice.say(SETUP_SPOKEN.get(setup.code, setup.message))
-        else:
-            self.bad_setup_since = None
-        return None
+        step = self.phases.update(verdict.setup, verdict.cue, now)
+        for utterance in step.say:
+            voice.say(utterance.text, force=utterance.force)
+        if step.started:
+            pipe.reset_session()  # the summary covers the session only
+            self.o.status("session started" + (f" ({step.note})" if step.note else ""))
+            if step.note:
+                self.flash = (step.note, now + 2.0)
+        return step.message
 
     # ------------------------------------------------------------------ drawing
     def _compose(
@@ -552,12 +474,12 @@ class LiveSession:
                 self.flash = None
         draw_overlay(
             canvas, step.verdict if step else None, step.roller if step else None,
-            timeline=timeline if self.phase is Phase.SESSION else None,
+            timeline=timeline if self.phases.in_session else None,
             hud=self._hud(now, voice, recorder), message=message,
         )
-        if self.phase is Phase.SAFETY:
+        if self.phases.phase is Phase.SAFETY:
             draw_notice(canvas, SAFETY_LINES)
-        elif self.phase is Phase.SETUP:
+        elif self.phases.phase is Phase.SETUP:
             draw_notice(canvas, SETUP_LINES)
         return canvas
 
@@ -571,13 +493,7 @@ class LiveSession:
         if key in (ord("q"), ord("Q"), KEY_ESC):
             self.quit = True
         elif key == KEY_SPACE:
-            if self.paused:
-                self.paused_total += now - self.paused_since
-                self.paused = False
-                self.o.status("resumed")
-            else:
-                self.paused, self.paused_since = True, now
-                self.o.status("paused")
+            self.o.status("paused" if self.phases.toggle_pause(now) else "resumed")
         elif key in (ord("c"), ord("C")):
             self._calibrate(pipe, now)
         elif key in (ord("v"), ord("V")):
@@ -593,12 +509,11 @@ class LiveSession:
 
     def _calibrate(self, pipe: FramePipeline, now: float) -> None:
         step = self.last_step
-        hook = getattr(pipe, "calibrate_roller", None)
-        if step is None or hook is None:
+        if step is None:
             self.flash = ("Roller calibration is not available", now + 2.0)
             return
         try:
-            done = hook(step.frame.image, step.pose)
+            done = pipe.calibrate_roller(step.frame.image, step.pose)
         except FormcheckError as err:
             self.flash = (f"Calibration failed: {err}", now + 2.5)
             return
@@ -609,18 +524,18 @@ class LiveSession:
     # ------------------------------------------------------------------ the loop
     def run(self) -> LiveResult:
         from formcheck.evaluator.config import EvaluatorConfig as _Cfg
-        from formcheck.frontends.analyze import WorstMoments
         from formcheck.frontends.pipeline import FramePipeline
+        from formcheck.frontends.session import SessionCore, frames_log
         from formcheck.lazy import cv2 as _cv2
         from formcheck.overlay.draw import Timeline
         from formcheck.sinks.atomic import prepare_output_dir
-        from formcheck.sinks.summary import SessionRecord
 
         o = self.o
         if o.window:
             check_display()
         cv2 = _cv2()
         run_start = time.perf_counter()
+        self.phases.run_start = run_start  # the safety notice counts from here
         reader = LatestFrameReader(
             self._opener(), pace=o.pace, lossless=o.lossless, reconnect=None,
         )
@@ -632,14 +547,14 @@ class LiveSession:
             raise
         voice = Voice(o.voice, speak=o.speak)
         recorder = _Recorder(self.out_dir, o.record, o.status)
-        record = SessionRecord()
         cfg = o.config if o.config is not None else _Cfg()
-        worst = WorstMoments(cfg.thresholds.as_thresholds())
         timeline = Timeline(60.0, columns=240, rolling=True)
         window_open = False
         try:
             with FramePipeline(o.model, config=cfg, roller_color=o.roller_color) as pipe, \
                     _frames_log(self.out_dir) as frames_fh:
+                core = SessionCore(cfg.thresholds.as_thresholds(), timeline,
+                                   [frames_log(frames_fh)])
                 if o.window:
                     _qt_fonts()
                     try:
@@ -654,19 +569,18 @@ class LiveSession:
                 voice.say(SAFETY_SPOKEN, force=True)
                 try:
                     with gil_handoff():
-                        self._loop(reader, run_start, pipe, voice, recorder, timeline,
-                                   record, worst, frames_fh)
+                        self._loop(reader, run_start, pipe, voice, recorder, core)
                 except KeyboardInterrupt:
                     o.status("ending the session (interrupted)")
                 if recorder.active:
                     recorder.stop()
-                if self.session_start is None:
+                if self.phases.session_start is None:
                     frames_fh.close()
                     raise _NoSession()
                 session = pipe.evaluator.summary()
                 model_ms = statistics.median(self.model_ms) if self.model_ms else None
                 result = self._result(reader, run_start, model_ms, voice, recorder)
-                self._finish(session, record, worst, reader, pipe, result, cfg)
+                self._finish(session, core, reader, result)
         except _NoSession:
             o.status("formcheck: the session did not start (the set-up was never right); "
                      "nothing was saved")
@@ -688,7 +602,7 @@ class LiveSession:
 
     def _loop(
         self, reader: LatestFrameReader, run_start: float, pipe: FramePipeline, voice: Voice,
-        recorder: _Recorder, timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
+        recorder: _Recorder, core: SessionCore,
     ) -> None:
         o = self.o
         worker = _PoseWorker(self, reader, pipe, o.lossless)
@@ -698,18 +612,17 @@ class LiveSession:
                 if o.max_seconds is not None and now - run_start >= o.max_seconds:
                     break
                 item = worker.get(timeout=0.05)
-                if item is None or self.paused:
+                if item is None or self.phases.paused:
                     if item is None and worker.ended:
                         if reader.error is not None:
                             o.status(f"formcheck: warning: the source stopped: {reader.error}")
                         break
-                    self._idle(None, reader, now, voice, recorder, timeline, pipe)
+                    self._idle(None, reader, now, voice, recorder, core.timeline, pipe)
                     continue
                 if reader.state is CaptureState.OK and self.lost_reported:
                     self.lost_reported = False
                     o.status("camera back")
-                self._process(item, now, run_start, pipe, voice, recorder, timeline, record,
-                              worst, frames_fh)
+                self._process(item, now, pipe, voice, recorder, core)
         finally:
             worker.stop()
 
@@ -719,7 +632,7 @@ class LiveSession:
     ) -> None:
         """No frame to process (paused, lost, or not due yet): redraw and read keys."""
         message: str | None = None
-        if self.paused:
+        if self.phases.paused:
             message = PAUSED_MESSAGE
         elif reader.state is CaptureState.LOST:
             message = LOST_MESSAGE
@@ -756,8 +669,7 @@ class LiveSession:
 
     def _process(
         self, item: Posed, now: float,
-        run_start: float, pipe: FramePipeline, voice: Voice, recorder: _Recorder,
-        timeline: Any, record: Any, worst: Any, frames_fh: IO[str],
+        pipe: FramePipeline, voice: Voice, recorder: _Recorder, core: SessionCore,
     ) -> None:
         cap, work, pose, ready, model_ms = item
         image = work.image
@@ -765,14 +677,10 @@ class LiveSession:
         self.model_ms.append(model_ms)
         self.frames += 1
         verdict = step.verdict
-        message = self._advance_phase(verdict, now, run_start, pipe, voice)
-        if self.phase is Phase.SESSION:
+        message = self._advance_phase(verdict, now, pipe, voice)
+        if self.phases.in_session:
             self.session_frames += 1
-            record.add(verdict)
-            row = verdict.to_dict()
-            row["roller"] = step.roller.to_dict()
-            frames_fh.write(json.dumps(row, separators=(",", ":")) + "\n")
-            timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
+            core.add(verdict, step.roller)
             if now - self.strokes_at >= 1.0:
                 self.strokes = pipe.evaluator.summary().strokes.count
                 self.strokes_at = now
@@ -782,9 +690,9 @@ class LiveSession:
         if self.first_done is None:
             self.first_done = done
         self.last_done = done
-        canvas = self._compose(step, image, message, now, voice, recorder, timeline)
-        if self.phase is Phase.SESSION:
-            worst.update(verdict, lambda: canvas)
+        canvas = self._compose(step, image, message, now, voice, recorder, core.timeline)
+        if self.phases.in_session:
+            core.picture(verdict, lambda: canvas)
         if self.o.record is not None and not self.record_started:
             self.record_started = True
             recorder.start((image.shape[1], image.shape[0]), RECORD_FPS)
@@ -810,7 +718,8 @@ class LiveSession:
             ms = [x * 1000.0 for x in self.latencies]
             lat = (statistics.median(ms), _percentile(ms, 0.95))
         return LiveResult(
-            out_dir=self.out_dir, summary=None, session_started=self.session_start is not None,
+            out_dir=self.out_dir, summary=None,
+            session_started=self.phases.session_start is not None,
             frames=self.frames, session_frames=self.session_frames,
             captured=reader.captured, dropped=reader.dropped, wall_s=wall,
             loop_fps=loop_fps, latency_ms=lat,
@@ -819,17 +728,16 @@ class LiveSession:
         )
 
     def _finish(
-        self, session: Any, record: Any, worst: Any, reader: LatestFrameReader,
-        pipe: FramePipeline, result: LiveResult, cfg: EvaluatorConfig,
+        self, session: SessionSummary, core: SessionCore, reader: LatestFrameReader,
+        result: LiveResult,
     ) -> None:
-        from formcheck.sinks.atomic import atomic_text
-        from formcheck.sinks.report import render_report
-        from formcheck.sinks.summary import build_summary
-
+        """Write the session's summary and report, say how it went, add it to the
+        history."""
         o = self.o
         width, height = reader.size
-        summary = build_summary(
-            session, record,
+        video = result.recordings[0] if result.recordings else None
+        summary = core.write(
+            self.out_dir, session,
             input_info={
                 "path": str(o.source) if o.source is not None else f"camera {o.camera}",
                 "kind": reader.kind.value,
@@ -844,27 +752,13 @@ class LiveSession:
                 "model": str(o.model),
                 "config": str(o.config_path) if o.config_path else None,
             },
+            title=f"Live session {self.started_at:%Y-%m-%d %H:%M}",
+            video_path=video if video is not None and video.parent == self.out_dir else None,
         )
-        try:
-            with atomic_text(self.out_dir / "summary.json") as fh:
-                fh.write(json.dumps(summary, indent=2) + "\n")
-            video = result.recordings[0] if result.recordings else None
-            report = render_report(
-                summary, record, worst.finish(),
-                title=f"Live session {self.started_at:%Y-%m-%d %H:%M}",
-                video_path=video if video is not None and video.parent == self.out_dir
-                else None,
-                thresholds=cfg.thresholds.as_thresholds(),
-            )
-            with atomic_text(self.out_dir / "report.html") as fh:
-                fh.write(report)
-        except OSError as err:
-            raise OutputError(f"{self.out_dir}: cannot write the session's files ({err})") \
-                from err
         result.summary = summary
         score = summary.get("score")
         o.status(
-            f"session {_fmt_clock(self._session_elapsed(time.perf_counter()))}, score "
+            f"session {_fmt_clock(self.phases.session_elapsed(time.perf_counter()))}, score "
             f"{score if score is not None else '-'}, {session.strokes.count} strokes -> "
             f"{self.out_dir}/"
         )
@@ -909,8 +803,4 @@ def run_live(options: LiveOptions) -> LiveResult:
         CameraError, InputNotFoundError, ...: the source cannot be opened.
         OutputError: the session's folder cannot be written.
     """
-    session = LiveSession(options)
-    try:
-        return session.run()
-    except KeyboardInterrupt:  # pragma: no cover - handled inside the loop normally
-        raise
+    return LiveSession(options).run()

@@ -201,6 +201,12 @@ class FramePipeline(Closing):
         work, pose = self.detect(work, ready)
         return self.finish(work, pose, ready)
 
+    def reset_session(self) -> None:
+        """Start the evaluation afresh (``live``, when its session starts after the
+        set-up): what was seen before leaves no trace in the summary. The pose model's
+        and the roller tracker's state carry on."""
+        self.evaluator = Evaluator(self.evaluator.config, still=self.evaluator.still)
+
     def calibrate_roller(self, image: NDArray[np.uint8], pose: PoseFrame) -> bool:
         """Learn the roller's colour from this frame (``live``'s ``c`` key).
 

@@ -3,7 +3,7 @@
 Pure numpy. Pixel coordinates: x right, y down, origin top-left, px. Angles in
 degrees, speeds in cm/s, times in milliseconds (``t_ms``) or seconds.
 
-The expected statuses follow form-rules.md with the thresholds of
+The expected statuses follow the checks (README, "What it does") with the thresholds of
 :class:`formcheck.evaluator.thresholds.Thresholds`; a value within :class:`Margins`
 of its threshold, or evidence outside the image, gives ``unknown``.
 """

@@ -1,0 +1,65 @@
+"""The session core: sinks in frame order, summary and report written together or not
+at all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.errors import OutputError
+from formcheck.evaluator.evaluator import Evaluator
+from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
+from formcheck.evaluator.results import FrameVerdict
+from formcheck.evaluator.thresholds import Thresholds
+from formcheck.frontends.session import FrameSink, SessionCore, frames_log
+from formcheck.overlay.draw import Timeline
+from formcheck.roller.observation import RollerObservation
+
+SPEC = BodySpec()
+
+
+def _session(frames: int, sinks: list[FrameSink]) -> tuple[SessionCore, Evaluator]:
+    core = SessionCore(Thresholds(), Timeline(10.0), sinks)
+    evaluator = Evaluator()
+    image = np.zeros((360, 640, 3), np.uint8)
+    for i in range(frames):
+        roller = make_roller(SPEC, 0.6 if i >= frames // 2 else 0.3)  # then the lower back
+        verdict = evaluator.update(make_frame(SPEC, t_s=i / 15.0, index=i), roller)
+        core.add(verdict, roller)
+        core.picture(verdict, lambda: image)
+    return core, evaluator
+
+
+def test_sinks_see_every_frame_in_order(tmp_path: Path) -> None:
+    # given: a sink that keeps what it is given, and the frames.jsonl sink
+    seen: list[tuple[FrameVerdict, RollerObservation]] = []
+    with (tmp_path / "frames.jsonl").open("w") as fh:
+        core, _ = _session(30, [lambda v, r: seen.append((v, r)), frames_log(fh)])
+    # then: both saw the 30 frames in order, and the record holds them too
+    rows = [json.loads(line) for line in (tmp_path / "frames.jsonl").read_text().splitlines()]
+    assert [v.index for v, _ in seen] == list(range(30)) == [r["index"] for r in rows]
+    assert rows[0]["roller"]["position"] == seen[0][1].to_dict()["position"]
+    assert core.record.t_s == [v.t_s for v, _ in seen]
+
+
+def test_summary_and_report_are_written_together(tmp_path: Path) -> None:
+    core, evaluator = _session(30, [])
+    summary = core.write(tmp_path, evaluator.summary(), input_info={"path": "x"},
+                         analysis={"fps": None}, title="t")
+    assert json.loads((tmp_path / "summary.json").read_text()) == summary
+    assert summary["fault_episodes"]  # the lower back, from frame 15
+    assert "<html" in (tmp_path / "report.html").read_text()
+
+
+def test_a_report_that_cannot_be_written_leaves_no_summary(tmp_path: Path) -> None:
+    # given: a folder where report.html should go
+    core, evaluator = _session(10, [])
+    (tmp_path / "report.html").mkdir()
+    # when / then: one OutputError naming the folder shown, and no summary.json left
+    with pytest.raises(OutputError, match="shown"):
+        core.write(tmp_path, evaluator.summary(), input_info={}, analysis={}, title="t",
+                   shown_as=tmp_path / "shown")
+    assert not (tmp_path / "summary.json").exists()
