@@ -138,3 +138,39 @@ def test_a_side_view_has_a_small_azimuth_and_a_view_from_the_feet_a_large_one() 
         assert bv is not None
         assert bv.azimuth_deg == pytest.approx(az, abs=1.0)
         assert bv.elevation_deg == pytest.approx(0.0, abs=12.0)
+
+
+def test_the_3d_reading_gates_a_camera_too_far_round_and_names_the_move() -> None:
+    """From the 3D set's exact landmarks: within 45 degrees the camera place passes, beyond
+    it every check is unknown and the set-up says to move the camera round."""
+    from dataclasses import replace
+
+    from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
+    from formcheck.evaluator.evaluator import Evaluator
+    from formcheck.evaluator.results import SetupCode
+    from formcheck.pose.frame import Pose, PoseFrame
+
+    config = EvaluatorConfig(roller=RollerConfig(geometry="3d"))
+    seen = {"near": 0, "far": 0}
+    from formcheck.scenes3d.scoring import whole_person
+
+    for shot, t in _cases(("floor_side", "beyond")):
+        if not whole_person(t):
+            continue
+        xy, w = _landmarks(t)
+        if not np.isfinite(xy[[int(i) for i in Landmark]]).all():
+            xy = np.nan_to_num(xy)
+            w = np.nan_to_num(w)
+        pose = replace(Pose.from_pixels(xy, (t["width"], t["height"])), world=w - w[23:25].mean(0))
+        frame = PoseFrame(index=0, t_ms=0.0, width=t["width"], height=t["height"], pose=pose)
+        verdict = Evaluator(config, still=True).update(frame, None)
+        az = shot.row["camera"]["azimuth_deg"]
+        if az > 58:
+            seen["far"] += 1
+            assert verdict.setup.code is SetupCode.CAMERA_TOO_FAR_ROUND, (shot.name, az)
+            assert "camera round" in verdict.setup.message
+            assert all(v.status.value == "unknown" for v in verdict.checks.values())
+        elif az < 35:
+            seen["near"] += 1
+            assert verdict.setup.code is not SetupCode.CAMERA_TOO_FAR_ROUND, (shot.name, az)
+    assert seen["far"] and seen["near"]

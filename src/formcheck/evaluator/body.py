@@ -95,6 +95,7 @@ MESSAGES: dict[SetupCode, str] = {
     SetupCode.NOT_LYING: "Lie on your back",
     SetupCode.NOT_ON_BACK: "Lie on your back",
     SetupCode.NOT_SIDE_ON: "Turn side-on to the camera",
+    SetupCode.CAMERA_TOO_FAR_ROUND: "Move the camera round to your side",
     SetupCode.ROLLER_NOT_VISIBLE: "Roller not visible",
 }
 
@@ -440,15 +441,27 @@ def missing_parts(present: NDArray[np.bool_], roles: tuple[int, ...]) -> tuple[s
     return tuple(p for p in PART_ORDER if p in names)
 
 
-def posture_problem(reading: BodyReading, cfg: SetupConfig) -> SetupCode | None:
+def posture_problem(reading: BodyReading, cfg: SetupConfig,
+                    azimuth_deg: float | None = None,
+                    torso_rise_deg: float | None = None) -> SetupCode | None:
     """Lying, on the back, side-on? The first problem found, or None.
 
-    Needs the near shoulder and hip; a measurement that is NaN does not gate.
+    Needs the near shoulder and hip; a measurement that is NaN does not gate. With the
+    camera's azimuth from the body's 3D axes (degrees from a side view), the camera place
+    is judged by it instead of by the image spread of shoulders and hips, and lying by
+    the spine's rise from the floor plane (``torso_rise_deg``) instead of its image tilt.
     """
-    if reading.torso_tilt_deg > cfg.lying_max_torso_deg:
+    # a camera far round makes a lying torso look steep in the image: name the camera
+    # move first
+    if azimuth_deg is not None and azimuth_deg > cfg.max_azimuth_deg:
+        return SetupCode.CAMERA_TOO_FAR_ROUND
+    tilt = reading.torso_tilt_deg if torso_rise_deg is None else torso_rise_deg
+    if tilt > cfg.lying_max_torso_deg:
         return SetupCode.NOT_LYING
     if reading.present[EAR] and reading.face_up < cfg.face_up_min_torso:
         return SetupCode.NOT_ON_BACK
+    if azimuth_deg is not None:
+        return None
     if reading.spread > cfg.side_on_max_spread:
         return SetupCode.NOT_SIDE_ON
     return None

@@ -107,6 +107,11 @@ class SetupConfig(_Section):
     # Side-on: the left-right spread of shoulders and hips divided by the torso length.
     # Pure side view ~0-0.2, 45 degrees oblique ~0.5, from above or the feet 0.7 and more.
     side_on_max_spread: float = Field(0.65, gt=0, le=5)
+    # With roller.geometry = 3d the camera place is read from the body's 3D axes instead:
+    # further round from a side view than this, degrees, the checks are unknown. On the
+    # 3D set's tuning split the roller's place erred by a median 0.04-0.05 of the torso
+    # up to 45 degrees and 0.28 beyond (benchmarks/bench_view3d.py).
+    max_azimuth_deg: float = Field(45.0, gt=0, le=90)
     # Lying down: the shoulder-to-hip line within this angle of the image horizontal. On
     # a roller with the hips lifted the torso tilts 10-30 degrees; standing is ~90.
     lying_max_torso_deg: float = Field(50.0, gt=0, le=90)

@@ -305,8 +305,11 @@ class Evaluator:
         present = reading.present
         missing = missing_parts(present, ALL_BODY_ROLES)
         posture = None
+        view = self._view(frame) if c.roller.geometry == "3d" else None
         if present[SHOULDER] and present[HIP]:
-            posture = posture_problem(reading, c.setup)
+            posture = posture_problem(
+                reading, c.setup, None if view is None else view.azimuth_deg,
+                None if view is None else view.torso_rise_deg)
         gate_all: SetupState | None = None
         if frame.others > 0:
             gate_all = setup_state(SetupCode.MULTIPLE_PEOPLE)
@@ -320,7 +323,6 @@ class Evaluator:
             roller_ok and roller is not None and (roller.confidence >= c.roller.min_confidence)
         )
         position: float | None = None
-        view = self._view(frame) if c.roller.geometry == "3d" else None
         orientation: Orientation | None = None
         if view is not None and roller_sure and roller is not None:
             orientation = self._orientation_3d(view, roller)

@@ -59,6 +59,10 @@ class BodyView:
         azimuth_deg: how far round from a pure side view the camera stands, degrees
             (0 side-on, 90 looking along the body).
         elevation_deg: how far above the floor plane the camera looks down, degrees.
+        up: unit normal of the floor plane (world), from the left-right axis and the line
+            from the hips to the ankles (the seat and the feet rest on the floor).
+        torso_rise_deg: the spine's rise from the floor plane, degrees (lying on a roller
+            10-30, sitting or standing 60-90).
     """
 
     A: FloatArray
@@ -73,6 +77,8 @@ class BodyView:
     view: FloatArray
     azimuth_deg: float
     elevation_deg: float
+    up: FloatArray | None = None
+    torso_rise_deg: float = 0.0
     R: FloatArray | None = None
     t: FloatArray | None = None
     focal_px: float = 0.0
@@ -264,7 +270,9 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
         azimuth = math.degrees(math.acos(min(1.0, c)))
     return BodyView(A=A, b=b, fit_px=rms, hip=hip, shoulder=sh, spine=spine, lateral=lat,
                     back=back, torso_m=torso, view=view, azimuth_deg=azimuth,
-                    elevation_deg=elevation, R=R, t=t, focal_px=focal, center_px=center)
+                    elevation_deg=elevation, up=up,
+                    torso_rise_deg=math.degrees(math.asin(min(1.0, abs(float(spine @ up))))),
+                    R=R, t=t, focal_px=focal, center_px=center)
 
 
 @dataclass(frozen=True, slots=True)
