@@ -169,9 +169,10 @@ def random_camera(rng: np.random.Generator, *, height: tuple[float, float] = (0.
     )
 
 
-def camera_pose(cam: CameraPlace) -> dict[str, Any]:
-    """Position, target (m, world), lens and roll for the renderer."""
-    target = np.array([0.0, 0.0, 0.22])
+def camera_pose(cam: CameraPlace, target_x: float = 0.0) -> dict[str, Any]:
+    """Position, target (m, world), lens and roll for the renderer; ``target_x`` moves
+    the point looked at along the body (m, + towards the feet)."""
+    target = np.array([target_x, 0.0, 0.22])
     side = -1.0 if cam.facing == "left" else 1.0  # the body's right is -y
     dz = cam.height_m - target[2]
     horiz = math.sqrt(max(cam.distance_m**2 - dz**2, 0.25))
@@ -254,6 +255,11 @@ def job_shot(spec: ShotSpec, quality: str) -> dict[str, Any]:
     if params.facing == Facing.RIGHT and spec.scenario == "facing_right":
         facing = "right"
     cam = spec.camera if facing == spec.camera.facing else replace(spec.camera, facing=facing)
+    target_x = 0.0
+    if spec.scenario == "feet_out_of_frame":
+        # as in 2D: the camera too close and aimed at the torso, so the feet are cut off
+        cam = replace(cam, distance_m=max(cam.distance_m * 0.6, 1.0))
+        target_x = -0.45
     if spec.still:
         t = spec.still_t_s if spec.still_t_s is not None else float(
             rng.uniform(0.1, 0.9) * spec.seconds)
@@ -289,7 +295,7 @@ def job_shot(spec: ShotSpec, quality: str) -> dict[str, Any]:
         "person_visible": bool(params.person_visible),
         "orientation": params.roller_orientation.value,
         "arms": params.arms.value,
-        "camera": camera_pose(cam),
+        "camera": camera_pose(cam, target_x),
         "camera_place": asdict(cam),
         "look": asdict(spec.look),
         "frames": frames,
