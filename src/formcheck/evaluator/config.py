@@ -209,8 +209,8 @@ class RollerConfig(_Section):
     # Contact this far past the hip (fractions of the torso): the roller is under the
     # buttocks or legs, which is not this exercise, so its position is not judged.
     max_position: float = Field(1.3, gt=1, le=3)
-    # Where the roller lies along the back and which way, read in the image plane (as
-    # seen side-on) or in 3D (the body's axes from the world landmarks: any camera
+    # Read the camera place, lying and the roller's orientation in the image plane (as
+    # seen side-on) or against the body's 3D axes (from the world landmarks: any camera
     # place). "image" until the 3D reading is measured to hold on the 2D scenes and the
     # real footage too (docs/scenes3d.md).
     geometry: Literal["image", "3d"] = "image"

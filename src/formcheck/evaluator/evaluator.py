@@ -328,10 +328,10 @@ class Evaluator:
             orientation = self._orientation_3d(view, roller)
         if roller_sure and roller is not None and present[SHOULDER] and present[HIP]:
             raw_p = math.nan
-            if view is not None and roller.center_px is not None and \
-                    orientation is not Orientation.ALONG:
-                raw_p = view.position(np.asarray(roller.center_px, dtype=np.float64))
-            elif roller.contact_px is not None:
+            # The place along the back stays the contact projected in the image: lifted
+            # into 3D (view.position) it needs the roller's true centre, and the roller
+            # stage outlines only its near end (docs/scenes3d.md has the figures).
+            if roller.contact_px is not None:
                 raw_p = position_along_back(
                     roller.contact_px, landmarks[idx[SHOULDER]], landmarks[idx[HIP]])
             if not math.isfinite(raw_p) and roller.position is not None:
