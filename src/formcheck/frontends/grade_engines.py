@@ -22,7 +22,10 @@ Ray engine (:class:`RayEngine`)
     One ``@ray.remote(num_cpus=1, max_retries=0)`` task per clip calling
     :func:`grade_clip`; at most ``workers`` tasks in flight (default: the cluster's
     CPUs). A task past its time limit is cancelled (``force=True`` kills its worker
-    process) and a task whose worker died is an error row, as with the local engine.
+    process) and a task whose worker died is an error row, as with the local engine. A
+    task whose *node* died (``NodeDiedError``: the machine went away, its raylet was
+    killed) is not the clip's fault: it is submitted again, up to
+    :data:`NODE_LOSS_RETRIES` times, so every clip is still graded exactly once.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ TIMEOUT_PER_CLIP_S = 4.0
 MAX_DEFAULT_WORKERS = 8
 """Default workers are the usable CPUs, at most this many (each landmarker uses ~1 core
 and ~0.3-0.5 GB of memory)."""
+
+NODE_LOSS_RETRIES = 2
+"""Ray engine: how many times a clip is run again when the node running it dies."""
 
 RAY_INSTALL_HINT = "the Ray engine needs Ray: pip install 'formcheck[ray]'"
 
@@ -445,6 +451,7 @@ class RayEngine(Engine):
         ray = self.ray
         queue: deque[ClipJob] = deque(jobs)
         running: dict[Any, tuple[ClipJob, float, float]] = {}
+        lost: dict[int, int] = {}  # job index -> how many times its node died under it
         while queue or running:
             while queue and len(running) < self.workers:
                 job = queue.popleft()
@@ -456,7 +463,16 @@ class RayEngine(Engine):
                 job, _, _ = running.pop(ref)
                 try:
                     on_done(ray.get(ref))
-                except Exception as err:  # worker died, task cancelled, or raised
+                except Exception as err:  # worker died, node died, task cancelled, or raised
+                    if (isinstance(err, ray.exceptions.NodeDiedError)
+                            and lost.get(job.index, 0) < NODE_LOSS_RETRIES):
+                        # The node went away under the clip (preempted, its raylet
+                        # killed): not the clip's doing, so it runs again on a node that
+                        # is left, with a fresh time limit. Its row still comes once: a
+                        # task of a dead node never returns.
+                        lost[job.index] = lost.get(job.index, 0) + 1
+                        queue.appendleft(job)
+                        continue
                     on_done(error_row(job, _ray_reason(err)))
             now = time.monotonic()
             for ref, (job, deadline, limit) in list(running.items()):
