@@ -1,0 +1,185 @@
+"""The fixed cases of docs/bad-inputs.md, run from the command line as a user would.
+
+Each: the documented exit code, one line on stderr saying what (no traceback, no
+native log line), nothing left in the output folder, and a file of the user's placed
+there beforehand still there, unchanged. The table and this file are checked against
+each other: a case marked fixed in the table without a run here fails, and so does a
+run here for a case the table does not mark fixed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from formcheck.model.bundle import write_bundle
+from formcheck.pose.native_log import is_native_log_line
+
+REPO = Path(__file__).resolve().parents[2]
+TABLE = REPO / "docs" / "bad-inputs.md"
+FORMCHECK = [sys.executable, "-m", "formcheck"]
+PHOTOS = ["free-exercise-db/Butt_Lift_Bridge__0.jpg", "free-exercise-db/Calves-SMR__0.jpg"]
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a case needs: the real bundle, the footage, a scratch folder, the output folder."""
+
+    model: Path
+    footage: Path
+    tmp: Path
+    out: Path
+
+    def photo(self, i: int = 0) -> str:
+        return str(self.footage / PHOTOS[i])
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command line and what it must say.
+
+    Attributes:
+        argv: the arguments after ``formcheck`` (made from the context).
+        code: the exit code.
+        says: a fragment of the one stderr line (None: a successful run's own line).
+        env: extra environment.
+    """
+
+    argv: Callable[[Ctx], list[str]]
+    code: int
+    says: str | None
+    env: Callable[[Ctx], dict[str, str]] = lambda ctx: {}
+
+
+def _bundle(ctx: Ctx, name: str, models: dict[str, bytes] | None = None,
+            data: bytes | None = None) -> str:
+    path = ctx.tmp / name
+    if models is not None:
+        write_bundle(path, models)
+    else:
+        path.write_bytes(data or b"")
+    return str(path)
+
+
+def _real(ctx: Ctx) -> dict[str, bytes]:
+    with zipfile.ZipFile(ctx.model) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _swapped(ctx: Ctx) -> str:
+    m = _real(ctx)
+    return _bundle(ctx, "swapped.task", {
+        "pose_detector.tflite": m["pose_landmarks_detector.tflite"],
+        "pose_landmarks_detector.tflite": m["pose_detector.tflite"],
+    })
+
+
+def _own_copy(ctx: Ctx) -> str:
+    """formcheck's own copy in a user cache of this test's, broken."""
+    path = ctx.tmp / "cache" / "formcheck" / "models" / "pose_landmarker_full.task"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"<html>404</html>")
+    return str(path)
+
+
+CASES: dict[str, Case] = {
+    "5": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model", str(c.model)],
+              0, None),
+    "6a": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model",
+                          _bundle(c, "x.task", data=b"<html>404 Not Found</html>")],
+               1, "is not a model bundle (a .task bundle is a zip archive); check the --model "
+                  "path, or leave --model out"),
+    "6b": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model",
+                          _bundle(c, "x.task", data=c.model.read_bytes()[:3_000_000])],
+               1, "is cut short (3,000,000 bytes; an interrupted download?); check the --model"),
+    "6c": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model",
+                          _bundle(c, "x.task", data=b"")],
+               1, "is empty (0 bytes); check the --model path"),
+    "6d": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model",
+                          _bundle(c, "x.task", {"face_detector.tflite": b"TFL3" * 8})],
+               1, "is not a pose landmarker bundle (it lacks pose_detector.tflite and "
+                  "pose_landmarks_detector.tflite)"),
+    "6e": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model", _swapped(c)],
+               1, "fails when run: it is damaged, or not a pose landmarker bundle"),
+    "6f": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--model", _own_copy(c)],
+               1, "fetch it again with `formcheck models fetch --force`",
+               env=lambda c: {"XDG_CACHE_HOME": str(c.tmp / "cache")}),
+    "6g": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out)],
+               1, "fix or unset $FORMCHECK_MODEL, which names it",
+               env=lambda c: {"FORMCHECK_MODEL": _bundle(c, "env.task", data=b"junk")}),
+    "6h": Case(lambda c: ["grade", c.photo(0), c.photo(1), "--workers", "2",
+                          "--csv", str(c.out / "g.csv"), "--json", str(c.out / "g.json"),
+                          "--model", _swapped(c)],
+               3, "fails when run: it is damaged"),
+    "6i": Case(lambda c: ["analyze", c.photo(0), c.photo(1), "--out", str(c.out),
+                          "--model", _bundle(c, "x.task", data=b"junk")],
+               1, "is not a model bundle"),
+    "6l": Case(lambda c: ["scenes", "render", "nosuch", "--out", str(c.out)],
+               2, "unknown scenario 'nosuch'; expected one of: good,"),
+}
+
+
+def _table_states() -> dict[str, str]:
+    """Case id -> state ('fixed' or 'open'), from the table in docs/bad-inputs.md."""
+    states = {}
+    for line in TABLE.read_text().splitlines():
+        m = re.match(r"\| (\w+) \|.*\| (\*\*fixed\*\*|open) \|$", line)
+        if m:
+            states[m.group(1)] = "fixed" if "fixed" in m.group(2) else "open"
+    return states
+
+
+def test_the_table_and_the_runs_agree() -> None:
+    states = _table_states()
+    assert len(states) >= 30, "the table could not be read"
+    assert sorted(i for i, s in states.items() if s == "fixed") == sorted(CASES)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.model
+@pytest.mark.footage
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_fixed_case_from_the_command_line(
+    case_id: str, tmp_path: Path, footage: Path, model_path: Path
+) -> None:
+    # given: an output folder that already holds a file of the user's
+    case = CASES[case_id]
+    ctx = Ctx(model=model_path, footage=footage, tmp=tmp_path / "scratch", out=tmp_path / "out")
+    ctx.tmp.mkdir()
+    ctx.out.mkdir()
+    mine = ctx.out / "my-notes.txt"
+    mine.write_text("mine\n")
+    argv = case.argv(ctx)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("FORMCHECK_MODEL", "FORMCHECK_VERBOSE", "FORMCHECK_DEBUG")}
+    env.update(case.env(ctx))
+    # when
+    result = subprocess.run([*FORMCHECK, *argv], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=600)
+    # then
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert result.returncode == case.code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not [ln for ln in lines if is_native_log_line(ln.encode())], result.stderr
+    assert len(lines) == 1, result.stderr
+    if case.says is None:
+        assert not lines[0].startswith("formcheck: error"), lines[0]
+    else:
+        assert lines[0].startswith("formcheck: error: ") and case.says in lines[0], lines[0]
+    assert mine.read_text() == "mine\n"  # the user's file, untouched
+    left = _files(ctx.out)
+    if case.code == 0:
+        assert not [n for n in left if ".part" in n or ".partial" in n], sorted(left)
+    else:
+        assert sorted(left) == ["my-notes.txt"]  # nothing written, nothing half-written
