@@ -298,7 +298,7 @@ class Posed:
     roller_radius: float
     roller_length: float
     contact: F  # the point on the back nearest the roller (m)
-    position: float  # contact along mid-shoulder (0) .. mid-hip (1), 3D
+    position: float  # roller centre along mid-shoulder (0) .. mid-hip (1), 3D
     torso_deg: float  # the torso's rise from the floor, degrees
     hip_height: float  # mid-hip joint above the floor, m
     penetration_mm: dict[str, float]  # worst interpenetration: roller, floor
@@ -436,7 +436,9 @@ class Poser:
         hip_mid = (joints["left_hip"] + joints["right_hip"]) / 2
         sh_mid = (joints["left_shoulder"] + joints["right_shoulder"]) / 2
         seg = sh_mid - hip_mid
-        pos = 1.0 - float(np.dot(contact - hip_mid, seg) / np.dot(seg, seg))
+        # the place along the back: the roller centre projected on the hip-shoulder line
+        # (smooth as it rolls; the nearest vertex jumps from vertex to vertex)
+        pos = 1.0 - float(np.dot(center - hip_mid, seg) / np.dot(seg, seg))
         floor = float(min(verts[:, 2].min(), 0.0))
         return Posed(
             verts=verts, joints=joints, roller_center=center, roller_axis=axis,

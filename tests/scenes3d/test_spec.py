@@ -61,7 +61,9 @@ def _raw(hidden_knee: bool = False) -> dict[str, object]:
                "nose": [-0.65, 0.0, 0.4]})
     px = {n: [320.0 + 300 * p[0], 250.0 - 300 * p[2]] for n, p in j3.items()}
     depth = {n: 2.5 + p[1] for n, p in j3.items()}
-    return {"frame": 0, "t_ms": 0.0, "K": [], "Rt": [], "joints_3d": j3, "joints_px": px,
+    K = [[300.0, 0.0, 320.0], [0.0, 300.0, 250.0], [0.0, 0.0, 1.0]]
+    Rt = [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, -1.0, 0.0], [0.0, 1.0, 0.0, 2.5]]
+    return {"frame": 0, "t_ms": 0.0, "K": K, "Rt": Rt, "joints_3d": j3, "joints_px": px,
             "depth_m": depth, "hidden": {"right_knee": hidden_knee},
             "roller": {"center": [-0.35, 0, 0.07], "axis": [0, 1, 0], "radius": 0.07,
                        "length": 0.45, "visible": True, "ends_px": [[0, 180], [20, 180]],

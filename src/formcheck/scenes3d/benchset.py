@@ -156,13 +156,61 @@ def write_manifest(out: Path) -> None:
     tmp.replace(out / "manifest.jsonl")
 
 
+def _raw_of(t: dict[str, Any], scenario: str) -> dict[str, Any]:
+    """A stored truth row back as the renderer's raw row (what :func:`truth_rows` reads)."""
+    near = t["near_side"]
+    far = "right" if near == "left" else "left"
+    r3 = t["roller_3d"]
+    return {
+        "frame": t["frame"], "t_ms": t["t_ms"], "K": t["camera"]["K"], "Rt": t["camera"]["Rt"],
+        "joints_3d": t["joints_3d"], "joints_px": t["joints_px"], "hidden": t["hidden"],
+        "depth_m": {f"{near}_hip": 0.0, f"{far}_hip": 1.0},
+        "roller": {**r3, "visible": scenario != "no_roller", "ends_px": t["roller_ends_px"],
+                   "center_px": t["roller"]["center_px"],
+                   "diameter_px": t["roller"]["size_px"][1]},
+        "torso_deg": t["torso_deg"], "hip_height_m": t["hip_height_m"],
+        "penetration_mm": t["penetration_mm"], "mask_file": t["mask"],
+        "render_s": t.get("render_s"),
+    }
+
+
+def retruth(out: Path) -> int:
+    """Rewrite every truth file of the set from its stored geometry (after a change to the
+    truth's definitions; no rendering). Returns how many files were rewritten."""
+    from formcheck.scenes3d.truth3d import truth_rows
+
+    n = 0
+    for s, _sp in plan():
+        path = out / f"{s.name}.truth.jsonl"
+        if not path.exists():
+            continue
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        first = rows[0]
+        shot = {"orientation": first["roller"]["orientation"], "still": s.still,
+                "size": [first["width"], first["height"]],
+                "person_visible": first["person_visible"],
+                "camera_place": first["camera_place"]}
+        new = truth_rows([_raw_of(t, s.scenario) for t in rows], shot,
+                         [int(t["roller_pixels"]) for t in rows])
+        tmp = path.with_suffix(".part")
+        tmp.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in new))
+        tmp.replace(path)
+        n += 1
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=Path("data/scenes3d"))
     ap.add_argument("--split", choices=("tuning", "evaluation"))
     ap.add_argument("--batch", type=int, default=12)
     ap.add_argument("--manifest-only", action="store_true")
+    ap.add_argument("--retruth", action="store_true",
+                    help="Rewrite the truth files from their stored geometry; no rendering.")
     a = ap.parse_args(argv)
+    if a.retruth:
+        print(f"rewrote {retruth(a.out)} truth files", file=sys.stderr)
+        return 0
     if a.manifest_only:
         write_manifest(a.out)
         return 0

@@ -32,8 +32,9 @@ from formcheck.scenes.truth import (
 
 # A roller counts as seen with at least this many of its pixels in the mask.
 ROLLER_MIN_PX = 60
-# On a curved back the contact lies up to R sin(slope) (about 5% of the torso) along the
-# spine from the roller's centre, so a place within 5% of a zone edge is ambiguous.
+# The place is the roller's centre along the spine; on a curved back the point the back
+# rests on lies up to R sin(slope) (about 5% of the torso) from it, so a place within 5%
+# of a zone edge is ambiguous.
 MARGINS_3D = Margins(position=0.05)
 SHIN_CM_DEFAULT = 40.0
 
@@ -62,6 +63,29 @@ def facing(raw: dict[str, Any]) -> str:
     return "left" if head_x < feet_x else "right"
 
 
+def roller_contact(raw: dict[str, Any], hip_mid: np.ndarray, sh_mid: np.ndarray,
+                   ) -> tuple[float, np.ndarray, tuple[float, float]]:
+    """The roller's place along the back (0 mid-shoulder, 1 mid-hip), its contact with
+    the back (world m) and that contact's pixel.
+
+    The place is the roller's centre projected on the mid-hip to mid-shoulder line, and
+    the contact the point of the roller's surface facing that line: both move smoothly
+    as the roller rolls (the mesh vertex nearest the roller jumps from vertex to vertex).
+    """
+    ro = raw["roller"]
+    c = _v(ro["center"])
+    seg = sh_mid - hip_mid
+    k = float(np.dot(c - hip_mid, seg) / np.dot(seg, seg))
+    foot = hip_mid + k * seg
+    to_line = foot - c
+    dist = float(np.linalg.norm(to_line))
+    contact = c + (to_line / dist * float(ro["radius"]) if dist > 1e-9 else 0.0)
+    K, Rt = _v(raw["K"]), _v(raw["Rt"])
+    pc = Rt[:, :3] @ contact + Rt[:, 3]
+    uv = pc[:2] / max(float(pc[2]), 1e-6) * K[0, 0] + K[:2, 2]
+    return 1.0 - k, contact, (round(float(uv[0]), 2), round(float(uv[1]), 2))
+
+
 def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
                roller_px: Iterable[int], thresholds: Thresholds | None = None,
                margins: Margins | None = None) -> Iterator[dict[str, Any]]:
@@ -86,13 +110,13 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
         # the sole lies about 2 cm below the heel and toe landmarks when flat
         lift_cm = max(foot_lift_m * 100.0 - 2.0, 0.0)
         t_s = float(raw["t_ms"]) / 1000.0
-        pos = float(raw["position"])
+        ro = raw["roller"]
+        pos, contact3, contact_px = roller_contact(raw, hip_mid, sh_mid)
         speed = 0.0
         if prev is not None and t_s > prev[0]:
             speed = abs(pos - prev[1]) / (t_s - prev[0]) * torso_cm
         prev = (t_s, pos)
         avg = speed_avg.push(t_s, speed)
-        ro = raw["roller"]
         visible = bool(ro["visible"]) and rpx >= ROLLER_MIN_PX
         along = shot["orientation"] == "along"
         ends = _v(ro["ends_px"])
@@ -102,7 +126,7 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
             center_px=tuple(ro["center_px"]),
             size_px=(length_px, float(ro["diameter_px"])),
             orientation="along" if along else "across",
-            contact_px=tuple(raw["contact_px"]) if person else None,
+            contact_px=contact_px if person else None,
             position=pos if person else None,
             speed_cm_s=speed,
             speed_avg_cm_s=avg,
@@ -144,7 +168,7 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
             "roller_3d": {k: ro[k] for k in ("center", "axis", "radius", "length")},
             "roller_ends_px": ro["ends_px"],
             "roller_pixels": int(rpx),
-            "contact_3d": raw["contact_3d"] if person else None,
+            "contact_3d": [round(float(v), 4) for v in contact3] if person else None,
             "zone": expected.get("roller_zone"),
             "torso_deg": raw["torso_deg"],
             "hip_height_m": raw["hip_height_m"],
