@@ -4,7 +4,10 @@ place an error becomes the line the user reads."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -59,9 +62,25 @@ app.add_typer(scenes.app, name="scenes")
 app.add_typer(config.app, name="config")
 
 
+_terminated = False  # set by the SIGTERM handler: the 130 of Ctrl-C becomes 143
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (``kill``, a service manager, a closing terminal) does what Ctrl-C does:
+    raised as KeyboardInterrupt where the program is, so the same clean-up runs (staging
+    folders removed, workers stopped, a live session saved). Later ones are ignored
+    while that clean-up runs."""
+    global _terminated
+    _terminated = True
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Run the app, turning library errors and command-line mistakes (click's usage
     errors, which typer would show as a boxed panel) into one line and an exit code."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = app(standalone_mode=False)
     except FormcheckError as err:
@@ -75,6 +94,9 @@ def main() -> None:
         hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
         print(f"formcheck: error: {message}{hint}", file=sys.stderr)
         sys.exit(int(getattr(err, "exit_code", 2)))
+    if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill
+        print("formcheck: terminated", file=sys.stderr)
+        sys.exit(143)
     if code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
         print("formcheck: interrupted", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)

@@ -3,9 +3,11 @@ photo), per-frame data, a summary and a report.
 
 For each input, ``OUT/<input stem>/`` receives ``annotated.mp4`` (or ``annotated.png``),
 ``frames.jsonl``, ``summary.json`` and ``report.html``. They are written into a hidden
-staging folder beside it and moved into place together when the input is finished, so
+staging folder beside it and swapped into place together when the input is finished, so
 an interrupted or failed run leaves no half-written output (and the previous results,
-if any, stay until the new ones are complete).
+if any, stay until the new ones are complete). A ``OUT/<stem>`` that holds anything but
+an earlier formcheck output is refused before any work, and a killed run's staging
+folder is cleared by the next run (see :mod:`formcheck.sinks.staging`).
 
 Defaults, and why:
 - ``fps=15``: the checks need about half a second of evidence and strokes take 2-3 s, so
@@ -22,8 +24,6 @@ import contextlib
 import math
 import os
 import queue
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -44,7 +44,8 @@ from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline, draw_overlay
 from formcheck.pose.frame import PoseFrame
 from formcheck.priority import HELPER_NICENESS, ModelCore, gil_handoff, lower_thread_priority
-from formcheck.sinks.atomic import WRITE_ERRNOS, output_dir, write_failure
+from formcheck.sinks.atomic import WRITE_ERRNOS, write_failure
+from formcheck.sinks.staging import check_replaceable, staged_output
 from formcheck.sinks.video import H264Writer, even_size
 from formcheck.source import FrameSource, SourceKind, VideoFileSource, VideoFrame, open_source
 
@@ -109,27 +110,6 @@ def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
     return lambda: image
 
 
-@contextlib.contextmanager
-def _staging(final: Path) -> Iterator[Path]:
-    """A hidden folder beside ``final`` that replaces it when the block succeeds (the
-    parent folder, when this made it, goes again with a failure)."""
-    with output_dir(final.parent):
-        stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
-        try:
-            yield stage
-            os.chmod(stage, 0o755)
-            old = None
-            if final.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-                os.replace(final, old / final.name)
-            os.replace(stage, final)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-        finally:
-            if stage.exists():
-                shutil.rmtree(stage, ignore_errors=True)
-
-
 def output_dir_for(input_path: Path, out_root: Path, taken: set[Path]) -> Path:
     """``out_root/<stem>``, suffixed ``-2``, ``-3``... when two inputs share a stem."""
     base = out_root / (input_path.stem or "input")
@@ -162,6 +142,7 @@ def analyze_input(
     """
     wall0 = time.perf_counter()
     _check_inputs_safe(input_path, out_dir)
+    check_replaceable(out_dir)  # before any work: a user's file there is never lost
     try:
         result = _analyze(input_path, out_dir, options)
     except OSError as err:
@@ -179,7 +160,7 @@ def _analyze(input_path: Path, out_dir: Path, options: AnalyzeOptions) -> Analyz
 
     with (
         open_source(input_path, decode_threads=_decode_threads()) as source,
-        _staging(out_dir) as stage,
+        staged_output(out_dir) as stage,
         gil_handoff(),
     ):
         still = source.kind is SourceKind.IMAGE
