@@ -506,14 +506,8 @@ class Poser:
                 ref = -ref
             if np.linalg.norm(ref) < 0.5:
                 ref = left
-            d_th = b.rest_joint(f"lowerleg01.{x}") - b.rest_joint(f"upperleg01.{x}")
-            d_sh = b.rest_joint(f"foot.{x}") - b.rest_joint(f"lowerleg01.{x}")
-            R_th = _rot(d_th, self.left_r, knee - hip, ref)
-            R_sh = _rot(d_sh, self.left_r, ank - knee, ref)
-            for nm in ("upperleg01", "upperleg02"):
-                rot[ib[f"{nm}.{x}"]] = R_th
-            for nm in ("lowerleg01", "lowerleg02"):
-                rot[ib[f"{nm}.{x}"]] = R_sh
+            self._limb(rot, x, ("upperleg01", "lowerleg01", "foot"), (hip, knee, ank),
+                       self.left_r, (ref, ref))
             rot[ib[f"foot.{x}"]] = R_foot
             for i in range(1, 6):
                 for k in range(1, 4):
@@ -549,14 +543,8 @@ class Poser:
             fd = _unit(wrist - elbow)
             f2 = -du - np.dot(-du, fd) * fd
             f2 = _unit(f2) if np.linalg.norm(f2) > 1e-4 else f_t
-            d_ua = b.rest_joint(f"lowerarm01.{x}") - b.rest_joint(f"upperarm01.{x}")
-            d_fa = b.rest_joint(f"wrist.{x}") - b.rest_joint(f"lowerarm01.{x}")
-            R_ua = _rot(d_ua, self.fwd_r, elbow - sh, f_t)
-            R_fa = _rot(d_fa, self.fwd_r, wrist - elbow, f2)
-            for nm in ("upperarm01", "upperarm02"):
-                rot[ib[f"{nm}.{x}"]] = R_ua
-            for nm in ("lowerarm01", "lowerarm02"):
-                rot[ib[f"{nm}.{x}"]] = R_fa
+            self._limb(rot, x, ("upperarm01", "lowerarm01", "wrist"), (sh, elbow, wrist),
+                       self.fwd_r, (f_t, f2))
 
         # everything else turns with its parent; heads by forward kinematics
         heads = np.zeros((nb, 3))
@@ -590,6 +578,18 @@ class Poser:
             J[f"mouth_{side}"] = verts[b.v_mouth[side]]
         J["nose"] = verts[b.v_nose]
         return verts, J
+
+    def _limb(self, rot: list[F | None], x: str, joints: tuple[str, str, str],
+              world: tuple[F, F, F], ref_rest: F, refs: tuple[F, F]) -> None:
+        """Turn a two-bone limb (its twist bones 01 and 02 alike) so its joints, named by
+        their bones (``upperleg01``, ``lowerleg01``, ``foot``), land on ``world``."""
+        b, ib = self.b, self.ib
+        for k in range(2):
+            d = b.rest_joint(f"{joints[k + 1]}.{x}") - b.rest_joint(f"{joints[k]}.{x}")
+            R = _rot(d, ref_rest, world[k + 1] - world[k], refs[k])
+            stem = joints[k].removesuffix("01")
+            for nm in (f"{stem}01", f"{stem}02"):
+                rot[ib[f"{nm}.{x}"]] = R
 
     def _foot(self, p: PoseParams, side: str, x: str) -> tuple[F, F, F, float]:
         """The foot's and toes' rotations and the ankle's height above the floor (m)."""
