@@ -111,8 +111,8 @@ def analyze_once(clip: Path, model: Path, out: Path, fps: float | None,
         f"o = AnalyzeOptions(Path({str(out)!r}), Path({str(model)!r}), fps={fps!r}, "
         f"progress=False, reserve_model_core={reserve!r});"
         f"r = analyze_input(Path({str(clip)!r}), Path({str(out / clip.stem)!r}), o);"
-        "print(json.dumps({'wall_s': r.wall_s, 'frames': r.summary['analysis']"
-        "['frames_analysed'], 'duration_s': r.summary['session']['duration_s'], "
+        "print(json.dumps({'wall_s': r.wall_s, 'frames': r.summary.analysis"
+        ".frames_analysed, 'duration_s': r.summary.session.duration_s, "
         "'times': r.times, 'peak_mb': int(re.search(r'VmHWM:\\s+(\\d+)', "
         "Path('/proc/self/status').read_text()).group(1)) / 1024}))"
     )

@@ -13,11 +13,21 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' pose generator
+
+from tests.evaluator.kinematic import (
+    BodySpec,
+    make_frame,
+    make_roller,
+    silhouette,
+)
 
 from formcheck.evaluator.evaluator import Evaluator
-from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller, silhouette
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 

@@ -17,10 +17,7 @@ from collections.abc import Iterator
 # How far helper threads (decoder, roller/evaluator/overlay worker, encoder) are lowered:
 # to the bottom. They only need the core the model's thread leaves them, and the bounded
 # queues between the stages keep them from falling behind: when they lag, the model's
-# thread waits on a full queue and its core is theirs. Measured with analyze --fps 0
-# against nice 5, alternating runs on 2 cores: the demo clip (854x480) 59.7 -> 60.8
-# frames/s (medians of 4), glute-bridge.mp4 (960x540) 60.2 -> 61.6 (medians of 5), the
-# model's own time per frame ~0.5 ms less; grade with 1 and 2 workers unchanged.
+# thread waits on a full queue and its core is theirs (docs/measurements.md, Priorities).
 HELPER_NICENESS = 19
 
 
@@ -54,14 +51,9 @@ def helper_cpus() -> frozenset[int] | None:
     A lower priority alone leaves the model's thread waiting now and then for a core a
     helper holds (the scheduler moves threads between cores, and wakes the model's
     threads where a helper runs). With the helpers kept off one core, the model always
-    finds one free. Measured with ``analyze --fps 0`` on 2 cores, time against the naive
-    loop, medians of 4-6 alternating runs, every such measurement of 2026-11-21: the
-    demo clip (854x480) -3.2% to +5.6% (mean +0.5%, 7 measurements) against a mean of
-    +4.0% with the cores shared in the same runs; glute-bridge.mp4 (960x540) -2.9% to
-    +4.2% (mean +0.9%, 6) against +3.0%. (A 1080p clip's helpers need more than the
-    cores left to them: see :class:`ModelCore`.)
-    The model itself is a chain of steps on one thread at a time: one core is all it
-    uses (alone, 12.8 ms a frame on one core or two).
+    finds one free (docs/measurements.md, A core for the model). A 1080p clip's helpers
+    need more than the cores left to them: see :class:`ModelCore`. The model itself is a
+    chain of steps on one thread at a time: one core is all it uses.
     """
     if not sys.platform.startswith("linux"):
         return None
@@ -78,11 +70,8 @@ def gil_handoff(interval_s: float = 0.0002) -> Iterator[None]:
 
     When the model's native call returns, its thread needs the GIL back; by default a
     busy Python thread (the roller, the evaluator, the overlay) may keep it for up to
-    5 ms, which stalls the critical path every frame (``analyze`` and ``live``).
-    Measured on a real clip (glute-bridge.mp4, 2 cores), analyze against the plain
-    loop in one process: at 1 ms two of three processes fell into a slow mode for all
-    their runs (1.6-1.7x the plain loop's time, against 1.15x); at 0.2 ms none of three
-    did (1.08-1.09x). ``live`` at the default 5 ms showed the same slow mode.
+    5 ms, which stalls the critical path every frame (``analyze`` and ``live``); 0.2 ms
+    avoids the slow mode longer intervals fall into (docs/measurements.md, The GIL).
     """
     before = sys.getswitchinterval()
     sys.setswitchinterval(min(before, interval_s))
@@ -103,13 +92,8 @@ class ModelCore:
     the run. The first ``warmup`` frames are not judged: the queues between the stages
     start empty, and each stage's first frames are slow.
 
-    Measured on 2 cores with the helpers kept to one (share of the model thread's time
-    spent waiting, per window of 5 frames): after the first 20 frames, 0.00 in every
-    window (once 0.01) on the 854x480 demo and on a 960x540 real clip, analysing every
-    frame or 15 a second; on a 1080p 30 fps clip, where the helpers fall behind, 0.0-0.47
-    (most windows 0.06-0.25); in frames 5-20, up to 0.5 on every clip. A 720p clip at 15
-    frames a second (two decoded frames per analysed one) is at the edge: it waited
-    0.08 in frames 21-30 of one run, none in another; either way it runs about as fast.
+    The defaults come from the waits measured on 2 cores (docs/measurements.md, When
+    the helpers fall behind).
 
     Args:
         reserve: keep a CPU for the model at all (False: :attr:`cpus` is None).

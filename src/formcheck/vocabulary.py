@@ -108,6 +108,13 @@ CHECK_LABELS: dict[CheckId, str] = {
 }
 """Each check's name as the overlay and the report show it."""
 
+ZONE_LABELS: dict[Zone, str] = {
+    Zone.NECK: "Neck",
+    Zone.SHOULDER_BLADES: "Shoulder blades",
+    Zone.LOWER_BACK: "Lower back",
+}
+"""Each zone's name as the report shows it."""
+
 CUES: dict[CueKey, str] = {
     CueKey.KNEES_BENT: "Bend your knees",
     CueKey.FEET_FLAT: "Keep your feet flat on the floor",

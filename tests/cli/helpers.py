@@ -14,3 +14,13 @@ def run_formcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedPr
     return subprocess.run(
         [*FORMCHECK, *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
     )
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    """The run failed with one line on stderr, ``formcheck: error: ...``, naming
+    ``fragment``, and no traceback."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("formcheck: error: ") and fragment in lines[0]

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
-from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.roller.observation import Orientation, RollerObservation
+from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 FPS = 30.0
 GOOD = BodySpec()

@@ -11,11 +11,11 @@ import pytest
 from formcheck.evaluator.body import read_body
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import evaluate_still
-from formcheck.evaluator.kinematic import BodySpec, make_frame
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 from formcheck.vocabulary import CheckId, Side, Status, Zone
+from tests.evaluator.kinematic import BodySpec, make_frame
 
 from .helpers import GOOD, run, still
 
@@ -412,7 +412,7 @@ def test_roller_across_back(orientation: Orientation, expected: Status) -> None:
 def test_no_roller_makes_roller_checks_unknown(roller: RollerObservation | None) -> None:
     # given a good pose and no roller
     from formcheck.evaluator.evaluator import evaluate_still
-    from formcheck.evaluator.kinematic import make_frame
+    from tests.evaluator.kinematic import make_frame
 
     # when
     verdict = evaluate_still(make_frame(GOOD), roller)
@@ -429,7 +429,7 @@ def test_unsure_roller_is_unknown() -> None:
     from dataclasses import replace
 
     from formcheck.evaluator.evaluator import evaluate_still
-    from formcheck.evaluator.kinematic import make_frame, make_roller
+    from tests.evaluator.kinematic import make_frame, make_roller
 
     roller = replace(make_roller(GOOD, 0.3), confidence=0.1)
     # when
@@ -470,7 +470,7 @@ def test_roller_along_the_spine_has_no_position_verdict() -> None:
     """Along the spine the roller touches the whole back: the position is unknown and the
     orientation is the fault (its centre would otherwise read as the lower back)."""
     from formcheck.evaluator.evaluator import evaluate_still
-    from formcheck.evaluator.kinematic import make_frame, make_roller
+    from tests.evaluator.kinematic import make_frame, make_roller
 
     verdict = evaluate_still(make_frame(GOOD), make_roller(GOOD, 0.6, Orientation.ALONG))
     assert verdict.checks[CheckId.ROLLER_POSITION].status is Status.UNKNOWN

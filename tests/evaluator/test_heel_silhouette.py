@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from formcheck.evaluator.body import heel_lift_from_silhouette
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig, ThresholdsConfig
 from formcheck.evaluator.evaluator import evaluate_still
-from formcheck.evaluator.kinematic import FOOT_CM, BodySpec, make_frame
 from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS
 from formcheck.vocabulary import CheckId, Side, Status
+from tests.evaluator.kinematic import FOOT_CM, BodySpec, make_frame
 
 from .helpers import GOOD, run, still
 

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
-from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.vocabulary import CheckId, Side, Status
+from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 BIG = (2400, 1400)
 

@@ -8,11 +8,11 @@ import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
-from formcheck.evaluator.kinematic import make_frame, make_roller
 from formcheck.evaluator.results import SetupCode
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.vocabulary import CHECK_IDS, CheckId, Side, Status
+from tests.evaluator.kinematic import make_frame, make_roller
 
 from .helpers import GOOD, run, still
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SmoothingConfig
-from formcheck.evaluator.kinematic import make_roller
 from formcheck.vocabulary import CheckId, Status, Zone
+from tests.evaluator.kinematic import make_roller
 
 from .helpers import FPS, GOOD, run, timeline
 
@@ -305,7 +305,7 @@ def test_summary_fractions_and_score() -> None:
 def test_still_summary_counts_the_frame() -> None:
     # given one photo with straight legs
     from formcheck.evaluator.evaluator import Evaluator
-    from formcheck.evaluator.kinematic import make_frame
+    from tests.evaluator.kinematic import make_frame
 
     ev = Evaluator(still=True)
     ev.update(make_frame(STRAIGHT), make_roller(STRAIGHT, 0.3))

@@ -13,7 +13,9 @@ import pytest
 
 from formcheck.errors import CorruptVideoError, FormcheckError, OutputError
 from formcheck.frontends.analyze import AnalyzeOptions, NoPersonError, analyze_input
+from formcheck.sinks.document import SummaryDocument
 from formcheck.sinks.summary import SCHEMA_PATH
+from formcheck.vocabulary import CheckId, Status
 
 pytestmark = pytest.mark.model
 OUTPUTS = ("annotated.mp4", "frames.jsonl", "summary.json", "report.html")
@@ -25,8 +27,10 @@ def _render(name: str, out: Path, seconds: float = 3.0, size: tuple[int, int] = 
     return render_to_files(name, out, seconds=seconds, size=size, fps=15.0, seed=3).video
 
 
-def _validate(summary: dict[str, object]) -> None:
+def _validate(summary: dict[str, object] | SummaryDocument) -> None:
     jsonschema = pytest.importorskip("jsonschema")
+    if isinstance(summary, SummaryDocument):
+        summary = summary.to_jsonable()
     jsonschema.validate(summary, json.loads(SCHEMA_PATH.read_text()))
 
 
@@ -53,7 +57,7 @@ def test_synthetic_clip_gives_all_four_outputs(
         assert (tmp_path / "good" / name).stat().st_size > 0, name
     summary = json.loads((tmp_path / "good" / "summary.json").read_text())
     _validate(summary)
-    assert summary == json.loads(json.dumps(result.summary))
+    assert summary == result.summary.to_jsonable()
     rows = (tmp_path / "good" / "frames.jsonl").read_text().splitlines()
     assert len(rows) == summary["analysis"]["frames_analysed"] > 30
     first = json.loads(rows[0])
@@ -84,7 +88,7 @@ def test_real_clip_gives_all_four_outputs(footage: Path, model_path: Path, tmp_p
     for name in OUTPUTS:
         assert (tmp_path / "gb" / name).is_file()
     _validate(result.summary)
-    assert result.summary["checks"]["knees_bent"]["status"] == "ok"
+    assert result.summary.checks[CheckId.KNEES_BENT].status is Status.OK
 
 
 @pytest.mark.footage
@@ -95,9 +99,9 @@ def test_photo_of_a_bridge_has_bent_knees_and_flat_feet(
     result = analyze_input(footage / "free-exercise-db/Butt_Lift_Bridge__0.jpg", tmp_path / "p",
                            AnalyzeOptions(tmp_path, model_path, progress=False))
     # then
-    checks = result.summary["checks"]
-    assert checks["knees_bent"]["status"] == "ok"
-    assert checks["feet_flat"]["status"] == "ok"
+    checks = result.summary.checks
+    assert checks[CheckId.KNEES_BENT].status is Status.OK
+    assert checks[CheckId.FEET_FLAT].status is Status.OK
     assert (tmp_path / "p" / "annotated.png").is_file()
     assert not (tmp_path / "p" / "annotated.mp4").exists()
     _validate(result.summary)
@@ -314,7 +318,7 @@ def test_demo_session_faults_match_the_truth(model_path: Path, tmp_path: Path) -
     truths = [t.to_dict() for _, t in iter_scene("session", (854, 480), 25.0, 20.0, seed=7)]
     result = analyze_input(demo, tmp_path / "demo", AnalyzeOptions(tmp_path, model_path,
                                                                    progress=False))
-    episodes = result.summary["fault_episodes"]
+    episodes = result.summary.to_jsonable()["fault_episodes"]
     assert isinstance(episodes, list)
     for check in (c.value for c in CHECK_IDS):
         injected = _truth_runs(truths, check)

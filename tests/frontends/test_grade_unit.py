@@ -28,6 +28,9 @@ from formcheck.frontends.grade_engines import (
     error_row,
     row_from_summary,
 )
+from formcheck.sinks.document import EpisodePart
+from formcheck.vocabulary import CheckId, CueKey, Status, Zone
+from tests.sinks.helpers import summary_with
 
 
 def fake_clip(job: ClipJob) -> Row:
@@ -45,14 +48,17 @@ def fake_clip(job: ClipJob) -> Row:
         time.sleep(3600)
     if stem.startswith("bad"):
         return error_row(job, f"{job.file}: not a video")
-    summary: dict[str, Any] = {
-        "score": min(100, len(stem) * 10),
-        "checks": {"knees_bent": {"status": "ok", "ok_fraction": 1.0},
-                   "feet_flat": {"status": "fault", "ok_fraction": 0.25}},
-        "fault_episodes": [{"check": "feet_flat"}],
-        "roller": {"zone_s": {"neck": 0.0, "shoulder_blades": 1.5, "lower_back": 0.0}},
-        "session": {"duration_s": 2.0},
-    }
+    doc = summary_with(min(100, len(stem) * 10), duration_s=2.0)
+    checks = {CheckId.KNEES_BENT: doc.checks[CheckId.KNEES_BENT].model_copy(
+                  update={"status": Status.OK, "ok_fraction": 1.0}),
+              CheckId.FEET_FLAT: doc.checks[CheckId.FEET_FLAT].model_copy(
+                  update={"status": Status.FAULT, "ok_fraction": 0.25})}
+    episode = EpisodePart(check=CheckId.FEET_FLAT, start_s=0.0, end_s=1.0, cue="",
+                          key=CueKey.FEET_FLAT)
+    roller = doc.roller.model_copy(update={"zone_s": {
+        Zone.NECK: 0.0, Zone.SHOULDER_BLADES: 1.5, Zone.LOWER_BACK: 0.0}})
+    summary = doc.model_copy(update={"checks": checks, "fault_episodes": [episode],
+                                     "roller": roller})
     return row_from_summary(job, summary, 30, 0.01)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.frontends.test_history import FORMCHECK
+from tests.cli.helpers import FORMCHECK
 
 CLIP_SECONDS = 22.0
 CLIP_FPS = 15.0
@@ -218,10 +218,11 @@ def test_locked_history_never_blocks_a_session(clip: Path, tmp_path: Path,
 
     from formcheck.frontends.live import LiveOptions, run_live
     from formcheck.sinks.history import save_session
+    from tests.sinks.helpers import summary_with
 
     # given: a history database held under an exclusive lock by another program
     db = tmp_path / "history.sqlite"
-    save_session({"score": 1, "checks": {}, "session": {"duration_s": 1.0}},
+    save_session(summary_with(1, {}, duration_s=1.0),
                  __import__("datetime").datetime.now().astimezone(), None, db)
     holder = sqlite3.connect(str(db))
     holder.execute("BEGIN EXCLUSIVE")

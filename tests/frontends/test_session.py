@@ -11,14 +11,17 @@ import pytest
 
 from formcheck.errors import OutputError
 from formcheck.evaluator.evaluator import Evaluator
-from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.session import FrameSink, SessionCore, frames_log
 from formcheck.overlay.draw import Timeline
 from formcheck.roller.observation import RollerObservation
+from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 SPEC = BodySpec()
+INPUT = {"path": "x.mp4", "kind": "video", "width": 640, "height": 360, "fps": 15.0,
+         "frames_read": 30}
+ANALYSIS = {"fps": None, "frames_analysed": 30, "model": "m.task", "config": None}
 
 
 def _session(frames: int, sinks: list[FrameSink]) -> tuple[SessionCore, Evaluator]:
@@ -47,10 +50,10 @@ def test_sinks_see_every_frame_in_order(tmp_path: Path) -> None:
 
 def test_summary_and_report_are_written_together(tmp_path: Path) -> None:
     core, evaluator = _session(30, [])
-    summary = core.write(tmp_path, evaluator.summary(), input_info={"path": "x"},
-                         analysis={"fps": None}, title="t")
-    assert json.loads((tmp_path / "summary.json").read_text()) == summary
-    assert summary["fault_episodes"]  # the lower back, from frame 15
+    summary = core.write(tmp_path, evaluator.summary(), input_info=INPUT,
+                         analysis=ANALYSIS, title="t")
+    assert (tmp_path / "summary.json").read_text() == summary.to_json()
+    assert summary.fault_episodes  # the lower back, from frame 15
     assert "<html" in (tmp_path / "report.html").read_text()
 
 
@@ -60,6 +63,6 @@ def test_a_report_that_cannot_be_written_leaves_no_summary(tmp_path: Path) -> No
     (tmp_path / "report.html").mkdir()
     # when / then: one OutputError naming the folder shown, and no summary.json left
     with pytest.raises(OutputError, match="shown"):
-        core.write(tmp_path, evaluator.summary(), input_info={}, analysis={}, title="t",
-                   shown_as=tmp_path / "shown")
+        core.write(tmp_path, evaluator.summary(), input_info=INPUT, analysis=ANALYSIS,
+                   title="t", shown_as=tmp_path / "shown")
     assert not (tmp_path / "summary.json").exists()

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from formcheck.evaluator.evaluator import Evaluator
-from formcheck.evaluator.kinematic import BodySpec, make_frame, make_roller
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.lazy import cv2
 from formcheck.overlay.draw import (
@@ -21,6 +20,7 @@ from formcheck.overlay.draw import (
 )
 from formcheck.roller.observation import RollerObservation
 from formcheck.vocabulary import CheckId, Status
+from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 
 def _verdict_with_straight_legs() -> tuple[FrameVerdict, RollerObservation]:

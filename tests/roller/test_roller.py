@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from formcheck.cli import app
 from formcheck.errors import UsageError
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
@@ -267,58 +262,3 @@ def test_tracker_rejects_single_jump() -> None:
         tracker.update(_scene("disc", x=240), _frame(pose, i))
     far = tracker.update(_scene("disc", x=330), _frame(pose, 3))
     assert far.center_px is not None and far.center_px[0] < 260
-
-
-# --- the debug command ------------------------------------------------------------------
-def _no_model(explicit: Path | None) -> Path:
-    raise AssertionError("--out must be checked before the model is looked for")
-
-
-@pytest.mark.parametrize("name", ["r3.txt", "r3"])
-def test_roller_cli_rejects_an_unknown_out_suffix(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
-) -> None:
-    # given a video and an --out name no writer takes
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"\x00" * 64)
-    out = tmp_path / name
-    monkeypatch.setattr("formcheck.cli.roller.resolve_model", _no_model)
-    # when
-    result = CliRunner().invoke(app, ["roller", str(clip), "--out", str(out)])
-    # then one usage error naming the suffixes accepted, before any work, and no file
-    assert result.exit_code != 0
-    assert isinstance(result.exception, UsageError), result.exception
-    message = str(result.exception)
-    assert "\n" not in message and message.startswith("--out ")
-    assert ".png" in message and ".mp4" in message
-    assert not out.exists()
-
-
-def test_roller_cli_rejects_a_video_out_for_an_image(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # given a photo and an .mp4 --out
-    photo, out = tmp_path / "photo.png", tmp_path / "drawn.mp4"
-    cv2.imwrite(str(photo), _scene())
-    monkeypatch.setattr("formcheck.cli.roller.resolve_model", lambda explicit: tmp_path / "x.task")
-    # when
-    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out)])
-    # then the image suffixes are named and nothing is written
-    assert isinstance(result.exception, UsageError), result.exception
-    assert "image" in str(result.exception) and ".png" in str(result.exception)
-    assert not out.exists()
-
-
-@pytest.mark.model
-def test_roller_cli_prints_json_for_an_image(tmp_path: Path, model_path: Path) -> None:
-    # given a photo
-    photo, out = tmp_path / "photo.png", tmp_path / "drawn.png"
-    cv2.imwrite(str(photo), _scene())
-    # when
-    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out),
-                                             "--model", str(model_path)])
-    # then stdout is one JSON object (not a Python repr) and the drawing is written
-    assert result.exit_code == 0, result.output
-    found = json.loads(result.stdout)
-    assert set(found) >= {"found", "center_px", "position", "reason"}
-    assert out.is_file()

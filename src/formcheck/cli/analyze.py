@@ -59,7 +59,7 @@ def analyze(
             print(error_line(err), file=sys.stderr)
             failures += 1
             continue
-        score = result.summary.get("score")
+        score = result.summary.score
         say(f"{path.name}: score {score if score is not None else '-'} -> {result.out_dir}/")
     if failures:
         raise typer.Exit(1)

@@ -7,8 +7,8 @@ Public API (imported lazily, so ``import formcheck.evaluator`` stays cheap)::
 - :class:`EvaluatorConfig`, :func:`load_config` (``config.py``): the configuration.
 - :class:`Evaluator`, :func:`evaluate_still` (``evaluator.py``): the evaluation.
 - :class:`FrameVerdict`, :class:`SessionSummary` and their parts (``results.py``).
-- ``rules.py`` and ``thresholds.py``: the shared vocabulary and default thresholds.
-- ``kinematic.py``: landmarks from joint angles, for tests and benchmarks.
+- ``thresholds.py``: the default thresholds (the shared words are in
+  :mod:`formcheck.vocabulary`).
 """
 
 from __future__ import annotations

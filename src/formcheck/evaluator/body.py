@@ -301,7 +301,7 @@ def body_roll_deg(xyz: FloatArray, near_side: Side) -> float:
 
     Args:
         xyz: (33, 3) landmarks: x, y in px and depth in px (z times the image width).
-        the body side nearer the camera.
+        near_side: the body side nearer the camera.
 
     Returns:
         The angle of the left-right axis (:func:`left_right_axis`) to the image's
@@ -324,7 +324,7 @@ def floor_readings_in_depth(xyz: FloatArray, near_side: Side) -> tuple[float, fl
 
     Args:
         xyz: (33, 3) landmarks: x, y in px and depth in px (z times the image width).
-        the body side nearer the camera.
+        near_side: the body side nearer the camera.
 
     Returns:
         The angle of the near heel -> toe line to the floor plane, degrees (0..90), and
@@ -369,7 +369,7 @@ def read_body(
     Args:
         xy: (33, 2) landmarks, px (smoothed or raw).
         visibility: (33,) visibilities, 0..1 (NaN counts as not visible).
-        the body side nearer the camera.
+        near_side: the body side nearer the camera.
         width, height: image size, px.
         cfg: set-up thresholds (visibility, frame margin).
         z: (33,) the model's relative depth (normalised, image-width units), or None.
@@ -378,16 +378,7 @@ def read_body(
     """
     idx = SIDE_INDEX[near_side]
     pts = xy[idx]
-    vis = visibility[idx]
-    margin = cfg.frame_margin * max(width, height)
-    with np.errstate(invalid="ignore"):
-        inside = (
-            (pts[:, 0] >= -margin)
-            & (pts[:, 0] <= width + margin)
-            & (pts[:, 1] >= -margin)
-            & (pts[:, 1] <= height + margin)
-        )
-        present = np.isfinite(pts).all(axis=1) & (vis >= cfg.min_visibility) & inside
+    present = _present(pts, visibility[idx], width, height, cfg)
     shoulder, hip, knee, ankle, heel, toe, ear = pts
     torso_v = hip - shoulder
     torso_px = float(np.hypot(torso_v[0], torso_v[1]))
@@ -404,16 +395,7 @@ def read_body(
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan
     heel_lift = heel_lift_from_silhouette(mask, width, ankle, toe, heel)
     tilt = _to_horizontal_deg(torso_v)
-    left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
-    d_sh = xy[left[SHOULDER]] - xy[right[SHOULDER]]
-    d_hip = xy[left[HIP]] - xy[right[HIP]]
-    spread = float((np.hypot(*d_sh) + np.hypot(*d_hip)) / (2 * torso_px)) if torso_ok else math.nan
-    nose = xy[int(Landmark.NOSE)]
-    face_up = (
-        float((ear[1] - nose[1]) / torso_px)
-        if torso_ok and visibility[int(Landmark.NOSE)] >= cfg.min_visibility
-        else math.nan
-    )
+    spread, face_up = _spread_and_face(xy, visibility, ear, torso_px, cfg)
     head_side: Side | None = None
     if math.isfinite(float(torso_v[0])) and torso_v[0] != 0:
         head_side = Side.LEFT if torso_v[0] > 0 else Side.RIGHT
@@ -433,6 +415,40 @@ def read_body(
         face_up=face_up,
         head_side=head_side,
     )
+
+
+def _present(pts: FloatArray, vis: FloatArray, width: int, height: int,
+             cfg: SetupConfig) -> NDArray[np.bool_]:
+    """Per role: finite, visible enough and inside the frame (with its margin)."""
+    margin = cfg.frame_margin * max(width, height)
+    with np.errstate(invalid="ignore"):
+        inside = (
+            (pts[:, 0] >= -margin)
+            & (pts[:, 0] <= width + margin)
+            & (pts[:, 1] >= -margin)
+            & (pts[:, 1] <= height + margin)
+        )
+        present: NDArray[np.bool_] = (
+            np.isfinite(pts).all(axis=1) & (vis >= cfg.min_visibility) & inside)
+    return present
+
+
+def _spread_and_face(xy: FloatArray, visibility: FloatArray, ear: FloatArray,
+                     torso_px: float, cfg: SetupConfig) -> tuple[float, float]:
+    """The body's left-right spread (shoulders and hips apart, in torso lengths) and the
+    face's lift (ear above nose, in torso lengths; NaN when the nose is not seen)."""
+    torso_ok = math.isfinite(torso_px) and torso_px > 0
+    left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
+    d_sh = xy[left[SHOULDER]] - xy[right[SHOULDER]]
+    d_hip = xy[left[HIP]] - xy[right[HIP]]
+    spread = float((np.hypot(*d_sh) + np.hypot(*d_hip)) / (2 * torso_px)) if torso_ok else math.nan
+    nose = xy[int(Landmark.NOSE)]
+    face_up = (
+        float((ear[1] - nose[1]) / torso_px)
+        if torso_ok and visibility[int(Landmark.NOSE)] >= cfg.min_visibility
+        else math.nan
+    )
+    return spread, face_up
 
 
 def missing_parts(present: NDArray[np.bool_], roles: tuple[int, ...]) -> tuple[str, ...]:

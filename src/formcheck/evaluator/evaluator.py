@@ -316,31 +316,15 @@ class Evaluator:
         elif posture is not None and c.setup.gate_body_checks:
             gate_all = setup_state(posture)
 
-        # Roller position (smoothed), when the roller and the torso are known.
-        idx = SIDE_INDEX[near]
         roller_ok = roller is not None and roller.found
         roller_sure = (
             roller_ok and roller is not None and (roller.confidence >= c.roller.min_confidence)
         )
         position: float | None = None
         orientation: Orientation | None = None
-        if view is not None and roller_sure and roller is not None:
-            orientation = self._orientation_3d(view, roller)
-        if roller_sure and roller is not None and present[SHOULDER] and present[HIP]:
-            raw_p = math.nan
-            # The place along the back stays the contact projected in the image: lifted
-            # into 3D (view.position) it needs the roller's true centre, and the roller
-            # stage outlines only its near end (docs/scenes3d.md has the figures).
-            if roller.contact_px is not None:
-                raw_p = position_along_back(
-                    roller.contact_px, landmarks[idx[SHOULDER]], landmarks[idx[HIP]])
-            if not math.isfinite(raw_p) and roller.position is not None:
-                raw_p = float(roller.position)
-            if math.isfinite(raw_p):
-                if self.still or not c.smoothing.enabled:
-                    position = raw_p
-                else:
-                    position = float(self._pos_filter(np.array([raw_p]), t)[0])
+        if roller_sure and roller is not None:
+            torso = present[SHOULDER] and present[HIP]
+            position, orientation = self._roller_place(view, landmarks, near, roller, torso, t)
         if gate_all is not None or position is None or position > c.roller.max_position:
             speed = self._motion.update(t, None)
         else:
@@ -354,25 +338,7 @@ class Evaluator:
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
                                                         orientation)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
-
-        for check, raw in raws.items():
-            if gate_all is not None:
-                raw.status, raw.reason, raw.key, raw.zone = (
-                    Status.UNKNOWN,
-                    gate_all.message,
-                    None,
-                    None,
-                )
-                continue
-            needs = REQUIRED[check] if raw.needs is None else raw.needs
-            lacking = missing_parts(present, needs)
-            if lacking:
-                raw.status, raw.reason, raw.key, raw.zone = (
-                    Status.UNKNOWN,
-                    partial_message(lacking),
-                    None,
-                    None,
-                )
+        _gate(raws, gate_all, present)
 
         if gate_all is not None:
             setup = gate_all
@@ -385,6 +351,33 @@ class Evaluator:
         else:
             setup = SetupState()
         return setup, raws, position
+
+    def _roller_place(
+        self, view: BodyView | None, landmarks: FloatArray, near: Side,
+        roller: RollerObservation, torso: bool, t: float,
+    ) -> tuple[float | None, Orientation | None]:
+        """Where a roller the detector is sure of touches the back (smoothed; None when
+        the torso is not known or no place can be read), and its orientation read
+        against the body's 3D axes (None: not read that way; ``roller.geometry``)."""
+        c = self.config
+        orientation = None if view is None else self._orientation_3d(view, roller)
+        if not torso:
+            return None, orientation
+        idx = SIDE_INDEX[near]
+        raw_p = math.nan
+        # The place along the back stays the contact projected in the image: lifted
+        # into 3D (view.position) it needs the roller's true centre, and the roller
+        # stage outlines only its near end (docs/scenes3d.md has the figures).
+        if roller.contact_px is not None:
+            raw_p = position_along_back(
+                roller.contact_px, landmarks[idx[SHOULDER]], landmarks[idx[HIP]])
+        if not math.isfinite(raw_p) and roller.position is not None:
+            raw_p = float(roller.position)
+        if not math.isfinite(raw_p):
+            return None, orientation
+        if self.still or not c.smoothing.enabled:
+            return raw_p, orientation
+        return float(self._pos_filter(np.array([raw_p]), t)[0]), orientation
 
     def _view(self, frame: PoseFrame) -> BodyView | None:
         """The body's axes and the camera from this frame's world and image landmarks."""
@@ -631,49 +624,8 @@ class Evaluator:
         checks: dict[CheckId, CheckSummary] = {}
         episodes: list[FaultEpisode] = []
         for check in CHECK_IDS:
-            secs, counts = totals.status_s[check], totals.status_n[check]
-            use_time = duration > 0
-            ok = secs[Status.OK] if use_time else float(counts[Status.OK])
-            fault = secs[Status.FAULT] if use_time else float(counts[Status.FAULT])
-            unknown = secs[Status.UNKNOWN] if use_time else float(counts[Status.UNKNOWN])
-            total = ok + fault + unknown
-            known = ok + fault
-            check_episodes = [
-                FaultEpisode(
-                    check,
-                    e.start_s,
-                    e.end_s if e.end_s is not None else end_t,
-                    CUES[e.key],
-                    e.key,
-                )
-                for e in self._trackers[check].episodes
-            ]
+            checks[check], check_episodes = self._check_summary(check, totals, duration, end_t)
             episodes.extend(check_episodes)
-            if check_episodes or (self.still and fault > 0):
-                status = Status.FAULT
-            elif known > 0:
-                status = Status.OK
-            else:
-                status = Status.UNKNOWN
-            checks[check] = CheckSummary(
-                check=check,
-                status=status,
-                ok_fraction=ok / known if known > 0 else None,
-                known_fraction=known / total if total > 0 else 0.0,
-                ok_s=secs[Status.OK],
-                fault_s=secs[Status.FAULT],
-                unknown_s=secs[Status.UNKNOWN],
-            )
-        weights = [
-            (SCORE_WEIGHTS[c], s.ok_fraction)
-            for c, s in checks.items()
-            if s.ok_fraction is not None and s.known_fraction >= SCORE_MIN_KNOWN
-        ]
-        score = (
-            round(100 * sum(w * f for w, f in weights) / sum(w for w, _ in weights))
-            if weights
-            else None
-        )
         strokes = self._motion.strokes_so_far()
         holds = self._motion.holds_so_far()
         torso_cm = self.config.thresholds.torso_length_cm
@@ -704,8 +656,73 @@ class Evaluator:
                 bin_s=tuple(float(s) for s in totals.bin_s),
             ),
             good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
-            score=score,
+            score=_score(checks),
         )
+
+    def _check_summary(
+        self, check: CheckId, totals: _Totals, duration: float, end_t: float,
+    ) -> tuple[CheckSummary, list[FaultEpisode]]:
+        """One check over the session, and its fault episodes (an open one ends at
+        ``end_t``). Times count where the session has a duration; a photo counts
+        frames."""
+        secs, counts = totals.status_s[check], totals.status_n[check]
+        use_time = duration > 0
+        ok = secs[Status.OK] if use_time else float(counts[Status.OK])
+        fault = secs[Status.FAULT] if use_time else float(counts[Status.FAULT])
+        unknown = secs[Status.UNKNOWN] if use_time else float(counts[Status.UNKNOWN])
+        total = ok + fault + unknown
+        known = ok + fault
+        episodes = [
+            FaultEpisode(check, e.start_s, e.end_s if e.end_s is not None else end_t,
+                         CUES[e.key], e.key)
+            for e in self._trackers[check].episodes
+        ]
+        if episodes or (self.still and fault > 0):
+            status = Status.FAULT
+        elif known > 0:
+            status = Status.OK
+        else:
+            status = Status.UNKNOWN
+        summary = CheckSummary(
+            check=check,
+            status=status,
+            ok_fraction=ok / known if known > 0 else None,
+            known_fraction=known / total if total > 0 else 0.0,
+            ok_s=secs[Status.OK],
+            fault_s=secs[Status.FAULT],
+            unknown_s=secs[Status.UNKNOWN],
+        )
+        return summary, episodes
+
+
+def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
+          present: NDArray[np.bool_]) -> None:
+    """Make unknown, with the reason, every reading the set-up does not allow: all of
+    them under ``gate_all``, else each one whose landmarks are not all present."""
+    for check, raw in raws.items():
+        if gate_all is not None:
+            raw.status, raw.reason, raw.key, raw.zone = (
+                Status.UNKNOWN, gate_all.message, None, None)
+            continue
+        needs = REQUIRED[check] if raw.needs is None else raw.needs
+        lacking = missing_parts(present, needs)
+        if lacking:
+            raw.status, raw.reason, raw.key, raw.zone = (
+                Status.UNKNOWN, partial_message(lacking), None, None)
+
+
+def _score(checks: dict[CheckId, CheckSummary]) -> int | None:
+    """The session's score, 0-100: the weighted mean of the checks' ok fractions over
+    those known long enough (:data:`~formcheck.vocabulary.SCORE_FORMULA`); None when
+    none was."""
+    weights = [
+        (SCORE_WEIGHTS[c], s.ok_fraction)
+        for c, s in checks.items()
+        if s.ok_fraction is not None and s.known_fraction >= SCORE_MIN_KNOWN
+    ]
+    if not weights:
+        return None
+    return round(100 * sum(w * f for w, f in weights) / sum(w for w, _ in weights))
 
 
 def evaluate_still(

@@ -302,10 +302,8 @@ class SessionSummary:
         fault_episodes: every reported fault, in order of start.
         strokes, holds, coverage: see their types.
         good_form_s: time in which at least one check was known and none was faulty, s.
-        score: 0-100, or None when no check was known. Formula: the weighted mean of the
-            checks' ok_fraction over the checks known for at least 10% of the session,
-            weights 3 roller_position (safety), 2 feet_flat, 2 knees_bent,
-            2 roller_across_back, 1 rolling_speed; times 100, rounded.
+        score: 0-100, or None when no check was known
+            (:data:`formcheck.vocabulary.SCORE_FORMULA`).
     """
 
     duration_s: float

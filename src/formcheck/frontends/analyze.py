@@ -51,6 +51,7 @@ from formcheck.source import FrameSource, SourceKind, VideoFileSource, VideoFram
 
 if TYPE_CHECKING:
     from formcheck.pose.landmarker import ModelInput
+    from formcheck.sinks.document import SummaryDocument
 
 
 
@@ -100,7 +101,7 @@ class AnalyzeResult:
 
     input: Path
     out_dir: Path
-    summary: dict[str, object]
+    summary: SummaryDocument
     times: dict[str, float]
     frames_read: int
     wall_s: float

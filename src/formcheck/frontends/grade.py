@@ -482,29 +482,9 @@ def grade(
         if target is not None:
             check_not_input(target, paths)
 
-    settings = ClipSettings(
-        model=options.model, fps=options.fps, config=options.config,
-        config_path=options.config_path, roller_color=options.roller_color,
-        keep_video=options.keep_video,
-    )
-    out_dirs: list[Path | None] = [None] * len(paths)
-    if options.out is not None:
-        from formcheck.frontends.analyze import output_dir_for
-
-        taken: set[Path] = set()
-        out_dirs = [output_dir_for(p, options.out, taken) for p in paths]
-
     previous = load_previous(options.csv, options.json) if options.resume else []
-    done_before = {_key(r): r for r in previous if r.get("status") == "graded"}
     idents = [_identity(p) for p in paths]
-    rows: dict[str, Row] = {}  # by resolved path
-    jobs: list[ClipJob] = []
-    for i, (p, ident, out_dir) in enumerate(zip(paths, idents, out_dirs, strict=True)):
-        prev = done_before.get((ident["path"], ident["size"], ident["mtime_ns"]))
-        if prev is not None:
-            rows[ident["path"]] = {**prev, "file": str(p), "index": i, "resumed": True}
-        else:
-            jobs.append(ClipJob(i, str(p), out_dir, settings))
+    rows, jobs = _plan(paths, idents, previous, options)
     # rows of the earlier run for inputs not in this batch are kept, after ours
     ours = {ident["path"] for ident in idents}
     extra = [r for r in previous if str(r.get("path")) not in ours]
@@ -544,6 +524,34 @@ def grade(
     report.wall_s = time.perf_counter() - t0
     snapshot(complete=True)
     return report
+
+
+def _plan(
+    paths: list[Path], idents: list[dict[str, Any]], previous: list[Row],
+    options: GradeOptions,
+) -> tuple[dict[str, Row], list[ClipJob]]:
+    """The rows resumed from an earlier run (by resolved path) and the jobs left to do."""
+    settings = ClipSettings(
+        model=options.model, fps=options.fps, config=options.config,
+        config_path=options.config_path, roller_color=options.roller_color,
+        keep_video=options.keep_video,
+    )
+    out_dirs: list[Path | None] = [None] * len(paths)
+    if options.out is not None:
+        from formcheck.frontends.analyze import output_dir_for
+
+        taken: set[Path] = set()
+        out_dirs = [output_dir_for(p, options.out, taken) for p in paths]
+    done_before = {_key(r): r for r in previous if r.get("status") == "graded"}
+    rows: dict[str, Row] = {}
+    jobs: list[ClipJob] = []
+    for i, (p, ident, out_dir) in enumerate(zip(paths, idents, out_dirs, strict=True)):
+        prev = done_before.get((ident["path"], ident["size"], ident["mtime_ns"]))
+        if prev is not None:
+            rows[ident["path"]] = {**prev, "file": str(p), "index": i, "resumed": True}
+        else:
+            jobs.append(ClipJob(i, str(p), out_dir, settings))
+    return rows, jobs
 
 
 def _json_doc(report: GradeReport, rows: list[Row], inputs: int,

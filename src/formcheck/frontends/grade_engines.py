@@ -44,10 +44,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formcheck.errors import FormcheckError, UsageError
 from formcheck.frontends.choices import DEFAULT_FPS
+
+if TYPE_CHECKING:
+    from formcheck.sinks.document import SummaryDocument
 
 Row = dict[str, Any]
 """One clip's result: see :func:`grade_clip` for its keys."""
@@ -188,34 +191,31 @@ def grade_clip(job: ClipJob) -> Row:
     return row_from_summary(job, result.summary, result.frames_read, wall)
 
 
-def row_from_summary(job: ClipJob, summary: dict[str, Any], frames_read: int,
+def row_from_summary(job: ClipJob, summary: SummaryDocument, frames_read: int,
                      wall_s: float) -> Row:
     """A graded row from an analyze ``summary.json`` document."""
-    checks = summary.get("checks", {})
-    roller = summary.get("roller", {})
-    session = summary.get("session", {})
-    episodes = summary.get("fault_episodes", [])
     return {
         "index": job.index,
         "file": job.file,
         "status": "graded",
         "error": None,
-        "score": summary.get("score"),
+        "score": summary.score,
         "checks": {
-            cid: {"status": c.get("status"), "ok_fraction": c.get("ok_fraction")}
-            for cid, c in checks.items()
+            check.value: {"status": part.status.value, "ok_fraction": part.ok_fraction}
+            for check, part in summary.checks.items()
         },
-        "roller_zone_s": dict(roller.get("zone_s", {})),
-        "fault_episodes": len(episodes),
-        "duration_s": session.get("duration_s"),
+        "roller_zone_s": {zone.value: s for zone, s in summary.roller.zone_s.items()},
+        "fault_episodes": len(summary.fault_episodes),
+        "duration_s": summary.session.duration_s,
         "frames_read": frames_read,
         "out_dir": str(job.out_dir) if job.out_dir is not None else None,
         "wall_s": round(wall_s, 3),
         "summary": {
-            "score": summary.get("score"),
-            "checks": checks,
-            "fault_episodes": episodes,
-            "session": session,
+            "score": summary.score,
+            "checks": {check.value: part.model_dump(mode="json")
+                       for check, part in summary.checks.items()},
+            "fault_episodes": [e.model_dump(mode="json") for e in summary.fault_episodes],
+            "session": summary.session.model_dump(mode="json"),
         },
     }
 

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from formcheck.frontends.session import SessionCore
     from formcheck.pose.frame import PoseFrame
     from formcheck.pose.landmarker import ModelInput
+    from formcheck.sinks.document import SummaryDocument
     from formcheck.sinks.video import H264Writer
 
     # a captured frame, its work frame, its pose, the model's input, the model's ms
@@ -158,7 +159,7 @@ class LiveResult:
     """What a live run did."""
 
     out_dir: Path | None
-    summary: dict[str, object] | None
+    summary: SummaryDocument | None
     session_started: bool
     frames: int  # frames processed (all phases)
     session_frames: int
@@ -556,15 +557,7 @@ class LiveSession:
                 core = SessionCore(cfg.thresholds.as_thresholds(), timeline,
                                    [frames_log(frames_fh)])
                 if o.window:
-                    _qt_fonts()
-                    try:
-                        cv2.namedWindow(WINDOW_TITLE,
-                                        cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
-                    except cv2.error as err:
-                        raise NoDisplayError(
-                            f"cannot open a window ({str(err).strip().splitlines()[-1]}); "
-                            "use --no-window or formcheck analyze"
-                        ) from err
+                    _open_window()
                     window_open = True
                 voice.say(SAFETY_SPOKEN, force=True)
                 try:
@@ -577,15 +570,12 @@ class LiveSession:
                 if self.phases.session_start is None:
                     frames_fh.close()
                     raise _NoSession()
-                session = pipe.evaluator.summary()
-                model_ms = statistics.median(self.model_ms) if self.model_ms else None
-                result = self._result(reader, run_start, model_ms, voice, recorder)
-                self._finish(session, core, reader, result)
+                result = self._result(reader, run_start, voice, recorder)
+                self._finish(pipe.evaluator.summary(), core, reader, result)
         except _NoSession:
             o.status("formcheck: the session did not start (the set-up was never right); "
                      "nothing was saved")
-            model_ms = statistics.median(self.model_ms) if self.model_ms else None
-            result = self._result(reader, run_start, model_ms, voice, recorder)
+            result = self._result(reader, run_start, voice, recorder)
             result.out_dir = None
             with contextlib.suppress(OSError):
                 self.out_dir.rmdir()  # only if empty
@@ -707,9 +697,10 @@ class LiveSession:
 
     # ------------------------------------------------------------------ the end
     def _result(
-        self, reader: LatestFrameReader, run_start: float, model_ms: float | None,
-        voice: Voice, recorder: _Recorder,
+        self, reader: LatestFrameReader, run_start: float, voice: Voice, recorder: _Recorder,
     ) -> LiveResult:
+        """What the run did (its summary and history row are added by :meth:`_finish`)."""
+        model_ms = statistics.median(self.model_ms) if self.model_ms else None
         wall = time.perf_counter() - run_start
         span = self.last_done - (self.first_done or 0.0)
         loop_fps = (self.frames - 1) / span if self.frames > 1 and span > 0 else 0.0
@@ -756,7 +747,7 @@ class LiveSession:
             video_path=video if video is not None and video.parent == self.out_dir else None,
         )
         result.summary = summary
-        score = summary.get("score")
+        score = summary.score
         o.status(
             f"session {_fmt_clock(self.phases.session_elapsed(time.perf_counter()))}, score "
             f"{score if score is not None else '-'}, {session.strokes.count} strokes -> "
@@ -778,6 +769,25 @@ class LiveSession:
             f"{r.latency_ms[1]:.0f} ms; model period (median pose) {model}; "
             f"{r.loop_fps:.1f} frames/s processed, {r.dropped} of {r.captured} dropped"
         )
+
+
+def _open_window() -> None:
+    """Open the window (Qt pointed at the system fonts first).
+
+    Raises:
+        NoDisplayError: OpenCV cannot open one.
+    """
+    from formcheck.lazy import cv2 as _cv2
+
+    cv2 = _cv2()
+    _qt_fonts()
+    try:
+        cv2.namedWindow(WINDOW_TITLE, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+    except cv2.error as err:
+        raise NoDisplayError(
+            f"cannot open a window ({str(err).strip().splitlines()[-1]}); "
+            "use --no-window or formcheck analyze"
+        ) from err
 
 
 def _qt_fonts() -> None:

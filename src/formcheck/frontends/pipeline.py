@@ -86,12 +86,7 @@ class FramePipeline(Closing):
             at the scaled size. 480 px: a person whose body spans at least half the
             frame still gives the model a crop of about 256 px or more, and the mask
             (made from the model's own 256 px output) carries no less detail, but costs
-            half what it costs at 640 px. Measured on the 11 real clips of the shared
-            footage: landmarks within 1.0% of the torso length of those found on the
-            full frame (median; 0.5% at 640 px), and at full size, 640 and 480 px the
-            same knees_bent and feet_flat verdicts on every side-view clip. The roller is
-            placed within 5% in 0.995 of synthetic frames at 640 and at 480 px. The
-            every-frame cost of ``analyze`` on the 854x480 demo clip: 2.5% less.
+            half what it costs at 640 px (docs/measurements.md, The model's input).
     """
 
     def __init__(

@@ -28,6 +28,7 @@ from formcheck.lazy import cv2 as _cv2
 from formcheck.overlay.draw import Timeline
 from formcheck.roller.observation import RollerObservation
 from formcheck.sinks.atomic import atomic_text, write_failure
+from formcheck.sinks.document import SummaryDocument
 from formcheck.sinks.report import Thumbnail, render_report
 from formcheck.sinks.summary import SessionRecord, build_summary
 from formcheck.vocabulary import CUES, CheckId, CueKey, Status, Zone
@@ -87,7 +88,7 @@ class SessionCore:
         self, out_dir: Path, session: SessionSummary, *, input_info: dict[str, object],
         analysis: dict[str, object], title: str, video_path: Path | None = None,
         image_path: Path | None = None, shown_as: Path | None = None,
-    ) -> dict[str, object]:
+    ) -> SummaryDocument:
         """Write ``summary.json`` and ``report.html`` into ``out_dir``; the summary.
 
         Args:
@@ -110,8 +111,7 @@ class SessionCore:
         )
         written: list[Path] = []
         try:
-            for name, text in (("summary.json", json.dumps(summary, indent=2) + "\n"),
-                               ("report.html", report)):
+            for name, text in (("summary.json", summary.to_json()), ("report.html", report)):
                 with atomic_text(out_dir / name) as fh:
                     fh.write(text)
                 written.append(out_dir / name)

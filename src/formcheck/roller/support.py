@@ -51,19 +51,12 @@ SUPPORT_ROW_FILLED = 0.6
 SUPPORT_CHROMA = 8.0
 # ... only for a candidate at least this far from grey (the same levels): a hue.
 SUPPORT_MIN_CHROMA = 12.0
-# A side is closed when at least this share of the rows looked at are closed. On the
-# synthetic scenes (a body held up by a roller) the less closed side of a roller is
-# closed in at most ~0.4 of them; on real stills of a body lying on a mat, the mat's
-# patches under it are closed on both sides in 0.7-1.0.
+# A side is closed when at least this share of the rows looked at are closed: between
+# a roller's less closed side and a mat's (docs/measurements.md, Support).
 SUPPORT_SIDE_CLOSED = 0.7
 # ... and whatever the other side shows, the side facing the middle of the torso (see
-# the module) must not be closed in at least this share of them. On the synthetic
-# scenes that side of a roller lying wholly to one side of the middle is closed in at
-# most ~0.85 of them (and their results do not change with this set at 0.8, the side
-# taken from a roller's centre); on real stills of a body lying on a mat, the
-# mat's end past the head (open beyond the head, the back lying on the mat on the
-# torso's side) is closed there in all of them, patches in front of the body in
-# 0.92-0.94.
+# the module) must not be closed in at least this share of them: above a roller's,
+# below a mat's (docs/measurements.md, Support).
 SUPPORT_TORSO_CLOSED = 0.9
 
 

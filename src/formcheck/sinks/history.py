@@ -22,8 +22,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from formcheck.errors import FormcheckError
+
+if TYPE_CHECKING:
+    from formcheck.sinks.document import SummaryDocument
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DB_NAME = "history.sqlite"
@@ -123,7 +127,7 @@ def _connect(path: Path, action: str, create: bool) -> Iterator[sqlite3.Connecti
 
 
 def save_session(
-    summary: dict[str, object],
+    summary: SummaryDocument,
     started_at: datetime,
     summary_path: Path | None,
     db_path: Path | None = None,
@@ -135,12 +139,8 @@ def save_session(
             cannot be written.
     """
     path = db_path or default_db_path()
-    session = summary.get("session")
-    checks = summary.get("checks")
-    assert isinstance(session, dict) and isinstance(checks, dict)
-    ok = {str(k): (v.get("ok_fraction") if isinstance(v, dict) else None)
-          for k, v in checks.items()}
-    score = summary.get("score")
+    session = summary.session
+    ok = {check.value: part.ok_fraction for check, part in summary.checks.items()}
     with _connect(path, "this session was not added to the history", create=True) as conn:
         conn.execute(_SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -149,10 +149,10 @@ def save_session(
             "checks, summary_path) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 started_at.isoformat(timespec="seconds"),
-                float(session.get("duration_s") or 0.0),
-                session.get("rolling_s"),
-                score if isinstance(score, int) else None,
-                session.get("good_form_s"),
+                float(session.duration_s or 0.0),
+                session.rolling_s,
+                summary.score,
+                session.good_form_s,
                 json.dumps(ok, sort_keys=True),
                 None if summary_path is None else str(summary_path),
             ),

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.evaluator.thresholds import Thresholds
+from formcheck.sinks.document import CoveragePart, EpisodePart, SummaryDocument
 from formcheck.sinks.summary import SessionRecord
-from formcheck.vocabulary import CHECK_IDS, CHECK_LABELS, CheckId
+from formcheck.vocabulary import CHECK_IDS, CHECK_LABELS, ZONE_LABELS, CheckId, Status, zone_of
 
 EMBED_VIDEO_MAX_BYTES = 25 * 1024 * 1024
 _COL = {0: "#a5a5a5", 1: "#4cbe5e", 2: "#eb4040"}
@@ -78,7 +79,7 @@ class _Axis:
         return "".join(parts)
 
 
-def timeline_svg(record: SessionRecord, episodes: Sequence[dict[str, object]]) -> str:
+def timeline_svg(record: SessionRecord, episodes: Sequence[EpisodePart]) -> str:
     """One row per check, coloured by status over time, fault episodes outlined."""
     if not record.t_s:
         return "<p>No frames analysed.</p>"
@@ -96,12 +97,12 @@ def timeline_svg(record: SessionRecord, episodes: Sequence[dict[str, object]]) -
             parts.append(f'<rect x="{ax.x(a):.1f}" y="{y}" width="{width:.1f}"'
                          f' height="{row - 6}" fill="{_COL[c]}"/>')
         for ep in episodes:
-            if ep["check"] == check.value:
-                a, b = float(ep["start_s"]), float(ep["end_s"])  # type: ignore[arg-type]
+            if ep.check is check:
+                a, b = ep.start_s, ep.end_s
                 parts.append(
                     f'<rect x="{ax.x(a):.1f}" y="{y - 1}" width="{max(ax.x(b) - ax.x(a), 1):.1f}"'
                     f' height="{row - 4}" fill="none" stroke="#7a0000" stroke-width="1.5">'
-                    f'<title>{html.escape(str(ep["cue"]))}: {_fmt_s(a)}–{_fmt_s(b)}</title></rect>'
+                    f'<title>{html.escape(ep.cue)}: {_fmt_s(a)}–{_fmt_s(b)}</title></rect>'
                 )
     parts.append(ax.ticks(h - 16))
     parts.append("</svg>")
@@ -189,7 +190,7 @@ def speed_svg(record: SessionRecord, th: Thresholds) -> str:
     return "".join(parts)
 
 
-def coverage_svg(coverage: dict[str, object], th: Thresholds) -> str:
+def coverage_svg(coverage: CoveragePart, th: Thresholds) -> str:
     """Seconds per slice of the back, as horizontal bars from shoulder (top) to hip.
 
     Bins are slices of the shoulder-to-hip line (0 at the shoulders, 1 at the hips, the
@@ -197,8 +198,8 @@ def coverage_svg(coverage: dict[str, object], th: Thresholds) -> str:
     shoulder and hip lines are marked on the right, and the seconds are on an axis
     below: no label sits on a bar.
     """
-    edges = [e for e in coverage.get("bin_edges", []) if e is not None]  # type: ignore[attr-defined]
-    secs = [s or 0.0 for s in coverage.get("bin_s", [])]  # type: ignore[attr-defined]
+    edges = [e for e in coverage.bin_edges if e is not None]
+    secs = [s or 0.0 for s in coverage.bin_s]
     if not secs or max(secs) <= 0 or len(edges) != len(secs) + 1:
         return "<p class='muted'>No coverage: the roller was not seen under the back.</p>"
     w, bar_h, left, right, top = 460, 12, 128, 62, 5
@@ -212,9 +213,7 @@ def coverage_svg(coverage: dict[str, object], th: Thresholds) -> str:
         return float(top + (p - edges[0]) / (edges[-1] - edges[0]) * bars_h)
 
     def zone(mid: float) -> str:
-        if mid < th.roller_neck_max:
-            return "Neck"
-        return "Shoulder blades" if mid <= th.roller_lower_back_min else "Lower back"
+        return ZONE_LABELS[zone_of(mid, th.roller_neck_max, th.roller_lower_back_min)]
 
     parts = [f'<svg viewBox="0 0 {w} {h}" class="plot small" role="img" '
              'aria-label="coverage of the back">']
@@ -284,7 +283,7 @@ footer{font-size:12px;color:#666;max-width:980px;margin:0 auto;padding:0 16px 32
 
 
 def render_report(
-    summary: dict[str, object],
+    summary: SummaryDocument,
     record: SessionRecord,
     thumbnails: Sequence[Thumbnail],
     *,
@@ -295,67 +294,25 @@ def render_report(
 ) -> str:
     """The whole report page as one HTML string."""
     th = thresholds or Thresholds()
-    checks = summary["checks"]
-    session = summary["session"]
-    roller = summary["roller"]
-    episodes = summary["fault_episodes"]
-    assert isinstance(checks, dict) and isinstance(session, dict)
-    assert isinstance(roller, dict) and isinstance(episodes, list)
-    score = summary.get("score")
-    known = sum(1 for c in CHECK_IDS if checks[c.value]["status"] != "unknown")
+    checks = summary.checks
+    session = summary.session
+    episodes = summary.fault_episodes
+    score = summary.score
+    known = sum(1 for c in CHECK_IDS if checks[c].status is not Status.UNKNOWN)
     chips = "".join(
-        f'<div class="chip" style="background:{_STATUS_COL[checks[c.value]["status"]]}">'
-        f"<b>{CHECK_LABELS[c]}</b><span>{checks[c.value]['status']} · "
-        f"{_pct(checks[c.value]['ok_fraction'])} in good form</span></div>"
+        f'<div class="chip" style="background:{_STATUS_COL[checks[c].status]}">'
+        f"<b>{CHECK_LABELS[c]}</b><span>{checks[c].status.value} · "
+        f"{_pct(checks[c].ok_fraction)} in good form</span></div>"
         for c in CHECK_IDS
     )
-    media = ""
-    if video_path is not None and video_path.is_file():
-        size = video_path.stat().st_size
-        if size <= EMBED_VIDEO_MAX_BYTES:
-            src = "data:video/mp4;base64," + base64.b64encode(video_path.read_bytes()).decode()
-        else:
-            src = html.escape(video_path.name)
-        media = (f'<section><h2>Annotated video</h2><video controls preload="metadata" '
-                 f'src="{src}"></video></section>')
-    elif image_path is not None and image_path.is_file():
-        src = "data:image/png;base64," + base64.b64encode(image_path.read_bytes()).decode()
-        media = f'<section><h2>Annotated photo</h2><img style="width:100%" src="{src}"></section>'
-    thumbs = "".join(
-        f'<figure><img alt="{html.escape(t.caption)}" src="data:image/jpeg;base64,'
-        f'{base64.b64encode(t.jpeg).decode()}"><figcaption><b>{CHECK_LABELS[t.check]}</b> at '
-        f"{_fmt_s(t.t_s)}: {html.escape(t.caption)}</figcaption></figure>"
-        for t in thumbnails
-    ) or "<p class='muted'>No fault was reported. Well rolled.</p>"
-    strokes = session["strokes"]
-    holds = session["holds"]
-    speed = session["speed"]
-    rows = [
-        ("Duration", _fmt_s(session["duration_s"])),
-        ("Rolling (roller under the back)", _fmt_s(session["rolling_s"])),
-        ("Target session", "10–15 min, 2–3 times a week"),
-        ("Time in good form", _fmt_s(session["good_form_s"])),
-        ("Strokes", f"{strokes['count']}"),
-        # per stroke: its length over its time; per frame: the speed the limit is checked on
-        ("Average stroke speed (length ÷ time of each pass)",
-         f"{strokes['mean_speed_cm_s'] or '–'} cm/s"),
-        ("Moment-to-moment speed, mean / max (incl. pauses)",
-         f"{speed['mean_cm_s'] or '–'} / {speed['max_cm_s'] or '–'} cm/s"),
-        ("Holds (roller still a few seconds)", f"{holds['count']}"),
-        ("Fault episodes", f"{len(episodes)}"),
-    ]
-    table = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(str(b))}</td></tr>"
-                    for a, b in rows)
+    media = _media(video_path, image_path)
+    thumbs = _thumbs(thumbnails)
+    table = _numbers(summary)
     ep_rows = "".join(
-        f"<tr><td>{_fmt_s(float(e['start_s']))}–{_fmt_s(float(e['end_s']))}</td>"
-        f"<td>{html.escape(str(e['cue']))}</td></tr>" for e in episodes
+        f"<tr><td>{_fmt_s(e.start_s)}–{_fmt_s(e.end_s)}</td>"
+        f"<td>{html.escape(e.cue)}</td></tr>" for e in episodes
     )
-    legend = ('<div class="legend"><span style="background:#4cbe5e"></span>ok'
-              '<span style="background:#eb4040"></span>fault'
-              '<span style="background:#a5a5a5"></span>unknown'
-              '<span style="background:none;border:1.5px solid #7a0000"></span>fault episode: '
-              'from the fault\'s onset to its end. The colours show what was reported: a '
-              'fault once it has lasted about half a second, cleared about as late</div>')
+    legend = _LEGEND
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -363,8 +320,8 @@ def render_report(
 <body><header><div class="score">{score if score is not None else "–"}<small>/100</small></div>
 <div><h1>Foam rolling, upper back: {html.escape(title)}</h1>
 <div class="sub">score from {known} of {len(CHECK_IDS)} checks ·
-{_fmt_s(session["duration_s"])} analysed · {len(episodes)} fault episode(s) ·
-formcheck {html.escape(str(summary.get("formcheck_version", "")))}</div></div></header>
+{_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s) ·
+formcheck {html.escape(summary.formcheck_version)}</div></div></header>
 <main>
 <section><h2>Verdicts</h2><div class="chips">{chips}</div></section>
 {media}
@@ -373,13 +330,71 @@ formcheck {html.escape(str(summary.get("formcheck_version", "")))}</div></div></
 <section><h2>Where the roller was on your back</h2>
 {position_svg(record, th)}
 <h2 style="margin-top:16px">Coverage (time on each part of the back, shoulders at the top)</h2>
-{coverage_svg(roller.get("coverage", {}), th)}</section>
+{coverage_svg(summary.roller.coverage, th)}</section>
 <section><h2>Rolling speed</h2>{speed_svg(record, th)}</section>
 <section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>
 <section><h2>Session numbers</h2><table>{table}</table></section>
 </main>
-<footer>Score: {html.escape(str(summary.get("score_formula", "")))}. formcheck coaches form;
+<footer>Score: {html.escape(summary.score_formula)}. formcheck coaches form;
 it does not diagnose. With a back condition (herniated disc, spinal stenosis) ask a
 professional first, and stop at once on pain, numbness or tingling.</footer>
 </body></html>
 """
+
+
+_LEGEND = ('<div class="legend"><span style="background:#4cbe5e"></span>ok'
+          '<span style="background:#eb4040"></span>fault'
+          '<span style="background:#a5a5a5"></span>unknown'
+          '<span style="background:none;border:1.5px solid #7a0000"></span>fault episode: '
+          'from the fault\'s onset to its end. The colours show what was reported: a '
+          'fault once it has lasted about half a second, cleared about as late</div>')
+
+
+def _media(video_path: Path | None, image_path: Path | None) -> str:
+    """The annotated video (embedded up to EMBED_VIDEO_MAX_BYTES, else linked) or photo."""
+    if video_path is not None and video_path.is_file():
+        size = video_path.stat().st_size
+        if size <= EMBED_VIDEO_MAX_BYTES:
+            src = "data:video/mp4;base64," + base64.b64encode(video_path.read_bytes()).decode()
+        else:
+            src = html.escape(video_path.name)
+        return (f'<section><h2>Annotated video</h2><video controls preload="metadata" '
+                f'src="{src}"></video></section>')
+    if image_path is not None and image_path.is_file():
+        src = "data:image/png;base64," + base64.b64encode(image_path.read_bytes()).decode()
+        return f'<section><h2>Annotated photo</h2><img style="width:100%" src="{src}"></section>'
+    return ""
+
+
+def _thumbs(thumbnails: Sequence[Thumbnail]) -> str:
+    """The worst moment of each fault episode, as captioned pictures."""
+    return "".join(
+        f'<figure><img alt="{html.escape(t.caption)}" src="data:image/jpeg;base64,'
+        f'{base64.b64encode(t.jpeg).decode()}"><figcaption><b>{CHECK_LABELS[t.check]}</b> at '
+        f"{_fmt_s(t.t_s)}: {html.escape(t.caption)}</figcaption></figure>"
+        for t in thumbnails
+    ) or "<p class='muted'>No fault was reported. Well rolled.</p>"
+
+
+def _numbers(summary: SummaryDocument) -> str:
+    """The session's numbers, as table rows."""
+    session = summary.session
+    strokes = session.strokes
+    speed = session.speed
+    episodes = summary.fault_episodes
+    rows = [
+        ("Duration", _fmt_s(session.duration_s)),
+        ("Rolling (roller under the back)", _fmt_s(session.rolling_s)),
+        ("Target session", "10–15 min, 2–3 times a week"),
+        ("Time in good form", _fmt_s(session.good_form_s)),
+        ("Strokes", f"{strokes.count}"),
+        # per stroke: its length over its time; per frame: the speed the limit is checked on
+        ("Average stroke speed (length ÷ time of each pass)",
+         f"{strokes.mean_speed_cm_s or '–'} cm/s"),
+        ("Moment-to-moment speed, mean / max (incl. pauses)",
+         f"{speed.mean_cm_s or '–'} / {speed.max_cm_s or '–'} cm/s"),
+        ("Holds (roller still a few seconds)", f"{session.holds.count}"),
+        ("Fault episodes", f"{len(episodes)}"),
+    ]
+    return "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(str(b))}</td></tr>"
+                   for a, b in rows)

@@ -4,10 +4,9 @@ The schema is ``src/formcheck/sinks/summary.schema.json`` (shipped with the pack
 ``formcheck.sinks.summary.SCHEMA_PATH``). Bump ``SCHEMA_VERSION``'s minor number for
 added fields, the major one for anything that breaks a reader.
 
-Score (0-100): the weighted mean of the checks' ``ok_fraction`` over the checks that
-were known for at least 10% of the session, with weights roller_position 3 (safety:
-the neck and lower back), knees_bent 2, feet_flat 2, roller_across_back 2,
-rolling_speed 1; times 100, rounded. None when no check was known long enough.
+The document itself is :class:`formcheck.sinks.document.SummaryDocument`. Score
+(0-100): :data:`formcheck.vocabulary.SCORE_FORMULA`, made from the weights there; None
+when no check was known long enough.
 """
 
 from __future__ import annotations
@@ -18,11 +17,13 @@ from typing import ClassVar
 
 from formcheck import __version__
 from formcheck.evaluator.results import FrameVerdict, SessionSummary
+from formcheck.sinks.document import SummaryDocument
 from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
 SCHEMA_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
+
 
 @dataclass
 class SessionRecord:
@@ -75,13 +76,13 @@ def build_summary(
     *,
     input_info: dict[str, object],
     analysis: dict[str, object],
-) -> dict[str, object]:
-    """The ``summary.json`` document (see the schema for every field)."""
+) -> SummaryDocument:
+    """The ``summary.json`` document (see :class:`SummaryDocument` and the schema)."""
     s = session.to_dict()
     speeds = [v for v in record.value[CheckId.ROLLING_SPEED] if v is not None]
     checks = s["checks"]
     assert isinstance(checks, dict)
-    return {
+    return SummaryDocument.model_validate({
         "schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "formcheck_version": __version__,
@@ -110,5 +111,5 @@ def build_summary(
             },
         },
         "setup_s": s["setup_s"],
-    }
+    })
 

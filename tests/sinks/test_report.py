@@ -12,6 +12,7 @@ import pytest
 
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.analyze import AnalyzeOptions, analyze_input
+from formcheck.sinks.document import CoveragePart
 from formcheck.sinks.report import coverage_svg, position_svg, speed_svg
 from formcheck.sinks.summary import SessionRecord
 from formcheck.vocabulary import CheckId
@@ -99,8 +100,8 @@ def test_time_axis_labels_are_inside_the_charts() -> None:
 def test_coverage_labels_are_words_beside_the_bars() -> None:
     # given time on every slice of the back
     edges = [round(-0.2 + 0.1 * i, 3) for i in range(15)]
-    svg = coverage_svg({"bin_edges": edges, "bin_s": [1.0 + i for i in range(14)]},
-                       Thresholds())
+    svg = coverage_svg(CoveragePart(zone_s={}, bin_edges=edges,
+                                    bin_s=[1.0 + i for i in range(14)]), Thresholds())
     texts = _texts(svg)
     words = {t for _x, _y, t in texts}
     # then the zones and the shoulder and hip lines are named; no bare fraction is shown

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from formcheck.frontends.history import render_history
+from formcheck.sinks.document import SummaryDocument
 from formcheck.sinks.history import (
     HistoryError,
     good_form_trend,
@@ -19,9 +19,11 @@ from formcheck.sinks.history import (
     save_session,
     sessions_per_week,
 )
+from formcheck.vocabulary import CheckId
+from tests.cli.helpers import FORMCHECK
+from tests.sinks.helpers import summary_with
 
 # The command line, as a user runs it.
-FORMCHECK = [sys.executable, "-m", "formcheck"]
 
 
 def cli(*args: str, env: dict[str, str] | None = None,
@@ -30,12 +32,9 @@ def cli(*args: str, env: dict[str, str] | None = None,
                           text=True, env=env, timeout=timeout, check=False)
 
 
-def _summary(duration: float, good: float, score: int | None) -> dict[str, object]:
-    return {
-        "score": score,
-        "checks": {"knees_bent": {"ok_fraction": 0.9}, "feet_flat": {"ok_fraction": None}},
-        "session": {"duration_s": duration, "rolling_s": duration * 0.8, "good_form_s": good},
-    }
+def _summary(duration: float, good: float, score: int | None) -> SummaryDocument:
+    return summary_with(score, {CheckId.KNEES_BENT: 0.9, CheckId.FEET_FLAT: None},
+                        duration_s=duration, rolling_s=duration * 0.8, good_form_s=good)
 
 
 T0 = datetime(2026, 11, 2, 18, 30, tzinfo=timezone(timedelta(hours=1)))

@@ -1,0 +1,76 @@
+"""``formcheck roller``: the roller's debug view from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from formcheck.cli import app
+from formcheck.errors import UsageError
+
+
+def _photo() -> np.ndarray:
+    """A synthetic photo of someone on a roller."""
+    from formcheck.scenes import iter_scene
+
+    image, _ = next(iter(iter_scene("good", size=(640, 360), fps=15.0, seconds=1.0, seed=1)))
+    return image
+
+
+def _no_model(explicit: Path | None) -> Path:
+    raise AssertionError("--out must be checked before the model is looked for")
+
+
+@pytest.mark.parametrize("name", ["r3.txt", "r3"])
+def test_roller_cli_rejects_an_unknown_out_suffix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # given a video and an --out name no writer takes
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00" * 64)
+    out = tmp_path / name
+    monkeypatch.setattr("formcheck.cli.roller.resolve_model", _no_model)
+    # when
+    result = CliRunner().invoke(app, ["roller", str(clip), "--out", str(out)])
+    # then one usage error naming the suffixes accepted, before any work, and no file
+    assert result.exit_code != 0
+    assert isinstance(result.exception, UsageError), result.exception
+    message = str(result.exception)
+    assert "\n" not in message and message.startswith("--out ")
+    assert ".png" in message and ".mp4" in message
+    assert not out.exists()
+
+
+def test_roller_cli_rejects_a_video_out_for_an_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a photo and an .mp4 --out
+    photo, out = tmp_path / "photo.png", tmp_path / "drawn.mp4"
+    cv2.imwrite(str(photo), _photo())
+    monkeypatch.setattr("formcheck.cli.roller.resolve_model", lambda explicit: tmp_path / "x.task")
+    # when
+    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out)])
+    # then the image suffixes are named and nothing is written
+    assert isinstance(result.exception, UsageError), result.exception
+    assert "image" in str(result.exception) and ".png" in str(result.exception)
+    assert not out.exists()
+
+
+@pytest.mark.model
+def test_roller_cli_prints_json_for_an_image(tmp_path: Path, model_path: Path) -> None:
+    # given a photo
+    photo, out = tmp_path / "photo.png", tmp_path / "drawn.png"
+    cv2.imwrite(str(photo), _photo())
+    # when
+    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out),
+                                             "--model", str(model_path)])
+    # then stdout is one JSON object (not a Python repr) and the drawing is written
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert set(found) >= {"found", "center_px", "position", "reason"}
+    assert out.is_file()
