@@ -22,18 +22,18 @@ from formcheck.frontends import grade as g
 from formcheck.frontends.grade_engines import (
     ClipJob,
     LocalEngine,
-    Row,
     clip_timeout,
     default_workers,
     error_row,
     row_from_summary,
 )
+from formcheck.frontends.grade_rows import GradeRow
 from formcheck.sinks.document import EpisodePart
 from formcheck.vocabulary import CheckId, CueKey, Status, Zone
 from tests.sinks.helpers import summary_with
 
 
-def fake_clip(job: ClipJob) -> Row:
+def fake_clip(job: ClipJob) -> GradeRow:
     """Stand-in for :func:`grade_clip`: behaviour chosen by the file's name.
 
     ``crash*`` exits the worker, ``segv*`` kills it with SIGSEGV, ``hang*`` sleeps for
@@ -139,7 +139,7 @@ def test_defaults() -> None:
 # ------------------------------------------------------------------ exit codes, table
 
 
-def _row(file: str, status: str = "graded", score: int | None = 80) -> Row:
+def _row(file: str, status: str = "graded", score: int | None = 80) -> GradeRow:
     return {"file": file, "status": status, "score": score if status == "graded" else None,
             "error": None if status == "graded" else "broken", "index": 0}
 
@@ -156,7 +156,7 @@ def _row(file: str, status: str = "graded", score: int | None = 80) -> Row:
         ([_row("b", "error")], None, 3),
     ],
 )
-def test_exit_codes(rows: list[Row], fail_under: float | None, code: int) -> None:
+def test_exit_codes(rows: list[GradeRow], fail_under: float | None, code: int) -> None:
     assert g.GradeReport(rows, "local", 1, fail_under).exit_code == code
 
 
@@ -199,7 +199,7 @@ def test_crash_segfault_and_hang_are_error_rows(tmp_path: Path) -> None:
     paths = _touch(tmp_path, "a1.mp4", "crash.mp4", "b22.mp4", "segv.mp4", "hang.mp4",
                    "c333.mp4")
     jobs = [ClipJob(i, str(p), None, None) for i, p in enumerate(paths)]  # type: ignore[arg-type]
-    rows: dict[str, Row] = {}
+    rows: dict[str, GradeRow] = {}
     # when
     t0 = time.monotonic()
     LocalEngine(2, timeout_s=3.0, clip_fn=fake_clip).run(

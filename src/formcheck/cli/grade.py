@@ -21,7 +21,7 @@ from formcheck.errors import ModelError
 from formcheck.frontends.choices import EngineName
 
 if TYPE_CHECKING:
-    from formcheck.frontends.grade_engines import Row
+    from formcheck.frontends.grade_rows import GradeRow
 
 
 def grade(
@@ -95,7 +95,7 @@ def grade(
         raise typer.Exit(report.exit_code)
 
 
-def _say_row(row: Row) -> None:
+def _say_row(row: GradeRow) -> None:
     """A finished clip's line on stderr (where no progress display shows it)."""
     from formcheck.frontends.grade import reason
     from formcheck.ui import say

@@ -47,9 +47,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypedDict, cast
 
-from formcheck import vocabulary
 from formcheck.errors import UsageError
 from formcheck.frontends.choices import DEFAULT_FPS, EngineName
 from formcheck.frontends.grade_engines import (
@@ -59,24 +58,20 @@ from formcheck.frontends.grade_engines import (
     Engine,
     LocalEngine,
     RayEngine,
-    Row,
     default_workers,
     grade_clip,
     import_ray,
 )
+from formcheck.frontends.grade_rows import (
+    CHECK_IDS,
+    CSV_COLUMNS,
+    GradeRow,
+    csv_row,
+    resume_key,
+    row_from_csv,
+)
 from formcheck.source import MEDIA_SUFFIXES
 
-CHECK_IDS = tuple(c.value for c in vocabulary.CHECK_IDS)
-"""The check ids, in summary order."""
-ZONES = tuple(z.value for z in vocabulary.Zone)
-CSV_HEAD = ("file", "status", "score", "error")
-CSV_COLUMNS = (
-    *CSV_HEAD, *CHECK_IDS, *(f"{c}_ok" for c in CHECK_IDS), "fault_episodes", "duration_s",
-    *(f"zone_{z}_s" for z in ZONES), "path", "size", "mtime_ns",
-)
-"""CSV columns: ``file, status, score, error``, one column per check (its overall
-status), then each check's ok fraction, fault episodes, duration, seconds per roller
-zone, and the resolved path, size and mtime that ``--resume`` matches on."""
 JSON_SCHEMA = "formcheck.grade"
 JSON_SCHEMA_VERSION = "1.0"
 
@@ -129,35 +124,36 @@ class GradeOptions:
 class GradeReport:
     """What a batch produced: one row per input (resumed rows included), input order."""
 
-    rows: list[Row]
+    rows: list[GradeRow]
     engine: str
     workers: int
     fail_under: float | None
     wall_s: float = 0.0
-    extra_rows: list[Row] = field(default_factory=list)
+    extra_rows: list[GradeRow] = field(default_factory=list)
 
     @property
-    def graded(self) -> list[Row]:
+    def graded(self) -> list[GradeRow]:
         """Rows graded (this run or a resumed one)."""
         return [r for r in self.rows if r["status"] == "graded"]
 
     @property
-    def errors(self) -> list[Row]:
+    def errors(self) -> list[GradeRow]:
         """Rows that could not be graded."""
         return [r for r in self.rows if r["status"] == "error"]
 
     @property
-    def skipped(self) -> list[Row]:
+    def skipped(self) -> list[GradeRow]:
         """Rows carried over from the previous run by ``--resume``."""
         return [r for r in self.rows if r.get("resumed")]
 
     @property
-    def below(self) -> list[Row]:
+    def below(self) -> list[GradeRow]:
         """Graded rows below ``fail_under`` (an unscored clip counts as below)."""
         if self.fail_under is None:
             return []
+        fail_under = self.fail_under
         return [r for r in self.graded
-                if r.get("score") is None or r["score"] < self.fail_under]
+                if (score := r.get("score")) is None or score < fail_under]
 
     @property
     def exit_code(self) -> int:
@@ -217,7 +213,7 @@ def discover_inputs(inputs: list[str]) -> list[Path]:
     return sorted(found.values(), key=lambda p: (str(p), p))
 
 
-def _identity(path: Path) -> dict[str, Any]:
+def _identity(path: Path) -> Identity:
     """Resolved path, size and mtime: what ``--resume`` matches on."""
     resolved = path.resolve()
     try:
@@ -227,67 +223,18 @@ def _identity(path: Path) -> dict[str, Any]:
         return {"path": str(resolved), "size": None, "mtime_ns": None}
 
 
-def _key(row: Row) -> tuple[str, int | None, int | None]:
-    return (str(row.get("path")), _int_or_none(row.get("size")),
-            _int_or_none(row.get("mtime_ns")))
+class Identity(TypedDict):
+    """What ``--resume`` matches an input on: its resolved path, size and mtime."""
 
-
-def _int_or_none(v: Any) -> int | None:
-    if v is None or v == "":
-        return None
-    return int(v)
+    path: str
+    size: int | None
+    mtime_ns: int | None
 
 
 # --------------------------------------------------------------------------- outputs
 
 
-def csv_row(row: Row) -> dict[str, Any]:
-    """A row as CSV cells (:data:`CSV_COLUMNS`); empty cells for what is unknown."""
-    checks = row.get("checks") or {}
-    zones = row.get("roller_zone_s") or {}
-    cells: dict[str, Any] = {
-        "file": row["file"], "status": row["status"],
-        "score": "" if row.get("score") is None else row["score"],
-        "error": row.get("error") or "",
-        "fault_episodes": "" if row.get("fault_episodes") is None else row["fault_episodes"],
-        "duration_s": "" if row.get("duration_s") is None else row["duration_s"],
-        "path": row.get("path", ""), "size": _blank(row.get("size")),
-        "mtime_ns": _blank(row.get("mtime_ns")),
-    }
-    for c in CHECK_IDS:
-        check = checks.get(c) or {}
-        cells[c] = check.get("status") or ""
-        cells[f"{c}_ok"] = _blank(check.get("ok_fraction"))
-    for z in ZONES:
-        cells[f"zone_{z}_s"] = _blank(zones.get(z))
-    return cells
-
-
-def _blank(v: Any) -> Any:
-    return "" if v is None else v
-
-
-def _row_from_csv(cells: dict[str, str]) -> Row:
-    def num(text: str | None) -> float | None:
-        return None if text in (None, "") else float(text)
-
-    score = num(cells.get("score"))
-    episodes = num(cells.get("fault_episodes"))
-    return {
-        "file": cells["file"], "status": cells["status"],
-        "score": None if score is None else int(score),
-        "error": cells.get("error") or None,
-        "checks": {c: {"status": cells.get(c) or None, "ok_fraction": num(cells.get(f"{c}_ok"))}
-                   for c in CHECK_IDS},
-        "roller_zone_s": {z: num(cells.get(f"zone_{z}_s")) for z in ZONES},
-        "fault_episodes": None if episodes is None else int(episodes),
-        "duration_s": num(cells.get("duration_s")),
-        "path": cells.get("path"), "size": _int_or_none(cells.get("size")),
-        "mtime_ns": _int_or_none(cells.get("mtime_ns")),
-    }
-
-
-def write_csv(path: Path, rows: list[Row]) -> None:
+def write_csv(path: Path, rows: list[GradeRow]) -> None:
     """Write ``rows`` to ``path`` atomically."""
     from formcheck.sinks.atomic import atomic_path
 
@@ -308,28 +255,29 @@ def write_json(path: Path, doc: dict[str, Any]) -> None:
         fh.write("\n")
 
 
-def load_previous(csv_path: Path | None, json_path: Path | None) -> list[Row]:
+def load_previous(csv_path: Path | None, json_path: Path | None) -> list[GradeRow]:
     """The rows of an earlier run (the JSON if readable, else the CSV; none if neither)."""
     if json_path is not None and json_path.is_file():
         try:
             doc = json.loads(json_path.read_text(encoding="utf-8"))
             rows = doc.get("rows") if isinstance(doc, dict) else None
             if isinstance(rows, list):
-                return [r for r in rows if isinstance(r, dict) and "file" in r]
+                # rows as they were written (a GradeRow each), kept as they are
+                return [cast(GradeRow, r) for r in rows if isinstance(r, dict) and "file" in r]
         except (OSError, ValueError):
             pass
     if csv_path is not None and csv_path.is_file():
         try:
             with csv_path.open(newline="", encoding="utf-8") as fh:
-                return [_row_from_csv(c) for c in csv.DictReader(fh)
+                return [row_from_csv(c) for c in csv.DictReader(fh)
                         if c.get("file") and c.get("status")]
         except (OSError, ValueError, KeyError):
             return []
     return []
 
 
-def _sort_worst_first(rows: list[Row]) -> list[Row]:
-    def key(r: Row) -> tuple[int, float, str]:
+def _sort_worst_first(rows: list[GradeRow]) -> list[GradeRow]:
+    def key(r: GradeRow) -> tuple[int, float, str]:
         if r["status"] != "graded":
             return (0, 0.0, r["file"])
         score = r.get("score")
@@ -338,7 +286,7 @@ def _sort_worst_first(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=key)
 
 
-def reason(row: Row) -> str:
+def reason(row: GradeRow) -> str:
     """A row's error without the leading ``<file>: `` (the file is shown beside it)."""
     error = str(row.get("error") or "")
     prefix = f"{row['file']}: "
@@ -375,7 +323,7 @@ def render_table(report: GradeReport) -> Any:
             reasons.append(Text.from_markup(f"[red]error[/] {escape(r['file'])}: "
                                             f"{escape(reason(r))}"))
             continue
-        checks = r.get("checks") or {}
+        checks: dict[str, Any] = dict(r.get("checks") or {})
         score = r.get("score")
         below = report.fail_under is not None and (score is None or score < report.fail_under)
         shown = "-" if score is None else str(score)
@@ -452,7 +400,7 @@ def validate(options: GradeOptions) -> None:
 def grade(
     inputs: list[str],
     options: GradeOptions,
-    on_row: Callable[[Row], None] | None = None,
+    on_row: Callable[[GradeRow], None] | None = None,
     clip_fn: ClipFn = grade_clip,
 ) -> GradeReport:
     """Grade every clip ``inputs`` name; write the CSV/JSON as each finishes.
@@ -509,9 +457,9 @@ def grade(
         def on_start(job: ClipJob) -> None:
             started(job.file)
 
-        def on_done(row: Row) -> None:
+        def on_done(row: GradeRow) -> None:
             ident = idents[row["index"]]
-            full = {**row, **ident, "resumed": False}
+            full: GradeRow = {**row, **ident, "resumed": False}
             rows[ident["path"]] = full
             snapshot(complete=len(rows) == len(paths))
             finished(full)
@@ -527,9 +475,9 @@ def grade(
 
 
 def _plan(
-    paths: list[Path], idents: list[dict[str, Any]], previous: list[Row],
+    paths: list[Path], idents: list[Identity], previous: list[GradeRow],
     options: GradeOptions,
-) -> tuple[dict[str, Row], list[ClipJob]]:
+) -> tuple[dict[str, GradeRow], list[ClipJob]]:
     """The rows resumed from an earlier run (by resolved path) and the jobs left to do."""
     settings = ClipSettings(
         model=options.model, fps=options.fps, config=options.config,
@@ -542,8 +490,8 @@ def _plan(
 
         taken: set[Path] = set()
         out_dirs = [output_dir_for(p, options.out, taken) for p in paths]
-    done_before = {_key(r): r for r in previous if r.get("status") == "graded"}
-    rows: dict[str, Row] = {}
+    done_before = {resume_key(r): r for r in previous if r.get("status") == "graded"}
+    rows: dict[str, GradeRow] = {}
     jobs: list[ClipJob] = []
     for i, (p, ident, out_dir) in enumerate(zip(paths, idents, out_dirs, strict=True)):
         prev = done_before.get((ident["path"], ident["size"], ident["mtime_ns"]))
@@ -554,7 +502,7 @@ def _plan(
     return rows, jobs
 
 
-def _json_doc(report: GradeReport, rows: list[Row], inputs: int,
+def _json_doc(report: GradeReport, rows: list[GradeRow], inputs: int,
               complete: bool) -> dict[str, Any]:
     from formcheck import __version__
 
@@ -580,7 +528,7 @@ def _json_doc(report: GradeReport, rows: list[Row], inputs: int,
 
 
 Started = Callable[[str], None]
-Finished = Callable[[Row], None]
+Finished = Callable[[GradeRow], None]
 
 
 @contextmanager
@@ -617,7 +565,7 @@ def _progress(enabled: bool, total: int, already: int) -> Iterator[tuple[Started
             running.append(file)
             describe()
 
-        def finished(row: Row) -> None:
+        def finished(row: GradeRow) -> None:
             if row["file"] in running:
                 running.remove(row["file"])
             if row["status"] == "graded":

@@ -48,14 +48,14 @@ from typing import TYPE_CHECKING, Any
 
 from formcheck.errors import FormcheckError, UsageError
 from formcheck.frontends.choices import DEFAULT_FPS
+from formcheck.frontends.grade_rows import GradeRow
 
 if TYPE_CHECKING:
     from formcheck.sinks.document import SummaryDocument
 
-Row = dict[str, Any]
 """One clip's result: see :func:`grade_clip` for its keys."""
 
-ClipFn = Callable[["ClipJob"], Row]
+ClipFn = Callable[["ClipJob"], GradeRow]
 """The per-clip function an engine runs (tests pass their own, to crash or hang)."""
 
 MIN_TIMEOUT_S = 120.0
@@ -143,12 +143,12 @@ def probe_duration(path: str) -> float | None:
     return None
 
 
-def error_row(job: ClipJob, reason: str) -> Row:
+def error_row(job: ClipJob, reason: str) -> GradeRow:
     """The row of a clip that could not be graded."""
     return {"index": job.index, "file": job.file, "status": "error", "error": reason}
 
 
-def grade_clip(job: ClipJob) -> Row:
+def grade_clip(job: ClipJob) -> GradeRow:
     """Analyse one clip and condense its summary into a row. Never raises for a bad input.
 
     Without ``job.out_dir`` the analyze outputs go to a temporary folder that is deleted,
@@ -192,7 +192,7 @@ def grade_clip(job: ClipJob) -> Row:
 
 
 def row_from_summary(job: ClipJob, summary: SummaryDocument, frames_read: int,
-                     wall_s: float) -> Row:
+                     wall_s: float) -> GradeRow:
     """A graded row from an analyze ``summary.json`` document."""
     return {
         "index": job.index,
@@ -221,7 +221,7 @@ def row_from_summary(job: ClipJob, summary: SummaryDocument, frames_read: int,
 
 
 OnStart = Callable[[ClipJob], None]
-OnDone = Callable[[Row], None]
+OnDone = Callable[[GradeRow], None]
 
 
 class Engine:
