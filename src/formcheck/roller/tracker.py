@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.detector import RollerDetector, build_observation
 from formcheck.roller.geometry import Body
+from formcheck.roller.learned import LearnedRollerDetector
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
 
@@ -20,7 +21,8 @@ class RollerTracker:
     """Temporal filter over :class:`RollerDetector`.
 
     Args:
-        detector: the single-frame detector (default: automatic, no colour hint).
+        detector: the single-frame detector (default: the rules detector, automatic, no
+            colour hint); a :class:`LearnedRollerDetector` uses the segmentation network.
         keep_frames: frames the last estimate is kept while the roller is unseen.
         decay: confidence factor per unseen frame (0..1).
         smoothing: weight of a new detection in the running estimate (0..1).
@@ -30,7 +32,7 @@ class RollerTracker:
 
     def __init__(
         self,
-        detector: RollerDetector | None = None,
+        detector: RollerDetector | LearnedRollerDetector | None = None,
         *,
         keep_frames: int = 8,
         decay: float = 0.75,
@@ -43,6 +45,15 @@ class RollerTracker:
         self.smoothing = smoothing
         self.max_jump = max_jump
         self.reset()
+
+    @classmethod
+    def named(cls, kind: str) -> RollerTracker:
+        """A tracker over the detector named ``kind``: "rules" or "learned"."""
+        if kind == "learned":
+            return cls(LearnedRollerDetector())
+        if kind == "rules":
+            return cls(RollerDetector())
+        raise ValueError(f"unknown roller detector {kind!r} (rules, learned)")
 
     def reset(self) -> None:
         """Forget the track."""

@@ -1,0 +1,132 @@
+"""Train the learned roller detector's segmentation network and export it to ONNX.
+
+Trains ONLY on the 3D benchmark set's tuning split: each frame's search-region crop
+(placed by the truth's landmarks) with its roller mask, augmented afresh every step
+(:mod:`formcheck.roller.learned_data`). A tiny U-Net (3 levels, 16-32-64 channels),
+BCE + Dice loss, Adam; fixed seed, one torch thread. Writes
+``src/formcheck/roller/roller_seg.onnx`` and ``roller_seg.json`` (sha256, data, steps,
+seconds, final loss).
+
+    nice -n 10 .venv/bin/python scripts/train_roller.py [--steps 1200] [--set DIR]
+
+Needs torch and onnx (dev only: ``pip install torch==2.13.0 onnx``); the package runs
+the exported model with OpenCV's DNN module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+from torch import nn
+
+from formcheck.roller.learned import MODEL_PATH, WORK_PX
+from formcheck.roller.learned_data import training_pair
+from formcheck.scenes3d import dataset
+
+CLIP_EVERY = 3  # a clip's frames change slowly: every third one is kept
+
+
+def block(cin: int, cout: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout),
+                         nn.ReLU(inplace=True), nn.Conv2d(cout, cout, 3, padding=1),
+                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class TinyUNet(nn.Module):
+    """RGB (N, 3, 96, 96) in 0..1 -> roller logits (N, 1, 96, 96)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.e1, self.e2, self.e3 = block(3, 16), block(16, 32), block(32, 64)
+        self.d2, self.d1 = block(64 + 32, 32), block(32 + 16, 16)
+        self.pool, self.up = nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="nearest")
+        self.out = nn.Conv2d(16, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a = self.e1(x)
+        b = self.e2(self.pool(a))
+        c = self.e3(self.pool(b))
+        d = self.d2(torch.cat([self.up(c), b], 1))
+        return self.out(self.d1(torch.cat([self.up(d), a], 1)))  # type: ignore[no-any-return]
+
+
+def load_frames(root: Path) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
+    """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame."""
+    out = []
+    for shot in dataset.load(root, "tuning"):
+        masks = shot.masks()
+        for k, (img, truth) in enumerate(shot.frames()):
+            if k % CLIP_EVERY == 0:
+                out.append((img, masks[k], truth))
+    return out
+
+
+def batch(frames: list[Any], rng: np.random.Generator, n: int) -> tuple[torch.Tensor, ...]:
+    xs, ys = [], []
+    while len(xs) < n:
+        img, labels, truth = frames[int(rng.integers(len(frames)))]
+        pair = training_pair(img, labels, truth, rng, cv2)
+        if pair is None:
+            continue
+        rgb = pair[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
+        xs.append(rgb.transpose(2, 0, 1))
+        ys.append(pair[1][None].astype(np.float32))
+    return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
+    ap.add_argument("--steps", type=int, default=1200)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=19)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    t0 = time.perf_counter()
+    frames = load_frames(args.set)
+    print(f"{len(frames)} tuning frames loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+    net = TinyUNet()
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=args.steps)
+    bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
+    loss_avg = 0.0
+    for step in range(args.steps):
+        x, y = batch(frames, rng, args.batch)
+        logits = net(x)
+        p = torch.sigmoid(logits)
+        dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
+        loss = bce(logits, y) + dice
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        loss_avg = 0.95 * loss_avg + 0.05 * float(loss.detach()) if step else float(loss.detach())
+        if step % 50 == 0 or step == args.steps - 1:
+            print(f"step {step} loss {loss_avg:.3f} {time.perf_counter() - t0:.0f} s",
+                  flush=True)
+    net.eval()
+    torch.onnx.export(net, torch.zeros(1, 3, WORK_PX, WORK_PX), str(args.out),
+                      input_names=["rgb"], output_names=["logits"], opset_version=13,
+                      dynamo=False)
+    digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
+    meta = {"sha256": digest, "bytes": args.out.stat().st_size, "seed": args.seed,
+            "steps": args.steps, "batch": args.batch, "train_frames": len(frames),
+            "split": "tuning", "seconds": round(time.perf_counter() - t0),
+            "final_loss": round(loss_avg, 4), "torch": torch.__version__}
+    args.out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(json.dumps(meta))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""A learned roller detector: a small segmentation network over the region under the torso.
+
+The pose says where to look (:func:`search_region`): a square around the torso, pushed
+towards the floor, scaled to ``WORK_PX`` x ``WORK_PX``. The network
+(``roller_seg.onnx``, trained by ``scripts/train_roller.py``) gives each work pixel a
+roller probability; the connected blob of probable roller pixels nearest the back is the
+candidate (:func:`best_blob`), and its principal axes give both ends, the axis angle and
+the apparent diameter (:func:`refine`). Runs with OpenCV's DNN module; no torch.
+
+Pixel coordinates: x right, y down, origin top-left, px of the full image unless named
+*work* (the scaled search region).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.color import ColorHint
+from formcheck.roller.detector import build_observation, calibrate
+from formcheck.roller.geometry import Body
+from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
+
+Image = NDArray[np.uint8]
+MODEL_PATH = Path(__file__).with_name("roller_seg.onnx")
+WORK_PX = 96  # side of the network's square input, px
+REGION_SIDE = 2.4  # the search square's side, torso (shoulder-to-hip) lengths
+REGION_DROP = 0.3  # the square's centre below the torso's middle, torso lengths
+MIN_PROB = 0.5  # a work pixel counts as roller above this probability
+MIN_AREA = 12  # smallest blob kept, work px
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """The search square: full-image px = ``origin`` + work px * ``scale``."""
+
+    origin: tuple[float, float]
+    scale: float  # full-image px per work px
+
+    def to_image(self, p: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Work px (..., 2) to full-image px."""
+        return np.asarray(self.origin) + p * self.scale
+
+
+def search_region(shoulder: NDArray[np.float64], hip: NDArray[np.float64],
+                  up: NDArray[np.float64]) -> Region:
+    """The square under the torso: centred on the shoulder-hip midpoint moved
+    ``REGION_DROP`` torso lengths away from ``up`` (towards the floor), side
+    ``REGION_SIDE`` torso lengths. Points in full-image px; ``up`` a unit vector."""
+    length = float(np.hypot(*(hip - shoulder)))
+    centre = 0.5 * (shoulder + hip) - REGION_DROP * length * up
+    side = REGION_SIDE * length
+    return Region((float(centre[0] - side / 2), float(centre[1] - side / 2)),
+                  side / WORK_PX)
+
+
+def crop(image_bgr: Image, region: Region, cv2: Any) -> Image:
+    """The region resampled to WORK_PX x WORK_PX (outside the image: black)."""
+    s = region.scale
+    m = np.array([[1 / s, 0, -region.origin[0] / s], [0, 1 / s, -region.origin[1] / s]])
+    out = cv2.warpAffine(image_bgr, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA
+                         if s > 1 else cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return np.asarray(out, dtype=np.uint8)
+
+
+class SegModel:
+    """The ONNX network: BGR work crop in, roller probability (WORK_PX, WORK_PX) out."""
+
+    def __init__(self, path: Path = MODEL_PATH) -> None:
+        import cv2
+
+        self._cv2 = cv2
+        self._net = cv2.dnn.readNetFromONNX(str(path))
+
+    def __call__(self, work_bgr: Image) -> NDArray[np.float32]:
+        blob = self._cv2.dnn.blobFromImage(work_bgr, 1 / 255.0, swapRB=True)
+        self._net.setInput(blob)
+        logits = np.asarray(self._net.forward(), dtype=np.float32)[0, 0]
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
+
+
+def best_blob(prob: NDArray[np.float32], cv2: Any) -> tuple[NDArray[np.bool_], float] | None:
+    """The connected blob of probable roller pixels with the most probability mass, and
+    its mean probability; None when no blob reaches ``MIN_AREA`` work px."""
+    on = (prob > MIN_PROB).astype(np.uint8)
+    n, labels = cv2.connectedComponents(on, connectivity=8)
+    best: tuple[NDArray[np.bool_], float] | None = None
+    best_mass = 0.0
+    for k in range(1, n):
+        blob = labels == k
+        area = int(blob.sum())
+        mass = float(prob[blob].sum())
+        if area >= MIN_AREA and mass > best_mass:
+            best, best_mass = (blob, mass / area), mass
+    return best
+
+
+def refine(blob: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                                               float, float]:
+    """Centre (2,), both ends (2, 2), length and thickness of a blob, work px, from its
+    principal axes: the ends are the extreme pixels along the long axis."""
+    ys, xs = np.nonzero(blob)
+    pts = np.stack([xs, ys], axis=1).astype(np.float64) + 0.5
+    centre = pts.mean(axis=0)
+    cov = np.cov((pts - centre).T) if len(pts) > 2 else np.eye(2)
+    _, v = np.linalg.eigh(cov)
+    major, minor = v[:, 1], v[:, 0]
+    along = (pts - centre) @ major
+    across = (pts - centre) @ minor
+    lo, hi = float(along.min()) - 0.5, float(along.max()) + 0.5
+    mid = centre + 0.5 * (lo + hi) * major
+    ends = np.stack([centre + lo * major, centre + hi * major])
+    thick = float(across.max() - across.min()) + 1.0
+    return mid, ends, hi - lo, thick
+
+
+def orientation_of(length: float, thick: float, angle_deg: float,
+                   body: Body) -> Orientation:
+    """End-on disc (length under 1.5 thicknesses) or a bar crossing the spine's line at
+    more than 45 degrees: across; a bar near the spine's line: along."""
+    if length < 1.5 * thick:
+        return Orientation.ACROSS
+    spine = math.degrees(math.atan2(body.axis[1], body.axis[0]))
+    d = abs((angle_deg - spine + 90.0) % 180.0 - 90.0)
+    return Orientation.ACROSS if d > 45.0 else Orientation.ALONG
+
+
+class LearnedRollerDetector:
+    """Single-frame detection with the segmentation network, the same interface as
+    :class:`formcheck.roller.detector.RollerDetector` (``detect``)."""
+
+    def __init__(self, model_path: Path = MODEL_PATH) -> None:
+        import cv2
+
+        self._cv2 = cv2
+        self.model = SegModel(model_path)
+        self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
+        self.hint: ColorHint | None = None
+
+    def calibrate(self, image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:
+        """Learn the roller's colour hint (``live``'s ``c`` key) as the rules detector
+        does; kept for the interface: the network does not use the hint yet."""
+        self.hint = calibrate(image_bgr, pose_frame)
+        return self.hint
+
+    def detect(self, image_bgr: Image, pose_frame: PoseFrame,
+               prior: tuple[float, float] | None = None) -> RollerObservation:
+        """The roller in this frame; ``prior`` (the track's centre) is not used yet."""
+        self.last_ends_px = None
+        if pose_frame.pose is None:
+            return RollerObservation.missing(NotFoundReason.NO_PERSON)
+        body = Body.from_pose(pose_frame.pose)
+        if body is None:
+            return RollerObservation.missing(NotFoundReason.NO_PERSON)
+        region = search_region(body.shoulder, body.hip, body.up)
+        prob = self.model(crop(image_bgr, region, self._cv2))
+        found = best_blob(prob, self._cv2)
+        if found is None:
+            return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
+        blob, conf = found
+        mid, ends, length, thick = refine(blob)
+        ends_px = region.to_image(ends)
+        self.last_ends_px = ends_px
+        d = ends_px[1] - ends_px[0]
+        angle = math.degrees(math.atan2(d[1], d[0])) % 180.0
+        size = (length * region.scale, thick * region.scale)
+        orient = orientation_of(length, thick, angle, body)
+        centre = region.to_image(mid)
+        return build_observation((float(centre[0]), float(centre[1])), size, angle,
+                                 orient, body, conf)

@@ -1,0 +1,104 @@
+"""Training pairs for the learned roller detector: the search region's crop and its
+roller mask, from frames with per-pixel truth (the 3D benchmark set's tuning split).
+
+The crop is placed by the truth's landmarks through the same :func:`search_region` the
+detector uses on the pose at run time, so the network sees at training what it will be
+shown. Augmentation (:func:`augment`) jitters the region and randomises colour,
+brightness, blur, noise and left-right flips. Pixel coordinates: x right, y down, px.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.pose.frame import Pose, PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.roller.geometry import Body
+from formcheck.roller.learned import WORK_PX, Region, crop, search_region
+
+Image = NDArray[np.uint8]
+ROLLER_LABEL = 2  # the 3D set's mask label of roller pixels
+
+
+def pose_frame_from_truth(truth: dict[str, Any], index: int = 0) -> PoseFrame:
+    """A :class:`PoseFrame` from a truth row's ``joints_px`` (landmark name -> px);
+    landmarks the row lacks sit at the shoulders' midpoint with visibility 0; no joints
+    (no person in view): a frame without a pose."""
+    w, h = int(truth["width"]), int(truth["height"])
+    joints: dict[str, list[float]] = truth.get("joints_px") or {}
+    if not joints or not truth.get("person_visible", True):
+        return PoseFrame(index=index, t_ms=float(truth.get("t_ms", 0.0)), width=w,
+                         height=h, pose=None)
+    xy = np.zeros((NUM_LANDMARKS, 2))
+    vis = np.zeros(NUM_LANDMARKS)
+    for name, p in joints.items():
+        k = Landmark[name.upper()]
+        xy[k], vis[k] = p, 1.0
+    xy[vis == 0] = xy[[Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]].mean(axis=0)
+    pose = Pose.from_pixels(xy, (w, h), visibility=vis)
+    return PoseFrame(index=index, t_ms=float(truth.get("t_ms", 0.0)), width=w, height=h,
+                     pose=pose)
+
+
+def truth_region(truth: dict[str, Any]) -> Region | None:
+    """The search region the detector would use on the truth's landmarks, or None."""
+    pf = pose_frame_from_truth(truth)
+    body = None if pf.pose is None else Body.from_pose(pf.pose)
+    return None if body is None else search_region(body.shoulder, body.hip, body.up)
+
+
+def crop_mask(labels: NDArray[np.uint8], region: Region, cv2: Any) -> NDArray[np.uint8]:
+    """The roller mask (0/1) resampled into the region's work px."""
+    roller = (labels == ROLLER_LABEL).astype(np.uint8) * 255
+    s = region.scale
+    m = np.array([[1 / s, 0, -region.origin[0] / s], [0, 1 / s, -region.origin[1] / s]])
+    out = cv2.warpAffine(roller, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA)
+    return (np.asarray(out) > 127).astype(np.uint8)
+
+
+def jitter(region: Region, rng: np.random.Generator) -> Region:
+    """The region scaled by 0.8-1.25 and shifted by up to 12% of its side, about its
+    centre: a pose model's landmarks are not the truth's."""
+    side = region.scale * WORK_PX
+    cx, cy = region.origin[0] + side / 2, region.origin[1] + side / 2
+    side2 = side * float(np.exp(rng.uniform(np.log(0.8), np.log(1.25))))
+    cx += float(rng.uniform(-0.12, 0.12)) * side
+    cy += float(rng.uniform(-0.12, 0.12)) * side
+    return Region((cx - side2 / 2, cy - side2 / 2), side2 / WORK_PX)
+
+
+def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
+            cv2: Any) -> tuple[Image, NDArray[np.uint8]]:
+    """Random flip, channel order and hue (any roller colour), brightness, contrast,
+    blur and noise; the mask follows the flip only."""
+    if rng.random() < 0.5:
+        img, mask = img[:, ::-1], mask[:, ::-1]
+    img = img[:, :, rng.permutation(3)]
+    hsv = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_BGR2HSV)
+    hsv[..., 0] = (hsv[..., 0].astype(np.int32) + int(rng.integers(0, 180))) % 180
+    f = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR).astype(np.float32)
+    f = f * float(rng.uniform(0.6, 1.4)) + float(rng.uniform(-40, 40))
+    mean = f.mean()
+    f = (f - mean) * float(rng.uniform(0.7, 1.3)) + mean
+    if rng.random() < 0.3:
+        f = cv2.GaussianBlur(f, (0, 0), float(rng.uniform(0.5, 1.5)))
+    f = f + rng.normal(0.0, float(rng.uniform(0, 8)), f.shape)
+    out = np.clip(f, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(out), np.ascontiguousarray(mask)
+
+
+def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
+                  rng: np.random.Generator | None, cv2: Any
+                  ) -> tuple[Image, NDArray[np.uint8]] | None:
+    """(work crop BGR, roller mask 0/1) of one frame, augmented when ``rng`` is given;
+    None when the truth has no usable torso."""
+    region = truth_region(truth)
+    if region is None:
+        return None
+    if rng is not None:
+        region = jitter(region, rng)
+    img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2)
+    return augment(img, mask, rng, cv2) if rng is not None else (img, mask)
