@@ -220,3 +220,30 @@ def test_status_reports_presence_and_route(stores: tuple[Path, Path]) -> None:
     assert status[Variant.LITE].path == lite and status[Variant.LITE].route is Route.BUILT_NPM
     assert status[Variant.FULL].route is Route.USER  # no record: put there by hand
     assert status[Variant.HEAVY].path is None and status[Variant.HEAVY].route is None
+
+
+def test_lookup_order_path_then_named_variant_then_variable_then_default(
+    stores: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: every variant in the checkout, and a bundle named by the variable
+    repo, _ = stores
+    for v in Variant:
+        (repo / bundle.bundle_name(v)).write_bytes(v.value.encode())
+    mine = tmp_path / "mine.task"
+    mine.write_bytes(b"m")
+    monkeypatch.setenv(bundle.ENV_VAR, str(mine))
+    # then
+    assert bundle.lookup(mine, None, Variant.LITE) == (mine, Variant.LITE)
+    assert bundle.lookup(None, Variant.HEAVY, Variant.LITE) == (
+        repo / "pose_landmarker_heavy.task", Variant.HEAVY)
+    assert bundle.lookup(None, None, Variant.LITE) == (mine, Variant.LITE)
+    monkeypatch.delenv(bundle.ENV_VAR)
+    assert bundle.lookup(None, None, Variant.LITE) == (
+        repo / "pose_landmarker_lite.task", Variant.LITE)
+
+
+def test_lookup_says_which_variant_to_fetch_when_none_is_there(
+    stores: tuple[Path, Path]
+) -> None:
+    assert bundle.lookup(None, Variant.HEAVY, Variant.FULL) == (None, Variant.HEAVY)
+    assert bundle.lookup(None, None, Variant.LITE) == (None, Variant.LITE)

@@ -247,6 +247,27 @@ def find(
     return None
 
 
+def lookup(
+    explicit: Path | None, named: Variant | None, default: Variant
+) -> tuple[Path | None, Variant]:
+    """The bundle a command runs, in this order: ``explicit`` (``--model PATH``), the
+    variant ``named`` (``--model-variant``), ``$FORMCHECK_MODEL``, the ``default``
+    variant (the configuration's, or the front end's own).
+
+    Returns:
+        The bundle found (None: none on disk yet) and the variant to fetch when none is.
+
+    Raises:
+        ModelError: a path given (``explicit`` or the variable) does not exist.
+    """
+    if explicit is not None or named is not None:
+        variant = named or default
+        return find(explicit, variant, use_env=False), variant
+    if os.environ.get(ENV_VAR):
+        return find(None, default), default
+    return find(None, default, use_env=False), default
+
+
 def recorded_route(path: Path) -> Route:
     """How a bundle on disk was obtained, from the ``<bundle>.json`` beside it."""
     meta = path.with_suffix(path.suffix + ".json")
