@@ -62,7 +62,7 @@ class Mesh:
     head: F  # (nb, 3) rest bone heads, m
     tail: F  # (nb, 3)
     joints: dict[str, list[int]]  # joint name -> vertex indices (its position is their mean)
-    group_of_face: list[str] = field(default_factory=list)
+    used: F = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # OBJ index of each vertex
 
     def bone(self, name: str) -> int:
         return self.bones.index(name)
@@ -121,7 +121,8 @@ def load_mesh(assets: Path = ASSETS) -> Mesh:
     w = np.where(s > 0, w / np.maximum(s, 1e-12), 0.0)
     w[s[:, 0] == 0, idx["root"]] = 1.0
     joint_local = {k: [int(remap[i]) for i in v if remap[i] >= 0] for k, v in joints.items()}
-    return Mesh(v_all[used], faces_r, w, order, parent, head, tail, joint_local)
+    return Mesh(v_all[used], faces_r, w, order, parent, head, tail, joint_local,
+                np.asarray(used, dtype=np.int64))
 
 
 def shape_offsets(mesh_path: Path = ASSETS) -> dict[str, F]:
@@ -175,7 +176,7 @@ class Body:
         self.mesh = mesh
         rest = mesh.verts.copy()
         full_offsets = targets if targets is not None else shape_offsets()
-        used_idx = self._used_index(mesh)
+        used_idx = mesh.used
         sexes = {"female": 1.0 - shape.gender, "male": shape.gender}
         if shape.weight < 0.5:
             wcls = {"minweight": 1 - 2 * shape.weight, "averageweight": 2 * shape.weight}
@@ -188,22 +189,6 @@ class Body:
                     rest += ws * ww * full_offsets[key][used_idx]
         # joints from the shaped mesh: bone heads follow their joint vertex groups
         self._scale_to(rest, shape.height_m)
-
-    @staticmethod
-    def _used_index(mesh: Mesh) -> F:
-        # The used-vertex list is not stored; rebuild it from the OBJ once.
-        cache = getattr(Body, "_used_cache", None)
-        if cache is None:
-            verts_faces: set[int] = set()
-            group = ""
-            for line in (ASSETS / "base.obj").read_text().splitlines():
-                if line.startswith("g "):
-                    group = line.split()[1]
-                elif line.startswith("f ") and group == "body":
-                    verts_faces.update(int(t.split("/")[0]) - 1 for t in line.split()[1:])
-            cache = np.array(sorted(verts_faces))
-            Body._used_cache = cache  # type: ignore[attr-defined]
-        return cache
 
     def _scale_to(self, rest: F, height_m: float) -> None:
         m = self.mesh

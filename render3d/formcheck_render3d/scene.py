@@ -280,7 +280,6 @@ class Scene:
         sc.display.render_aa = "OFF"
         sc.view_settings.view_transform = "Standard"
         sc.render.dither_intensity = 0.0
-        hidden: list[bpy.types.Object] = []
         for ob in sc.objects:
             if ob.type != "MESH":
                 continue
@@ -296,7 +295,6 @@ class Scene:
         sc.display.render_aa = aa
         sc.render.engine, sc.view_settings.view_transform = saved
         sc.render.dither_intensity = 1.0
-        del hidden
 
     # ---- camera maths ------------------------------------------------------------------
     def camera_matrices(self) -> tuple[F, F]:
