@@ -22,7 +22,7 @@ from pathlib import Path
 
 from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.evaluate import run_shot
+from formcheck.scenes3d.evaluate import cached_observations, judge_shot
 from formcheck.scenes3d.scoring import render_tables, score
 
 
@@ -34,6 +34,13 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None, help="Write every frame's result here.")
     ap.add_argument("--geometry", choices=("image", "3d", "both"), default="both",
                     help="Judge the roller in the image plane, in 3D, or print both.")
+    ap.add_argument("--detector", action="append", choices=("rules", "learned", "truth"),
+                    help="Roller detector(s) to run (default: rules); repeat for several. "
+                         "'truth' reports the roller exactly as the truth has it, to "
+                         "measure the evaluator's geometry alone.")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="Keep the model's and roller stage's output per shot in this "
+                         "folder, so a second run only re-runs the evaluator.")
     a = ap.parse_args()
     from formcheck.model import bundle
 
@@ -43,20 +50,27 @@ def main() -> int:
         return 1
     shots = dataset.load(a.set, None if a.split == "all" else a.split)
     geometries = ("image", "3d") if a.geometry == "both" else (a.geometry,)
+    detectors = tuple(a.detector or ["rules"])
+    t0 = time.perf_counter()
+    observed = {}
+    for i, shot in enumerate(shots, 1):
+        observed[shot.name] = cached_observations(
+            shot, model, a.cache, [d for d in detectors if d != "truth"] or ["rules"])
+        print(f"\rmodel and roller stage: {i}/{len(shots)} shots", end="", file=sys.stderr,
+              flush=True)
+    print(file=sys.stderr)
+    print(f"{a.split} split: {len(shots)} shots, model and roller stage "
+          f"{time.perf_counter() - t0:.0f} s")
     everything = {}
-    for geometry in geometries:
-        config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))
-        t0 = time.perf_counter()
-        results = []
-        for i, shot in enumerate(shots, 1):
-            results.extend(run_shot(shot, model, config))
-            print(f"\r{geometry}: {i}/{len(shots)} shots", end="", file=sys.stderr, flush=True)
-        print(file=sys.stderr)
-        dt = time.perf_counter() - t0
-        print(f"\nroller geometry {geometry!r}, {a.split} split: {len(shots)} shots, "
-              f"{len(results)} frames, {dt:.0f} s\n")
-        print(render_tables(score(results)))
-        everything[geometry] = [asdict(r) for r in results]
+    for detector in detectors:
+        for geometry in geometries:
+            config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))
+            results = [r for shot in shots
+                       for r in judge_shot(shot, observed[shot.name], config, detector)]
+            print(f"\nroller detector {detector!r}, geometry {geometry!r}, {a.split} split: "
+                  f"{len(results)} frames\n")
+            print(render_tables(score(results)))
+            everything[f"{detector}/{geometry}"] = [asdict(r) for r in results]
     if a.json:
         a.json.write_text(json.dumps(everything))
     return 0

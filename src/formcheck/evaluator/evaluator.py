@@ -358,17 +358,21 @@ class Evaluator:
     ) -> tuple[float | None, Orientation | None]:
         """Where a roller the detector is sure of touches the back (smoothed; None when
         the torso is not known or no place can be read), and its orientation read
-        against the body's 3D axes (None: not read that way; ``roller.geometry``)."""
+        against the body's 3D axes (None: not read that way; ``roller.geometry``).
+        With a body view (``roller.geometry = 3d``) the place is read in 3D, else along
+        the image line from the near shoulder to the near hip."""
         c = self.config
         orientation = None if view is None else self._orientation_3d(view, roller)
         if not torso:
             return None, orientation
         idx = SIDE_INDEX[near]
         raw_p = math.nan
-        # The place along the back stays the contact projected in the image: lifted
-        # into 3D (view.position) it needs the roller's true centre, and the roller
-        # stage outlines only its near end (docs/scenes3d.md has the figures).
-        if roller.contact_px is not None:
+        # In 3D the contact's pixel is lifted onto the body's mid-plane and read along
+        # the spine in metres: the image line from shoulder to hip misplaces it once the
+        # camera stands round or above (docs/scenes3d.md has the figures).
+        if view is not None and roller.contact_px is not None:
+            raw_p = view.position(np.asarray(roller.contact_px, float))
+        if not math.isfinite(raw_p) and roller.contact_px is not None:
             raw_p = position_along_back(
                 roller.contact_px, landmarks[idx[SHOULDER]], landmarks[idx[HIP]])
         if not math.isfinite(raw_p) and roller.position is not None:

@@ -84,6 +84,15 @@ class BodyView:
     focal_px: float = 0.0
     center_px: FloatArray | None = None
 
+    @property
+    def along_view_deg(self) -> float:
+        """How far the spine points into the view, degrees: 0 where it lies square to
+        the viewing direction (a side view, or a view from straight above), 90 where the
+        camera looks along the body from the head or the feet. This, not the azimuth,
+        is what foreshortens the back: from above, the azimuth is ill-defined but the
+        back is seen whole."""
+        return math.degrees(math.asin(min(1.0, abs(float(np.dot(self.view, self.spine))))))
+
     def project(self, world: FloatArray) -> FloatArray:
         """World points (..., 3) to pixels (..., 2): by the pinhole camera where one was
         fitted, else by the affine one."""
@@ -302,18 +311,30 @@ def _line_angle(a: FloatArray, b: FloatArray) -> float:
 
 def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
                        thickness_px: float, *, roller_m: tuple[float, float] = (0.3, 0.9),
-                       max_off_deg: float = 20.0, slack: float = 0.3) -> OrientationReading:
+                       across_off_deg: float = 30.0, along_off_deg: float = 15.0,
+                       short_lateral: float = 0.5, short_lateral_off_deg: float = 60.0,
+                       slack: float = 0.3, across_long_slack: float = 0.5) -> OrientationReading:
     """Across or along, from the roller's silhouette (its long axis, length, thickness).
 
     A roller across the back lies along the left-right axis, along the spine along the
     spine. Each way predicts the silhouette: its length (the image of a roller 0.3-0.9 m
     long on that axis, plus its diameter) and, where that image is clearly longer than
-    the roller is thick, its direction. The reading is the one way the silhouette fits;
-    where both fit (the view cannot tell them apart) or neither does, it is unknown.
+    the roller is thick, its direction (within ``across_off_deg`` or ``along_off_deg``).
+    The reading is the one way the silhouette fits; where both fit (the view cannot tell
+    them apart) or neither does, it is unknown.
+
+    The left-right axis rests on the model's depth, which it compresses: where its image
+    is shorter than ``short_lateral`` times the spine's (a view near side-on), its
+    direction is only known to ``short_lateral_off_deg``. A roller across is then never
+    excluded by a direction the view cannot give, so it is not read as along. Seen
+    end-on, perspective (which the affine camera leaves out) draws the near end larger
+    and the ends apart: the longest silhouette that fits across has
+    ``across_long_slack`` rather than ``slack``.
     """
     thick = max(float(thickness_px), 1.0)
     fits: dict[str, bool] = {}
     off: dict[str, float] = {}
+    per_m_spine = float(np.linalg.norm(view.image_dir(view.spine)))
     for name, axis in (("across", view.lateral), ("along", view.spine)):
         a = view.image_dir(axis)
         per_m = float(np.linalg.norm(a))
@@ -321,8 +342,15 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         hi = per_m * roller_m[1] + thick
         long_enough = per_m * roller_m[0] >= 0.5 * thick
         off[name] = _line_angle(axis_px, a)
-        length_ok = (1 - slack) * lo <= length_px <= (1 + slack) * hi
-        dir_ok = (not long_enough) or off[name] <= max_off_deg or length_px < 1.3 * thick
+        if name == "along":
+            tol = along_off_deg
+        elif per_m < short_lateral * per_m_spine:
+            tol = short_lateral_off_deg
+        else:
+            tol = across_off_deg
+        long_slack = across_long_slack if name == "across" else slack
+        length_ok = (1 - slack) * lo <= length_px <= (1 + long_slack) * hi
+        dir_ok = (not long_enough) or off[name] <= tol or length_px < 1.3 * thick
         fits[name] = length_ok and dir_ok
     sep = _line_angle(view.image_dir(view.lateral), view.image_dir(view.spine))
     angles = (sep, off["across"], off["along"])

@@ -3,49 +3,138 @@
 This is the set's consumer, not part of the pipeline: it feeds each shot's frames to
 :class:`formcheck.frontends.pipeline.FramePipeline` as a camera would (imported when
 called) and pairs every verdict with its truth for :mod:`formcheck.scenes3d.scoring`.
+
+The work is split in two so that evaluator settings can be compared without running
+the model again: :func:`observe_shot` runs the model and the roller stage (the costly
+part) and :func:`judge_shot` runs the evaluator over what they saw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from formcheck.evaluator.config import EvaluatorConfig
+from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
+from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 from formcheck.scenes3d.dataset import GOOD_FORM, Shot
 from formcheck.scenes3d.scoring import FrameResult, angle_deg
 
 
-def run_shot(shot: Shot, model: Path,
-             config: EvaluatorConfig | None = None) -> list[FrameResult]:
-    """Every frame of ``shot`` through the pipeline, as ``analyze`` runs it."""
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What the model and the roller stage made of one frame (the pose without its mask,
+    which only the roller stage reads), with the frame's truth row."""
+
+    pose: PoseFrame
+    rollers: dict[str, RollerObservation]
+    truth: dict[str, Any]
+
+
+def observe_shot(shot: Shot, model: Path,
+                 detectors: Sequence[str] = ("rules",)) -> list[Observed]:
+    """Every frame of ``shot`` through the pose model and each named roller detector,
+    as ``analyze`` runs them."""
     from formcheck.frontends.pipeline import FramePipeline
+    from formcheck.roller.tracker import RollerTracker
     from formcheck.source import VideoFrame
 
-    out: list[FrameResult] = []
-    cam = shot.row["camera"]
-    with FramePipeline(model, still=shot.still, config=config) as pipe:
+    out: list[Observed] = []
+    trackers = {name: RollerTracker.named(name) for name in detectors}
+    with FramePipeline(model, still=shot.still) as pipe:
         for i, (image, truth) in enumerate(shot.frames()):
-            step = pipe.step(VideoFrame(i, float(truth["t_ms"]), image))
-            v = step.verdict
-            knee = None
-            pose = step.pose.pose
-            if pose is not None:
-                ids = SIDE_LANDMARKS[truth["near_side"]]
-                knee = angle_deg(pose.xy[ids["hip"]], pose.xy[ids["knee"]],
-                                 pose.xy[ids["ankle"]])
-            out.append(FrameResult(
-                shot=shot.name, scenario=shot.scenario, camera_bin=shot.camera_bin,
-                azimuth_deg=float(cam["azimuth_deg"]), good_form=shot.scenario in GOOD_FORM,
-                truth=truth, pose_found=pose is not None,
-                frame_status={c.value: cv.frame_status.value for c, cv in v.checks.items()},
-                status={c.value: cv.status.value for c, cv in v.checks.items()},
-                knee_px_deg=knee, cue=None if v.cue is None else v.cue.key,
-            ))
+            work, ready = pipe.prepare(VideoFrame(i, float(truth["t_ms"]), image))
+            work, pose = pipe.detect(work, ready)
+            rollers = {}
+            for name, tracker in trackers.items():
+                pipe.roller = tracker
+                rollers[name] = pipe.finish(work, pose, ready).roller
+            out.append(Observed(replace(pose, mask=None), rollers, truth))
     return out
+
+
+def judge_shot(shot: Shot, observed: Iterable[Observed],
+               config: EvaluatorConfig | None = None,
+               detector: str = "rules") -> list[FrameResult]:
+    """The evaluator over one shot's observations, each verdict beside its truth."""
+    from formcheck.evaluator.evaluator import Evaluator
+
+    evaluator = Evaluator(config, still=shot.still)
+    cam = shot.row["camera"]
+    out: list[FrameResult] = []
+    for ob in observed:
+        truth, pose = ob.truth, ob.pose.pose
+        roller = truth_roller(truth) if detector == "truth" else ob.rollers[detector]
+        v = evaluator.update(ob.pose, roller)
+        knee = None
+        if pose is not None:
+            ids = SIDE_LANDMARKS[truth["near_side"]]
+            knee = angle_deg(pose.xy[ids["hip"]], pose.xy[ids["knee"]], pose.xy[ids["ankle"]])
+        out.append(FrameResult(
+            shot=shot.name, scenario=shot.scenario, camera_bin=shot.camera_bin,
+            azimuth_deg=float(cam["azimuth_deg"]), good_form=shot.scenario in GOOD_FORM,
+            truth=truth, pose_found=pose is not None,
+            frame_status={c.value: cv.frame_status.value for c, cv in v.checks.items()},
+            status={c.value: cv.status.value for c, cv in v.checks.items()},
+            knee_px_deg=knee, cue=None if v.cue is None else v.cue.key,
+        ))
+    return out
+
+
+def truth_roller(truth: dict[str, Any]) -> RollerObservation:
+    """The roller as a perfect roller stage would report it, from the truth: its
+    silhouette's centre, length and thickness and long axis (image px), and where it
+    touches the back. For measuring the evaluator's geometry apart from the detector."""
+    r = truth.get("roller") or {}
+    ends = truth.get("roller_ends_px")
+    if not r.get("visible") or ends is None or r.get("center_px") is None:
+        return RollerObservation.missing(NotFoundReason.HIDDEN)
+    (x0, y0), (x1, y1) = ends
+    span, thick = (float(v) for v in r["size_px"])  # ends apart, diameter
+    # the silhouette: the ends' span plus the diameter, along the axis between the ends
+    length = span + thick
+    angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    contact = r.get("contact_px")
+    return RollerObservation(
+        found=True, center_px=(float(r["center_px"][0]), float(r["center_px"][1])),
+        size_px=(length, thick), angle_deg=angle % 180.0,
+        orientation=Orientation(r.get("orientation", "unknown")),
+        contact_px=None if contact is None else (float(contact[0]), float(contact[1])),
+        position=r.get("position"), under_back=True, confidence=1.0)
+
+
+def run_shot(shot: Shot, model: Path, config: EvaluatorConfig | None = None,
+             detector: str = "rules") -> list[FrameResult]:
+    """Every frame of ``shot`` through the pipeline, as ``analyze`` runs it."""
+    return judge_shot(shot, observe_shot(shot, model, (detector,)), config, detector)
 
 
 def run_set(shots: Iterable[Shot], model: Path,
             config: EvaluatorConfig | None = None) -> list[FrameResult]:
     """:func:`run_shot` over many shots."""
     return [r for s in shots for r in run_shot(s, model, config)]
+
+
+def cached_observations(shot: Shot, model: Path, cache: Path | None,
+                        detectors: Sequence[str] = ("rules",)) -> list[Observed]:
+    """:func:`observe_shot`, kept in ``cache`` (a folder of pickles, one per shot and
+    model; a private scratch space, never shared: pickles run code when read)."""
+    if cache is None:
+        return observe_shot(shot, model, detectors)
+    path = cache / f"{shot.name}.{model.stem}.{'+'.join(detectors)}.pkl"
+    if path.exists():
+        with path.open("rb") as f:
+            data: list[Observed] = pickle.load(f)
+        return data
+    data = observe_shot(shot, model, detectors)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    with tmp.open("wb") as f:
+        pickle.dump(data, f)
+    tmp.replace(path)
+    return data
