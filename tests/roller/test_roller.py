@@ -18,9 +18,10 @@ from formcheck.roller.detector import (
     _normalise_exposure,
     _quantise,
     _strip_beside,
+    build_observation,
 )
 from formcheck.roller.geometry import Body
-from formcheck.roller.observation import NotFoundReason, Orientation
+from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 from formcheck.roller.support import holds_body_up, torso_side
 from formcheck.roller.tracker import RollerTracker
 
@@ -262,3 +263,41 @@ def test_tracker_rejects_single_jump() -> None:
         tracker.update(_scene("disc", x=240), _frame(pose, i))
     far = tracker.update(_scene("disc", x=330), _frame(pose, 3))
     assert far.center_px is not None and far.center_px[0] < 260
+
+
+
+class _Scripted:
+    """A detector that returns the given observations in turn (the tracker's logic alone)."""
+
+    def __init__(self, obs: list[RollerObservation]) -> None:
+        self.obs = obs
+
+    def detect(self, image: object, pose_frame: object, prior: object = None) -> RollerObservation:
+        return self.obs.pop(0)
+
+
+def test_tracker_carries_the_ends_through_a_blend_and_a_miss() -> None:
+    # given two finds 2 px apart with ends named in opposite order, then a miss
+    pose_frame = _frame(_pose())
+    body = Body.from_pose(pose_frame.pose) if pose_frame.pose is not None else None
+    assert body is not None
+    first = build_observation((270.0, 230.0), (60.0, 20.0), 0.0, Orientation.ACROSS, body,
+                              0.9, ((240.0, 230.0), (300.0, 230.0)))
+    second = build_observation((272.0, 230.0), (60.0, 20.0), 0.0, Orientation.ACROSS, body,
+                               0.9, ((302.0, 230.0), (242.0, 230.0)))
+    tracker = RollerTracker(_Scripted([first, second,
+                                       RollerObservation.missing(NotFoundReason.HIDDEN)]))
+    img = np.zeros((H, W, 3), np.uint8)
+
+    # when
+    tracker.update(img, pose_frame)
+    blended = tracker.update(img, pose_frame)
+    kept = tracker.update(img, pose_frame)
+
+    # then the ends stay 60 px apart about the blended centre, and survive the miss
+    assert blended.ends_px is not None and blended.center_px is not None
+    (x0, _), (x1, _) = blended.ends_px
+    assert abs(x1 - x0) == pytest.approx(60.0) and (x0 + x1) / 2 == pytest.approx(
+        blended.center_px[0])
+    assert blended.diameter_px == pytest.approx(20.0)
+    assert kept.found and kept.ends_px == blended.ends_px

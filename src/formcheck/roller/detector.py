@@ -205,6 +205,7 @@ def build_observation(
     orientation: Orientation,
     body: Body,
     confidence: float,
+    ends: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> RollerObservation:
     """A "found" observation: contact and position from the centre and the body.
 
@@ -218,6 +219,8 @@ def build_observation(
         orientation: across or along the spine.
         body: the merged landmarks of the frame.
         confidence: 0..1.
+        ends: both ends of the whole roller's axis, px, when the detector knows them
+            (then the diameter is ``size[1]`` too).
     """
     c = np.asarray(center, dtype=np.float64)
     contact = c + 0.5 * size[1] * body.up
@@ -232,6 +235,8 @@ def build_observation(
         position=body.position(cp),
         under_back=body.under_back(cp),
         confidence=float(np.clip(confidence, 0.0, 1.0)),
+        ends_px=ends,
+        diameter_px=None if ends is None else float(size[1]),
     )
 
 

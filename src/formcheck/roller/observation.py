@@ -5,6 +5,7 @@ Pure data, no cv2. Pixel coordinates: x right, y down, origin top-left, px.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -39,6 +40,10 @@ class RollerObservation:
         under_back: True when the contact lies under the torso (not under the legs).
         confidence: 0..1.
         reason: why not found (when ``found`` is False).
+        ends_px: ((x, y), (x, y)) both ends of the whole roller's axis in the image, px
+            (hidden parts included where the detector infers them), or None. For a roller
+            seen end-on the two ends nearly coincide.
+        diameter_px: apparent diameter across the axis, px, or None.
     """
 
     found: bool
@@ -51,6 +56,8 @@ class RollerObservation:
     under_back: bool = False
     confidence: float = 0.0
     reason: NotFoundReason | None = None
+    ends_px: tuple[tuple[float, float], tuple[float, float]] | None = None
+    diameter_px: float | None = None
 
     @classmethod
     def missing(cls, reason: NotFoundReason) -> RollerObservation:
@@ -58,20 +65,24 @@ class RollerObservation:
         return cls(found=False, reason=reason)
 
     def scaled(self, k: float) -> RollerObservation:
-        """The same observation on the image scaled by ``k``: centre, size and contact
-        times ``k`` (px); angle, position, confidence unchanged."""
+        """The same observation on the image scaled by ``k``: centre, size, contact, ends
+        and diameter times ``k`` (px); angle, position, confidence unchanged."""
         if not self.found or k == 1.0:
             return self
 
         def sc(p: tuple[float, float] | None) -> tuple[float, float] | None:
             return None if p is None else (p[0] * k, p[1] * k)
 
+        ends = self.ends_px
         return replace(self, center_px=sc(self.center_px), size_px=sc(self.size_px),
-                       contact_px=sc(self.contact_px))
+                       contact_px=sc(self.contact_px),
+                       ends_px=None if ends is None else (
+                           (ends[0][0] * k, ends[0][1] * k), (ends[1][0] * k, ends[1][1] * k)),
+                       diameter_px=None if self.diameter_px is None else self.diameter_px * k)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (tuples become lists, enums their values)."""
-        return {
+        out: dict[str, object] = {
             "found": self.found,
             "center_px": list(self.center_px) if self.center_px else None,
             "size_px": list(self.size_px) if self.size_px else None,
@@ -83,3 +94,39 @@ class RollerObservation:
             "confidence": round(self.confidence, 3),
             "reason": self.reason.value if self.reason else None,
         }
+        # only when known, so that outputs recorded before these fields stay the same
+        if self.ends_px is not None:
+            out["ends_px"] = [[round(v, 2) for v in e] for e in self.ends_px]
+        if self.diameter_px is not None:
+            out["diameter_px"] = round(self.diameter_px, 2)
+        return out
+
+    def ends(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """Both ends of the roller's axis, px: ``ends_px`` when the detector gave them,
+        else the silhouette's long axis (``center_px`` +- half ``size_px[0]`` along
+        ``angle_deg``); None when not found."""
+        if self.ends_px is not None:
+            return self.ends_px
+        if self.center_px is None or self.size_px is None:
+            return None
+        a = math.radians(self.angle_deg)
+        h = 0.5 * self.size_px[0]
+        (cx, cy), (dx, dy) = self.center_px, (h * math.cos(a), h * math.sin(a))
+        return (cx - dx, cy - dy), (cx + dx, cy + dy)
+
+    def diameter(self) -> float | None:
+        """Apparent diameter, px: ``diameter_px`` when given, else the silhouette's
+        thickness (``size_px[1]``); None when not found."""
+        if self.diameter_px is not None:
+            return self.diameter_px
+        return None if self.size_px is None else self.size_px[1]
+
+    @property
+    def axis_deg(self) -> float | None:
+        """Angle of the roller's axis (:meth:`ends`) to the image x axis, degrees in
+        [0, 180); None when not found."""
+        ends = self.ends()
+        if ends is None:
+            return None
+        (x0, y0), (x1, y1) = ends
+        return math.degrees(math.atan2(y1 - y0, x1 - x0)) % 180.0

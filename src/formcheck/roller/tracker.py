@@ -110,7 +110,8 @@ class RollerTracker:
         else:
             self._orient_votes = 0
         conf = a * new.confidence + (1 - a) * last.confidence
-        out = build_observation(center, size, new.angle_deg, orientation, body, conf)
+        out = build_observation(center, size, new.angle_deg, orientation, body, conf,
+                                _blend_ends(last, new, center, a))
         self._last, self._misses, self._pending = out, 0, None
         return out
 
@@ -128,6 +129,28 @@ class RollerTracker:
                 found=True, center_px=last.center_px, size_px=last.size_px,
                 angle_deg=last.angle_deg, orientation=last.orientation,
                 contact_px=last.contact_px, position=last.position,
-                under_back=last.under_back, confidence=conf)
+                under_back=last.under_back, confidence=conf, ends_px=last.ends_px,
+                diameter_px=last.diameter_px)
         return build_observation(last.center_px, last.size_px, last.angle_deg,
-                                 last.orientation, body, conf)
+                                 last.orientation, body, conf, last.ends_px)
+
+
+Ends = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _blend_ends(last: RollerObservation, new: RollerObservation,
+                center: tuple[float, float], a: float) -> Ends | None:
+    """The new ends, their half-axis smoothed with the last one's (weight ``a`` on the
+    new), placed about the blended ``center`` (px); None when the new has none."""
+    if new.ends_px is None or new.center_px is None:
+        return None
+    half_new = np.subtract(new.ends_px[1], new.ends_px[0]) / 2
+    half = half_new
+    if last.ends_px is not None:
+        half_last = np.subtract(last.ends_px[1], last.ends_px[0]) / 2
+        if float(half_last @ half_new) < 0:  # the same axis, named the other way round
+            half_last = -half_last
+        half = a * half_new + (1 - a) * half_last
+    c = np.asarray(center)
+    e0, e1 = c - half, c + half
+    return (float(e0[0]), float(e0[1])), (float(e1[0]), float(e1[1]))

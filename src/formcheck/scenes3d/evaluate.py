@@ -105,7 +105,8 @@ def truth_roller(truth: dict[str, Any]) -> RollerObservation:
         size_px=(length, thick), angle_deg=angle % 180.0,
         orientation=Orientation(r.get("orientation", "unknown")),
         contact_px=None if contact is None else (float(contact[0]), float(contact[1])),
-        position=r.get("position"), under_back=True, confidence=1.0)
+        position=r.get("position"), under_back=True, confidence=1.0,
+        ends_px=((float(x0), float(y0)), (float(x1), float(y1))), diameter_px=thick)
 
 
 def run_shot(shot: Shot, model: Path, config: EvaluatorConfig | None = None,
