@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.frontends.pipeline import FramePipeline
 from formcheck.scenes.stream import iter_scene
@@ -24,10 +25,10 @@ class Run:
 
 def run_scenario(
     name: str, model: Path, *, seconds: float, size: tuple[int, int] = (480, 270),
-    fps: float = 15.0, seed: int = 3,
+    fps: float = 15.0, seed: int = 3, config: EvaluatorConfig | None = None,
 ) -> Run:
     truths, verdicts = [], []
-    with FramePipeline(model) as pipe:
+    with FramePipeline(model, config=config) as pipe:
         for i, (image, truth) in enumerate(iter_scene(name, size, fps, seconds, seed)):
             step = pipe.step(VideoFrame(i, truth.t_ms, image))
             truths.append(truth)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
 from formcheck.vocabulary import CHECK_IDS, CheckId, Status
 from tests.synthetic import Run, run_scenario
 
@@ -35,9 +36,12 @@ SPEED_FROM_S = 1.0
 TARGET = 0.95
 
 
-@pytest.fixture(scope="module")
-def runs(model_path: Path) -> dict[str, Run]:
-    return {name: run_scenario(name, model_path, seconds=SECONDS)
+@pytest.fixture(scope="module", params=["image", "3d"])
+def runs(model_path: Path, request: pytest.FixtureRequest) -> dict[str, Run]:
+    """Every scenario, with the roller judged in the image plane and in 3D
+    (``roller.geometry``): the 3D reading must not lose what the side view had."""
+    config = EvaluatorConfig(roller=RollerConfig(geometry=request.param))
+    return {name: run_scenario(name, model_path, seconds=SECONDS, config=config)
             for name in (*FAULTS, *CLEAN)}
 
 

@@ -143,3 +143,69 @@ def test_verdicts_hold_from_every_camera_place_and_in_the_mirror(
     for place, got in seen.items():
         for c in CHECKS:
             assert got[c] in (reference[c], "unknown"), (name, place, c, got[c], reference[c])
+
+
+def _swap_sides(t: dict[str, Any]) -> dict[str, Any]:
+    """The truth's body turned face down about its spine: every joint mirrored through
+    the horizontal plane of the spine and left and right swapped (a mirror and a swap
+    make a rotation, so it is still a body)."""
+    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
+    z0 = float((j3["left_hip"][2] + j3["left_shoulder"][2]) / 2)
+    turned = {}
+    for k, v in j3.items():
+        other = k.replace("left", "@").replace("right", "left").replace("@", "right")
+        turned[other] = [v[0], v[1], 2 * z0 - v[2]]
+    return {**t, "joints_3d": turned}
+
+
+def _one_case() -> dict[str, Any]:
+    return next(t for name, t in _cases() if "good" in name)
+
+
+def _verdict(t: dict[str, Any], az: float, el: float, geometry: str = "3d",
+             nose_drop_px: float = 0.0):
+    from formcheck.evaluator.evaluator import Evaluator
+
+    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
+    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
+    R, tr = _camera(target, 1.0, az, el, 1.0)
+    frame, roller = _seen(t, R, tr, mirror=False)
+    assert frame.pose is not None
+    if nose_drop_px:
+        xy = frame.pose.xy.copy()
+        xy[Landmark.NOSE, 1] += nose_drop_px  # chin tucked: the nose under the ear
+        frame = replace(frame, pose=replace(frame.pose, xy=xy))
+    config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))
+    return Evaluator(config, still=True).update(frame, roller)
+
+
+def test_a_tucked_chin_stays_on_the_back_in_3d() -> None:
+    from formcheck.evaluator.results import SetupCode
+
+    t = _one_case()
+    # the nose/ear reading of the image calls a tucked chin "not on the back"...
+    assert _verdict(t, 10, 10, "image", nose_drop_px=60).setup.code is SetupCode.NOT_ON_BACK
+    # ...the back's normal does not
+    v = _verdict(t, 10, 10, "3d", nose_drop_px=60)
+    assert v.setup.code is not SetupCode.NOT_ON_BACK, v.setup
+
+
+@pytest.mark.parametrize(("az", "el"), [(0.0, 5.0), (30.0, 20.0), (20.0, 40.0)])
+def test_face_down_is_not_on_the_back_from_any_supported_place(az: float, el: float) -> None:
+    from formcheck.evaluator.results import SetupCode
+
+    v = _verdict(_swap_sides(_one_case()), az, el)
+    assert v.setup.code is SetupCode.NOT_ON_BACK, v.setup
+    assert v.setup.message == "Lie on your back"
+
+
+def test_a_camera_high_overhead_names_the_move_and_judges_nothing() -> None:
+    from formcheck.evaluator.results import SetupCode
+    from formcheck.vocabulary import Status
+
+    v = _verdict(_one_case(), 10.0, 75.0)
+    assert v.setup.code is SetupCode.CAMERA_TOO_HIGH
+    assert v.setup.message == "Lower the camera to near the floor"
+    assert all(c.status is Status.UNKNOWN for c in v.checks.values())
+    # and within the range it judges
+    assert _verdict(_one_case(), 10.0, 40.0).setup.code is not SetupCode.CAMERA_TOO_HIGH

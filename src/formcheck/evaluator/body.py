@@ -96,6 +96,7 @@ MESSAGES: dict[SetupCode, str] = {
     SetupCode.NOT_ON_BACK: "Lie on your back",
     SetupCode.NOT_SIDE_ON: "Turn side-on to the camera",
     SetupCode.CAMERA_TOO_FAR_ROUND: "Move the camera round to your side",
+    SetupCode.CAMERA_TOO_HIGH: "Lower the camera to near the floor",
     SetupCode.ROLLER_NOT_VISIBLE: "Roller not visible",
 }
 
@@ -457,29 +458,64 @@ def missing_parts(present: NDArray[np.bool_], roles: tuple[int, ...]) -> tuple[s
     return tuple(p for p in PART_ORDER if p in names)
 
 
+@dataclass(frozen=True, slots=True)
+class ViewPosture:
+    """What the body's 3D axes say of the posture and the camera (``roller.geometry =
+    3d``; see :class:`formcheck.evaluator.view3d.BodyView`). Angles in degrees.
+
+    Attributes:
+        azimuth_deg: the camera round from a side view.
+        elevation_deg: the camera above the floor plane.
+        torso_rise_deg: the spine's rise from the floor plane (read from the hips and
+            feet, so only for a body lying on its back).
+        upright_deg: the spine's angle to the camera's horizontal (~90 standing).
+        back_down: the cosine between the back's normal and the camera's downward image
+            axis (1 on the back, 0 on the side, -1 face down).
+    """
+
+    azimuth_deg: float
+    elevation_deg: float
+    torso_rise_deg: float
+    upright_deg: float
+    back_down: float
+
+
 def posture_problem(reading: BodyReading, cfg: SetupConfig,
-                    azimuth_deg: float | None = None,
-                    torso_rise_deg: float | None = None) -> SetupCode | None:
+                    view: ViewPosture | None = None) -> SetupCode | None:
     """Lying, on the back, side-on? The first problem found, or None.
 
     Needs the near shoulder and hip; a measurement that is NaN does not gate. With the
-    camera's azimuth from the body's 3D axes (degrees from a side view), the camera place
-    is judged by it instead of by the image spread of shoulders and hips, and lying by
-    the spine's rise from the floor plane (``torso_rise_deg``) instead of its image tilt.
+    body's 3D axes (``view``) the camera place is judged by its azimuth and elevation
+    instead of by the image spread of shoulders and hips, lying by the spine's angles
+    instead of its image tilt, and "on the back" by which way the back faces instead of
+    the nose against the ear, which a tucked chin or a turned head fools.
     """
-    # a camera far round makes a lying torso look steep in the image: name the camera
-    # move first
-    if azimuth_deg is not None and azimuth_deg > cfg.max_azimuth_deg:
-        return SetupCode.CAMERA_TOO_FAR_ROUND
-    tilt = reading.torso_tilt_deg if torso_rise_deg is None else torso_rise_deg
-    if tilt > cfg.lying_max_torso_deg:
+    if view is not None:
+        return _posture_3d(view, cfg)
+    if reading.torso_tilt_deg > cfg.lying_max_torso_deg:
         return SetupCode.NOT_LYING
     if reading.present[EAR] and reading.face_up < cfg.face_up_min_torso:
         return SetupCode.NOT_ON_BACK
-    if azimuth_deg is not None:
-        return None
     if reading.spread > cfg.side_on_max_spread:
         return SetupCode.NOT_SIDE_ON
+    return None
+
+
+def _posture_3d(view: ViewPosture, cfg: SetupConfig) -> SetupCode | None:
+    """:func:`posture_problem` from the body's 3D axes. Standing or sitting, then face
+    down or on the side, hold from any camera place and are told first; the floor plane
+    behind ``torso_rise_deg`` is only read for a body on its back, and a camera far round
+    makes even that look steep, so the camera move is named before it."""
+    if view.upright_deg > cfg.lying_max_torso_deg:
+        return SetupCode.NOT_LYING
+    if view.back_down < cfg.min_back_down:
+        return SetupCode.NOT_ON_BACK
+    if view.azimuth_deg > cfg.max_azimuth_deg:
+        return SetupCode.CAMERA_TOO_FAR_ROUND
+    if view.elevation_deg > cfg.max_elevation_deg:
+        return SetupCode.CAMERA_TOO_HIGH
+    if view.torso_rise_deg > cfg.lying_max_torso_deg:
+        return SetupCode.NOT_LYING
     return None
 
 

@@ -112,6 +112,15 @@ class SetupConfig(_Section):
     # 3D set's tuning split the roller's place erred by a median 0.04-0.05 of the torso
     # up to 45 degrees and 0.28 beyond (benchmarks/bench_view3d.py).
     max_azimuth_deg: float = Field(45.0, gt=0, le=90)
+    # ... and higher above the floor than this, degrees: from near overhead the body's
+    # axes and the floor's plane are read from a foreshortened side of the body. The 3D
+    # set reaches 45-50 degrees (a camera on a sofa back); no higher place was measured.
+    max_elevation_deg: float = Field(60.0, gt=0, le=90)
+    # With roller.geometry = 3d, on the back means the back's normal points down the
+    # image at least this much (a cosine: 1 lying on the back, 0 on the side, -1 face
+    # down). On the 3D set's tuning split lying on the back read 0.3 or more in 154 of
+    # 156 frames within the supported camera places; on its side a body reads about 0.
+    min_back_down: float = Field(0.0, ge=-1, le=1)
     # Lying down: the shoulder-to-hip line within this angle of the image horizontal. On
     # a roller with the hips lifted the torso tilts 10-30 degrees; standing is ~90.
     lying_max_torso_deg: float = Field(50.0, gt=0, le=90)

@@ -32,6 +32,7 @@ from formcheck.evaluator.body import (
     SIDE_INDEX,
     TOE,
     BodyReading,
+    ViewPosture,
     missing_parts,
     partial_message,
     posture_problem,
@@ -307,9 +308,9 @@ class Evaluator:
         posture = None
         view = self._view(frame) if c.roller.geometry == "3d" else None
         if present[SHOULDER] and present[HIP]:
-            posture = posture_problem(
-                reading, c.setup, None if view is None else view.azimuth_deg,
-                None if view is None else view.torso_rise_deg)
+            posture = posture_problem(reading, c.setup, None if view is None else ViewPosture(
+                view.azimuth_deg, view.elevation_deg, view.torso_rise_deg, view.upright_deg,
+                view.back_down))
         gate_all: SetupState | None = None
         if frame.others > 0:
             gate_all = setup_state(SetupCode.MULTIPLE_PEOPLE)

@@ -27,6 +27,7 @@ class SetupCode(StrEnum):
     NOT_ON_BACK = "not_on_back"
     NOT_SIDE_ON = "not_side_on"
     CAMERA_TOO_FAR_ROUND = "camera_too_far_round"
+    CAMERA_TOO_HIGH = "camera_too_high"
     ROLLER_NOT_VISIBLE = "roller_not_visible"
 
 

@@ -85,13 +85,27 @@ class BodyView:
     center_px: FloatArray | None = None
 
     @property
-    def along_view_deg(self) -> float:
-        """How far the spine points into the view, degrees: 0 where it lies square to
-        the viewing direction (a side view, or a view from straight above), 90 where the
-        camera looks along the body from the head or the feet. This, not the azimuth,
-        is what foreshortens the back: from above, the azimuth is ill-defined but the
-        back is seen whole."""
-        return math.degrees(math.asin(min(1.0, abs(float(np.dot(self.view, self.spine))))))
+    def upright_deg(self) -> float:
+        """The spine's angle out of the plane square to the camera's downward image axis,
+        degrees: about 90 for a body standing or sitting before an upright camera, under
+        about 30 for a body lying, from any supported camera place. Unlike
+        ``torso_rise_deg`` it assumes nothing about where the feet are, so it still reads
+        a body that is not lying at all."""
+        down = self.A[1]
+        n = float(np.linalg.norm(down))
+        if n < 1e-9:
+            return 0.0
+        return math.degrees(math.asin(min(1.0, abs(float(np.dot(self.spine, down))) / n)))
+
+    @property
+    def back_down(self) -> float:
+        """Which way the back faces: the cosine between the back's normal and the
+        camera's downward image axis (world), 1 lying on the back, 0 on the side, -1 face
+        down. It needs only the sign of the model's depth, not its scale, so a tucked
+        chin or a head turned to the camera does not change it."""
+        down = self.A[1]
+        n = float(np.linalg.norm(down))
+        return float(np.dot(self.back, down) / n) if n > 1e-9 else 0.0
 
     def project(self, world: FloatArray) -> FloatArray:
         """World points (..., 3) to pixels (..., 2): by the pinhole camera where one was
@@ -338,7 +352,9 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     for name, axis in (("across", view.lateral), ("along", view.spine)):
         a = view.image_dir(axis)
         per_m = float(np.linalg.norm(a))
-        lo = per_m * roller_m[0] + thick
+        # across, the shortest outline is the end-on disc: the model's depth makes the
+        # left-right axis's image too uncertain to bound it from below
+        lo = thick if name == "across" else per_m * roller_m[0] + thick
         hi = per_m * roller_m[1] + thick
         long_enough = per_m * roller_m[0] >= 0.5 * thick
         off[name] = _line_angle(axis_px, a)

@@ -38,6 +38,7 @@ SETUP_SPOKEN: dict[SetupCode, str] = {
     SetupCode.NOT_ON_BACK: "Lie on your back on the roller",
     SetupCode.NOT_SIDE_ON: "Turn side-on to the camera",
     SetupCode.CAMERA_TOO_FAR_ROUND: "Move the camera round to your side",
+    SetupCode.CAMERA_TOO_HIGH: "Lower the camera to near the floor",
     SetupCode.ROLLER_NOT_VISIBLE: "Keep the roller in view, under your back",
 }
 
