@@ -23,7 +23,7 @@ from pathlib import Path
 from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.evaluate import cached_observations, judge_shot
-from formcheck.scenes3d.scoring import render_tables, score
+from formcheck.scenes3d.scoring import Table, render_compare, render_tables, score
 
 
 def main() -> int:
@@ -62,6 +62,7 @@ def main() -> int:
     print(f"{a.split} split: {len(shots)} shots, model and roller stage "
           f"{time.perf_counter() - t0:.0f} s")
     everything = {}
+    tables: dict[tuple[str, str], Table] = {}
     for detector in detectors:
         for geometry in geometries:
             config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))
@@ -69,8 +70,14 @@ def main() -> int:
                        for r in judge_shot(shot, observed[shot.name], config, detector)]
             print(f"\nroller detector {detector!r}, geometry {geometry!r}, {a.split} split: "
                   f"{len(results)} frames\n")
-            print(render_tables(score(results)))
+            table = score(results)
+            print(render_tables(table))
+            tables[(detector, geometry)] = table
             everything[f"{detector}/{geometry}"] = [asdict(r) for r in results]
+        if len(geometries) == 2:
+            print(f"\nroller detector {detector!r}: roller.geometry image -> 3d, "
+                  f"{a.split} split\n")
+            print(render_compare(tables[(detector, "image")], tables[(detector, "3d")]))
     if a.json:
         a.json.write_text(json.dumps(everything))
     return 0

@@ -209,3 +209,46 @@ def test_a_camera_high_overhead_names_the_move_and_judges_nothing() -> None:
     assert all(c.status is Status.UNKNOWN for c in v.checks.values())
     # and within the range it judges
     assert _verdict(_one_case(), 10.0, 40.0).setup.code is not SetupCode.CAMERA_TOO_HIGH
+
+
+def test_the_session_says_where_the_camera_stood() -> None:
+    from formcheck.evaluator.evaluator import Evaluator
+
+    t = _one_case()
+    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
+    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
+    R, tr = _camera(target, 1.0, 30.0, 20.0, 1.0)
+    frame, roller = _seen(t, R, tr, mirror=False)
+    ev = Evaluator(CONFIG)
+    for i in range(10):
+        ev.update(replace(frame, index=i, t_ms=i * 100.0), roller)
+    camera = ev.summary().camera
+    assert camera is not None
+    # the camera looks at the torso from 2.4 m: its angles at the body are those asked,
+    # within the affine camera's error under perspective (24 degrees read for 30)
+    assert camera.azimuth_deg == pytest.approx(30.0, abs=8.0)
+    assert camera.elevation_deg == pytest.approx(20.0, abs=8.0)
+    assert "round from the side" in camera.words and "above the floor" in camera.words
+    # and with the image-plane reading there is no 3D reading to report
+    image = Evaluator(EvaluatorConfig(roller=RollerConfig(geometry="image")))
+    image.update(frame, roller)
+    assert image.summary().camera is None
+
+
+def test_the_debug_view_draws_the_axes_and_says_the_camera_place() -> None:
+    from formcheck.overlay.view_debug import draw_body_view, view_text
+
+    t = _one_case()
+    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
+    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
+    R, tr = _camera(target, 1.0, 20.0, 10.0, 1.0)
+    frame, roller = _seen(t, R, tr, mirror=False)
+    image = np.zeros((H, W, 3), np.uint8)
+    view = draw_body_view(image, frame, roller)
+    assert view is not None
+    assert image.any()  # the axes and the line of text
+    text = view_text(view, roller=roller)
+    assert text.startswith("camera ") and "deg round" in text and "3D: across" in text
+    empty = np.zeros((H, W, 3), np.uint8)
+    assert draw_body_view(empty, replace(frame, pose=None)) is None
+    assert "not read" in view_text(None)

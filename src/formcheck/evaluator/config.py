@@ -116,6 +116,9 @@ class SetupConfig(_Section):
     # axes and the floor's plane are read from a foreshortened side of the body. The 3D
     # set reaches 45-50 degrees (a camera on a sofa back); no higher place was measured.
     max_elevation_deg: float = Field(60.0, gt=0, le=90)
+    # The camera's place is smoothed over this time constant, s, before it gates: a camera
+    # stands still, and the pose's estimate of it wavers by a few degrees a frame.
+    camera_smoothing_s: float = Field(1.0, ge=0, le=60)
     # With roller.geometry = 3d, on the back means the back's normal points down the
     # image at least this much (a cosine: 1 lying on the back, 0 on the side, -1 face
     # down). On the 3D set's tuning split lying on the back read 0.3 or more in 154 of
@@ -218,11 +221,12 @@ class RollerConfig(_Section):
     # Contact this far past the hip (fractions of the torso): the roller is under the
     # buttocks or legs, which is not this exercise, so its position is not judged.
     max_position: float = Field(1.3, gt=1, le=3)
-    # Read the camera place, lying and the roller's orientation in the image plane (as
-    # seen side-on) or against the body's 3D axes (from the world landmarks: any camera
-    # place). "image" until the 3D reading is measured to hold on the 2D scenes and the
-    # real footage too (docs/scenes3d.md).
-    geometry: Literal["image", "3d"] = "image"
+    # Read the camera place, lying, on the back and the roller's place and orientation
+    # in the image plane (as seen side-on) or against the body's 3D axes (from the world
+    # landmarks: any camera place). "3d": on the 3D set's evaluation split it halves the
+    # good-form clips and stills given a fault cue, and the 2D scenes and the real
+    # footage read as before (docs/scenes3d.md).
+    geometry: Literal["image", "3d"] = "3d"
 
 
 class SessionConfig(_Section):

@@ -42,6 +42,7 @@ from formcheck.evaluator.body import (
 )
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.results import (
+    CameraPlace,
     CheckSummary,
     CheckVerdict,
     CoverageSummary,
@@ -195,6 +196,10 @@ class Evaluator:
         # Session totals, by interval: frame i's state counts for [t_i, t_i+1).
         self._first_t: float | None = None
         self._frames = 0
+        # the camera's azimuth and elevation per frame read in 3D, as 1-degree histograms
+        # (a session's median in constant memory)
+        self._camera_hist = np.zeros((2, 91))
+        self._camera_s: tuple[float, float, float] | None = None  # (t, azimuth, elevation)
         self._last_dt = 0.0
         self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool] | None = None
         n_bins = c.session.coverage_bins
@@ -307,9 +312,12 @@ class Evaluator:
         missing = missing_parts(present, ALL_BODY_ROLES)
         posture = None
         view = self._view(frame) if c.roller.geometry == "3d" else None
+        if view is not None and math.isfinite(view.azimuth_deg + view.elevation_deg):
+            self._camera_hist[0, min(90, max(0, round(view.azimuth_deg)))] += 1
+            self._camera_hist[1, min(90, max(0, round(view.elevation_deg)))] += 1
         if present[SHOULDER] and present[HIP]:
             posture = posture_problem(reading, c.setup, None if view is None else ViewPosture(
-                view.azimuth_deg, view.elevation_deg, view.torso_rise_deg, view.upright_deg,
+                *self._camera_smoothed(view, t), view.torso_rise_deg, view.upright_deg,
                 view.back_down))
         gate_all: SetupState | None = None
         if frame.others > 0:
@@ -662,7 +670,32 @@ class Evaluator:
             ),
             good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
             score=_score(checks),
+            camera=self._camera_place(),
         )
+
+    def _camera_smoothed(self, view: BodyView, t: float) -> tuple[float, float]:
+        """The camera's azimuth and elevation (degrees) smoothed over time: the camera
+        stands still while the pose's estimate of it wavers from frame to frame, and a
+        gate that flickers at its edge would flicker every check with it."""
+        az, el = view.azimuth_deg, view.elevation_deg
+        tau = self.config.setup.camera_smoothing_s
+        if self.still or tau <= 0 or not math.isfinite(az + el):
+            return az, el
+        if self._camera_s is None or t <= self._camera_s[0]:
+            self._camera_s = (t, az, el)
+            return az, el
+        t0, a0, e0 = self._camera_s
+        k = 1.0 - math.exp(-(t - t0) / tau)
+        self._camera_s = (t, a0 + k * (az - a0), e0 + k * (el - e0))
+        return self._camera_s[1], self._camera_s[2]
+
+    def _camera_place(self) -> CameraPlace | None:
+        """The median camera place over the frames read in 3D, or None."""
+        n = float(self._camera_hist[0].sum())
+        if n == 0:
+            return None
+        az, el = (float(np.searchsorted(np.cumsum(h), n / 2)) for h in self._camera_hist)
+        return CameraPlace(az, el)
 
     def _check_summary(
         self, check: CheckId, totals: _Totals, duration: float, end_t: float,

@@ -290,6 +290,33 @@ class CoverageSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class CameraPlace:
+    """Where the camera stood, read from the body's 3D axes (``roller.geometry = 3d``).
+
+    Attributes:
+        azimuth_deg: round from a side view, degrees (0 side-on, 90 from the head or feet).
+        elevation_deg: above the floor plane, degrees (0 at floor level).
+    """
+
+    azimuth_deg: float
+    elevation_deg: float
+
+    @property
+    def words(self) -> str:
+        """The place in words: "side-on, near the floor", "30° round from the side, 25°
+        above the floor"."""
+        round_ = ("side-on" if self.azimuth_deg < 15
+                  else f"{self.azimuth_deg:.0f}° round from the side")
+        high = ("near the floor" if self.elevation_deg < 15
+                else f"{self.elevation_deg:.0f}° above the floor")
+        return f"{round_}, {high}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"azimuth_deg": _round(self.azimuth_deg, 1),
+                "elevation_deg": _round(self.elevation_deg, 1), "place": self.words}
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSummary:
     """The whole session.
 
@@ -305,6 +332,8 @@ class SessionSummary:
         good_form_s: time in which at least one check was known and none was faulty, s.
         score: 0-100, or None when no check was known
             (:data:`formcheck.vocabulary.SCORE_FORMULA`).
+        camera: the camera's place the session was judged from (the median over the
+            frames whose body was read in 3D), or None without a 3D reading.
     """
 
     duration_s: float
@@ -319,9 +348,11 @@ class SessionSummary:
     coverage: CoverageSummary
     good_form_s: float
     score: int | None
+    camera: CameraPlace | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
+            "camera": None if self.camera is None else self.camera.to_dict(),
             "duration_s": _round(self.duration_s),
             "frames": self.frames,
             "rolling_s": _round(self.rolling_s),

@@ -249,8 +249,11 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     P, W = np.asarray(xy, float)[idx], np.asarray(world, float)[idx]
     if not (np.isfinite(P).all() and np.isfinite(W).all()):
         return None
+    # a model without world landmarks (or a flat one) gives no body to fit
+    if float(np.ptp(W, axis=0).max()) < 1e-3:
+        return None
     vis = np.ones(len(idx)) if visibility is None else np.clip(
-        np.asarray(visibility, float)[idx], 0.05, 1)
+        np.nan_to_num(np.asarray(visibility, float)[idx], nan=0.0), 0.05, 1)
     # the checks read the torso: weight its joints so the (weak perspective) fit is
     # truest there, where the roller meets the back
     vis = vis * np.array([TORSO_WEIGHT if i in TORSO else 1.0 for i in FIT]) / TORSO_WEIGHT

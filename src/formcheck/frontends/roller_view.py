@@ -59,6 +59,7 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.lazy import cv2 as _cv2
     from formcheck.model import bundle
     from formcheck.overlay.roller_debug import draw_roller
+    from formcheck.overlay.view_debug import draw_body_view
     from formcheck.pose.landmarker import Mode, PoseLandmarker
     from formcheck.roller.color import ColorHint
     from formcheck.roller.detector import RollerDetector
@@ -92,6 +93,7 @@ def run(input: str, out: Path, model: Path | None = None,
                 obs = (detector.detect(frame.image, pf) if still
                        else tracker.update(frame.image, pf))
                 drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
+                draw_body_view(drawn, pf, obs)
                 total += 1
                 found += int(obs.found)
                 if still:

@@ -151,6 +151,26 @@ def render_tables(t: Table) -> str:
     return "\n".join(lines)
 
 
+def render_compare(before: Table, after: Table) -> str:
+    """Two runs' check tables side by side as Markdown, each cell "before -> after":
+    the match share of clear frames, unknowns and false faults, per bin."""
+    bins = [b for b in BINS if b in before.checks or b in after.checks]
+    lines = ["| check | " + " | ".join(bins) + " |", "|---|" + "---|" * len(bins)]
+
+    def cell(t: Table, b: str, check: str) -> str:
+        x = t.checks[b][check]
+        return f"{_pct(x.match, x.clear).strip()} (unk {x.unknown}, ff {x.false_fault})"
+
+    for check in CHECK_IDS:
+        cells = [f"{cell(before, b, check.value)} → {cell(after, b, check.value)}"
+                 for b in bins]
+        lines.append(f"| `{check.value}` | " + " | ".join(cells) + " |")
+    lines.append("| good-form shots with a fault cue | " + " | ".join(
+        f"{len(before.fault_cued_good_shots[b])} → {len(after.fault_cued_good_shots[b])} "
+        f"of {len(after.good_shots[b])}" for b in bins) + " |")
+    return "\n".join(lines)
+
+
 def angle_deg(a: Any, b: Any, c: Any) -> float | None:
     """The angle a-b-c at b, degrees; None where a point is missing (NaN)."""
     a, b, c = (np.asarray(p, dtype=float) for p in (a, b, c))

@@ -46,6 +46,15 @@ class AnalysisInfo(_Part):
     config: str | None
 
 
+class CameraPart(_Part):
+    """Where the camera stood, read in 3D: degrees round from a side view and above the
+    floor, and the place in words."""
+
+    azimuth_deg: float
+    elevation_deg: float
+    place: str
+
+
 class CheckPart(_Part):
     """One check over the session: its status, the share of known time in good form,
     the share of the session it was known, and seconds per status."""
@@ -144,6 +153,7 @@ class SummaryDocument(_Part):
     roller: RollerPart
     session: SessionPart
     setup_s: dict[str, float | None]
+    camera: CameraPart | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

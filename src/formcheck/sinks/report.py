@@ -313,6 +313,8 @@ def render_report(
         f"<td>{html.escape(e.cue)}</td></tr>" for e in episodes
     )
     legend = _LEGEND
+    camera = ("" if summary.camera is None else
+              f" judged from {html.escape(summary.camera.place)} ·")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -320,7 +322,7 @@ def render_report(
 <body><header><div class="score">{score if score is not None else "–"}<small>/100</small></div>
 <div><h1>Foam rolling, upper back: {html.escape(title)}</h1>
 <div class="sub">score from {known} of {len(CHECK_IDS)} checks ·
-{_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s) ·
+{_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s) ·{camera}
 formcheck {html.escape(summary.formcheck_version)}</div></div></header>
 <main>
 <section><h2>Verdicts</h2><div class="chips">{chips}</div></section>

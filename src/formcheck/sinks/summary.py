@@ -21,7 +21,7 @@ from formcheck.sinks.document import SummaryDocument
 from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 
 
@@ -111,5 +111,6 @@ def build_summary(
             },
         },
         "setup_s": s["setup_s"],
+        "camera": s["camera"],
     })
 

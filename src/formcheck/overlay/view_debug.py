@@ -1,0 +1,79 @@
+"""The body's 3D axes and the camera's place, drawn for the roller's debug view.
+
+From the pose's world and image landmarks (:func:`formcheck.evaluator.view3d.body_view`):
+the spine (green), the left-right axis (blue) and the back's normal (magenta) drawn from
+the mid-hip as they project into the image, 0.25 m each, and a line of text with the
+camera's azimuth and elevation as read from them, and the roller's orientation and place
+along the back (0 shoulders, 1 hips) as the evaluator reads them in 3D. Draws on the
+given BGR image in place; pixel coordinates x right, y down, px.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.config import SetupConfig
+from formcheck.evaluator.view3d import BodyView, body_view, roller_orientation
+from formcheck.pose.frame import PoseFrame
+from formcheck.roller.observation import RollerObservation
+
+AXIS_M = 0.25
+# BGR
+AXES = (("spine", (60, 200, 60)), ("lateral", (230, 120, 30)), ("back", (200, 60, 200)))
+
+
+def view_text(view: BodyView | None, setup: SetupConfig | None = None,
+              roller: RollerObservation | None = None) -> str:
+    """One line: the camera's place read from the body, whether it is supported, and the
+    roller's orientation and place along the back as the evaluator reads them in 3D."""
+    if view is None:
+        return "body axes: not read (no pose or no world landmarks)"
+    cfg = setup or SetupConfig()
+    note = ""
+    if view.azimuth_deg > cfg.max_azimuth_deg:
+        note = "  too far round"
+    elif view.elevation_deg > cfg.max_elevation_deg:
+        note = "  too high"
+    read = ""
+    if roller is not None and roller.found and roller.size_px is not None:
+        a = math.radians(roller.angle_deg)
+        o = roller_orientation(view, np.array([math.cos(a), math.sin(a)]),
+                               float(roller.size_px[0]), float(roller.size_px[1]))
+        read = f"  3D: {o.status}"
+        if roller.contact_px is not None:
+            read += f" at {view.position(np.asarray(roller.contact_px, float)):.2f}"
+    return (f"camera {view.azimuth_deg:.0f} deg round, {view.elevation_deg:.0f} deg up"
+            f"  back faces down {view.back_down:+.2f}{note}{read}")
+
+
+def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
+                   roller: RollerObservation | None = None,
+                   setup: SetupConfig | None = None) -> BodyView | None:
+    """Draw the body's axes and the camera line on ``image_bgr`` (in place); return the
+    body view read (None where there is none)."""
+    from formcheck.lazy import cv2 as _cv2
+
+    cv2 = _cv2()
+    pose = pose_frame.pose
+    view = None if pose is None else body_view(pose.xy, pose.world, pose.visibility)
+    w = image_bgr.shape[1]
+    lw = max(1, round(w / 400))
+    if view is not None:
+        origin = view.project(view.hip)
+        o = (round(float(origin[0])), round(float(origin[1])))
+        for name, color in AXES:
+            tip = view.project(view.hip + AXIS_M * getattr(view, name))
+            if np.isfinite(tip).all():
+                cv2.arrowedLine(image_bgr, o, (round(float(tip[0])), round(float(tip[1]))),
+                                color, 2 * lw, cv2.LINE_AA, tipLength=0.15)
+    scale = max(0.45, w / 1400)
+    y = int(56 * scale / 0.6)
+    text = view_text(view, setup, roller)
+    cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
+                3 * lw, cv2.LINE_AA)
+    cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255),
+                lw, cv2.LINE_AA)
+    return view
