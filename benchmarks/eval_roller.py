@@ -8,6 +8,7 @@ share with the right orientation, and roller reports in frames without one. The 
 line aggregates every frame with the roller in view.
 
     .venv/bin/python benchmarks/eval_roller.py [--seeds 0-14] [--scenes good,holds]
+        [--detector rules|learned]
 
 Seeds 0-14 over all scenes take about 5 minutes on 2 cores.
 """
@@ -35,6 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="0-14", help="a range, e.g. 0-14")
     ap.add_argument("--scenes", default=",".join(SCENARIOS), help="comma-separated")
+    ap.add_argument("--detector", default="rules", choices=("rules", "learned"))
     args = ap.parse_args()
     lo, _, hi = args.seeds.partition("-")
     seeds = range(int(lo), int(hi or lo) + 1)
@@ -47,7 +49,7 @@ def main() -> None:
         view = found = within = orient = false = empty = 0
         errors: list[float] = []
         for seed in seeds:
-            tracker = RollerTracker()
+            tracker = RollerTracker.named(args.detector)
             with PoseLandmarker(model, Mode.VIDEO, segmentation=True) as lm:
                 frames = iter_scene(scene, size=SIZE, fps=FPS, seconds=SECONDS, seed=seed)
                 for k, (image, truth) in enumerate(frames):

@@ -16,6 +16,7 @@ and reports in frames without a roller. Then each detector's ms per 640x480 fram
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -31,7 +32,8 @@ from formcheck.roller.learned import LearnedRollerDetector
 from formcheck.roller.learned_data import pose_frame_from_truth
 from formcheck.scenes3d import dataset
 
-COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "empty", "false")
+COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "empty", "false")
+BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # confidence bins of the reliability table
 
 
 def score(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any,
@@ -49,12 +51,31 @@ def score(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any,
     row["within5"] += int(err <= 0.05)
     if seen is not None:
         row["seen5"] += int(math.dist(obs.center_px, seen) / body.length <= 0.05)
+    diam = obs.diameter()
+    if diam is not None:
+        row["diam20"] += int(abs(diam / min(r["size_px"]) - 1.0) <= 0.2)
     ends = truth.get("roller_ends_px")
     if ends and math.dist(ends[0], ends[1]) >= 1.5 * min(r["size_px"]):
         truth_deg = math.degrees(math.atan2(ends[1][1] - ends[0][1], ends[1][0] - ends[0][0]))
         d = abs((obs.angle_deg - truth_deg + 90.0) % 180.0 - 90.0)
         row["axis_n"] += 1
         row["axis10"] += int(d <= 10.0)
+
+
+def is_right(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any) -> bool:
+    """A find is right when the roller is visible and the find's centre lies within 10%
+    of the shoulder-to-hip length of the visible roller pixels' centroid."""
+    r = truth.get("roller") or {}
+    return bool(r.get("visible") and seen is not None and body is not None
+                and math.dist(obs.center_px, seen) / body.length <= 0.10)
+
+
+def reliability(name: str, pairs: list[tuple[float, bool]]) -> None:
+    """Of the finds in each confidence bin, the share right (see :func:`is_right`)."""
+    print(f"{name} reliability: confidence bin, finds, share right")
+    for lo, hi in itertools.pairwise(BINS):
+        got = [ok for c, ok in pairs if lo <= c < hi]
+        print(f"  {lo:.1f}-{min(hi, 1.0):.1f} {len(got):5d} {share(sum(got), len(got)):>6s}")
 
 
 def share(n: int, of: int) -> str:
@@ -64,12 +85,13 @@ def share(n: int, of: int) -> str:
 def table(name: str, groups: dict[str, dict[str, int]]) -> None:
     print(f"\n{name}")
     print(f"{'group':28s} {'visible':>7s} {'found':>6s} {'within5%':>8s} {'seen5%':>6s} "
-          f"{'axis<10':>12s} {'false':>9s}")
+          f"{'axis<10':>12s} {'diam20%':>7s} {'false':>9s}")
     for g in sorted(groups):
         r = groups[g]
         print(f"{g:28s} {r['visible']:7d} {share(r['found'], r['visible']):>6s} "
               f"{share(r['within5'], r['visible']):>8s} {share(r['seen5'], r['visible']):>6s} "
               f"{share(r['axis10'], r['axis_n']):>6s} ({r['axis_n']:3d}) "
+              f"{share(r['diam20'], r['found']):>7s} "
               f"{r['false']:3d} of {r['empty']:3d}")
 
 
@@ -82,6 +104,7 @@ def main() -> None:
     tables: dict[str, dict[str, dict[str, int]]] = {
         n: defaultdict(lambda: dict.fromkeys(COLS, 0)) for n in detectors}
     cost: dict[str, list[float]] = {n: [] for n in detectors}
+    calib: dict[str, list[tuple[float, bool]]] = {n: [] for n in detectors}
     for shot in dataset.load(args.set, args.split):
         look = shot.row["look"]
         keys = ("all", f"colour {look['roller_color']}", f"floor {look['floor']}",
@@ -97,6 +120,8 @@ def main() -> None:
                 obs = det.detect(img, pf)
                 for key in keys:
                     score(obs, truth, body, seen, tables[name][key])
+                if obs.found:
+                    calib[name].append((obs.confidence, is_right(obs, truth, body, seen)))
                 if big is not None and pf.pose is not None:
                     sx, sy = 640 / pf.width, 480 / pf.height
                     pf_big = pose_frame_from_truth(
@@ -108,6 +133,8 @@ def main() -> None:
                     cost[name].append(1000 * (time.perf_counter() - t0))
     for name in detectors:
         table(f"{name} ({args.split} split)", tables[name])
+    for name, pairs in calib.items():
+        reliability(name, pairs)
     for name, ms in cost.items():
         print(f"{name}: {np.median(ms):.1f} ms median, {np.percentile(ms, 95):.1f} ms p95 "
               f"per 640x480 frame ({len(ms)} frames)")

@@ -51,3 +51,24 @@ def test_show_reports_a_bad_value_in_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("formcheck: error: ")
     assert "setup.min_visibility" in lines[0]
+
+
+def test_roller_detector_comes_from_the_file_and_the_option_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from formcheck.cli.options import load_config
+    from formcheck.frontends.pipeline import make_roller_tracker
+    from formcheck.roller.detector import RollerDetector
+    from formcheck.roller.learned import LearnedRollerDetector
+
+    # given a settings file that asks for the learned detector
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "formcheck.toml").write_text('[roller]\ndetector = "learned"\n')
+    # when read alone, and with --roller-detector rules
+    from_file, _ = load_config(None)
+    overridden, _ = load_config(None, "rules")
+    # then the file's choice holds until the option overrides it, and the pipeline builds it
+    assert from_file.roller.detector == "learned" and overridden.roller.detector == "rules"
+    assert isinstance(make_roller_tracker(None, from_file.roller.detector).detector,
+                      LearnedRollerDetector)
+    assert isinstance(make_roller_tracker("blue", "rules").detector, RollerDetector)

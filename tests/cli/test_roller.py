@@ -74,3 +74,35 @@ def test_roller_cli_prints_json_for_an_image(tmp_path: Path, model_path: Path) -
     found = json.loads(result.stdout)
     assert set(found) >= {"found", "center_px", "position", "reason"}
     assert out.is_file()
+
+
+def test_roller_cli_rejects_an_unknown_detector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a photo and a detector name that does not exist
+    photo, out = tmp_path / "photo.png", tmp_path / "drawn.png"
+    cv2.imwrite(str(photo), _photo())
+    monkeypatch.setattr("formcheck.cli.roller.resolve_model", _no_model)
+    # when
+    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out),
+                                      "--roller-detector", "magic"])
+    # then one usage line naming the detectors, and nothing written
+    assert isinstance(result.exception, UsageError), result.exception
+    assert "rules" in str(result.exception) and "learned" in str(result.exception)
+    assert "\n" not in str(result.exception) and not out.exists()
+
+
+@pytest.mark.model
+def test_roller_cli_learned_detector_gives_both_ends(tmp_path: Path, model_path: Path) -> None:
+    # given a photo of someone on a roller
+    photo, out = tmp_path / "photo.png", tmp_path / "drawn.png"
+    cv2.imwrite(str(photo), _photo())
+    # when the learned detector is asked for
+    result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out), "--model",
+                                      str(model_path), "--roller-detector", "learned"])
+    # then the find carries both ends and a diameter, and the drawing is written
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["found"], found
+    assert len(found["ends_px"]) == 2 and found["diameter_px"] > 0
+    assert out.is_file()

@@ -15,6 +15,7 @@ from formcheck.cli.options import (
     FpsOption,
     ModelOption,
     RollerColorOption,
+    RollerDetectorOption,
     load_config,
     resolve_model,
 )
@@ -35,11 +36,12 @@ def analyze(
     model: ModelOption = None,
     config: ConfigOption = None,
     roller_color: RollerColorOption = None,
+    roller_detector: RollerDetectorOption = None,
 ) -> None:
     """Analyse recordings and photos: annotated video, frames.jsonl, summary.json, report.html."""
     from formcheck.frontends.analyze import AnalyzeOptions, analyze_input, output_dir_for
 
-    cfg, cfg_path = load_config(config)
+    cfg, cfg_path = load_config(config, roller_detector)
     options = AnalyzeOptions(
         out_root=out, model=resolve_model(model), fps=fps or None,
         video_height=video_height or None, config=cfg, config_path=cfg_path,

@@ -14,6 +14,7 @@ from formcheck.cli.options import (
     FpsOption,
     ModelOption,
     RollerColorOption,
+    RollerDetectorOption,
     load_config,
     resolve_model,
 )
@@ -60,6 +61,7 @@ def grade(
     model: ModelOption = None,
     config: ConfigOption = None,
     roller_color: RollerColorOption = None,
+    roller_detector: RollerDetectorOption = None,
 ) -> None:
     """Grade many clips: a score and each check per clip, as a table, CSV and JSON.
 
@@ -80,7 +82,7 @@ def grade(
         progress=sys.stderr.isatty(),
     )
     library.validate(options)  # usage errors before fetching a model
-    cfg, cfg_path = load_config(config)
+    cfg, cfg_path = load_config(config, roller_detector)
     try:
         # Loaded and run once here, not found broken by every clip (an error row each).
         model_path = resolve_model(model, load=True)

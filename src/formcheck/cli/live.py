@@ -11,6 +11,7 @@ from formcheck.cli.options import (
     ConfigOption,
     ModelOption,
     RollerColorOption,
+    RollerDetectorOption,
     load_config,
     resolve_model,
 )
@@ -48,6 +49,7 @@ def live(
     model: ModelOption = None,
     config: ConfigOption = None,
     roller_color: RollerColorOption = None,
+    roller_detector: RollerDetectorOption = None,
 ) -> None:
     """Coach your form live from a webcam (or a video played as one), with spoken cues.
 
@@ -59,7 +61,7 @@ def live(
 
     if window:
         check_display()  # before anything is opened or fetched
-    cfg, cfg_path = load_config(config)
+    cfg, cfg_path = load_config(config, roller_detector)
     options = LiveOptions(
         model=resolve_model(model), camera=camera, source=source, voice=voice,
         record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,

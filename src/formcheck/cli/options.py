@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_FPS", "ConfigOption", "FpsOption", "ModelOption", "RollerColorOption",
+    "RollerDetectorOption",
     "fetch_model", "load_config", "resolve_model",
 ]
 
@@ -33,6 +34,11 @@ ConfigOption = Annotated[
 RollerColorOption = Annotated[
     str | None,
     typer.Option("--roller-color", help="Roller colour hint: a name (blue), #rrggbb or r,g,b."),
+]
+RollerDetectorOption = Annotated[
+    str | None,
+    typer.Option("--roller-detector", help="Roller detector: rules or learned; default: "
+                 "the settings' roller.detector (rules).", show_default=False),
 ]
 FpsOption = Annotated[
     float, typer.Option("--fps", help="Frames analysed per second (0: every frame).", min=0),
@@ -76,19 +82,42 @@ def fetch_model(variant: Variant, sha256: str | None, force: bool) -> FetchResul
     return bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_fetched)
 
 
-def load_config(path: Path | None) -> tuple[EvaluatorConfig, Path | None]:
+def load_config(path: Path | None, roller_detector: str | None = None
+                ) -> tuple[EvaluatorConfig, Path | None]:
     """The evaluator configuration and the file it came from (None: the defaults).
 
     Args:
         path: ``--config`` (None: ``./formcheck.toml`` when present).
+        roller_detector: ``--roller-detector``, which overrides the file's
+            ``roller.detector`` (None: keep it).
 
     Raises:
         ConfigError: the file is unreadable or holds an invalid value.
+        UsageError: ``roller_detector`` names no detector.
     """
     from formcheck.evaluator.config import CONFIG_FILE_NAME
     from formcheck.evaluator.config import load_config as load
 
     config, _ = load(path, Path.cwd())
+    if roller_detector is not None:
+        config = with_roller_detector(config, roller_detector)
     default = Path.cwd() / CONFIG_FILE_NAME
     used = path if path is not None else (default if default.is_file() else None)
     return config, used
+
+
+ROLLER_DETECTORS = ("rules", "learned")
+
+
+def with_roller_detector(config: EvaluatorConfig, name: str) -> EvaluatorConfig:
+    """``config`` with ``roller.detector`` set to ``name``.
+
+    Raises:
+        UsageError: ``name`` is not one of ``ROLLER_DETECTORS``.
+    """
+    from formcheck.errors import UsageError
+
+    if name not in ROLLER_DETECTORS:
+        raise UsageError(f"--roller-detector {name!r}: use one of {', '.join(ROLLER_DETECTORS)}")
+    roller = config.roller.model_copy(update={"detector": name})
+    return config.model_copy(update={"roller": roller})

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from formcheck.cli.options import ModelOption, RollerColorOption, resolve_model
+from formcheck.cli.options import (
+    ConfigOption,
+    ModelOption,
+    RollerColorOption,
+    RollerDetectorOption,
+    load_config,
+    resolve_model,
+)
 from formcheck.frontends.roller_view import OUT_HELP, check_out
 
 
@@ -17,9 +24,13 @@ def roller(
                                       dir_okay=False)],
     model: ModelOption = None,
     roller_color: RollerColorOption = None,
+    roller_detector: RollerDetectorOption = None,
+    config: ConfigOption = None,
 ) -> None:
-    """Find the foam roller and draw it (outline, centre, contact point, zones)."""
+    """Find the foam roller and draw it (outline, centre, both ends and the axis, contact
+    point, zones)."""
     from formcheck.frontends.roller_view import run
 
     check_out(out)  # before the model is looked for (or fetched)
-    typer.echo(run(input, out, resolve_model(model), roller_color))
+    cfg, _ = load_config(config, roller_detector)
+    typer.echo(run(input, out, resolve_model(model), roller_color, cfg.roller.detector))

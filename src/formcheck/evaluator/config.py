@@ -227,6 +227,10 @@ class RollerConfig(_Section):
     # good-form clips and stills given a fault cue, and the 2D scenes and the real
     # footage read as before (docs/scenes3d.md).
     geometry: Literal["image", "3d"] = "3d"
+    # The roller stage's detector: "rules" (colour and shape rules) or "learned" (the
+    # segmentation network). "rules" while it measures better on the 2D scenes and the
+    # footage (docs/roller_learned.md).
+    detector: Literal["rules", "learned"] = "rules"
 
 
 class SessionConfig(_Section):

@@ -20,6 +20,7 @@ from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.pose.frame import PoseFrame
+from formcheck.roller.learned import LearnedRollerDetector
 from formcheck.roller.observation import RollerObservation
 from formcheck.roller.tracker import RollerTracker
 from formcheck.source import VideoFrame
@@ -54,13 +55,20 @@ class Step:
     verdict: FrameVerdict
 
 
-def make_roller_tracker(color_hint: str | None = None) -> RollerTracker:
-    """The roller tracker, with the user's colour hint if any (a name or a value)."""
+def make_roller_tracker(color_hint: str | None = None, detector: str = "rules"
+                        ) -> RollerTracker:
+    """The roller tracker over the detector named ``detector`` ("rules" or "learned"),
+    with the user's colour hint if any (a name or a value)."""
     from formcheck.roller.color import ColorHint
     from formcheck.roller.detector import RollerDetector
 
     hint = ColorHint.parse(color_hint) if color_hint else None
-    return RollerTracker(RollerDetector(hint))
+    if detector == "rules":
+        return RollerTracker(RollerDetector(hint))
+    tracker = RollerTracker.named(detector)
+    if isinstance(tracker.detector, LearnedRollerDetector):
+        tracker.detector.hint = hint  # kept for the interface; the network ignores it
+    return tracker
 
 
 class FramePipeline(Closing):
@@ -105,7 +113,7 @@ class FramePipeline(Closing):
         self.times = StageTimes()
         self.work_side = work_side
         self.evaluator = Evaluator(config, still=still)
-        self.roller = make_roller_tracker(roller_color)
+        self.roller = make_roller_tracker(roller_color, self.evaluator.config.roller.detector)
         self._landmarker = PoseLandmarker(
             model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation,
             # A photo is one frame: no time to save, so the model sees the work frame.

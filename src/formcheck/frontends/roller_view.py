@@ -53,21 +53,18 @@ def check_out(out: Path, still: bool | None = None) -> None:
 
 
 def run(input: str, out: Path, model: Path | None = None,
-        roller_color: str | None = None) -> str:
+        roller_color: str | None = None, detector_name: str = "rules") -> str:
     """Run the debug view; return a one-line summary (for an image, the roller found as
     one line of JSON). Raises FormcheckError subclasses; leaves no partial ``out``."""
+    from formcheck.frontends.pipeline import make_roller_tracker
     from formcheck.lazy import cv2 as _cv2
     from formcheck.model import bundle
     from formcheck.overlay.roller_debug import draw_roller
     from formcheck.overlay.view_debug import draw_body_view
     from formcheck.pose.landmarker import Mode, PoseLandmarker
-    from formcheck.roller.color import ColorHint
-    from formcheck.roller.detector import RollerDetector
-    from formcheck.roller.tracker import RollerTracker
     from formcheck.source import SourceKind, open_source
 
     cv2 = _cv2()
-    hint = ColorHint.parse(roller_color) if roller_color else None
     model_path = model if model is not None else bundle.find()
     if model_path is None:
         raise ModelError("no pose model bundle found; run `formcheck models fetch` first")
@@ -80,8 +77,8 @@ def run(input: str, out: Path, model: Path | None = None,
     except UsageError:
         source.close()
         raise
-    detector = RollerDetector(hint)
-    tracker = RollerTracker(detector)
+    tracker = make_roller_tracker(roller_color, detector_name)
+    detector = tracker.detector
     found = total = 0
     writer: Any = None
     # The landmarker's segmentation mask separates the person from the roller.

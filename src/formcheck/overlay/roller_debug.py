@@ -1,10 +1,12 @@
-"""The roller's debug view (``formcheck roller``): outline, centre, contact point and
-the zones of the back.
+"""The roller's debug view (``formcheck roller``): outline, centre, both ends and the
+axis, contact point and the zones of the back.
 
 Draws on a copy of a BGR image; pixel coordinates x right, y down, px.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,6 +67,7 @@ def draw_roller(
             cv2.polylines(out, [np.round(box).astype(np.int32).reshape(-1, 1, 2)], True,
                           yellow, lw, cv2.LINE_AA)
         cv2.drawMarker(out, pt(obs.center_px), yellow, cv2.MARKER_CROSS, 10 * lw, lw)
+        _draw_axis(out, obs, lw, cv2)
         if obs.contact_px:
             cv2.circle(out, pt(obs.contact_px), 4 * lw, (0, 0, 255), -1, cv2.LINE_AA)
             if body is not None:
@@ -77,9 +80,34 @@ def draw_roller(
                 f"{zone if obs.under_back else 'not under back'}")
     else:
         text = f"roller not found: {obs.reason.value if obs.reason else '?'}"
+    _caption(out, text, w, lw, cv2)
+    return out
+
+
+def _draw_axis(out: NDArray[np.uint8], obs: RollerObservation, lw: int, cv2: Any) -> None:
+    """The roller's axis (cyan line between its ends) and each end: a dot and a bar one
+    apparent diameter long across the axis. Without ends from the detector, a round
+    silhouette (a roller seen end-on) has no axis to draw."""
+    ends = obs.ends()
+    size = obs.size_px
+    if ends is None or (obs.ends_px is None and size is not None and size[0] < 1.5 * size[1]):
+        return
+    cyan = (255, 255, 0)
+    (x0, y0), (x1, y1) = ends
+    cv2.line(out, (round(x0), round(y0)), (round(x1), round(y1)), cyan, lw, cv2.LINE_AA)
+    d = np.array([x1 - x0, y1 - y0])
+    n = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-6)
+    half = 0.5 * (obs.diameter() or 0.0) * n
+    for e in (np.array([x0, y0]), np.array([x1, y1])):
+        a, b = np.round(e - half).astype(int), np.round(e + half).astype(int)
+        cv2.line(out, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), cyan, 2 * lw, cv2.LINE_AA)
+        cv2.circle(out, (round(e[0]), round(e[1])), 3 * lw, cyan, -1, cv2.LINE_AA)
+
+
+def _caption(out: NDArray[np.uint8], text: str, w: int, lw: int, cv2: Any) -> None:
+    """One line of white text on a black edge at the top left."""
     scale = max(0.45, w / 1400)
     cv2.putText(out, text, (8, int(28 * scale / 0.6)), cv2.FONT_HERSHEY_SIMPLEX, scale,
                 (0, 0, 0), 3 * lw, cv2.LINE_AA)
     cv2.putText(out, text, (8, int(28 * scale / 0.6)), cv2.FONT_HERSHEY_SIMPLEX, scale,
                 (255, 255, 255), lw, cv2.LINE_AA)
-    return out

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.color import ColorHint
-from formcheck.roller.detector import build_observation, calibrate
+from formcheck.roller.detector import Blob, build_observation, calibrate
 from formcheck.roller.geometry import Body
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
@@ -169,6 +169,20 @@ def refine(blob: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.flo
     return geo.centre, geo.ends, geo.length, geo.diameter
 
 
+def outline_blob(blob: NDArray[np.bool_], work_bgr: Image, region: Region, score: float,
+                 cv2: Any) -> Blob:
+    """The find as the rules detector's :class:`Blob`: the outline of its largest part
+    (image px) and its colour in the work crop."""
+    contours, _ = cv2.findContours(blob.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=len).reshape(-1, 2).astype(np.float64) + 0.5
+    pixels = work_bgr[blob].astype(np.float64)
+    mean = pixels.mean(axis=0)
+    return Blob(outline=region.to_image(outline),
+                mean_bgr=(float(mean[0]), float(mean[1]), float(mean[2])),
+                spread=float(pixels.std(axis=0).mean()), score=score)
+
+
 def orientation_of(length: float, thick: float, angle_deg: float,
                    body: Body) -> Orientation:
     """End-on disc (length under 1.5 thicknesses) or a bar crossing the spine's line at
@@ -190,6 +204,7 @@ class LearnedRollerDetector:
         self._cv2 = cv2
         self.model = SegModel(model_path)
         self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
+        self.last_blob: Blob | None = None  # the last find's outline, for drawing
         self.hint: ColorHint | None = None
 
     def calibrate(self, image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:
@@ -202,17 +217,19 @@ class LearnedRollerDetector:
                prior: tuple[float, float] | None = None) -> RollerObservation:
         """The roller in this frame; ``prior`` (the track's centre) is not used yet."""
         self.last_ends_px = None
+        self.last_blob = None
         if pose_frame.pose is None:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
         body = Body.from_pose(pose_frame.pose)
         if body is None:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
         region = search_region(body.shoulder, body.hip, body.up)
-        prob = self.model(crop(image_bgr, region, self._cv2))
-        found = best_blob(prob, self._cv2)
+        work = crop(image_bgr, region, self._cv2)
+        found = best_blob(self.model(work), self._cv2)
         if found is None:
             return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
         blob, conf = found
+        self.last_blob = outline_blob(blob, work, region, conf, self._cv2)
         mid, ends, length, thick = refine(blob)
         ends_px = region.to_image(ends)
         self.last_ends_px = ends_px
