@@ -25,7 +25,7 @@ def test_both_ends_and_the_axis_are_drawn() -> None:
     # when drawn without a pose
     out = draw_roller(img, PoseFrame(index=0, t_ms=0.0, width=400, height=200, pose=None), obs)
     # then cyan spans from end to end, with a bar a diameter tall at each end
-    ys, xs = np.nonzero(_cyan(out))
+    _, xs = np.nonzero(_cyan(out))
     assert xs.min() <= 100 and xs.max() >= 300
     assert _cyan(out)[91:110, 99:102].any(axis=1).sum() >= 15
 
