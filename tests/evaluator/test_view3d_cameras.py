@@ -162,14 +162,21 @@ def _one_case() -> dict[str, Any]:
     return next(t for name, t in _cases() if "good" in name)
 
 
+def _seen_from(t: dict[str, Any], az: float,
+               el: float) -> tuple[PoseFrame, RollerObservation]:
+    """What a perfect pose and roller stage report from ``az`` degrees round towards the
+    feet and ``el`` degrees up, looking at the torso."""
+    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
+    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
+    R, tr = _camera(target, 1.0, az, el, 1.0)
+    return _seen(t, R, tr, mirror=False)
+
+
 def _verdict(t: dict[str, Any], az: float, el: float, geometry: str = "3d",
              nose_drop_px: float = 0.0):
     from formcheck.evaluator.evaluator import Evaluator
 
-    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
-    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
-    R, tr = _camera(target, 1.0, az, el, 1.0)
-    frame, roller = _seen(t, R, tr, mirror=False)
+    frame, roller = _seen_from(t, az, el)
     assert frame.pose is not None
     if nose_drop_px:
         xy = frame.pose.xy.copy()
@@ -214,11 +221,7 @@ def test_a_camera_high_overhead_names_the_move_and_judges_nothing() -> None:
 def test_the_session_says_where_the_camera_stood() -> None:
     from formcheck.evaluator.evaluator import Evaluator
 
-    t = _one_case()
-    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
-    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
-    R, tr = _camera(target, 1.0, 30.0, 20.0, 1.0)
-    frame, roller = _seen(t, R, tr, mirror=False)
+    frame, roller = _seen_from(_one_case(), 30.0, 20.0)
     ev = Evaluator(CONFIG)
     for i in range(10):
         ev.update(replace(frame, index=i, t_ms=i * 100.0), roller)
@@ -238,11 +241,7 @@ def test_the_session_says_where_the_camera_stood() -> None:
 def test_the_debug_view_draws_the_axes_and_says_the_camera_place() -> None:
     from formcheck.overlay.view_debug import draw_body_view, view_text
 
-    t = _one_case()
-    j3 = {k: np.asarray(v, float) for k, v in t["joints_3d"].items()}
-    target = (j3["left_hip"] + j3["right_hip"] + j3["left_shoulder"] + j3["right_shoulder"]) / 4
-    R, tr = _camera(target, 1.0, 20.0, 10.0, 1.0)
-    frame, roller = _seen(t, R, tr, mirror=False)
+    frame, roller = _seen_from(_one_case(), 20.0, 10.0)
     image = np.zeros((H, W, 3), np.uint8)
     view = draw_body_view(image, frame, roller)
     assert view is not None
