@@ -7,7 +7,10 @@ visible, the share found, the share with the centre within 5% of the shoulder-to
 length of the truth's centre (the whole roller's, hidden part included), the same of the
 visible roller pixels' centroid (``seen5%``), the share of finds with the axis within
 10 degrees of the truth's ends (only where the ends are at least 1.5 diameters apart:
-an end-on disc has no axis to see),
+an end-on disc has no axis to see), the share of finds with the apparent diameter within
+20% of the truth's, the share with both ends within 10% of the torso of the whole roller's
+ends (`ends10%`, of the frames with the roller visible), a reliability table (of the
+finds in each confidence bin, the share right),
 and reports in frames without a roller. Then each detector's ms per 640x480 frame.
 
     .venv/bin/python benchmarks/eval_roller3d.py [--set DIR] [--split evaluation]
@@ -28,11 +31,12 @@ import numpy as np
 
 from formcheck.roller.detector import RollerDetector
 from formcheck.roller.geometry import Body
-from formcheck.roller.learned import LearnedRollerDetector
+from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
 from formcheck.roller.learned_data import pose_frame_from_truth
 from formcheck.scenes3d import dataset
 
-COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "empty", "false")
+COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "ends10",
+        "empty", "false")
 BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # confidence bins of the reliability table
 
 
@@ -51,6 +55,7 @@ def score(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any,
     row["within5"] += int(err <= 0.05)
     if seen is not None:
         row["seen5"] += int(math.dist(obs.center_px, seen) / body.length <= 0.05)
+    row["ends10"] += int(ends_error(obs, truth) <= 0.10 * body.length)
     diam = obs.diameter()
     if diam is not None:
         row["diam20"] += int(abs(diam / min(r["size_px"]) - 1.0) <= 0.2)
@@ -60,6 +65,17 @@ def score(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any,
         d = abs((obs.angle_deg - truth_deg + 90.0) % 180.0 - 90.0)
         row["axis_n"] += 1
         row["axis10"] += int(d <= 10.0)
+
+
+def ends_error(obs: Any, truth: dict[str, Any]) -> float:
+    """The farther of the two ends from the truth's (whole roller's) ends, px, the ends
+    matched in the order that fits best; inf without ends."""
+    ends, want = obs.ends(), truth.get("roller_ends_px")
+    if ends is None or not want:
+        return math.inf
+    a, b = ends
+    return min(max(math.dist(a, want[0]), math.dist(b, want[1])),
+               max(math.dist(a, want[1]), math.dist(b, want[0])))
 
 
 def is_right(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any) -> bool:
@@ -85,13 +101,13 @@ def share(n: int, of: int) -> str:
 def table(name: str, groups: dict[str, dict[str, int]]) -> None:
     print(f"\n{name}")
     print(f"{'group':28s} {'visible':>7s} {'found':>6s} {'within5%':>8s} {'seen5%':>6s} "
-          f"{'axis<10':>12s} {'diam20%':>7s} {'false':>9s}")
+          f"{'axis<10':>12s} {'diam20%':>7s} {'ends10%':>7s} {'false':>9s}")
     for g in sorted(groups):
         r = groups[g]
         print(f"{g:28s} {r['visible']:7d} {share(r['found'], r['visible']):>6s} "
               f"{share(r['within5'], r['visible']):>8s} {share(r['seen5'], r['visible']):>6s} "
               f"{share(r['axis10'], r['axis_n']):>6s} ({r['axis_n']:3d}) "
-              f"{share(r['diam20'], r['found']):>7s} "
+              f"{share(r['diam20'], r['found']):>7s} {share(r['ends10'], r['visible']):>7s} "
               f"{r['false']:3d} of {r['empty']:3d}")
 
 
@@ -99,8 +115,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
     ap.add_argument("--split", default="evaluation")
+    ap.add_argument("--learned-model", type=Path, default=MODEL_PATH)
     args = ap.parse_args()
-    detectors = {"rules": RollerDetector(), "learned": LearnedRollerDetector()}
+    detectors = {"rules": RollerDetector(), "learned": LearnedRollerDetector(args.learned_model)}
     tables: dict[str, dict[str, dict[str, int]]] = {
         n: defaultdict(lambda: dict.fromkeys(COLS, 0)) for n in detectors}
     cost: dict[str, list[float]] = {n: [] for n in detectors}

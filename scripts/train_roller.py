@@ -8,6 +8,10 @@ BCE + Dice loss, Adam; fixed seed, one torch thread. Writes
 seconds, final loss).
 
     nice -n 10 .venv/bin/python scripts/train_roller.py [--steps 1200] [--set DIR]
+        [--target visible|whole]
+
+``--target whole`` trains on the whole roller's silhouette (hidden parts included; see
+docs/roller_learned.md for why the committed model is the ``visible`` one).
 
 Needs torch and onnx (dev only: ``pip install torch==2.13.0 onnx``); the package runs
 the exported model with OpenCV's DNN module.
@@ -69,11 +73,12 @@ def load_frames(root: Path) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]
     return out
 
 
-def batch(frames: list[Any], rng: np.random.Generator, n: int) -> tuple[torch.Tensor, ...]:
+def batch(frames: list[Any], rng: np.random.Generator, n: int,
+          whole: bool) -> tuple[torch.Tensor, ...]:
     xs, ys = [], []
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
-        pair = training_pair(img, labels, truth, rng, cv2)
+        pair = training_pair(img, labels, truth, rng, cv2, whole)
         if pair is None:
             continue
         rgb = pair[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
@@ -89,6 +94,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--target", choices=("visible", "whole"), default="visible",
+                    help="segment the whole roller (hidden parts too) or its visible pixels")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -102,7 +109,7 @@ def main() -> None:
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
     loss_avg = 0.0
     for step in range(args.steps):
-        x, y = batch(frames, rng, args.batch)
+        x, y = batch(frames, rng, args.batch, args.target == "whole")
         logits = net(x)
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
@@ -122,7 +129,7 @@ def main() -> None:
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
     meta = {"sha256": digest, "bytes": args.out.stat().st_size, "seed": args.seed,
             "steps": args.steps, "batch": args.batch, "train_frames": len(frames),
-            "split": "tuning", "seconds": round(time.perf_counter() - t0),
+            "split": "tuning", "target": args.target, "seconds": round(time.perf_counter() - t0),
             "final_loss": round(loss_avg, 4), "torch": torch.__version__}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     print(json.dumps(meta))

@@ -91,3 +91,20 @@ def test_learned_model_outlines_the_visible_roller_on_evaluation_stills() -> Non
     # 42 of 113 measured with the committed model: a floor that a swapped colour
     # order, a misplaced crop or a retrained model that lost the roller falls through
     assert near / tried >= 0.3
+
+
+def test_whole_roller_mask_spans_the_hidden_middle() -> None:
+    from formcheck.roller.learned_data import whole_roller
+
+    # given a roller whose middle is hidden: only its two ends are labelled
+    labels = np.zeros((100, 200), np.uint8)
+    labels[45:56, 20:50] = 2
+    labels[45:56, 150:180] = 2
+    truth = {"roller": {"visible": True, "size_px": [160.0, 10.0]},
+             "roller_ends_px": [[25.0, 50.0], [175.0, 50.0]]}
+    # when the whole roller's mask is drawn
+    whole = whole_roller(labels, truth, cv2) > 0
+    # then it runs unbroken from end to end, one diameter tall, and a frame without a
+    # roller keeps only what is labelled
+    assert whole[50, 20:180].all() and not whole[30].any() and not whole[70].any()
+    assert not whole_roller(np.zeros_like(labels), {"roller": {"visible": False}}, cv2).any()

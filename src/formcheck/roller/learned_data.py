@@ -50,9 +50,27 @@ def truth_region(truth: dict[str, Any]) -> Region | None:
     return None if body is None else search_region(body.shoulder, body.hip, body.up)
 
 
-def crop_mask(labels: NDArray[np.uint8], region: Region, cv2: Any) -> NDArray[np.uint8]:
-    """The roller mask (0/1) resampled into the region's work px."""
-    roller = (labels == ROLLER_LABEL).astype(np.uint8) * 255
+def whole_roller(labels: NDArray[np.uint8], truth: dict[str, Any],
+                 cv2: Any) -> NDArray[np.uint8]:
+    """The whole roller's silhouette (0/255, image px), its parts hidden by the body
+    included: the visible roller pixels joined with a capsule between the truth's
+    projected ends (``roller_ends_px``), one diameter (the smaller of ``size_px``) wide.
+    A frame without a visible roller: the visible pixels alone (none)."""
+    out = (labels == ROLLER_LABEL).astype(np.uint8) * 255
+    r = truth.get("roller") or {}
+    ends = truth.get("roller_ends_px")
+    if r.get("visible") and ends and r.get("size_px"):
+        a, b = (tuple(round(v) for v in e) for e in ends)
+        cv2.line(out, a, b, 255, thickness=max(1, round(min(r["size_px"]))))
+    return out
+
+
+def crop_mask(labels: NDArray[np.uint8], region: Region, cv2: Any,
+              truth: dict[str, Any] | None = None) -> NDArray[np.uint8]:
+    """The roller mask (0/1) resampled into the region's work px: the visible roller
+    pixels, or with ``truth`` the whole roller (:func:`whole_roller`)."""
+    roller = ((labels == ROLLER_LABEL).astype(np.uint8) * 255 if truth is None
+              else whole_roller(labels, truth, cv2))
     s = region.scale
     m = np.array([[1 / s, 0, -region.origin[0] / s], [0, 1 / s, -region.origin[1] / s]])
     out = cv2.warpAffine(roller, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA)
@@ -91,14 +109,16 @@ def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
 
 
 def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
-                  rng: np.random.Generator | None, cv2: Any
+                  rng: np.random.Generator | None, cv2: Any, whole: bool = False
                   ) -> tuple[Image, NDArray[np.uint8]] | None:
     """(work crop BGR, roller mask 0/1) of one frame, augmented when ``rng`` is given;
+    ``whole``: the mask is the whole roller's, hidden parts included (:func:`whole_roller`).
     None when the truth has no usable torso."""
     region = truth_region(truth)
     if region is None:
         return None
     if rng is not None:
         region = jitter(region, rng)
-    img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2)
+    img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2,
+                                                    truth if whole else None)
     return augment(img, mask, rng, cv2) if rng is not None else (img, mask)
