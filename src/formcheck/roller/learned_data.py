@@ -56,7 +56,7 @@ def whole_roller(labels: NDArray[np.uint8], truth: dict[str, Any],
     included: the visible roller pixels joined with a capsule between the truth's
     projected ends (``roller_ends_px``), one diameter (the smaller of ``size_px``) wide.
     A frame without a visible roller: the visible pixels alone (none)."""
-    out = (labels == ROLLER_LABEL).astype(np.uint8) * 255
+    out: NDArray[np.uint8] = np.where(labels == ROLLER_LABEL, 255, 0).astype(np.uint8)
     r = truth.get("roller") or {}
     ends = truth.get("roller_ends_px")
     if r.get("visible") and ends and r.get("size_px"):
