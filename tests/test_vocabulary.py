@@ -52,14 +52,14 @@ def test_cue_keys_name_their_check_and_zone() -> None:
 def test_every_check_and_cue_has_its_words() -> None:
     assert set(CHECK_LABELS) == set(CHECK_IDS) == set(SCORE_WEIGHTS)
     assert set(CUES) == set(CueKey) == set(CUE_PRIORITY)
-    assert SAFETY_CUES == {CueKey.ROLLER_NECK, CueKey.ROLLER_LOWER_BACK}
+    assert SAFETY_CUES == {CueKey.ROLLER_NECK, CueKey.ROLLER_LOWER_BACK, CueKey.HEAD_SUPPORTED}
 
 
 def test_score_formula_states_the_weights() -> None:
     assert SCORE_FORMULA == (
         "round(100 * weighted mean of checks.<id>.ok_fraction over checks known >= 10% of "
         "the session; weights roller_position 3, knees_bent 2, feet_flat 2, "
-        "roller_across_back 2, rolling_speed 1)"
+        "roller_across_back 2, head_supported 2, rolling_speed 1, hip_height 1)"
     )
 
 

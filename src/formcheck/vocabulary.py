@@ -31,6 +31,8 @@ class CheckId(StrEnum):
     ROLLER_POSITION = "roller_position"
     ROLLER_ACROSS_BACK = "roller_across_back"
     ROLLING_SPEED = "rolling_speed"
+    HEAD_SUPPORTED = "head_supported"
+    HIP_HEIGHT = "hip_height"
 
 
 CHECK_IDS: tuple[CheckId, ...] = tuple(CheckId)
@@ -81,6 +83,8 @@ class CueKey(StrEnum):
     ROLLER_LOWER_BACK = "roller_position.lower_back"
     ROLLER_ACROSS_BACK = "roller_across_back"
     ROLLING_SPEED = "rolling_speed"
+    HEAD_SUPPORTED = "head_supported"
+    HIP_HEIGHT = "hip_height"
 
     @property
     def check(self) -> CheckId:
@@ -105,6 +109,8 @@ CHECK_LABELS: dict[CheckId, str] = {
     CheckId.ROLLER_POSITION: "Roller position",
     CheckId.ROLLER_ACROSS_BACK: "Roller across back",
     CheckId.ROLLING_SPEED: "Rolling speed",
+    CheckId.HEAD_SUPPORTED: "Head supported",
+    CheckId.HIP_HEIGHT: "Hip height",
 }
 """Each check's name as the overlay and the report show it."""
 
@@ -122,30 +128,41 @@ CUES: dict[CueKey, str] = {
     CueKey.ROLLER_NECK: "Move the roller down, off your neck",
     CueKey.ROLLER_ACROSS_BACK: "Turn the roller across your back",
     CueKey.ROLLING_SPEED: "Roll slower",
+    CueKey.HEAD_SUPPORTED: "Support your head with your hands",
+    CueKey.HIP_HEIGHT: "Lower your hips to ease the pressure",
 }
 """What the user is told for each fault."""
 
-# Safety first (the roller on the neck or the lower back), then knees and feet, then
-# the roller's orientation, then speed. Knees come before feet: lying with straight
+# Safety first (the roller on the neck or the lower back, the head hanging back and
+# straining the neck), then knees and feet, then the hips' height (the pressure on the
+# roller), then the roller's orientation, then speed. Knees come before feet: lying with straight
 # legs, the heels rest and the toes point up, so "Bend your knees" brings the feet flat.
 CUE_PRIORITY: tuple[CueKey, ...] = (
     CueKey.ROLLER_NECK,
     CueKey.ROLLER_LOWER_BACK,
+    CueKey.HEAD_SUPPORTED,
     CueKey.KNEES_BENT,
     CueKey.FEET_FLAT,
+    CueKey.HIP_HEIGHT,
     CueKey.ROLLER_ACROSS_BACK,
     CueKey.ROLLING_SPEED,
 )
 """Cue keys from the most important down."""
-SAFETY_CUES: frozenset[CueKey] = frozenset(CUE_PRIORITY[:2])
+SAFETY_CUES: frozenset[CueKey] = frozenset(CUE_PRIORITY[:3])
 """Cues that interrupt any other at once."""
 
+# Weighted by the harm a fault does: the roller on the spine's ends 3; the set-up that
+# keeps the back safe and the neck held (a hanging head strains it on every stroke) 2;
+# the pace and the hips' height (how hard the roller presses: a matter of degree the
+# seeds leave to the user, "start gently") 1.
 SCORE_WEIGHTS: dict[CheckId, float] = {
     CheckId.ROLLER_POSITION: 3.0,
     CheckId.FEET_FLAT: 2.0,
     CheckId.KNEES_BENT: 2.0,
     CheckId.ROLLER_ACROSS_BACK: 2.0,
+    CheckId.HEAD_SUPPORTED: 2.0,
     CheckId.ROLLING_SPEED: 1.0,
+    CheckId.HIP_HEIGHT: 1.0,
 }
 """Each check's weight in the session's score."""
 SCORE_MIN_KNOWN = 0.1

@@ -75,8 +75,13 @@ def test_status_matches_the_truth_where_it_is_clear(runs: dict[str, Run]) -> Non
         rep = reported[check][True] / max(sum(reported[check].values()), 1)
         lines.append(f"{'':20s} clear frames {total}: match {rates[check]:.1%} ({rep:.1%})")
     print("\n" + "\n".join(lines))
+    # the 2D scenes' truth judges neither head_supported nor hip_height (drawn side-on,
+    # they carry no 3D head or hips): those are measured on the 3D set
+    judged = {c for c, counts in table.items() if sum(counts.values()) > 0}
+    assert judged >= set(CHECK_IDS) - {CheckId.HEAD_SUPPORTED, CheckId.HIP_HEIGHT}
     for check, rate in rates.items():
-        assert rate >= TARGET, f"{check.value}: {rate:.1%} of clear frames match"
+        if check in judged:
+            assert rate >= TARGET, f"{check.value}: {rate:.1%} of clear frames match"
 
 
 @pytest.mark.parametrize("name", FAULTS)

@@ -79,6 +79,15 @@ class ThresholdsConfig(_Section):
     torso_length_cm: float = Field(_T.torso_length_cm, gt=10, le=120)
     # Good form: a fault must last about half a second before it is cued.
     fault_onset_s: float = Field(_T.fault_onset_s, ge=0, le=10)
+    # The head tipped back more than this past in line with the upper back (the ear ->
+    # nose line against the spine): the neck extends, strained, over the roller.
+    neck_extension_max_deg: float = Field(_T.neck_extension_max_deg, gt=0, le=90)
+    # A wrist this close to the ears (torso lengths) holds the head: hands behind the
+    # head read 0.20-0.27, arms crossed on the chest 0.55+.
+    hands_at_head_max_torso: float = Field(_T.hands_at_head_max_torso, gt=0, le=2)
+    # The hips above the shoulder -> ankle line by more than this (torso lengths) put
+    # most of the body's weight on the roller (seat down -0.25-0, lifted 15 cm 0.15+).
+    hip_rise_max_torso: float = Field(_T.hip_rise_max_torso, ge=-1, le=1)
 
     def as_thresholds(self) -> Thresholds:
         """The same values as the plain :class:`Thresholds` the other stages take."""

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from formcheck.evaluator.body import (
     ANKLE,
+    EAR,
     HEEL,
     HIP,
     KNEE,
@@ -41,6 +42,14 @@ from formcheck.evaluator.body import (
     side_scores,
 )
 from formcheck.evaluator.config import EvaluatorConfig
+from formcheck.evaluator.head_hips import (
+    body_axes,
+    hands_at_head_torso,
+    hip_rise_torso,
+    judge_head,
+    judge_hips,
+    neck_extension_deg,
+)
 from formcheck.evaluator.results import (
     CameraPlace,
     CheckSummary,
@@ -84,6 +93,8 @@ REQUIRED: dict[CheckId, tuple[int, ...]] = {
     CheckId.ROLLER_POSITION: (SHOULDER, HIP),
     CheckId.ROLLER_ACROSS_BACK: (SHOULDER, HIP),
     CheckId.ROLLING_SPEED: (SHOULDER, HIP),
+    CheckId.HEAD_SUPPORTED: (SHOULDER, HIP, EAR),
+    CheckId.HIP_HEIGHT: (SHOULDER, HIP, ANKLE),
 }
 ALL_BODY_ROLES = (SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE)
 
@@ -93,6 +104,8 @@ UNITS: dict[CheckId, str] = {
     CheckId.ROLLER_POSITION: "fraction of shoulder-to-hip",
     CheckId.ROLLER_ACROSS_BACK: "length/thickness",
     CheckId.ROLLING_SPEED: "cm/s",
+    CheckId.HEAD_SUPPORTED: "deg",
+    CheckId.HIP_HEIGHT: "torso lengths above the shoulder-to-ankle line",
 }
 ROLLER_MISSING = "Roller not visible"
 ROLLER_UNSURE = "Roller detection unsure"
@@ -347,6 +360,7 @@ class Evaluator:
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
                                                         orientation)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
+        raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame)
         _gate(raws, gate_all, present)
 
         if gate_all is not None:
@@ -550,6 +564,26 @@ class Evaluator:
         return _Raw(Status.OK, cm_s)
 
     # ------------------------------------------------------------------ over time
+    def _head_hips(self, frame: PoseFrame) -> tuple[_Raw, _Raw]:
+        """The head held and the hips' height, read from the world landmarks in the
+        body's own axes (any camera place; see head_hips.py)."""
+        pose = frame.pose
+        axes = None if pose is None else body_axes(pose.world)
+        if pose is None or axes is None or axes.torso_m < 0.1:
+            why = "Needs the body in 3D (world landmarks)"
+            return _Raw(Status.UNKNOWN, reason=why), _Raw(Status.UNKNOWN, reason=why)
+        th = self.config.thresholds
+        seen = np.nan_to_num(pose.visibility, nan=0.0) >= self.config.setup.min_visibility
+        head = judge_head(neck_extension_deg(pose.world, axes, seen),
+                          hands_at_head_torso(pose.world, axes, seen),
+                          th.neck_extension_max_deg, th.hands_at_head_max_torso)
+        hips = judge_hips(hip_rise_torso(pose.world, axes), th.hip_rise_max_torso)
+        raws = []
+        for check, j in ((CheckId.HEAD_SUPPORTED, head), (CheckId.HIP_HEIGHT, hips)):
+            key = CueKey.of(check) if j.status is Status.FAULT else None
+            raws.append(_Raw(j.status, j.value, j.reason, key))
+        return raws[0], raws[1]
+
     def _debounce(
         self, t: float, raws: dict[CheckId, _Raw]
     ) -> tuple[dict[CheckId, CheckVerdict], list[CueKey]]:

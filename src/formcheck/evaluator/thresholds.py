@@ -58,6 +58,19 @@ class Thresholds:
     torso_length_cm: float = 50.0
     # Good form: a fault must last about half a second before it is cued.
     fault_onset_s: float = 0.5
+    # The head's pitch against the spine (the ear -> nose line against the chest's
+    # normal, + chin up, head back): the head held in line with the upper back reads
+    # about 0, a tucked chin -15 to -30; a head left hanging back over the roller 30-50.
+    # Above 15 the head is tipped back by 15+ degrees past in line: the neck extends.
+    neck_extension_max_deg: float = 15.0
+    # Hands behind the head: a wrist within this many torso lengths of the ears (behind
+    # the head 0.20-0.27 on bodies 1.5-1.95 m tall; arms crossed on the chest 0.55+).
+    hands_at_head_max_torso: float = 0.40
+    # The mid-hip above the line from the mid-shoulder (resting on the roller) to the
+    # mid-ankle (on the floor), in torso lengths: seat on the floor -0.25 to 0, hips
+    # lifted a little (as taught) up to 0.05, lifted 15+ cm (most weight on the roller)
+    # 0.15 and up, a full bridge 0.3. Above 0.15 the hips are clearly high.
+    hip_rise_max_torso: float = 0.15
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -294,7 +294,8 @@ def reason(row: GradeRow) -> str:
 
 
 SHORT = {"knees_bent": "knees", "feet_flat": "feet", "roller_position": "pos",
-         "roller_across_back": "across", "rolling_speed": "speed"}
+         "roller_across_back": "across", "rolling_speed": "speed",
+         "head_supported": "head", "hip_height": "hips"}
 """Column headers of the checks in the table."""
 
 

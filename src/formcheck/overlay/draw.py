@@ -53,6 +53,11 @@ def format_value(verdict: FrameVerdict, check: CheckId) -> str:
         if v.status is Status.UNKNOWN and v.value is None:
             return "?"
         return "along spine" if v.frame_status is Status.FAULT else "across"
+    if check is CheckId.HIP_HEIGHT and v.value is not None:
+        # a height above a body line means little as a number: say it in words
+        if v.frame_status is Status.FAULT:
+            return "high"
+        return "lifted" if v.value > 0 else "down"
     if v.value is None:
         return "?"
     unit = "deg" if v.unit == "deg" else v.unit

@@ -218,6 +218,52 @@ def session(seconds: float, rng: np.random.Generator) -> SceneParams:
                    arms=Arms.CROSSED)
 
 
+# The head tipped back 48-60 degrees from the torso's line (the 3D body's head pitch):
+# the ear -> nose line reads 35-48 degrees past in line, clear of head_supported's 15
+# and its truth margin.
+HEAD_HANGING_DEG = (-60.0, -48.0)
+# Hips 50-62 cm (2D scenes' hip joint; the 3D body lifts its seat by half of what
+# exceeds 14 cm: 18-24 cm): the mid-hip 0.23-0.33 torso lengths above the shoulder ->
+# ankle line, clear of hip_height's 0.15 and its margin.
+HIPS_HIGH_CM = (50.0, 62.0)
+
+
+def head_hanging(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """The head left hanging back over the roller, arms crossed (head_supported fault)."""
+    p = _base(seconds, rng)
+    return p.with_(head_pitch_deg=Track.const(float(rng.uniform(*HEAD_HANGING_DEG))))
+
+
+def hands_behind_head(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Good form with the hands behind the head holding it, in line or a little back."""
+    p = _base(seconds, rng)
+    return p.with_(arms=Arms.BEHIND_HEAD,
+                   head_pitch_deg=Track.const(float(rng.uniform(-25.0, 15.0))))
+
+
+def hips_high(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """The hips lifted high: most of the body's weight on the roller (hip_height fault)."""
+    p = _base(seconds, rng)
+    return p.with_(hip_height_cm=Track.const(float(rng.uniform(*HIPS_HIGH_CM))))
+
+
+def session_neck_hips(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """A session with the head and the hips: 0-25% good strokes; 25-45% the head hangs
+    back; 45-55% good; 55-80% the hips rise high, as rolling gets harder; 80-100% good.
+    The arms stay crossed (a scene's arms do not change over time)."""
+    p = _base(seconds, rng)
+    s = seconds
+    head0 = float(rng.uniform(5.0, 15.0))
+    hang = float(rng.uniform(*HEAD_HANGING_DEG))
+    head_t = Track(((0.0, head0), (0.25 * s, head0), (0.28 * s, hang), (0.42 * s, hang),
+                    (0.45 * s, head0), (s, head0)))
+    hip0 = float(rng.uniform(15.0, 20.0))
+    high = float(rng.uniform(*HIPS_HIGH_CM))
+    hip_t = Track(((0.0, hip0), (0.55 * s, hip0), (0.6 * s, high), (0.77 * s, high),
+                   (0.8 * s, hip0), (s, hip0)))
+    return p.with_(head_pitch_deg=head_t, hip_height_cm=hip_t)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -244,6 +290,14 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("low_light", "Good form in a dim, noisy image", low_light),
         Scenario("session", "Good rolling mixed with straight legs, heels up, lower back, "
                  "too fast and a hold", session, default_seconds=20.0),
+        Scenario("head_hanging", "The head hanging back over the roller (head_supported "
+                 "fault)", head_hanging),
+        Scenario("hands_behind_head", "Good form, the hands behind the head holding it",
+                 hands_behind_head),
+        Scenario("hips_high", "The hips lifted high, most weight on the roller (hip_height "
+                 "fault)", hips_high),
+        Scenario("session_neck_hips", "Good rolling with the head hanging back, then the "
+                 "hips high", session_neck_hips, default_seconds=12.0),
     )
 }
 

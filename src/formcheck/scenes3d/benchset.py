@@ -54,7 +54,12 @@ BINS = {  # (height m, azimuth deg) ranges per camera bin, and its share of the 
     "beyond": ((0.1, 1.3), (45.0, 75.0), 0.20),
 }
 N_STILLS = {"tuning": 180, "evaluation": 120}
-CLIP_SECONDS = {"session": 4.0}
+# Added for head_supported and hip_height (issue 23), after the first plan: their own
+# shot numbers and draws, so the shots above keep their seeds and scenarios.
+EXTRA_STILLS = {"head_hanging": 16, "hands_behind_head": 16, "hips_high": 16}
+EXTRA_FIRST = 300
+EXTRA_CLIPS = ["session_neck_hips"]
+CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
 CLIP_FPS = 8.0
 QUALITY = {"tuning": "draft", "evaluation": "final"}
 
@@ -106,6 +111,14 @@ def plan() -> list[tuple[ShotSpec, str]]:
             out.append((_shot(split, k, _pick(rng, STILL_SCENARIOS), True), split))
         for i, sc in enumerate(CLIPS[split]):
             out.append((_shot(split, 500 + i, sc, False), split))
+    for split in ("evaluation", "tuning"):
+        k = EXTRA_FIRST
+        for sc, n in EXTRA_STILLS.items():
+            for _ in range(n):
+                out.append((_shot(split, k, sc, True), split))
+                k += 1
+        for i, sc in enumerate(EXTRA_CLIPS):
+            out.append((_shot(split, 600 + i, sc, False), split))
     return out
 
 

@@ -20,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.evaluator.head_hips import (
+    body_axes,
+    hands_at_head_torso,
+    hip_rise_torso,
+    neck_extension_deg,
+)
 from formcheck.evaluator.thresholds import Thresholds
+from formcheck.pose.landmarks import Landmark
 from formcheck.scenes.truth import (
     Margins,
     RollerTruth,
@@ -37,6 +44,11 @@ ROLLER_MIN_PX = 60
 # of a zone edge is ambiguous.
 MARGINS_3D = Margins(position=0.05)
 SHIN_CM_DEFAULT = 40.0
+# Within these of a threshold the head's and hips' truth is ambiguous: the landmarks'
+# places on the mesh (ear, nose, wrist) are a few centimetres from the anatomy's.
+NECK_MARGIN_DEG = 7.0
+HANDS_MARGIN_TORSO = 0.08
+HIP_RISE_MARGIN_TORSO = 0.05
 
 
 def _v(x: Any) -> np.ndarray:
@@ -84,6 +96,49 @@ def roller_contact(raw: dict[str, Any], hip_mid: np.ndarray, sh_mid: np.ndarray,
     pc = Rt[:, :3] @ contact + Rt[:, 3]
     uv = pc[:2] / max(float(pc[2]), 1e-6) * K[0, 0] + K[:2, 2]
     return 1.0 - k, contact, (round(float(uv[0]), 2), round(float(uv[1]), 2))
+
+
+def _world33(j3: dict[str, np.ndarray]) -> np.ndarray:
+    w = np.full((len(Landmark), 3), np.nan)
+    for name, v in j3.items():
+        if name.upper() in Landmark.__members__:
+            w[Landmark[name.upper()]] = v
+    return w
+
+
+def _graded3(value: float, threshold: float, margin: float) -> str:
+    if value > threshold + margin:
+        return "fault"
+    if value < threshold - margin:
+        return "ok"
+    return "unknown"
+
+
+def head_hips_truth(j3: dict[str, np.ndarray], seen: Any, th: Thresholds, n: str,
+                    ) -> tuple[dict[str, str], dict[str, float]]:
+    """Expected ``head_supported`` and ``hip_height`` from the true 3D joints, and the
+    readings (neck extension degrees, wrist-to-ears and hip rise in torso lengths).
+    ``seen(name)``: the landmark is in the image and not hidden; ``n`` the near side."""
+    w = _world33(j3)
+    axes = body_axes(w)
+    out = {"head_supported": "unknown", "hip_height": "unknown"}
+    if axes is None:
+        return out, {}
+    neck = neck_extension_deg(w, axes)
+    hands = hands_at_head_torso(w, axes)
+    rise = hip_rise_torso(w, axes)
+    vals = {"neck_extension_deg": round(neck, 2), "hands_at_head_torso": round(hands, 3),
+            "hip_rise_torso": round(rise, 3)}
+    head_seen = (seen("left_ear") or seen("right_ear")) and seen("nose")
+    if hands < th.hands_at_head_max_torso - HANDS_MARGIN_TORSO:
+        out["head_supported"] = "ok" if head_seen else "unknown"
+    elif head_seen:
+        head = _graded3(neck, th.neck_extension_max_deg, NECK_MARGIN_DEG)
+        near_hands = hands < th.hands_at_head_max_torso + HANDS_MARGIN_TORSO
+        out["head_supported"] = "unknown" if near_hands and head != "ok" else head
+    if all(seen(f"{n}_{r}") for r in ("shoulder", "hip", "ankle")):
+        out["hip_height"] = _graded3(rise, th.hip_rise_max_torso, HIP_RISE_MARGIN_TORSO)
+    return out, vals
 
 
 def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
@@ -145,6 +200,9 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
         shin_cm = float(np.linalg.norm(j3[f"{n}_knee"] - j3[f"{n}_ankle"])) * 100.0
         expected = expected_statuses(rec, shin_cm=shin_cm or SHIN_CM_DEFAULT,
                                      feet_lift_cm=lift_cm, thresholds=th, margins=mg)
+        in_view = {k for k in seen_px if rec.in_frame(k, 2.0)}.__contains__
+        head_hips, head_hips_vals = head_hips_truth(j3, in_view, th, n)
+        expected.update(head_hips if person else {})
         if shot.get("still"):
             # one instant carries no speed: a still cannot be judged on rolling speed
             expected["rolling_speed"] = "unknown"
@@ -172,6 +230,7 @@ def truth_rows(raws: Iterable[dict[str, Any]], shot: dict[str, Any],
             "zone": expected.get("roller_zone"),
             "torso_deg": raw["torso_deg"],
             "hip_height_m": raw["hip_height_m"],
+            **head_hips_vals,
             "penetration_mm": raw["penetration_mm"],
             "mask": raw.get("mask_file"),
             "render_s": raw.get("render_s"),

@@ -124,6 +124,16 @@ class SpeedPart(_Part):
     max_cm_s: float | None
 
 
+class HipsPart(_Part):
+    """The hips' height, the reading of how much weight rests on the roller: seconds
+    with the hips high (``hip_height`` faulted) and the mean height in each third of
+    the session (torso lengths above the shoulder -> ankle line; None: not read then),
+    so a session that starts gently shows it."""
+
+    high_s: float
+    rise_by_third: list[float | None]
+
+
 class SessionPart(_Part):
     """The session's length, frames, rolling time, target, time in good form, strokes,
     holds and speed."""
@@ -136,6 +146,7 @@ class SessionPart(_Part):
     strokes: StrokesPart
     holds: HoldsPart
     speed: SpeedPart
+    hips: HipsPart | None = None
 
 
 class SummaryDocument(_Part):

@@ -190,6 +190,36 @@ def speed_svg(record: SessionRecord, th: Thresholds) -> str:
     return "".join(parts)
 
 
+def hips_svg(record: SessionRecord, th: Thresholds) -> str:
+    """The hips' height over time (how much weight rests on the roller) with the limit
+    above which they count as high: torso lengths above the shoulder -> ankle line."""
+    rises = record.value[CheckId.HIP_HEIGHT]
+    known = [v for v in rises if v is not None]
+    if not known:
+        return "<p class='muted'>The hips' height was not read.</p>"
+    w, h, left, top, bottom = 900, 180, 150, 8, 26
+    lim = th.hip_rise_max_torso
+    vmin, vmax = min(min(known), -0.3), max(max(known), lim * 2)
+    ax = _Axis(record.t_s[0], record.t_s[-1] + _last_dt(record.t_s), left, w - 10)
+
+    def y(v: float) -> float:
+        return top + (1 - (min(max(v, vmin), vmax) - vmin) / (vmax - vmin)) * (h - top - bottom)
+
+    parts = [f'<svg viewBox="0 0 {w} {h}" class="plot" role="img" aria-label="hip height">']
+    ly = y(lim)
+    parts.append(f'<line x1="{left}" y1="{ly:.1f}" x2="{w - 10}" y2="{ly:.1f}" '
+                 'stroke="#d93636" stroke-dasharray="6 4"/>')
+    parts.append(f'<text x="{left - 8}" y="{ly + 4:.1f}" class="lbl" text-anchor="end">'
+                 'hips high</text>')
+    parts.append(f'<text x="{left - 8}" y="{y(vmin) + 4:.1f}" class="lbl" '
+                 'text-anchor="end">seat down</text>')
+    parts.append(_polyline([ax.x(t) for t in record.t_s],
+                           [None if v is None else y(v) for v in rises], "#bf7a1f"))
+    parts.append(ax.ticks(h - bottom + 6))  # labels' baseline 6 px above the bottom edge
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def coverage_svg(coverage: CoveragePart, th: Thresholds) -> str:
     """Seconds per slice of the back, as horizontal bars from shoulder (top) to hip.
 
@@ -334,6 +364,8 @@ formcheck {html.escape(summary.formcheck_version)}</div></div></header>
 <h2 style="margin-top:16px">Coverage (time on each part of the back, shoulders at the top)</h2>
 {coverage_svg(summary.roller.coverage, th)}</section>
 <section><h2>Rolling speed</h2>{speed_svg(record, th)}</section>
+<section><h2>Hip height (pressure on the roller: higher hips, more weight; start gently)</h2>
+{hips_svg(record, th)}</section>
 <section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>
 <section><h2>Session numbers</h2><table>{table}</table></section>
 </main>

@@ -21,7 +21,7 @@ from formcheck.sinks.document import SummaryDocument
 from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 
 
@@ -70,6 +70,18 @@ class SessionRecord:
         return [r for r in runs if r["zone"] is not None]
 
 
+def _by_third(t_s: list[float], values: list[float | None]) -> list[float | None]:
+    """The mean of the known values in each third of the session's time (3 decimals)."""
+    if not t_s:
+        return [None, None, None]
+    t0, span = t_s[0], max(t_s[-1] - t_s[0], 1e-9)
+    parts: list[list[float]] = [[], [], []]
+    for t, v in zip(t_s, values, strict=True):
+        if v is not None:
+            parts[min(int(3 * (t - t0) / span), 2)].append(v)
+    return [round(sum(p) / len(p), 3) if p else None for p in parts]
+
+
 def build_summary(
     session: SessionSummary,
     record: SessionRecord,
@@ -108,6 +120,10 @@ def build_summary(
             "speed": {
                 "mean_cm_s": round(sum(speeds) / len(speeds), 2) if speeds else None,
                 "max_cm_s": round(max(speeds), 2) if speeds else None,
+            },
+            "hips": {
+                "high_s": checks[CheckId.HIP_HEIGHT.value]["fault_s"],
+                "rise_by_third": _by_third(record.t_s, record.value[CheckId.HIP_HEIGHT]),
             },
         },
         "setup_s": s["setup_s"],
