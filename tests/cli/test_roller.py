@@ -22,7 +22,7 @@ def _photo() -> np.ndarray:
     return image
 
 
-def _no_model(explicit: Path | None) -> Path:
+def _no_model(explicit: Path | None, *args: object, **kwargs: object) -> Path:
     raise AssertionError("--out must be checked before the model is looked for")
 
 
@@ -52,7 +52,7 @@ def test_roller_cli_rejects_a_video_out_for_an_image(
     # given a photo and an .mp4 --out
     photo, out = tmp_path / "photo.png", tmp_path / "drawn.mp4"
     cv2.imwrite(str(photo), _photo())
-    monkeypatch.setattr("formcheck.cli.roller.resolve_model", lambda explicit: tmp_path / "x.task")
+    monkeypatch.setattr("formcheck.cli.roller.resolve_model", lambda *a, **k: tmp_path / "x.task")
     # when
     result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out)])
     # then the image suffixes are named and nothing is written

@@ -14,6 +14,7 @@ from formcheck.cli.options import (
     ConfigOption,
     FpsOption,
     ModelOption,
+    ModelVariantOption,
     RollerColorOption,
     RollerDetectorOption,
     load_config,
@@ -34,6 +35,7 @@ def analyze(
         int, typer.Option(help="Max height of the annotated video, px (0: as input).", min=0)
     ] = DEFAULT_VIDEO_HEIGHT,
     model: ModelOption = None,
+    model_variant: ModelVariantOption = None,
     config: ConfigOption = None,
     roller_color: RollerColorOption = None,
     roller_detector: RollerDetectorOption = None,
@@ -43,7 +45,8 @@ def analyze(
 
     cfg, cfg_path = load_config(config, roller_detector)
     options = AnalyzeOptions(
-        out_root=out, model=resolve_model(model), fps=fps or None,
+        out_root=out, fps=fps or None,
+        model=resolve_model(model, model_variant, command="analyze", config=cfg),
         video_height=video_height or None, config=cfg, config_path=cfg_path,
         roller_color=roller_color,
     )

@@ -13,6 +13,7 @@ from formcheck.cli.options import (
     ConfigOption,
     FpsOption,
     ModelOption,
+    ModelVariantOption,
     RollerColorOption,
     RollerDetectorOption,
     load_config,
@@ -59,6 +60,7 @@ def grade(
         show_default=False)] = None,
     fps: FpsOption = DEFAULT_FPS,
     model: ModelOption = None,
+    model_variant: ModelVariantOption = None,
     config: ConfigOption = None,
     roller_color: RollerColorOption = None,
     roller_detector: RollerDetectorOption = None,
@@ -85,7 +87,7 @@ def grade(
     cfg, cfg_path = load_config(config, roller_detector)
     try:
         # Loaded and run once here, not found broken by every clip (an error row each).
-        model_path = resolve_model(model, load=True)
+        model_path = resolve_model(model, model_variant, command="grade", config=cfg, load=True)
     except ModelError as err:
         err.exit_code = 3  # nothing could be graded; 1 would read as "a score too low"
         raise

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from formcheck.cli.options import ModelOption, resolve_model
+from formcheck.cli.options import ModelOption, ModelVariantOption, resolve_model
 from formcheck.ui import say
 
 
@@ -15,9 +15,11 @@ def landmarks(
     input: Annotated[str, typer.Argument(help="Video file, photo, or camera index.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL file.", dir_okay=False)],
     model: ModelOption = None,
+    model_variant: ModelVariantOption = None,
 ) -> None:
     """Write the pose landmarks of every frame as JSON lines."""
     from formcheck.frontends.landmarks import run_landmarks
 
-    frames, found = run_landmarks(input, out, resolve_model(model))
+    bundle = resolve_model(model, model_variant, command="landmarks")
+    frames, found = run_landmarks(input, out, bundle)
     say(f"{frames} frames, a person in {found}: {out}")

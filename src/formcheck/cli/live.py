@@ -10,6 +10,7 @@ import typer
 from formcheck.cli.options import (
     ConfigOption,
     ModelOption,
+    ModelVariantOption,
     RollerColorOption,
     RollerDetectorOption,
     load_config,
@@ -47,6 +48,7 @@ def live(
                           "(default: a dated folder in the user's data folder)."),
     ] = None,
     model: ModelOption = None,
+    model_variant: ModelVariantOption = None,
     config: ConfigOption = None,
     roller_color: RollerColorOption = None,
     roller_detector: RollerDetectorOption = None,
@@ -63,7 +65,8 @@ def live(
         check_display()  # before anything is opened or fetched
     cfg, cfg_path = load_config(config, roller_detector)
     options = LiveOptions(
-        model=resolve_model(model), camera=camera, source=source, voice=voice,
+        model=resolve_model(model, model_variant, command="live", config=cfg),
+        camera=camera, source=source, voice=voice,
         record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,
         config=cfg, config_path=cfg_path, roller_color=roller_color,
     )

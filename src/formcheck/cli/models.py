@@ -50,14 +50,25 @@ def path(model: ModelOption = None, variant: VariantOption = Variant.FULL) -> No
 
 @app.command("list")
 def list_variants() -> None:
-    """List the variants and every place a bundle is looked for."""
+    """List the variants: which are present, how each was obtained, where they are looked
+    for, and which one each command runs by default."""
+    from formcheck.frontends.choices import DEFAULT_VARIANTS
     from formcheck.model import bundle
 
-    for variant in Variant:
+    for status in bundle.variant_status():
+        variant = status.variant
         info = bundle.VARIANTS[variant]
-        pinned = "sha256 pinned" if info.official_sha256 else "needs --sha256"
-        offline = ", offline build" if info.built_sha256 else ""
-        typer.echo(f"{variant.value:6s} {pinned}{offline}")
+        users = [c for c, v in DEFAULT_VARIANTS.items() if v == variant.value]
+        default = f"  default of: {', '.join(users)}" if users else ""
+        if status.path is None:
+            state = f"absent (formcheck models fetch --variant {variant.value})"
+        else:
+            route = status.route.value if status.route else "user"
+            state = f"present, {route}: {status.path}"
+        typer.echo(f"{variant.value:6s} {state}{default}")
+        official = ("official sha256 pinned" if info.official_sha256
+                    else "official bundle needs --sha256")
+        typer.echo(f"    {official}; offline build pinned (sha256 {info.built_sha256[:12]}…)")
         for where, found in bundle.candidates(variant):
-            state = "found" if found.is_file() else "-"
-            typer.echo(f"    {state:6s} {where}: {found}")
+            mark = "found" if found.is_file() else "-"
+            typer.echo(f"    {mark:6s} {where}: {found}")

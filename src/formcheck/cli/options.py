@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from formcheck.frontends.choices import DEFAULT_FPS
+from formcheck.frontends.choices import DEFAULT_FPS, DEFAULT_VARIANTS
+from formcheck.model.bundle import Variant
 from formcheck.ui import say
 
 if TYPE_CHECKING:
     from formcheck.evaluator.config import EvaluatorConfig
-    from formcheck.model.bundle import FetchResult, Variant
+    from formcheck.model.bundle import FetchResult
 
 __all__ = [
-    "DEFAULT_FPS", "ConfigOption", "FpsOption", "ModelOption", "RollerColorOption",
+    "DEFAULT_FPS", "ConfigOption", "FpsOption", "ModelOption", "ModelVariantOption",
+    "RollerColorOption",
     "RollerDetectorOption",
     "fetch_model", "load_config", "resolve_model",
 ]
@@ -27,6 +29,12 @@ ModelOption = Annotated[
     Path | None,
     typer.Option("--model", help="Pose model bundle (.task); default: $FORMCHECK_MODEL, "
                  "models/, cache.", dir_okay=False),
+]
+ModelVariantOption = Annotated[
+    Variant | None,
+    typer.Option("--model-variant", help="Pose model variant: lite, full or heavy; default: "
+                 "the settings' model.variant, else this command's own (README).",
+                 show_default=False),
 ]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help=CONFIG_HELP, dir_okay=False),
@@ -46,10 +54,13 @@ FpsOption = Annotated[
 
 
 def resolve_model(
-    explicit: Path | None, variant: Variant | None = None, *, load: bool = False
+    explicit: Path | None, variant: Variant | None = None, *, command: str = "analyze",
+    config: EvaluatorConfig | None = None, load: bool = False,
 ) -> Path:
-    """The pose bundle to use: ``explicit``, else the first found in look-up order;
-    fetches it first (saying so) when none is found.
+    """The pose bundle to use, in this order: ``explicit`` (``--model``), the ``variant``
+    named (``--model-variant``), ``$FORMCHECK_MODEL``, the settings' ``model.variant``,
+    the ``command``'s own default variant (:data:`DEFAULT_VARIANTS`); fetches the
+    variant first (saying so) when its bundle is not on disk.
 
     The bundle found is checked before any work starts (a few ms, without MediaPipe),
     so that a file that is no bundle stops the command with one line naming the remedy.
@@ -63,15 +74,23 @@ def resolve_model(
     from formcheck.model import bundle
     from formcheck.pose.landmarker import check_bundle, verify_bundle
 
-    chosen = variant if variant is not None else bundle.Variant.FULL
-    found = bundle.find(explicit, chosen)
+    found, chosen = bundle.lookup(explicit, variant, default_variant(command, config))
     if found is None:
-        say("No pose model found; fetching it first (once).")
+        say(f"No {chosen.value} pose model found; fetching it first (once).")
         return fetch_model(chosen, None, False).path  # verified as it was fetched
     check_bundle(found)
     if load:
         verify_bundle(found)
     return found
+
+
+def default_variant(command: str, config: EvaluatorConfig | None) -> Variant:
+    """The variant ``command`` runs when none is named: the settings' ``model.variant``
+    unless it is "default", else the command's own."""
+    named = None if config is None else config.model.variant
+    if named is not None and named != "default":
+        return Variant(named)
+    return Variant(DEFAULT_VARIANTS.get(command, "full"))
 
 
 def fetch_model(variant: Variant, sha256: str | None, force: bool) -> FetchResult:

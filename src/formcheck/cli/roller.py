@@ -10,6 +10,7 @@ import typer
 from formcheck.cli.options import (
     ConfigOption,
     ModelOption,
+    ModelVariantOption,
     RollerColorOption,
     RollerDetectorOption,
     load_config,
@@ -23,6 +24,7 @@ def roller(
     out: Annotated[Path, typer.Option("--out", "-o", help=f"Drawn output: {OUT_HELP}.",
                                       dir_okay=False)],
     model: ModelOption = None,
+    model_variant: ModelVariantOption = None,
     roller_color: RollerColorOption = None,
     roller_detector: RollerDetectorOption = None,
     config: ConfigOption = None,
@@ -33,4 +35,5 @@ def roller(
 
     check_out(out)  # before the model is looked for (or fetched)
     cfg, _ = load_config(config, roller_detector)
-    typer.echo(run(input, out, resolve_model(model), roller_color, cfg.roller.detector))
+    bundle = resolve_model(model, model_variant, command="roller", config=cfg)
+    typer.echo(run(input, out, bundle, roller_color, cfg.roller.detector))

@@ -260,6 +260,17 @@ class SessionConfig(_Section):
     coverage_bins: int = Field(14, ge=2, le=200)
 
 
+class ModelConfig(_Section):
+    """Which pose model the commands run (the pipeline's, not the evaluator's, setting)."""
+
+    # The Pose Landmarker variant: "lite", "full" or "heavy"; "default" lets each command
+    # use its own, chosen by measurement (README, The pose model): live the variant
+    # that keeps 15 analysed frames/s at 640x480 on a 2-core laptop, analyze and grade
+    # the most accurate on the footage and the 3D set at an acceptable cost.
+    # --model-variant and --model override it.
+    variant: Literal["default", "lite", "full", "heavy"] = "default"
+
+
 class EvaluatorConfig(_Section):
     """Everything the evaluator reads. All sections optional in the file."""
 
@@ -271,6 +282,7 @@ class EvaluatorConfig(_Section):
     cues: CuesConfig = CuesConfig()
     roller: RollerConfig = RollerConfig()
     session: SessionConfig = SessionConfig()
+    model: ModelConfig = ModelConfig()
 
 
 def flatten(config: EvaluatorConfig) -> dict[str, Any]:

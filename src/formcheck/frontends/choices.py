@@ -14,6 +14,12 @@ DEFAULT_VIDEO_HEIGHT = 720
 """Maximum height of the annotated video, px (see :mod:`.analyze`)."""
 
 
+# Each command's pose model variant when neither --model-variant nor the settings name
+# one (README, The pose model, has the measurement behind each).
+DEFAULT_VARIANTS = {"live": "full", "analyze": "full", "grade": "full", "roller": "full",
+                    "landmarks": "full"}
+
+
 class EngineName(StrEnum):
     """Where ``grade`` grades its clips."""
 
