@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 
 DEFAULT_SET = Path(__file__).resolve().parents[3] / "data" / "scenes3d"
 # Scenarios whose truth is good form throughout: no check may fault on them.
-GOOD_FORM = ("good", "holds", "facing_right", "low_light", "no_roller", "feet_out_of_frame")
+GOOD_FORM = ("good", "holds", "facing_right", "low_light", "no_roller", "feet_out_of_frame",
+             "hands_behind_head")
 
 
 @dataclass(frozen=True, slots=True)
