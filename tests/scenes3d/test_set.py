@@ -143,3 +143,33 @@ def test_good_form_truth_has_no_fault_and_each_fault_scenario_has_its_fault() ->
             if s.scenario in faults and t["expected"][faults[s.scenario]] == "fault":
                 found[s.scenario] += 1
     assert set(found) == set(faults), found
+
+
+@pytest.mark.parametrize(("scenario", "check", "want"), [
+    ("head_hanging", "head_supported", "fault"),
+    ("hands_behind_head", "head_supported", "ok"),
+    ("hips_high", "hip_height", "fault"),
+    ("good", "head_supported", "ok"),
+    ("good", "hip_height", "ok"),
+])
+def test_head_and_hips_truth_says_what_the_scenario_shows(
+        scenario: str, check: str, want: str) -> None:
+    """Where the truth is clear it is the scenario's, in both splits; it is never the
+    opposite; the readings behind it lie on the right side of the threshold."""
+    from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS as TH
+
+    other = "ok" if want == "fault" else "fault"
+    got: Counter[tuple[str, str]] = Counter()
+    for s in SHOTS:
+        if s.scenario != scenario or not s.still:
+            continue
+        for t in s.truth():
+            status = t["expected"][check]
+            got[(s.split, status)] += 1
+            assert status != other, (s.name, check, status)
+            if status == "fault" and check == "hip_height":
+                assert t["hip_rise_torso"] > TH.hip_rise_max_torso
+            if status == "fault" and check == "head_supported":
+                assert t["neck_extension_deg"] > TH.neck_extension_max_deg
+    for split in ("tuning", "evaluation"):
+        assert got[(split, want)] >= 0.6 * sum(n for (sp, _), n in got.items() if sp == split)
