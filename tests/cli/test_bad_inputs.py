@@ -104,6 +104,16 @@ def _users_file(ctx: Ctx) -> str:
     return ctx.photo()
 
 
+DEMO = REPO / "videos" / "demo.mp4"
+
+
+def _bool_setting(ctx: Ctx) -> str:
+    """A settings file with a TOML bool where a number belongs (6n)."""
+    path = ctx.tmp / "formcheck.toml"
+    path.write_text("[thresholds]\nknee_straight_deg = true\n")
+    return str(path)
+
+
 CASES: dict[str, Case] = {
     "1a": Case(lambda c: ["analyze", _users_folder(c), "--out", str(c.out),
                           "--model", str(c.model)],
@@ -145,11 +155,26 @@ CASES: dict[str, Case] = {
                1, "is not a model bundle"),
     "6l": Case(lambda c: ["scenes", "render", "nosuch", "--out", str(c.out)],
                2, "unknown scenario 'nosuch'; expected one of: good,"),
+    "2b": Case(lambda c: ["roller", str(DEMO), "--out", "/proc/x.mp4", "--model", str(c.model)],
+               1, "/proc/x.mp4: cannot write there ("),
+    "2c": Case(lambda c: ["live", "--source", str(DEMO), "--out", str(c.out / "s"),
+                          "--model", str(c.model)],
+               1, "the display :77 (DISPLAY) cannot be reached",
+               env=lambda c: {"DISPLAY": ":77", "WAYLAND_DISPLAY": ""}),
+    "6j": Case(lambda c: ["live", "--source", str(DEMO), "--no-window", "--out", str(c.out / "s"),
+                          "--record", "/proc/rec.mp4", "--model", str(c.model)],
+               1, "--record /proc/rec.mp4: cannot write there ("),
+    "6m": Case(lambda c: ["analyse"], 2, "No such command 'analyse'. Did you mean 'analyze'? See"),
+    "6n": Case(lambda c: ["config", "show", "--config", _bool_setting(c)],
+               2, "thresholds.knee_straight_deg: Input should be a valid number (got true)"),
 }
 
 
 # Fixed cases that need more than a command line (a signal mid-run), run elsewhere.
 ELSEWHERE = {
+    # a read-only folder: as root (as CI runs) permission bits are not enforced, so the
+    # command line of 2b stands in for it, and the probe is tested where they are
+    "2a": "tests/sinks/test_atomic_probe.py::test_a_folder_that_refuses_files_says_why",
     "3a": "tests/cli/test_signals.py::test_sigterm_is_one_line_exit_143_and_leaves_no_output",
     "3b": "tests/cli/test_signals.py::test_the_next_run_clears_what_a_killed_run_left",
 }

@@ -91,7 +91,10 @@ def main() -> None:
         message = (err.format_message() if hasattr(err, "format_message") else str(err))
         message = message.rstrip(".")
         ctx = getattr(err, "ctx", None)
-        hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+        # a message that ends in a question ("Did you mean 'analyze'?") takes a full stop
+        # after it, not a semicolon
+        sep = " See" if message.endswith("?") else "; see"
+        hint = f"{sep} '{ctx.command_path} --help'" if ctx is not None else ""
         print(f"formcheck: error: {message}{hint}", file=sys.stderr)
         sys.exit(int(getattr(err, "exit_code", 2)))
     if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill

@@ -39,7 +39,8 @@ _T = DEFAULT_THRESHOLDS
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # strict: a bool is not a number (TOML `true` for a threshold is a mistake, not 1.0)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
 
 
 class ThresholdsConfig(_Section):
@@ -305,7 +306,9 @@ def _format_error(err: ValidationError, origin: str) -> str:
     if first["type"] == "extra_forbidden":
         msg = "unknown setting"
     got = first.get("input")
-    got_text = "" if first["type"] in ("extra_forbidden", "missing") else f" (got {got!r})"
+    # as the file spells it: TOML's true/false, not Python's True/False
+    shown = str(got).lower() if isinstance(got, bool) else repr(got)
+    got_text = "" if first["type"] in ("extra_forbidden", "missing") else f" (got {shown})"
     more = len(err.errors()) - 1
     tail = f"; and {more} more error(s)" if more else ""
     return f"{origin}: {where}: {msg}{got_text}{tail}"

@@ -49,7 +49,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, OutputError
 from formcheck.frontends.live_capture import Captured, CaptureState, LatestFrameReader
 from formcheck.frontends.live_phases import Phase, Phases
 from formcheck.priority import gil_handoff
@@ -176,14 +176,59 @@ class LiveResult:
 
 
 def check_display() -> None:
-    """Raise :class:`NoDisplayError` where a window cannot be shown (Linux without X)."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
+    """Raise :class:`NoDisplayError` where a window cannot be shown (Linux without X, or
+    with a ``DISPLAY`` nothing answers on: Qt would abort the process natively)."""
+    if not sys.platform.startswith("linux"):
+        return
+    display = os.environ.get("DISPLAY")
+    if not (display or os.environ.get("WAYLAND_DISPLAY")):
         raise NoDisplayError(
             "no display (DISPLAY is not set) to show the live window; use --no-window "
             "to run without it, or record a video and run formcheck analyze"
         )
+    if display and not _x_display_answers():
+        raise NoDisplayError(
+            f"the display {display} (DISPLAY) cannot be reached to show the live window; "
+            "start it or fix DISPLAY, or use --no-window to run without the window"
+        )
+
+
+def _x_display_answers() -> bool:
+    """Whether the X display named by ``DISPLAY`` accepts a connection (Xlib's own
+    XOpenDisplay, as Qt would call it); True where Xlib is not there to ask."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("X11")
+    if name is None:
+        return True
+    try:
+        xlib = ctypes.cdll.LoadLibrary(name)
+    except OSError:
+        return True
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    handle = xlib.XOpenDisplay(None)
+    if not handle:
+        return False
+    xlib.XCloseDisplay(handle)
+    return True
+
+
+def check_record(record: Path | None) -> None:
+    """Raise :class:`OutputError` where ``--record`` names a file that cannot be made."""
+    from formcheck.sinks.atomic import write_problem
+
+    if record is None:
+        return
+    # the recorder makes missing folders: try the nearest one that is there
+    folder = next((p for p in record.parents if p.exists()), Path("."))
+    if not folder.is_dir():
+        raise OutputError(f"--record {record}: {folder} is a file, not a folder")
+    if (problem := write_problem(folder)) is not None:
+        raise OutputError(f"--record {record}: cannot write there ({problem}); "
+                          "choose another file")
 
 
 def default_out_dir(started: datetime) -> Path:
@@ -532,6 +577,7 @@ class LiveSession:
         from formcheck.sinks.atomic import prepare_output_dir
 
         o = self.o
+        check_record(o.record)
         if o.window:
             check_display()
         cv2 = _cv2()

@@ -62,6 +62,7 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.overlay.roller_debug import draw_roller
     from formcheck.overlay.view_debug import draw_body_view
     from formcheck.pose.landmarker import Mode, PoseLandmarker
+    from formcheck.sinks.atomic import write_problem
     from formcheck.source import SourceKind, open_source
 
     cv2 = _cv2()
@@ -70,6 +71,8 @@ def run(input: str, out: Path, model: Path | None = None,
         raise ModelError("no pose model bundle found; run `formcheck models fetch` first")
     if not out.parent.is_dir():
         raise OutputError(f"{out.parent}: no such folder")
+    if (problem := write_problem(out.parent)) is not None:
+        raise OutputError(f"{out}: cannot write there ({problem}); choose another --out")
     source = open_source(input)
     still = source.kind is SourceKind.IMAGE
     try:

@@ -37,6 +37,19 @@ def prepare_output_dir(path: Path) -> list[Path]:
     return missing
 
 
+def write_problem(folder: Path) -> str | None:
+    """Why a new file cannot be made in ``folder`` (the system's words), or None when it
+    can: tried with a scratch file that is removed at once, since permission bits do not
+    tell (root ignores them; /proc, a full disk or a read-only mount refuse anyway)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".formcheck-probe-")
+    except OSError as err:
+        return err.strerror or str(err)
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
 @contextlib.contextmanager
 def output_dir(path: Path) -> Iterator[Path]:
     """:func:`prepare_output_dir` for a block of work: when the block fails (an error,
