@@ -177,6 +177,17 @@ ELSEWHERE = {
     "2a": "tests/sinks/test_atomic_probe.py::test_a_folder_that_refuses_files_says_why",
     "3a": "tests/cli/test_signals.py::test_sigterm_is_one_line_exit_143_and_leaves_no_output",
     "3b": "tests/cli/test_signals.py::test_the_next_run_clears_what_a_killed_run_left",
+    "6k": "tests/frontends/test_live_phases.py::"
+          "test_a_run_too_short_is_told_apart_from_a_set_up_never_right",
+    "7c": "tests/cli/test_live_quiet.py::test_the_latency_line_comes_with_verbose",
+    "7d": "tests/cli/test_live_quiet.py::"
+          "test_a_run_that_saved_nothing_says_why_and_leaves_no_folder",
+    "8a": "tests/frontends/test_grade_unit.py::"
+          "test_the_table_fits_80_columns_and_keeps_the_file_names_end",
+    "8b": "tests/cli/test_help_text.py::test_no_bool_metavar_and_no_braces",
+    "8c": "tests/cli/test_help_text.py::test_analyze_usage_names_its_inputs",
+    "8d": "tests/cli/test_help_text.py::test_command_descriptions_are_not_broken_mid_sentence",
+    "8e": "tests/cli/test_help_text.py::test_history_says_where_its_database_lives",
 }
 
 

@@ -185,10 +185,31 @@ def test_a_score_from_fewer_checks_says_how_many() -> None:
     console.print(g.render_table(g.GradeReport([every, two], "local", 1, None)))
     text = console.export_text()
     # then
-    line = {ln.split()[1]: ln for ln in text.splitlines() if ln.split()[1:2] in (["every"],
-                                                                                ["two"])}
+    line = {ln.split()[0]: ln for ln in text.splitlines() if ln.split()[:1] in (["every"],
+                                                                              ["two"])}
     assert f"100 (2/{len(CHECK_IDS)})" in line["two"] and "(" not in line["every"]
-    assert "the others (?) were unknown" in text
+    assert "the others (?) unknown" in text
+
+
+def test_the_table_fits_80_columns_and_keeps_the_file_names_end() -> None:
+    from rich.console import Console
+
+    from formcheck.vocabulary import CHECK_IDS
+
+    # given: long paths, every check known, a long clip, and an error row
+    long = "/data/clips/a-rather-long-folder-name/roller-upper-back-side-view-0001.mp4"
+    graded = _row(long, score=100) | {"checks": {c: {"status": "fault"} for c in CHECK_IDS},
+                                      "duration_s": 1234.5}
+    broken = _row("/data/clips/another-long-folder/broken-clip-0002.mp4", "error")
+    console = Console(width=80, record=True)
+    # when
+    console.print(g.render_table(g.GradeReport([graded, broken], "local", 1, None), 80))
+    text = console.export_text()
+    # then: no line wider than 80, no name wrapped, each name's end kept
+    table_lines = [ln for ln in text.splitlines() if not ln.startswith("error ")]
+    assert max(len(ln) for ln in table_lines) <= 80
+    assert "view-0001.mp4" in text and "1234.5" in text
+    assert any("clip-0002.mp4" in ln and "error" in ln for ln in table_lines)
 
 
 # ------------------------------------------------------------------ engine

@@ -167,7 +167,7 @@ def test_window_overlay_cue_and_keys_under_xvfb(
     assert summary["input"]["kind"] == "video"
     assert summary["input"]["frames_read"] < CLIP_SECONDS * CLIP_FPS * 0.95
     assert (out / "report.html").is_file() and (out / "frames.jsonl").is_file()
-    assert "latency capture->display: median" in stderr and "model period" in stderr
+    assert "latency" not in stderr  # a developer's line: with --verbose only
     # the window shows the frame with the overlay, not a blank
     h, w = shot.shape[:2]
     assert (w, h) == CLIP_SIZE, (w, h)

@@ -104,3 +104,18 @@ def test_a_pause_before_the_session_does_not_count_against_it() -> None:
     p.update(OK, None, 5.0)
     assert p.update(OK, None, 6.0).started
     assert p.session_elapsed(8.0) == pytest.approx(2.0)
+
+
+def test_a_run_too_short_is_told_apart_from_a_set_up_never_right() -> None:
+    # given: one run ended during the notice, one during a set-up that was right but not
+    # held long enough, one where the set-up was wrong for 20 s
+    short, held, wrong = _phases(), _phases(), _phases()
+    short.update(OK, None, 102.0)
+    held.update(OK, None, 104.0)
+    held.update(OK, None, 105.0)
+    for t in range(104, 121):
+        wrong.update(SIDEWAYS, None, float(t))
+    # when / then
+    assert "the run ended after 2.0 s, before the safety notice" in short.why_not_started(102.0)
+    assert "before the safety notice and the set-up hold" in held.why_not_started(105.5)
+    assert wrong.why_not_started(120.0) == "the set-up was never right"

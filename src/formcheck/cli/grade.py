@@ -94,7 +94,8 @@ def grade(
     options = dataclasses.replace(options, model=model_path, config=cfg,
                                   config_path=cfg_path)
     report = library.grade(inputs, options, on_row=None if options.progress else _say_row)
-    Console().print(library.render_table(report))
+    console = Console()
+    console.print(library.render_table(report, console.width))
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 

@@ -18,7 +18,13 @@ def history(
     ] = None,
 ) -> None:
     """List past live sessions, sessions per week against the 2-3 target, and the trend
-    of time in good form."""
+    of time in good form.
+
+    The history is the file history.sqlite in the user's data folder:
+    ~/.local/share/formcheck on Linux, ~/Library/Application Support/formcheck on macOS,
+    %LOCALAPPDATA%\\formcheck on Windows; $FORMCHECK_DATA_DIR overrides it. Each live
+    session adds one row there (its files stay in the sessions/ folder beside it).
+    """
     from formcheck.frontends.history import render_history
     from formcheck.sinks.history import default_db_path, load_sessions
 

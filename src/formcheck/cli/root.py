@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,8 +17,41 @@ from formcheck.cli import analyze, config, grade, history, landmarks, live, mode
 from formcheck.errors import FormcheckError
 from formcheck.ui import fail
 
+
+def _flags_without_a_metavar() -> None:
+    """typer shows ``<bool>`` beside every on/off flag, as if it took a value; it takes
+    none, so the column stays empty for flags."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    setattr(TyperOption, "display_type_rich", display_type_rich)  # noqa: B010
+
+
+def _arguments_without_braces() -> None:
+    """typer writes a required argument as ``{inputs}...`` in the usage line; the usual
+    form is ``INPUTS...`` (optional ones keep their ``[...]``)."""
+    from typer.core import TyperArgument
+
+    shown = TyperArgument._usage_display_name
+
+    def usage_name(self: TyperArgument) -> str:
+        if not self.required:
+            return shown(self)
+        return self.display_name_raw.upper() + ("..." if self.nargs != 1 else "")
+
+    setattr(TyperArgument, "_usage_display_name", usage_name)  # noqa: B010
+
+
+_flags_without_a_metavar()
+_arguments_without_braces()
+
 app = typer.Typer(
     name="formcheck",
+    rich_markup_mode="markdown",  # a docstring's wrapped lines join into one paragraph
     help="Checks your form while you foam-roll your upper back, from a webcam or a recording.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

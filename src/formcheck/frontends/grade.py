@@ -299,28 +299,47 @@ SHORT = {"knees_bent": "knees", "feet_flat": "feet", "roller_position": "pos",
 """Column headers of the checks in the table."""
 
 
-def render_table(report: GradeReport) -> Any:
+def shorten_left(name: str, width: int) -> str:
+    """``name`` cut from the left to ``width`` characters (an ellipsis first), so the
+    file name, the part that tells clips apart, stays."""
+    return name if len(name) <= width else "\u2026" + name[len(name) - width + 1:]
+
+
+FILE_MIN = 12
+"""The file column's least width, characters."""
+
+
+def render_table(report: GradeReport, width: int = 80) -> Any:
     """The final table (a ``rich.console.Group``: the table, worst first, then the
-    reason of every error row)."""
+    reason of every error row), fitting ``width`` columns (characters): file names are
+    shortened from the left (the CSV and JSON keep the full path)."""
+    from rich import box
     from rich.console import Group
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
-    marks = {"ok": "[green]ok[/]", "fault": "[red]fault[/]", "unknown": "[dim]?[/]"}
+    marks = {"ok": "[green]ok[/]", "fault": "[bold red]x[/]", "unknown": "[dim]?[/]"}
     table = Table(title=f"formcheck grade: {len(report.graded)} graded, "
-                        f"{len(report.errors)} could not be graded", title_justify="left")
-    table.add_column("file", overflow="fold", ratio=1)
-    table.add_column("score", justify="right", no_wrap=True)
+                        f"{len(report.errors)} could not be graded", title_justify="left",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
+    # every column but the file's: its widest text and the one space between columns
+    score_w = len(f"100 ({len(CHECK_IDS)}/{len(CHECK_IDS)})")
+    fixed = score_w + sum(max(len(SHORT[c]), 2) for c in CHECK_IDS) + len("faults")
+    fixed += len("9999.9") + len(CHECK_IDS) + 3
+    file_width = max(FILE_MIN, width - fixed)
+    table.add_column("file", no_wrap=True, overflow="ellipsis", max_width=file_width)
+    table.add_column("score", justify="right", no_wrap=True, min_width=score_w)
     for c in CHECK_IDS:
-        table.add_column(SHORT[c], justify="center", no_wrap=True)
-    table.add_column("faults", justify="right", no_wrap=True)
-    table.add_column("s", justify="right", no_wrap=True)
+        table.add_column(SHORT[c], justify="center", no_wrap=True, min_width=len(SHORT[c]))
+    table.add_column("faults", justify="right", no_wrap=True, min_width=len("faults"))
+    table.add_column("s", justify="right", no_wrap=True, min_width=len("9999.9"))
     reasons: list[Text] = []
     partial = False
     for r in _sort_worst_first(report.rows):
         if r["status"] != "graded":
-            table.add_row(escape(r["file"]), "[red]error[/]", *([""] * len(CHECK_IDS)), "", "")
+            table.add_row(escape(shorten_left(r["file"], file_width)), "[red]error[/]",
+                          *([""] * len(CHECK_IDS)), "", "")
             reasons.append(Text.from_markup(f"[red]error[/] {escape(r['file'])}: "
                                             f"{escape(reason(r))}"))
             continue
@@ -334,14 +353,16 @@ def render_table(report: GradeReport) -> Any:
             shown = f"{score} ({known}/{len(CHECK_IDS)})"
             partial = True
         table.add_row(
-            escape(r["file"]), f"[red]{shown}[/]" if below else shown,
+            escape(shorten_left(r["file"], file_width)),
+            f"[red]{shown}[/]" if below else shown,
             *(marks.get((checks.get(c) or {}).get("status") or "", "") for c in CHECK_IDS),
             str(r.get("fault_episodes", "")), f"{r.get('duration_s') or 0:.1f}",
         )
+    table.caption = "ok: good form; x: a fault; ?: unknown"
     if partial:
-        table.caption = ("score (k/5): from the k checks with a verdict; "
-                         "the others (?) were unknown")
-        table.caption_justify = "left"
+        table.caption += (f"; score (k/{len(CHECK_IDS)}): from the k checks with a "
+                          "verdict, the others (?) unknown")
+    table.caption_justify = "left"
     return Group(table, *reasons)
 
 

@@ -588,7 +588,8 @@ class LiveSession:
         )
         reader.start()  # a missing camera or bad file raises here, before any window
         try:
-            prepare_output_dir(self.out_dir)  # after the camera: a bad one leaves no folder
+            # after the camera: a bad one leaves no folder
+            created = prepare_output_dir(self.out_dir)
         except BaseException:
             reader.stop()
             raise
@@ -619,12 +620,13 @@ class LiveSession:
                 result = self._result(reader, run_start, voice, recorder)
                 self._finish(pipe.evaluator.summary(), core, reader, result)
         except _NoSession:
-            o.status("formcheck: the session did not start (the set-up was never right); "
-                     "nothing was saved")
+            why = self.phases.why_not_started(time.perf_counter())
+            o.status(f"formcheck: the session did not start: {why}; nothing was saved")
             result = self._result(reader, run_start, voice, recorder)
             result.out_dir = None
-            with contextlib.suppress(OSError):
-                self.out_dir.rmdir()  # only if empty
+            for folder in reversed(created):  # the dated folder and sessions/, if new
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if empty
         finally:
             recorder.stop()
             voice.close()
@@ -807,7 +809,10 @@ class LiveSession:
                 o.status(f"formcheck: warning: {err}")
 
     def _print_timing(self, r: LiveResult) -> None:
-        if r.latency_ms is None:
+        from formcheck.pose.native_log import verbose
+
+        # A developer's figures: shown with --verbose (or FORMCHECK_VERBOSE=1) only.
+        if r.latency_ms is None or not verbose():
             return
         model = f"{r.model_ms:.0f} ms" if r.model_ms is not None else "-"
         self.o.status(

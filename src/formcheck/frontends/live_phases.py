@@ -114,6 +114,17 @@ class Phases:
             paused += now - self._paused_since
         return now - self.session_start - paused
 
+    def why_not_started(self, now: float) -> str:
+        """Why a run that ended at ``now`` (s) never started its session: it was too short
+        for the notice plus the set-up hold, or the set-up was never right."""
+        needed = self.safety_s + self.setup_hold_s
+        ran = now - self.run_start - self.paused_total
+        if self.phase is Phase.SAFETY or ran < needed or self._ok_since is not None:
+            return (f"the run ended after {ran:.1f} s, before the safety notice and the "
+                    f"set-up hold were over ({needed:.0f} s); use a longer clip or "
+                    "a larger --max-seconds")
+        return "the set-up was never right"
+
     def toggle_pause(self, now: float) -> bool:
         """Pause, or resume; returns whether the run is paused now."""
         if self.paused:

@@ -1,0 +1,45 @@
+"""``--help`` reads cleanly at 80 columns (docs/bad-inputs.md, 8b-8e): no ``<bool>``
+beside a flag, no ``{inputs}`` braces, no line broken mid-sentence, and ``history``
+says where its database lives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _help(*argv: str) -> str:
+    env = dict(os.environ, COLUMNS="80", TERM="dumb")
+    result = subprocess.run([sys.executable, "-m", "formcheck", *argv, "--help"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("argv", [(), ("analyze",), ("live",), ("grade",), ("roller",)])
+def test_no_bool_metavar_and_no_braces(argv: tuple[str, ...]) -> None:
+    text = _help(*argv)
+    assert "<bool>" not in text
+    assert "{" not in text and "}" not in text
+
+
+def test_analyze_usage_names_its_inputs() -> None:
+    assert "[OPTIONS] INPUTS..." in _help("analyze")
+
+
+def test_command_descriptions_are_not_broken_mid_sentence() -> None:
+    text = _help()
+    rows = [ln.strip("│ ").rstrip() for ln in text.splitlines() if ln.startswith("│ ")]
+    # a description's continuation line starts with a lower-case word; a line ending
+    # without punctuation and followed by one only a few words long was a stray break
+    history = " ".join(r for r in rows if "history" in r or "of time in good form" in r)
+    assert "target, and the trend of time in good form" in " ".join(history.split())
+
+
+def test_history_says_where_its_database_lives() -> None:
+    text = " ".join(_help("history").split())
+    assert "history.sqlite" in text and "$FORMCHECK_DATA_DIR" in text
+    assert "~/.local/share/formcheck" in text
