@@ -179,6 +179,8 @@ ELSEWHERE = {
     "3b": "tests/cli/test_signals.py::test_the_next_run_clears_what_a_killed_run_left",
     "6k": "tests/frontends/test_live_phases.py::"
           "test_a_run_too_short_is_told_apart_from_a_set_up_never_right",
+    "7a": "tests/cli/test_progress.py::test_scenes_render_and_roller_show_progress",
+    "7b": "tests/cli/test_progress.py::test_scenes_render_and_roller_show_progress",
     "7c": "tests/cli/test_live_quiet.py::test_the_latency_line_comes_with_verbose",
     "7d": "tests/cli/test_live_quiet.py::"
           "test_a_run_that_saved_nothing_says_why_and_leaves_no_folder",

@@ -48,10 +48,9 @@ def render(
                                      max=51)] = 26,
 ) -> None:
     """Render scenario NAME to OUT/NAME.mp4 with OUT/NAME.truth.jsonl beside it."""
-    from rich.console import Console
-
     from formcheck.scenes.scenarios import SCENARIOS
-    from formcheck.scenes.stream import parse_size, render_to_files
+    from formcheck.scenes.stream import frame_total, parse_size, render_to_files
+    from formcheck.ui import progress_bar
 
     if name not in SCENARIOS:
         raise UsageError(f"unknown scenario {name!r}; expected one of: {', '.join(SCENARIOS)}")
@@ -59,10 +58,9 @@ def render(
         wh = parse_size(size)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    err = Console(stderr=True)
-    with err.status(f"rendering {name} ..."):
+    with progress_bar(frame_total(name, seconds, fps), f"rendering {name}") as advance:
         clip = render_to_files(name, out, seconds=seconds, size=wh, fps=fps, seed=seed,
-                              stem=stem, crf=crf)
+                              stem=stem, crf=crf, advance=advance)
     typer.echo(f"{clip.video} ({clip.frames} frames, {wh[0]}x{wh[1]} @ {fps:g} fps)")
     typer.echo(f"{clip.truth}")
 

@@ -64,6 +64,7 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.pose.landmarker import Mode, PoseLandmarker
     from formcheck.sinks.atomic import write_problem
     from formcheck.source import SourceKind, open_source
+    from formcheck.ui import progress_bar
 
     cv2 = _cv2()
     model_path = model if model is not None else bundle.find()
@@ -87,8 +88,11 @@ def run(input: str, out: Path, model: Path | None = None,
     # The landmarker's segmentation mask separates the person from the roller.
     try:
         with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
-                                    segmentation=True) as lm:
+                                    segmentation=True) as lm, \
+                progress_bar(source.frame_count, f"roller {source.name}",
+                             enabled=not still) as advance:
             for frame in source:
+                advance()
                 pf = lm.detect(frame.image, frame.t_ms, frame.index)
                 obs = (detector.detect(frame.image, pf) if still
                        else tracker.update(frame.image, pf))

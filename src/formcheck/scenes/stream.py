@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,6 +193,12 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def frame_total(name: str, seconds: float | None, fps: float) -> int:
+    """How many frames :func:`render_to_files` writes for scenario ``name``."""
+    secs = _scenarios.get(name).default_seconds if seconds is None else seconds
+    return max(1, round(secs * fps))
+
+
 def render_to_files(
     name: str,
     out_dir: Path | str,
@@ -203,11 +209,13 @@ def render_to_files(
     seed: int = 0,
     crf: int = 26,
     stem: str | None = None,
+    advance: Callable[[], None] | None = None,
 ) -> RenderedClip:
     """Render scenario ``name`` to ``out_dir/NAME.mp4`` (H.264, yuv420p) and
     ``out_dir/NAME.truth.jsonl`` (one :meth:`TruthRecord.to_dict` per line).
 
-    ``stem`` replaces NAME in the file names; ``crf`` is the H.264 quality (0-51).
+    ``stem`` replaces NAME in the file names; ``crf`` is the H.264 quality (0-51);
+    ``advance`` is called once per frame written (a progress bar).
     """
     import av  # PyAV: only needed to write files
 
@@ -230,6 +238,8 @@ def render_to_files(
                 container.mux(packet)
             tf.write(json.dumps(rec.to_dict(), separators=(",", ":")) + "\n")
             frames += 1
+            if advance is not None:
+                advance()
         for packet in stream.encode():
             container.mux(packet)
     return RenderedClip(video=video, truth=truth, frames=frames, fps=fps, size=size)
