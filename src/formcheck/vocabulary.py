@@ -180,6 +180,14 @@ SCORE_FORMULA = _score_formula()
 """The score's formula as the summary states it (made from the weights above)."""
 
 
+def score_text(score: int | None) -> str:
+    """``score 86``, or ``no score (why)`` where no check was judged long enough to give
+    one (never ``score None``)."""
+    if score is not None:
+        return f"score {score}"
+    return f"no score (no check was judged for {SCORE_MIN_KNOWN:.0%} of the time)"
+
+
 def zone_of(position: float, neck_max: float, lower_back_min: float) -> Zone:
     """The zone of a position along the back.
 

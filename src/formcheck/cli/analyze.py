@@ -23,6 +23,7 @@ from formcheck.cli.options import (
 from formcheck.errors import FormcheckError, ModelError
 from formcheck.frontends.choices import DEFAULT_VIDEO_HEIGHT
 from formcheck.ui import error_line, say
+from formcheck.vocabulary import score_text
 
 
 def analyze(
@@ -65,6 +66,6 @@ def analyze(
             failures += 1
             continue
         score = result.summary.score
-        say(f"{path.name}: score {score if score is not None else '-'} -> {result.out_dir}/")
+        say(f"{path.name}: {score_text(score)} -> {result.out_dir}/")
     if failures:
         raise typer.Exit(1)

@@ -21,6 +21,7 @@ from formcheck.cli.options import (
 )
 from formcheck.errors import ModelError
 from formcheck.frontends.choices import EngineName
+from formcheck.vocabulary import score_text
 
 if TYPE_CHECKING:
     from formcheck.frontends.grade_rows import GradeRow
@@ -106,6 +107,6 @@ def _say_row(row: GradeRow) -> None:
     from formcheck.ui import say
 
     if row["status"] == "graded":
-        say(f"graded {row['file']}: score {row.get('score')}")
+        say(f"graded {row['file']}: {score_text(row.get('score'))}")
     else:
         say(f"error  {row['file']}: {reason(row)}")

@@ -71,6 +71,7 @@ from formcheck.frontends.grade_rows import (
     row_from_csv,
 )
 from formcheck.source import MEDIA_SUFFIXES
+from formcheck.vocabulary import score_text
 
 JSON_SCHEMA = "formcheck.grade"
 JSON_SCHEMA_VERSION = "1.0"
@@ -592,8 +593,8 @@ def _progress(enabled: bool, total: int, already: int) -> Iterator[tuple[Started
                 running.remove(row["file"])
             if row["status"] == "graded":
                 score = row.get("score")
-                bar.console.print(f"[green]graded[/] {escape(row['file'])}: score "
-                                  f"{'-' if score is None else score}")
+                bar.console.print(f"[green]graded[/] {escape(row['file'])}: "
+                                  f"{escape(score_text(score))}")
             else:
                 bar.console.print(f"[red]error[/]  {escape(row['file'])}: {escape(reason(row))}")
             bar.advance(task)
