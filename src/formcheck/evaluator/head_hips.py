@@ -30,56 +30,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.evaluator.view3d import BodyAxes, body_axes
 from formcheck.pose.landmarks import Landmark
 from formcheck.vocabulary import Status
+
+__all__ = ["BodyAxes", "body_axes", "hands_at_head_torso", "hip_rise_torso",
+           "neck_extension_deg"]
 
 FloatArray = NDArray[np.float64]
 L = Landmark
 
 
-@dataclass(frozen=True, slots=True)
-class BodyAxes:
-    """The body's frame in a world space (unit vectors, metres).
-
-    Attributes:
-        hip, shoulder: mid-hip and mid-shoulder.
-        spine: mid-hip -> mid-shoulder.
-        lateral: towards the body's left, square to the spine.
-        back: out of the back (posterior), square to both.
-        torso_m: mid-hip to mid-shoulder, m.
-    """
-
-    hip: FloatArray
-    shoulder: FloatArray
-    spine: FloatArray
-    lateral: FloatArray
-    back: FloatArray
-    torso_m: float
-
-
 def _unit(v: FloatArray) -> FloatArray | None:
     n = float(np.linalg.norm(v))
     return v / n if math.isfinite(n) and n > 1e-9 else None
-
-
-def body_axes(world: FloatArray) -> BodyAxes | None:
-    """The body's axes from (33, 3) world landmarks; None where shoulders or hips are
-    missing or degenerate. The same construction as :func:`view3d.body_view`'s."""
-    w = np.asarray(world, float)
-    pts = w[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
-    if not np.isfinite(pts).all():
-        return None
-    hip = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
-    sh = (w[L.LEFT_SHOULDER] + w[L.RIGHT_SHOULDER]) / 2
-    spine = _unit(sh - hip)
-    if spine is None:
-        return None
-    lat_raw = (w[L.LEFT_SHOULDER] - w[L.RIGHT_SHOULDER]) + (w[L.LEFT_HIP] - w[L.RIGHT_HIP])
-    lat = _unit(lat_raw - float(lat_raw @ spine) * spine)
-    if lat is None:
-        return None
-    back = np.cross(spine, lat)  # up x left points out of the back, for any body
-    return BodyAxes(hip, sh, spine, lat, back, float(np.linalg.norm(sh - hip)))
 
 
 def _mean_seen(w: FloatArray, ids: tuple[int, ...], seen: NDArray[np.bool_]) -> FloatArray | None:

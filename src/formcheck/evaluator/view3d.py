@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from formcheck.pose.landmarks import Landmark
 
 FloatArray = NDArray[np.float64]
+L = Landmark
 
 # Landmarks the affine camera is fitted on: the body's large, well-found joints.
 FIT = (
@@ -41,6 +42,52 @@ TORSO_WEIGHT = 5.0
 def _unit(v: FloatArray) -> FloatArray:
     n = float(np.linalg.norm(v))
     return v / n if n > 1e-9 else v
+
+
+@dataclass(frozen=True, slots=True)
+class BodyAxes:
+    """The body's frame in a world space (unit vectors, metres).
+
+    Attributes:
+        hip, shoulder: mid-hip and mid-shoulder.
+        spine: mid-hip -> mid-shoulder.
+        lateral: towards the body's left, square to the spine.
+        back: out of the back (posterior), square to both.
+        torso_m: mid-hip to mid-shoulder, m.
+    """
+
+    hip: FloatArray
+    shoulder: FloatArray
+    spine: FloatArray
+    lateral: FloatArray
+    back: FloatArray
+    torso_m: float
+
+
+def _unit_or_none(v: FloatArray) -> FloatArray | None:
+    n = float(np.linalg.norm(v))
+    return v / n if math.isfinite(n) and n > 1e-9 else None
+
+
+def body_axes(world: FloatArray) -> BodyAxes | None:
+    """The body's axes from (33, 3) world landmarks; None where shoulders or hips are
+    missing or degenerate. :func:`body_view` builds on it; the head and hips checks
+    (``head_hips``) read it alone."""
+    w = np.asarray(world, float)
+    pts = w[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
+    if not np.isfinite(pts).all():
+        return None
+    hip = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
+    sh = (w[L.LEFT_SHOULDER] + w[L.RIGHT_SHOULDER]) / 2
+    spine = _unit_or_none(sh - hip)
+    if spine is None:
+        return None
+    lat_raw = (w[L.LEFT_SHOULDER] - w[L.RIGHT_SHOULDER]) + (w[L.LEFT_HIP] - w[L.RIGHT_HIP])
+    lat = _unit_or_none(lat_raw - float(lat_raw @ spine) * spine)
+    if lat is None:
+        return None
+    back = np.cross(spine, lat)  # up x left points out of the back, for any body
+    return BodyAxes(hip, sh, spine, lat, back, float(np.linalg.norm(sh - hip)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,14 +312,11 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
         focal = focal_ratio * float(image_size[0])
         R, t, rms = fit_perspective(W, P, A, b, focal, center, vis)
     w = np.asarray(world, float)
-    L = Landmark
-    hip = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
-    sh = (w[L.LEFT_SHOULDER] + w[L.RIGHT_SHOULDER]) / 2
-    spine = _unit(sh - hip)
-    torso = float(np.linalg.norm(sh - hip))
-    lat = (w[L.LEFT_SHOULDER] - w[L.RIGHT_SHOULDER]) + (w[L.LEFT_HIP] - w[L.RIGHT_HIP])
-    lat = _unit(lat - np.dot(lat, spine) * spine)
-    back = np.cross(spine, lat)  # up x left points out of the back, for any body
+    axes = body_axes(w)
+    if axes is None:
+        return None
+    hip, sh, spine, lat, back = axes.hip, axes.shoulder, axes.spine, axes.lateral, axes.back
+    torso = axes.torso_m
     # The viewing direction is square to both rows of A; its sign points from the camera
     # into the scene (px y runs down, so rows x, y and the view make a right-handed set).
     view = _unit(np.cross(A[0], A[1]))
