@@ -117,6 +117,17 @@ def _screenshot(display: str, wid: str, path: Path) -> np.ndarray:
     return np.asarray(image[y:y + h, x:x + w])
 
 
+def _drawn(display: str, wid: str, path: Path, timeout: float = 5.0) -> np.ndarray:
+    """The window's pixels once it shows something: on a loaded machine the first grab
+    can come before the window has drawn (all black)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        image = _screenshot(display, wid, path)
+        if image.std() > 20 or time.monotonic() > deadline:
+            return image
+        time.sleep(0.25)
+
+
 def _first_frame(clip: Path) -> np.ndarray:
     from formcheck.source import open_source
 
@@ -146,7 +157,7 @@ def test_window_overlay_cue_and_keys_under_xvfb(
         wid = _xdo(xvfb, "search", "--sync", "--name", "^formcheck$").splitlines()[0]
         lines.wait_for("session started", 25)
         time.sleep(2.8)  # past the start note: the form cue is on screen
-        shot = _screenshot(xvfb, wid, tmp_path / "live.png")
+        shot = _drawn(xvfb, wid, tmp_path / "live.png")
         shutil.copy(tmp_path / "live.png", SCREENSHOT_COPY)
         _xdo(xvfb, "windowfocus", "--sync", wid)
         _xdo(xvfb, "key", "space")
