@@ -43,7 +43,6 @@ from formcheck.evaluator.body import (
 )
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.head_hips import (
-    body_axes,
     hands_at_head_torso,
     hip_rise_torso,
     judge_head,
@@ -66,7 +65,13 @@ from formcheck.evaluator.results import (
 )
 from formcheck.evaluator.smoothing import OneEuroFilter
 from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
-from formcheck.evaluator.view3d import BodyView, body_view, roller_orientation
+from formcheck.evaluator.view3d import (
+    BodyAxes,
+    BodyView,
+    body_axes,
+    body_view,
+    observed_orientation,
+)
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 from formcheck.vocabulary import (
@@ -360,7 +365,8 @@ class Evaluator:
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
                                                         orientation)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
-        raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame)
+        raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(
+            frame, None if view is None else view.axes)
         _gate(raws, gate_all, present)
 
         if gate_all is not None:
@@ -385,7 +391,8 @@ class Evaluator:
         With a body view (``roller.geometry = 3d``) the place is read in 3D, else along
         the image line from the near shoulder to the near hip."""
         c = self.config
-        orientation = None if view is None else self._orientation_3d(view, roller)
+        orientation = None if view is None else Orientation(
+            observed_orientation(view, roller).status)
         if not torso:
             return None, orientation
         idx = SIDE_INDEX[near]
@@ -414,16 +421,6 @@ class Evaluator:
         # the affine camera: on the tuning split it placed the roller as well as the pinhole
         # one (docs/scenes3d.md), needs no focal length and costs less
         return body_view(pose.xy, pose.world, pose.visibility)
-
-    @staticmethod
-    def _orientation_3d(view: BodyView, roller: RollerObservation) -> Orientation:
-        """Across or along, from the roller's outline against the body's axes."""
-        if roller.size_px is None:
-            return Orientation.UNKNOWN
-        a = math.radians(roller.angle_deg)
-        reading = roller_orientation(view, np.array([math.cos(a), math.sin(a)]),
-                                     float(roller.size_px[0]), float(roller.size_px[1]))
-        return Orientation(reading.status)
 
     # ------------------------------------------------------------------ the checks
     def _knees(self, r: BodyReading) -> _Raw:
@@ -564,11 +561,13 @@ class Evaluator:
         return _Raw(Status.OK, cm_s)
 
     # ------------------------------------------------------------------ over time
-    def _head_hips(self, frame: PoseFrame) -> tuple[_Raw, _Raw]:
+    def _head_hips(self, frame: PoseFrame, axes: BodyAxes | None) -> tuple[_Raw, _Raw]:
         """The head held and the hips' height, read from the world landmarks in the
-        body's own axes (any camera place; see head_hips.py)."""
+        body's own axes (any camera place; see head_hips.py). ``axes``: the frame's,
+        where the 3D view already read them (None: read here)."""
         pose = frame.pose
-        axes = None if pose is None else body_axes(pose.world)
+        if pose is not None and axes is None:
+            axes = body_axes(pose.world)
         if pose is None or axes is None or axes.torso_m < 0.1:
             why = "Needs the body in 3D (world landmarks)"
             return _Raw(Status.UNKNOWN, reason=why), _Raw(Status.UNKNOWN, reason=why)

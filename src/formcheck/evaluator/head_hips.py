@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.view3d import BodyAxes, body_axes
+from formcheck.evaluator.view3d import BodyAxes, body_axes, cross3
 from formcheck.pose.landmarks import Landmark
 from formcheck.vocabulary import Status
 
@@ -94,7 +94,7 @@ def hip_rise_torso(world: FloatArray, axes: BodyAxes) -> float:
     d = _unit(d - float(d @ axes.lateral) * axes.lateral)
     if d is None:
         return math.nan
-    up = np.cross(axes.lateral, d)
+    up = cross3(axes.lateral, d)
     if float(up @ axes.back) > 0:
         up = -up
     return float((axes.hip - axes.shoulder) @ up) / axes.torso_m

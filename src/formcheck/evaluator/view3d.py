@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.pose.landmarks import Landmark
+from formcheck.roller.observation import RollerObservation
 
 FloatArray = NDArray[np.float64]
 L = Landmark
@@ -37,6 +38,14 @@ FIT = (
 
 TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
 TORSO_WEIGHT = 5.0
+
+
+def cross3(a: FloatArray, b: FloatArray) -> FloatArray:
+    """The cross product of two 3-vectors. np.cross costs ~15 us a call in its general
+    form, several times a frame on the evaluator's path; this is the same arithmetic."""
+    a0, a1, a2 = float(a[0]), float(a[1]), float(a[2])
+    b0, b1, b2 = float(b[0]), float(b[1]), float(b[2])
+    return np.array([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0])
 
 
 def _unit(v: FloatArray) -> FloatArray:
@@ -86,7 +95,7 @@ def body_axes(world: FloatArray) -> BodyAxes | None:
     lat = _unit_or_none(lat_raw - float(lat_raw @ spine) * spine)
     if lat is None:
         return None
-    back = np.cross(spine, lat)  # up x left points out of the back, for any body
+    back = cross3(spine, lat)  # up x left points out of the back, for any body
     return BodyAxes(hip, sh, spine, lat, back, float(np.linalg.norm(sh - hip)))
 
 
@@ -97,11 +106,8 @@ class BodyView:
     Attributes:
         A, b: the affine camera, px = A @ world + b (A: 2x3, px per metre; b: px).
         fit_px: root-mean-square residual of the fit, px.
-        hip, shoulder: mid-hip and mid-shoulder, world m.
-        spine: unit vector, mid-hip -> mid-shoulder (world).
-        lateral: unit vector towards the body's left, square to the spine (world).
-        back: unit vector out of the back (posterior), square to both (world).
-        torso_m: mid-hip to mid-shoulder, m.
+        axes: the body's axes in world space (:func:`body_axes`); ``hip``, ``shoulder``,
+            ``spine``, ``lateral``, ``back`` and ``torso_m`` read through to them.
         view: unit viewing direction of the camera (world), from the camera into the scene.
         azimuth_deg: how far round from a pure side view the camera stands, degrees
             (0 side-on, 90 looking along the body).
@@ -115,12 +121,7 @@ class BodyView:
     A: FloatArray
     b: FloatArray
     fit_px: float
-    hip: FloatArray
-    shoulder: FloatArray
-    spine: FloatArray
-    lateral: FloatArray
-    back: FloatArray
-    torso_m: float
+    axes: BodyAxes
     view: FloatArray
     azimuth_deg: float
     elevation_deg: float
@@ -130,6 +131,36 @@ class BodyView:
     t: FloatArray | None = None
     focal_px: float = 0.0
     center_px: FloatArray | None = None
+
+    @property
+    def hip(self) -> FloatArray:
+        """Mid-hip, world m."""
+        return self.axes.hip
+
+    @property
+    def shoulder(self) -> FloatArray:
+        """Mid-shoulder, world m."""
+        return self.axes.shoulder
+
+    @property
+    def spine(self) -> FloatArray:
+        """Unit vector, mid-hip -> mid-shoulder (world)."""
+        return self.axes.spine
+
+    @property
+    def lateral(self) -> FloatArray:
+        """Unit vector towards the body's left, square to the spine (world)."""
+        return self.axes.lateral
+
+    @property
+    def back(self) -> FloatArray:
+        """Unit vector out of the back (posterior), square to both (world)."""
+        return self.axes.back
+
+    @property
+    def torso_m(self) -> float:
+        """Mid-hip to mid-shoulder, m."""
+        return self.axes.torso_m
 
     @property
     def upright_deg(self) -> float:
@@ -315,12 +346,11 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     axes = body_axes(w)
     if axes is None:
         return None
-    hip, sh, spine, lat, back = axes.hip, axes.shoulder, axes.spine, axes.lateral, axes.back
-    torso = axes.torso_m
+    hip, spine, lat, back = axes.hip, axes.spine, axes.lateral, axes.back
     # The viewing direction is square to both rows of A; its sign points from the camera
     # into the scene (px y runs down, so rows x, y and the view make a right-handed set).
-    view = _unit(np.cross(A[0], A[1]))
-    if torso < 1e-3 or float(np.linalg.norm(view)) < 0.5:
+    view = _unit(cross3(A[0], A[1]))
+    if axes.torso_m < 1e-3 or float(np.linalg.norm(view)) < 0.5:
         return None
     # The floor plane holds the left-right axis and the line from the hips to the ankles
     # (the seat and the feet rest on the floor, about as high); the back's normal, off by
@@ -328,7 +358,7 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     ank = (w[L.LEFT_ANKLE] + w[L.RIGHT_ANKLE]) / 2
     f = ank - hip
     f = f - np.dot(f, lat) * lat
-    up = _unit(np.cross(lat, f)) if float(np.linalg.norm(f)) > 1e-3 else -back
+    up = _unit(cross3(lat, f)) if float(np.linalg.norm(f)) > 1e-3 else -back
     if float(np.dot(up, back)) > 0:
         up = -up
     horiz = view - np.dot(view, up) * up
@@ -338,8 +368,7 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     else:
         c = abs(float(np.dot(_unit(horiz), lat)))
         azimuth = math.degrees(math.acos(min(1.0, c)))
-    return BodyView(A=A, b=b, fit_px=rms, hip=hip, shoulder=sh, spine=spine, lateral=lat,
-                    back=back, torso_m=torso, view=view, azimuth_deg=azimuth,
+    return BodyView(A=A, b=b, fit_px=rms, axes=axes, view=view, azimuth_deg=azimuth,
                     elevation_deg=elevation, up=up,
                     torso_rise_deg=math.degrees(math.asin(min(1.0, abs(float(spine @ up))))),
                     R=R, t=t, focal_px=focal, center_px=center)
@@ -425,3 +454,13 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         return OrientationReading("unknown", "from this camera place a roller across the "
                                   "back and one along the spine look alike", *angles)
     return OrientationReading("unknown", "the roller's outline fits neither way", *angles)
+
+
+def observed_orientation(view: BodyView, roller: RollerObservation) -> OrientationReading:
+    """:func:`roller_orientation` of what the roller stage reports: its silhouette's long
+    axis, length and thickness (px). Unknown where it reports no silhouette."""
+    if roller.size_px is None:
+        return OrientationReading("unknown", "the roller's outline is not known")
+    a = math.radians(roller.angle_deg)
+    return roller_orientation(view, np.array([math.cos(a), math.sin(a)]),
+                              float(roller.size_px[0]), float(roller.size_px[1]))

@@ -10,13 +10,11 @@ given BGR image in place; pixel coordinates x right, y down, px.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.evaluator.config import SetupConfig
-from formcheck.evaluator.view3d import BodyView, body_view, roller_orientation
+from formcheck.evaluator.view3d import BodyView, body_view, observed_orientation
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 
@@ -39,10 +37,7 @@ def view_text(view: BodyView | None, setup: SetupConfig | None = None,
         note = "  too high"
     read = ""
     if roller is not None and roller.found and roller.size_px is not None:
-        a = math.radians(roller.angle_deg)
-        o = roller_orientation(view, np.array([math.cos(a), math.sin(a)]),
-                               float(roller.size_px[0]), float(roller.size_px[1]))
-        read = f"  3D: {o.status}"
+        read = f"  3D: {observed_orientation(view, roller).status}"
         if roller.contact_px is not None:
             read += f" at {view.position(np.asarray(roller.contact_px, float)):.2f}"
     return (f"camera {view.azimuth_deg:.0f} deg round, {view.elevation_deg:.0f} deg up"
