@@ -8,14 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from formcheck.errors import OutputError
 from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.frontends.session import FrameSink, SessionCore, frames_log
-from formcheck.overlay.draw import Timeline
+from formcheck.overlay.draw import Banner, Timeline, draw_overlay
 from formcheck.roller.observation import RollerObservation
+from formcheck.vocabulary import CUES, CheckId, CueKey
 from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 SPEC = BodySpec()
@@ -32,7 +34,7 @@ def _session(frames: int, sinks: list[FrameSink]) -> tuple[SessionCore, Evaluato
         roller = make_roller(SPEC, 0.6 if i >= frames // 2 else 0.3)  # then the lower back
         verdict = evaluator.update(make_frame(SPEC, t_s=i / 15.0, index=i), roller)
         core.add(verdict, roller)
-        core.picture(verdict, lambda: image)
+        core.picture(verdict, lambda _cue: image)
     return core, evaluator
 
 
@@ -66,3 +68,35 @@ def test_a_report_that_cannot_be_written_leaves_no_summary(tmp_path: Path) -> No
         core.write(tmp_path, evaluator.summary(), input_info=INPUT, analysis=ANALYSIS,
                    title="t", shown_as=tmp_path / "shown")
     assert not (tmp_path / "summary.json").exists()
+
+
+def test_each_thumbnail_shows_its_own_checks_cue() -> None:
+    # given straight legs (cue: "Bend your knees"), then the toes up as well: the feet's
+    # fault comes while the knees' cue, of higher priority, stays on the frame
+    core = SessionCore(Thresholds(), Timeline(10.0))
+    evaluator = Evaluator()
+    shown: set[str | None] = set()
+    asked: list[str] = []
+    for i in range(75):
+        spec = BodySpec(knee_deg=175.0, foot_pitch_deg=0.0 if i < 30 else 40.0)
+        roller = make_roller(spec, 0.3)
+        verdict = evaluator.update(make_frame(spec, t_s=i / 15.0, index=i), roller)
+        core.add(verdict, roller)
+        shown.add(verdict.cue.text if verdict.cue else None)
+        image = np.full((720, 1280, 3), 127, np.uint8)
+
+        def picture(banner: Banner, verdict: FrameVerdict = verdict) -> None:
+            def keep(text: str) -> NDArray[np.uint8]:
+                asked.append(text)
+                return banner(text)
+            core.picture(verdict, keep)
+
+        draw_overlay(image, verdict, roller, before_cue=picture)
+    assert shown == {None, CUES[CueKey.KNEES_BENT]}
+    # when
+    thumbs = core.worst.finish()
+    # then there is one of each fault, each drawn with its own check's cue
+    assert {t.check for t in thumbs} == {CheckId.KNEES_BENT, CheckId.FEET_FLAT}
+    for t in thumbs:
+        assert t.caption == CUES[CueKey.of(t.check)]
+    assert CUES[CueKey.FEET_FLAT] in asked and set(asked) <= {t.caption for t in thumbs}

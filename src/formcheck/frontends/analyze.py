@@ -31,9 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
-
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.frontends.choices import DEFAULT_FPS, DEFAULT_VIDEO_HEIGHT
@@ -105,10 +102,6 @@ class AnalyzeResult:
     times: dict[str, float]
     frames_read: int
     wall_s: float
-
-
-def _const(image: NDArray[np.uint8]) -> Callable[[], NDArray[np.uint8]]:
-    return lambda: image
 
 
 def output_dir_for(input_path: Path, out_root: Path, taken: set[Path]) -> Path:
@@ -342,10 +335,10 @@ class _Runner:
         t0 = time.perf_counter()
         if self.still:
             image = step.frame.image.copy()
-            draw_overlay(image, verdict, step.roller)
+            draw_overlay(image, verdict, step.roller,
+                         before_cue=lambda banner: self.session.picture(verdict, banner))
             self.annotated_png = self.stage / "annotated.png"
             cv2.imwrite(str(self.annotated_png), image)
-            self.session.picture(verdict, _const(image))
             times.add("draw", time.perf_counter() - t0)
         elif self.writer is not None:
             image = step.frame.image  # the work frame, drawn on in place
@@ -355,8 +348,8 @@ class _Runner:
             draw_overlay(
                 image, verdict, step.roller.scaled(self.k),
                 landmarks_px=None if lm is None else lm * self.k, timeline=self.timeline,
+                before_cue=lambda banner: self.session.picture(verdict, banner),
             )
-            self.session.picture(verdict, _const(image))
             t1 = time.perf_counter()
             self.writer.write(image)
             times.add("draw", t1 - t0)

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from formcheck.evaluator.results import FrameVerdict, SessionSummary
     from formcheck.frontends.pipeline import FramePipeline, Step
     from formcheck.frontends.session import SessionCore
+    from formcheck.overlay.draw import Banner
     from formcheck.pose.frame import PoseFrame
     from formcheck.pose.landmarker import ModelInput
     from formcheck.sinks.document import SummaryDocument
@@ -509,6 +510,7 @@ class LiveSession:
     def _compose(
         self, step: Step | None, image: NDArray[np.uint8], message: str | None, now: float,
         voice: Voice, recorder: _Recorder, timeline: Any,
+        before_cue: Callable[[Banner], None] | None = None,
     ) -> NDArray[np.uint8]:
         from formcheck.overlay.draw import draw_overlay
 
@@ -521,7 +523,7 @@ class LiveSession:
         draw_overlay(
             canvas, step.verdict if step else None, step.roller if step else None,
             timeline=timeline if self.phases.in_session else None,
-            hud=self._hud(now, voice, recorder), message=message,
+            hud=self._hud(now, voice, recorder), message=message, before_cue=before_cue,
         )
         if self.phases.phase is Phase.SAFETY:
             draw_notice(canvas, SAFETY_LINES)
@@ -728,9 +730,11 @@ class LiveSession:
         if self.first_done is None:
             self.first_done = done
         self.last_done = done
-        canvas = self._compose(step, image, message, now, voice, recorder, core.timeline)
-        if self.phases.in_session:
-            core.picture(verdict, lambda: canvas)
+        in_session = self.phases.in_session
+        canvas = self._compose(
+            step, image, message, now, voice, recorder, core.timeline,
+            before_cue=(lambda banner: core.picture(verdict, banner)) if in_session else None,
+        )
         if self.o.record is not None and not self.record_started:
             self.record_started = True
             recorder.start((image.shape[1], image.shape[0]), RECORD_FPS)

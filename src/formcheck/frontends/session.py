@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from formcheck.evaluator.results import FrameVerdict, SessionSummary
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.lazy import cv2 as _cv2
-from formcheck.overlay.draw import Timeline
+from formcheck.overlay.draw import Banner, Timeline
 from formcheck.roller.observation import RollerObservation
 from formcheck.sinks.atomic import atomic_text, write_failure
 from formcheck.sinks.document import SummaryDocument
@@ -79,9 +79,10 @@ class SessionCore:
             sink(verdict, roller)
         self.timeline.push(verdict.t_s, [v.status for v in verdict.checks.values()])
 
-    def picture(self, verdict: FrameVerdict, image: Callable[[], NDArray[np.uint8]]) -> None:
-        """Consider this frame for the worst moments; ``image()`` gives the annotated
-        frame when it is needed."""
+    def picture(self, verdict: FrameVerdict, image: Banner) -> None:
+        """Consider this frame for the worst moments; ``image(cue)`` gives the annotated
+        frame with that cue in its banner when it is needed (the overlay's
+        ``before_cue`` hands it over)."""
         self.worst.update(verdict, image)
 
     def write(
@@ -158,15 +159,17 @@ class WorstMoments:
             return v.value
         return 0.0
 
-    def update(self, verdict: FrameVerdict, frame: Callable[[], NDArray[np.uint8]]) -> None:
-        """Consider this frame; ``frame()`` gives the annotated image when needed."""
+    def update(self, verdict: FrameVerdict, frame: Banner) -> None:
+        """Consider this frame; ``frame(cue)`` gives the annotated image with that cue
+        in its banner when needed: each picture shows its own check's cue, whichever
+        the frame showed (a cue of higher priority, or one still held)."""
         for check, v in verdict.checks.items():
             current = self._open.get(check)
             if v.status is Status.FAULT:
                 sev = self.severity(verdict, check)
                 if current is None or sev > current[0]:
                     caption = _caption(check, v.zone)
-                    self._open[check] = (sev, verdict.t_s, _jpeg(frame()), caption)
+                    self._open[check] = (sev, verdict.t_s, _jpeg(frame(caption)), caption)
             elif current is not None:
                 self._close(check)
 

@@ -5,11 +5,17 @@ point, a panel with each check's status colour and value, the active cue in larg
 type, an optional heads-up line (timer, fps, strokes, keys) and a small timeline.
 Everything scales with the frame: sizes are in units of ``min(width, height) / 720``
 so the overlay is legible from 640x360 to 4K. Coordinates are image pixels.
+
+The cue's banner covers neither the person nor the roller where the frame allows: it
+goes in the band above the timeline or in the top band beside the panel, whichever
+overlaps less of the body's and the roller's boxes (then whichever is further from
+them), never over the panel, the heads-up lines or the timeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,20 +226,155 @@ def draw_panel(image: NDArray[np.uint8], verdict: FrameVerdict, s: float) -> Non
         _text(cv2, image, value, (pad + width - pad - tw, y), fs, STATUS_TEXT_BGR[status], th)
 
 
-def draw_cue(image: NDArray[np.uint8], text: str, colour: tuple[int, int, int], s: float) -> None:
-    """One cue in large type, centred in the lower part of the frame (80% down), on a
-    dark band; scaled down to fit 90% of the width."""
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned rectangle in image px: ``x0 <= x < x1``, ``y0 <= y < y1``."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlap(self, other: Rect) -> float:
+        """The area both rectangles cover, px^2 (0 when apart)."""
+        w = min(self.x1, other.x1) - max(self.x0, other.x0)
+        h = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return max(w, 0.0) * max(h, 0.0)
+
+    def gap(self, other: Rect) -> float:
+        """The distance between the two rectangles, px (0 when they touch or overlap)."""
+        dx = max(other.x0 - self.x1, self.x0 - other.x1, 0.0)
+        dy = max(other.y0 - self.y1, self.y0 - other.y1, 0.0)
+        return math.hypot(dx, dy)
+
+
+def body_rect(xy: NDArray[np.float64] | None, s: float) -> Rect | None:
+    """The box around the finite landmarks (px), widened by about 16 px at 720p for
+    the flesh around the joints; None without two finite landmarks."""
+    if xy is None:
+        return None
+    pts = xy[np.isfinite(xy).all(axis=1)]
+    if len(pts) < 2:
+        return None
+    m = 16 * s
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    return Rect(float(x0) - m, float(y0) - m, float(x1) + m, float(y1) + m)
+
+
+def roller_rect(roller: RollerObservation | None) -> Rect | None:
+    """The box around the roller's drawn ellipse (px), or None when it was not found."""
+    if roller is None or not roller.found or roller.center_px is None or roller.size_px is None:
+        return None
+    cx, cy = roller.center_px
+    a, b = roller.size_px[0] / 2, roller.size_px[1] / 2
+    t = math.radians(roller.angle_deg)
+    ex = math.hypot(a * math.cos(t), b * math.sin(t))
+    ey = math.hypot(a * math.sin(t), b * math.cos(t))
+    return Rect(cx - ex, cy - ey, cx + ex, cy + ey)
+
+
+def panel_rect(s: float) -> Rect:
+    """Where :func:`draw_panel` draws the checks panel (top-left), px."""
+    pad, row_h, width = int(10 * s), int(34 * s), int(360 * s)
+    return Rect(pad, pad, pad + width, pad + pad * 2 + row_h * len(CHECK_LABELS))
+
+
+def timeline_rect(image: NDArray[np.uint8], s: float) -> Rect:
+    """Where :func:`draw_timeline` draws the strip (bottom edge), px."""
+    h, w = image.shape[:2]
+    strip_h, margin = max(4, int(10 * s)), int(10 * s)
+    return Rect(margin, h - margin - strip_h, w - margin, h - margin)
+
+
+def hud_rects(image: NDArray[np.uint8], hud: Hud, s: float) -> list[Rect]:
+    """Where :func:`draw_hud` draws its lines (top-right, and the footer), px."""
     cv2 = _cv2()
     h, w = image.shape[:2]
-    fs, th = 1.25 * s, max(2, round(2.5 * s))
-    (tw, tht), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, fs, th)
-    while tw > w * 0.9 and fs > 0.4:
-        fs *= 0.9
+    fs, th = 0.62 * s, max(1, round(1.2 * s))
+    rects, y = [], int(34 * s)
+    for line in hud.lines:
+        (tw, _), _ = cv2.getTextSize(line, cv2.FONT_HERSHEY_DUPLEX, fs, th)
+        rects.append(Rect(w - tw - int(22 * s), y - int(24 * s), w - int(8 * s), y + int(9 * s)))
+        y += int(34 * s)
+    if hud.footer:
+        (tw, tht), base = cv2.getTextSize(hud.footer, cv2.FONT_HERSHEY_DUPLEX, 0.5 * s,
+                                          max(1, round(s)))
+        fy = h - int(30 * s)
+        rects.append(Rect(int(12 * s), fy - tht, int(12 * s) + tw, fy + base))
+    return rects
+
+
+def place_cue(
+    image: NDArray[np.uint8], text: str, s: float, *, avoid: Sequence[Rect] = (),
+    taken: Sequence[Rect] = (),
+) -> tuple[Rect, tuple[int, int], float]:
+    """Where the cue's banner goes: its rectangle, the text's origin (baseline start)
+    and font scale, all px.
+
+    Two places are tried: the band above everything drawn along the bottom (the
+    timeline, the key help), centred; and the top band, beside what is drawn along the
+    top (the panel, the heads-up lines) where the text fits there at 80% of its size
+    or more, else under them. The one overlapping less of ``avoid`` (the body, the
+    roller) wins, then the one further from them, then the bottom one. The text is
+    scaled down to fit 90% of the width it has.
+
+    Args:
+        avoid: rectangles the banner should not cover (the body's, the roller's), px.
+        taken: rectangles it must not cover (the panel, heads-up lines, timeline), px.
+    """
+    cv2 = _cv2()
+    h, w = image.shape[:2]
+    pad_x, pad_top, pad_bottom, gap = int(20 * s), int(18 * s), int(14 * s), int(8 * s)
+    base_fs, th = 1.25 * s, max(2, round(2.5 * s))
+
+    def fit(width: float) -> tuple[float, int, int, int]:
+        fs = base_fs
         (tw, tht), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, fs, th)
-    top = int(h * 0.80)
-    _shade(image, (w - tw) // 2 - int(20 * s), top - tht - int(18 * s),
-           (w + tw) // 2 + int(20 * s), top + base + int(14 * s), 0.65)
-    _text(cv2, image, text, ((w - tw) // 2, top), fs, colour, th)
+        while tw > width * 0.9 and fs > 0.4:
+            fs *= 0.9
+            (tw, tht), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, fs, th)
+        return fs, tw, tht, base
+
+    def banner(fs: float, tw: int, tht: int, base: int, cx: float, top: float,
+               ) -> tuple[Rect, tuple[int, int], float]:
+        x = round(cx - tw / 2)
+        baseline = int(top) + pad_top + tht
+        rect = Rect(x - pad_x, int(top), x + tw + pad_x, baseline + base + pad_bottom)
+        return rect, (x, baseline), fs
+
+    full = fit(w)
+    band_h = pad_top + full[2] + full[3] + pad_bottom
+    # bottom: above the lowest things drawn (timeline, key help), centred
+    tops = [r.y0 for r in taken if r.y0 > h / 2]
+    bottom = banner(*full, w / 2, min(tops, default=h) - gap - band_h)
+    # top: beside the things drawn along the top edge when the text fits there
+    upper = [r for r in taken if r.y1 <= h / 2]
+    left_edge = max((r.x1 for r in upper if r.x0 < w / 2), default=0.0) + gap
+    right_edge = min((r.x0 for r in upper if r.x0 >= w / 2), default=float(w)) - gap
+    beside = fit(right_edge - left_edge)
+    if right_edge > left_edge and beside[0] >= 0.8 * base_fs:
+        top = banner(*beside, (left_edge + right_edge) / 2, gap)
+    else:
+        top = banner(*full, w / 2, max((r.y1 for r in upper), default=0.0) + gap)
+
+    def cost(candidate: tuple[Rect, tuple[int, int], float]) -> tuple[float, float]:
+        rect = candidate[0]
+        covered = sum(rect.overlap(r) for r in avoid)
+        clearance = min((rect.gap(r) for r in avoid), default=0.0)
+        return covered, -clearance
+
+    return min((bottom, top), key=cost)  # a tie keeps the bottom
+
+
+def draw_cue(
+    image: NDArray[np.uint8], text: str, colour: tuple[int, int, int], s: float, *,
+    avoid: Sequence[Rect] = (), taken: Sequence[Rect] = (),
+) -> Rect:
+    """One cue in large type on a dark band, placed by :func:`place_cue`; its band."""
+    rect, org, fs = place_cue(image, text, s, avoid=avoid, taken=taken)
+    _shade(image, int(rect.x0), int(rect.y0), int(rect.x1), int(rect.y1), 0.65)
+    _text(_cv2(), image, text, org, fs, colour, max(2, round(2.5 * s)))
+    return rect
 
 
 def draw_timeline(image: NDArray[np.uint8], timeline: Timeline, s: float) -> None:
@@ -264,6 +405,10 @@ def draw_hud(image: NDArray[np.uint8], hud: Hud, s: float) -> None:
               max(1, round(s)))
 
 
+Banner = Callable[[str], NDArray[np.uint8]]
+"""A copy of the drawn frame with a given cue's text in the banner."""
+
+
 def draw_overlay(
     image: NDArray[np.uint8],
     verdict: FrameVerdict | None,
@@ -273,6 +418,7 @@ def draw_overlay(
     timeline: Timeline | None = None,
     hud: Hud | None = None,
     message: str | None = None,
+    before_cue: Callable[[Banner], None] | None = None,
 ) -> NDArray[np.uint8]:
     """Draw the whole overlay onto ``image`` in place and return it.
 
@@ -284,6 +430,9 @@ def draw_overlay(
         timeline: drawn along the bottom when given.
         hud: live extras (timer, fps, keys).
         message: a line that overrides the cue (e.g. "Paused", the safety notice).
+        before_cue: called with a :data:`Banner` once all but the cue is drawn: a
+            picture of a fault can then show that fault's own cue, whatever cue the
+            frame shows (the report's thumbnails).
     """
     s = _scale(image)
     xy = landmarks_px if landmarks_px is not None else (
@@ -292,18 +441,42 @@ def draw_overlay(
         draw_skeleton(image, xy, verdict.near_side if verdict else None, s)
     if roller is not None:
         draw_roller(image, roller, s)
+    taken: list[Rect] = []
     if verdict is not None:
         draw_panel(image, verdict, s)
-        if message:
-            draw_cue(image, message, SETUP_BGR, s)
-        elif verdict.cue is not None:
-            draw_cue(image, verdict.cue.text, CUE_BGR, s)
-        elif not verdict.setup.ok and verdict.setup.message:
-            draw_cue(image, verdict.setup.message, SETUP_BGR, s)
-    elif message:
-        draw_cue(image, message, SETUP_BGR, s)
+        taken.append(panel_rect(s))
     if hud is not None:
         draw_hud(image, hud, s)
+        taken += hud_rects(image, hud, s)
     if timeline is not None:
         draw_timeline(image, timeline, s)
+        taken.append(timeline_rect(image, s))
+    avoid = [r for r in (body_rect(xy, s), roller_rect(roller)) if r is not None]
+
+    if before_cue is not None:
+        def banner(text: str) -> NDArray[np.uint8]:
+            copy = image.copy()
+            draw_cue(copy, text, CUE_BGR, s, avoid=avoid, taken=taken)
+            return copy
+
+        before_cue(banner)
+    line = cue_line(verdict, message)
+    if line is not None:
+        draw_cue(image, *line, s, avoid=avoid, taken=taken)
     return image
+
+
+def cue_line(
+    verdict: FrameVerdict | None, message: str | None,
+) -> tuple[str, tuple[int, int, int]] | None:
+    """The banner's text and colour: the message, else the cue, else the set-up's
+    guidance (amber), else None."""
+    if message:
+        return message, SETUP_BGR
+    if verdict is None:
+        return None
+    if verdict.cue is not None:
+        return verdict.cue.text, CUE_BGR
+    if not verdict.setup.ok and verdict.setup.message:
+        return verdict.setup.message, SETUP_BGR
+    return None
