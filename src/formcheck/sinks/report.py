@@ -16,13 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.evaluator.thresholds import Thresholds
-from formcheck.sinks.document import CoveragePart, EpisodePart, SummaryDocument
+from formcheck.sinks.document import CheckPart, CoveragePart, EpisodePart, SummaryDocument
 from formcheck.sinks.summary import SessionRecord
-from formcheck.vocabulary import CHECK_IDS, CHECK_LABELS, ZONE_LABELS, CheckId, Status, zone_of
+from formcheck.vocabulary import (
+    CHECK_IDS,
+    CHECK_LABELS,
+    SCORE_MIN_KNOWN,
+    SCORE_WEIGHTS,
+    ZONE_LABELS,
+    CheckId,
+    Status,
+    zone_of,
+)
 
 EMBED_VIDEO_MAX_BYTES = 25 * 1024 * 1024
+MOSTLY_OK_MIN = 0.75
+"""A check with faults reads "mostly ok" (amber) when it was in good form for at least
+this share of the time it was judged, "needs work" (red) below."""
+FULLY_JUDGED = 0.9
+"""A check judged for less than this share of the session says for how much."""
 _COL = {0: "#a5a5a5", 1: "#4cbe5e", 2: "#eb4040"}
-_STATUS_COL = {"ok": "#2e9e44", "fault": "#d93636", "unknown": "#8a8a8a"}
+# white text on each reads at 4.5:1 or more (WCAG AA) except the green, kept as before
+_CHIP_COL = {"ok": "#2e9e44", "mostly": "#a35f00", "fault": "#d93636", "unknown": "#767676"}
 
 
 @dataclass(frozen=True)
@@ -79,8 +94,35 @@ class _Axis:
         return "".join(parts)
 
 
+def timeline_codes(
+    record: SessionRecord, check: CheckId, episodes: Sequence[EpisodePart],
+) -> list[int]:
+    """The colour code of each frame of ``check``'s row (0 not judged, 1 ok, 2 fault).
+
+    A fault is drawn over its episode, from the fault's first frame to its first good
+    one, the span the episode's box outlines. The reported status lags the frames
+    (a fault is reported once it has lasted ``fault_onset_s`` and cleared as late), so
+    where it says fault outside an episode the frames were good (the clearing) or not
+    readable (the grace before unknown). A photo has no episodes: its status is drawn.
+    """
+    spans = [(e.start_s, e.end_s) for e in episodes if e.check is check]
+    reported, own = record.status[check], record.frame_status[check]
+    if len(record.t_s) <= 1 or len(own) != len(reported):
+        return list(reported)
+    codes = []
+    for t, r, f in zip(record.t_s, reported, own, strict=True):
+        if any(a - 1e-6 <= t < b - 1e-6 for a, b in spans):
+            codes.append(2)
+        elif r == 2:
+            codes.append(0 if f == 0 else 1)
+        else:
+            codes.append(r)
+    return codes
+
+
 def timeline_svg(record: SessionRecord, episodes: Sequence[EpisodePart]) -> str:
-    """One row per check, coloured by status over time, fault episodes outlined."""
+    """One row per check, coloured by status over time, fault episodes outlined: the
+    red spans are the episodes (see :func:`timeline_codes`)."""
     if not record.t_s:
         return "<p>No frames analysed.</p>"
     w, left, row = 900, 150, 26
@@ -92,7 +134,7 @@ def timeline_svg(record: SessionRecord, episodes: Sequence[EpisodePart]) -> str:
         y = 4 + k * row
         parts.append(f'<text x="{left - 8}" y="{y + 15}" class="lbl" text-anchor="end">'
                      f'{CHECK_LABELS[check]}</text>')
-        for a, b, c in _runs(record.t_s, record.status[check]):
+        for a, b, c in _runs(record.t_s, timeline_codes(record, check, episodes)):
             width = max(ax.x(b) - ax.x(a), 0.5)
             parts.append(f'<rect x="{ax.x(a):.1f}" y="{y}" width="{width:.1f}"'
                          f' height="{row - 6}" fill="{_COL[c]}"/>')
@@ -291,13 +333,15 @@ color:#1d1f23}
 header{background:#1d2433;color:#fff;padding:24px 32px;display:flex;align-items:center;gap:32px}
 header h1{margin:0;font-size:22px;font-weight:600}header .sub{opacity:.75;font-size:14px}
 .score{font-size:56px;font-weight:700;line-height:1}.score small{font-size:16px;opacity:.7}
+.score .none{font-size:30px;white-space:nowrap}
 main{max-width:980px;margin:0 auto;padding:24px 16px}
 section{background:#fff;border-radius:10px;padding:18px 22px;margin-bottom:18px;
 box-shadow:0 1px 3px rgba(0,0,0,.08)}
 h2{font-size:17px;margin:0 0 12px}
 .chips{display:flex;flex-wrap:wrap;gap:10px}
-.chip{border-radius:8px;padding:10px 14px;color:#fff;min-width:150px}
-.chip b{display:block;font-size:15px}.chip span{font-size:13px;opacity:.9}
+.chip{border-radius:8px;padding:10px 14px;color:#fff;min-width:150px;max-width:260px}
+.chip b{display:block;font-size:15px}.chip span{display:block;font-size:13px;opacity:.95}
+.meaning{margin:6px 0 2px;font-size:15px;max-width:720px}
 .plot{width:100%;height:auto}.plot.small{max-width:460px}
 .lbl{font-size:12px;fill:#333}.tick{font-size:10px;fill:#666;text-anchor:middle}
 .note{font-size:10px;fill:#555}
@@ -305,7 +349,8 @@ table{border-collapse:collapse;font-size:14px}td{padding:4px 14px 4px 0}
 td:first-child{color:#555}
 .thumbs{display:flex;flex-wrap:wrap;gap:12px}.thumbs figure{margin:0;width:300px}
 .thumbs img{width:100%;border-radius:6px}.thumbs figcaption{font-size:13px;color:#444}
-video{width:100%;border-radius:8px;background:#000}.muted{color:#777}
+.media video,.media img{display:block;width:100%;height:auto;max-height:min(70vh,720px);
+object-fit:contain;border-radius:8px;background:#000}.muted{color:#777}
 .legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;
 vertical-align:-1px}
 footer{font-size:12px;color:#666;max-width:980px;margin:0 auto;padding:0 16px 32px}
@@ -328,11 +373,11 @@ def render_report(
     session = summary.session
     episodes = summary.fault_episodes
     score = summary.score
+    photo = summary.input.kind == "image"
     known = sum(1 for c in CHECK_IDS if checks[c].status is not Status.UNKNOWN)
     chips = "".join(
-        f'<div class="chip" style="background:{_STATUS_COL[checks[c].status]}">'
-        f"<b>{CHECK_LABELS[c]}</b><span>{checks[c].status.value} · "
-        f"{_pct(checks[c].ok_fraction)} in good form</span></div>"
+        _chip(c, checks[c], sum(1 for e in episodes if e.check is c),
+              _reason(record, c), photo=photo)
         for c in CHECK_IDS
     )
     media = _media(video_path, image_path)
@@ -345,13 +390,20 @@ def render_report(
     legend = _LEGEND
     camera = ("" if summary.camera is None else
               f" judged from {html.escape(summary.camera.place)} ·")
+    if score is not None:
+        big = f"{score}<small>/100</small>"
+        basis = f"score from {known} of {len(CHECK_IDS)} checks ·"
+    else:
+        big = '<span class="none">no score</span>'
+        basis = f"{known} of {len(CHECK_IDS)} checks judged ·"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>formcheck report: {html.escape(title)}</title><style>{_CSS}</style></head>
-<body><header><div class="score">{score if score is not None else "–"}<small>/100</small></div>
+<body><header><div class="score">{big}</div>
 <div><h1>Foam rolling, upper back: {html.escape(title)}</h1>
-<div class="sub">score from {known} of {len(CHECK_IDS)} checks ·
+<p class="meaning">{html.escape(headline(summary))}</p>
+<div class="sub">{basis}
 {_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s) ·{camera}
 formcheck {html.escape(summary.formcheck_version)}</div></div></header>
 <main>
@@ -369,19 +421,101 @@ formcheck {html.escape(summary.formcheck_version)}</div></div></header>
 <section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>
 <section><h2>Session numbers</h2><table>{table}</table></section>
 </main>
-<footer>Score: {html.escape(summary.score_formula)}. formcheck coaches form;
+<footer>{html.escape(score_in_words(photo))} formcheck coaches form;
 it does not diagnose. With a back condition (herniated disc, spinal stenosis) ask a
 professional first, and stop at once on pain, numbness or tingling.</footer>
 </body></html>
 """
 
 
+def no_score_reason(summary: SummaryDocument) -> str:
+    """Why there is no score: the summary's own reason where it gives one."""
+    reason = getattr(summary, "score_reason", None)
+    if isinstance(reason, str) and reason:
+        return reason
+    return f"no check was judged for {SCORE_MIN_KNOWN:.0%} of the time"
+
+
+def headline(summary: SummaryDocument) -> str:
+    """What the score means, beside the time in good form (all checks at once)."""
+    session = summary.session
+    if summary.input.kind == "image":
+        if summary.score is None:
+            return f"No score: {no_score_reason(summary)}."
+        return (f"{summary.score}/100: the share of the checks judged in this photo that "
+                "are in good form, weighted by how much harm each fault does.")
+    together = (f"All checks in good form at once: {_fmt_s(session.good_form_s)} of "
+                f"{_fmt_s(session.duration_s)}.")
+    if summary.score is None:
+        return f"No score: {no_score_reason(summary)}. {together}"
+    return (f"On average each check was in good form {summary.score}% of the time it was "
+            f"judged, weighted by how much harm its fault does. {together}")
+
+
+def score_in_words(photo: bool = False) -> str:
+    """How the score is made, in words (the formula of ``summary.json``'s
+    ``score_formula``), with the checks' names and weights."""
+    by_weight: dict[float, list[str]] = {}
+    for c in sorted(CHECK_IDS, key=lambda c: (-SCORE_WEIGHTS[c], CHECK_IDS.index(c))):
+        by_weight.setdefault(SCORE_WEIGHTS[c], []).append(CHECK_LABELS[c])
+    weights = "; ".join(f"{', '.join(names)} {w:g}" for w, names in by_weight.items())
+    share = ("whether it is in good form" if photo else
+             "the share of the time it was judged that it was in good form")
+    return (f"How the score is made: for each check judged for at least "
+            f"{SCORE_MIN_KNOWN:.0%} of the {'photo' if photo else 'session'}, {share}; "
+            f"the mean of these, weighted by how much harm each fault does ({weights}), "
+            "times 100, rounded.")
+
+
+def _reason(record: SessionRecord, check: CheckId) -> str | None:
+    """The commonest reason ``check`` was not judged, or None."""
+    reasons = record.unknown_reasons[check]
+    if not reasons:
+        return None
+    return str(reasons.most_common(1)[0][0])
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _chip(check: CheckId, part: CheckPart, faults: int, reason: str | None, *,
+          photo: bool = False) -> str:
+    """One check's verdict: ok (green), mostly ok with N faults (amber: in good form at
+    least ``MOSTLY_OK_MIN`` of the judged time), needs work with N faults (red), or not
+    judged with why (grey)."""
+    ok = part.ok_fraction
+    if part.status is Status.UNKNOWN or ok is None:
+        kind = "unknown"
+        why = _lower_first(reason.rstrip(".")) if reason else "never seen well enough"
+        lines = [f"not judged: {why}"]
+    else:
+        n = max(faults, 1)
+        many = f"{n} fault{'s' if n != 1 else ''}"
+        if part.status is Status.OK:
+            kind, verdict = "ok", "ok"
+        elif photo:
+            kind, verdict = "fault", "fault"
+        elif ok >= MOSTLY_OK_MIN:
+            kind, verdict = "mostly", f"mostly ok, {many}"
+        else:
+            kind, verdict = "fault", f"needs work, {many}"
+        lines = [verdict]
+        if not photo:
+            lines.append(f"{_pct(ok)} of the time in good form")
+            if part.known_fraction < FULLY_JUDGED:
+                lines.append(f"judged {_pct(part.known_fraction)} of the time")
+    spans = "".join(f"<span>{html.escape(line)}</span>" for line in lines)
+    return (f'<div class="chip {kind}" style="background:{_CHIP_COL[kind]}">'
+            f"<b>{CHECK_LABELS[check]}</b>{spans}</div>")
+
+
 _LEGEND = ('<div class="legend"><span style="background:#4cbe5e"></span>ok'
-          '<span style="background:#eb4040"></span>fault'
-          '<span style="background:#a5a5a5"></span>unknown'
-          '<span style="background:none;border:1.5px solid #7a0000"></span>fault episode: '
-          'from the fault\'s onset to its end. The colours show what was reported: a '
-          'fault once it has lasted about half a second, cleared about as late</div>')
+           '<span style="background:#eb4040"></span>fault'
+           '<span style="background:#a5a5a5"></span>not judged'
+           '<span style="background:none;border:1.5px solid #7a0000"></span>fault episode, '
+           'from its first faulty moment to its first good one (told once it has lasted '
+           'about half a second)</div>')
 
 
 def _media(video_path: Path | None, image_path: Path | None) -> str:
@@ -392,11 +526,12 @@ def _media(video_path: Path | None, image_path: Path | None) -> str:
             src = "data:video/mp4;base64," + base64.b64encode(video_path.read_bytes()).decode()
         else:
             src = html.escape(video_path.name)
-        return (f'<section><h2>Annotated video</h2><video controls preload="metadata" '
-                f'src="{src}"></video></section>')
+        return (f'<section class="media"><h2>Annotated video</h2><video controls '
+                f'preload="metadata" src="{src}"></video></section>')
     if image_path is not None and image_path.is_file():
         src = "data:image/png;base64," + base64.b64encode(image_path.read_bytes()).decode()
-        return f'<section><h2>Annotated photo</h2><img style="width:100%" src="{src}"></section>'
+        return (f'<section class="media"><h2>Annotated photo</h2><img alt="annotated photo" '
+                f'src="{src}"></section>')
     return ""
 
 
@@ -420,7 +555,9 @@ def _numbers(summary: SummaryDocument) -> str:
         ("Duration", _fmt_s(session.duration_s)),
         ("Rolling (roller under the back)", _fmt_s(session.rolling_s)),
         ("Target session", "10–15 min, 2–3 times a week"),
-        ("Time in good form", _fmt_s(session.good_form_s)),
+        ("Time in good form (all checks at once)",
+         f"{_fmt_s(session.good_form_s)} of {_fmt_s(session.duration_s)}"
+         if session.duration_s else _fmt_s(session.good_form_s)),
         ("Strokes", f"{strokes.count}"),
         # per stroke: its length over its time; per frame: the speed the limit is checked on
         ("Average stroke speed (length ÷ time of each pass)",

@@ -11,6 +11,7 @@ when no check was known long enough.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -37,6 +38,15 @@ class SessionRecord:
     status: dict[CheckId, list[int]] = field(
         default_factory=lambda: {c: [] for c in CHECK_IDS}
     )
+    """The reported (debounced) status per frame, coded by ``_CODES``."""
+    frame_status: dict[CheckId, list[int]] = field(
+        default_factory=lambda: {c: [] for c in CHECK_IDS}
+    )
+    """The frame's own status per frame, coded by ``_CODES``."""
+    unknown_reasons: dict[CheckId, Counter[str]] = field(
+        default_factory=lambda: {c: Counter() for c in CHECK_IDS}
+    )
+    """Why each check was unknown: its reasons, counted over the frames it was."""
     value: dict[CheckId, list[float | None]] = field(
         default_factory=lambda: {c: [] for c in CHECK_IDS}
     )
@@ -52,6 +62,9 @@ class SessionRecord:
         for check in CHECK_IDS:
             v = verdict.checks[check]
             self.status[check].append(self._CODES[v.status])
+            self.frame_status[check].append(self._CODES[v.frame_status])
+            if v.status is Status.UNKNOWN and v.reason:
+                self.unknown_reasons[check][v.reason] += 1
             self.value[check].append(v.value)
         rp = verdict.checks[CheckId.ROLLER_POSITION]
         self.position.append(verdict.roller_position)
