@@ -5,6 +5,14 @@ over time with the zones, coverage, speed, a thumbnail of the worst moment of ea
 fault, the summary numbers and the annotated video. Plots are inline SVG and images
 are data URIs: no script, no network, nothing beside the file (the video is embedded
 up to ``EMBED_VIDEO_MAX_BYTES``; a longer one is linked as ``annotated.mp4`` beside it).
+
+The page speaks the user's words, never the summary's: checks by their labels, the
+score's formula in words. The headline says what the score means beside the time in
+good form with all checks at once (or "no score" and why). Each check's chip is one of
+ok (green); mostly ok, N faults (amber: in good form for at least ``MOSTLY_OK_MIN`` of
+the time it was judged); needs work, N faults (red); not judged: why (grey, the
+commonest reason the check was unknown). In the timeline the red spans are the fault
+episodes, which the boxes outline.
 """
 
 from __future__ import annotations
@@ -442,8 +450,8 @@ def headline(summary: SummaryDocument) -> str:
     if summary.input.kind == "image":
         if summary.score is None:
             return f"No score: {no_score_reason(summary)}."
-        return (f"{summary.score}/100: the share of the checks judged in this photo that "
-                "are in good form, weighted by how much harm each fault does.")
+        return ("The share of the checks judged in this photo that are in good form, "
+                "weighted by how much harm each fault does.")
     together = (f"All checks in good form at once: {_fmt_s(session.good_form_s)} of "
                 f"{_fmt_s(session.duration_s)}.")
     if summary.score is None:
@@ -459,12 +467,11 @@ def score_in_words(photo: bool = False) -> str:
     for c in sorted(CHECK_IDS, key=lambda c: (-SCORE_WEIGHTS[c], CHECK_IDS.index(c))):
         by_weight.setdefault(SCORE_WEIGHTS[c], []).append(CHECK_LABELS[c])
     weights = "; ".join(f"{', '.join(names)} {w:g}" for w, names in by_weight.items())
-    share = ("whether it is in good form" if photo else
-             "the share of the time it was judged that it was in good form")
-    return (f"How the score is made: for each check judged for at least "
-            f"{SCORE_MIN_KNOWN:.0%} of the {'photo' if photo else 'session'}, {share}; "
-            f"the mean of these, weighted by how much harm each fault does ({weights}), "
-            "times 100, rounded.")
+    each = ("for each check judged in the photo, whether it is in good form" if photo else
+            f"for each check judged for at least {SCORE_MIN_KNOWN:.0%} of the session, the "
+            "share of the time it was judged that it was in good form")
+    return (f"How the score is made: {each}; the mean of these, weighted by how much harm "
+            f"each fault does ({weights}), times 100, rounded.")
 
 
 def _reason(record: SessionRecord, check: CheckId) -> str | None:
