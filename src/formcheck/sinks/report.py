@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from formcheck import vocabulary
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.sinks.document import CheckPart, CoveragePart, EpisodePart, SummaryDocument
 from formcheck.sinks.summary import SessionRecord
@@ -398,6 +399,8 @@ def render_report(
     legend = _LEGEND
     camera = ("" if summary.camera is None else
               f" judged from {html.escape(summary.camera.place)} ·")
+    others = getattr(getattr(summary, "others", None), "words", None)  # issue 22, 4c
+    camera += f" {html.escape(others)} ·" if isinstance(others, str) and others else ""
     if score is not None:
         big = f"{score}<small>/100</small>"
         basis = f"score from {known} of {len(CHECK_IDS)} checks ·"
@@ -470,8 +473,16 @@ def score_in_words(photo: bool = False) -> str:
     each = ("for each check judged in the photo, whether it is in good form" if photo else
             f"for each check judged for at least {SCORE_MIN_KNOWN:.0%} of the session, the "
             "share of the time it was judged that it was in good form")
+    # the rule of issue 22, 4a, where the vocabulary has it
+    needs = [CHECK_LABELS[c] for c in getattr(vocabulary, "SCORE_NEEDS", ())]
+    min_weight = getattr(vocabulary, "SCORE_MIN_WEIGHT", None)
+    unless = ([f"{' and '.join(needs)} {'is' if len(needs) == 1 else 'are'} among them"]
+              if needs else [])
+    if isinstance(min_weight, float):
+        unless.append(f"they carry at least {min_weight:.0%} of the weight")
+    rule = f" No score unless {' and '.join(unless)}." if unless else ""
     return (f"How the score is made: {each}; the mean of these, weighted by how much harm "
-            f"each fault does ({weights}), times 100, rounded.")
+            f"each fault does ({weights}), times 100, rounded.{rule}")
 
 
 def _reason(record: SessionRecord, check: CheckId) -> str | None:
