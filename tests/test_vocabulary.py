@@ -59,7 +59,8 @@ def test_score_formula_states_the_weights() -> None:
     assert SCORE_FORMULA == (
         "round(100 * weighted mean of checks.<id>.ok_fraction over checks known >= 10% of "
         "the session; weights roller_position 3, knees_bent 2, feet_flat 2, "
-        "roller_across_back 2, head_supported 2, rolling_speed 1, hip_height 1)"
+        "roller_across_back 2, head_supported 2, rolling_speed 1, hip_height 1); no score "
+        "unless roller_position is among them and they carry >= 50% of the weight"
     )
 
 

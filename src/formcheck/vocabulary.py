@@ -167,25 +167,65 @@ SCORE_WEIGHTS: dict[CheckId, float] = {
 """Each check's weight in the session's score."""
 SCORE_MIN_KNOWN = 0.1
 """A check counts towards the score when known for at least this fraction of the session."""
+SCORE_NEEDS: tuple[CheckId, ...] = (CheckId.ROLLER_POSITION,)
+"""Checks without which there is no score: a session that never judged where the roller
+pressed says nothing about the one fault that hurts most."""
+SCORE_MIN_WEIGHT = 0.5
+"""The checks counted must carry at least this share of the total weight: a score from
+one or two minor checks would read 100 for a session that was hardly judged."""
 
 
 def _score_formula() -> str:
     by_weight = sorted(CHECK_IDS, key=lambda c: (-SCORE_WEIGHTS[c], CHECK_IDS.index(c)))
     weights = ", ".join(f"{c.value} {SCORE_WEIGHTS[c]:g}" for c in by_weight)
+    needs = ", ".join(c.value for c in SCORE_NEEDS)
     return ("round(100 * weighted mean of checks.<id>.ok_fraction over checks known >= "
-            f"{SCORE_MIN_KNOWN:.0%} of the session; weights {weights})")
+            f"{SCORE_MIN_KNOWN:.0%} of the session; weights {weights}); no score unless "
+            f"{needs} is among them and they carry >= {SCORE_MIN_WEIGHT:.0%} of the weight")
 
 
 SCORE_FORMULA = _score_formula()
 """The score's formula as the summary states it (made from the weights above)."""
 
 
-def score_text(score: int | None) -> str:
-    """``score 86``, or ``no score (why)`` where no check was judged long enough to give
-    one (never ``score None``)."""
+def score_text(score: int | None, reason: str | None = None) -> str:
+    """``score 86``, or ``no score: <why>`` (never ``score None``); ``reason`` is the
+    summary's ``score_reason``."""
     if score is not None:
         return f"score {score}"
-    return f"no score (no check was judged for {SCORE_MIN_KNOWN:.0%} of the time)"
+    return f"no score: {reason or NO_SCORE_NOTHING_JUDGED}"
+
+
+NO_SCORE_NOTHING_JUDGED = f"no check was judged for {SCORE_MIN_KNOWN:.0%} of the time"
+"""Why there is no score when no check at all was judged long enough."""
+
+
+def no_score_reason(known: dict[CheckId, float]) -> str | None:
+    """Why a session gets no score (None: it gets one).
+
+    Args:
+        known: each check's known fraction of the session (0-1).
+    """
+    counted = [c for c in CHECK_IDS if known.get(c, 0.0) >= SCORE_MIN_KNOWN]
+    if not counted:
+        return NO_SCORE_NOTHING_JUDGED
+    for need in SCORE_NEEDS:
+        if need in counted:
+            continue
+        share = known.get(need, 0.0)
+        if need is CheckId.ROLLER_POSITION and share <= 0:
+            return "no roller was seen under the back, so its place was never judged"
+        said = "under 1%" if share < 0.01 else f"{share:.0%}"
+        return (f"{CHECK_LABELS[need].lower()} was judged for only {said} of the time "
+                f"(a score needs {SCORE_MIN_KNOWN:.0%})")
+    total = sum(SCORE_WEIGHTS.values())
+    weight = sum(SCORE_WEIGHTS[c] for c in counted)
+    if weight < SCORE_MIN_WEIGHT * total - 1e-9:
+        judged = ", ".join(CHECK_LABELS[c].lower() for c in counted)
+        verb = "was" if len(counted) == 1 else "were"
+        return (f"only {judged} {verb} judged long enough: {weight:g} of the score's "
+                f"{total:g} weight points, and a score needs {SCORE_MIN_WEIGHT:.0%} of them")
+    return None
 
 
 def zone_of(position: float, neck_max: float, lower_back_min: float) -> Zone:

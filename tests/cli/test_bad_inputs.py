@@ -179,6 +179,10 @@ ELSEWHERE = {
     "3b": "tests/cli/test_signals.py::test_the_next_run_clears_what_a_killed_run_left",
     "6k": "tests/frontends/test_live_phases.py::"
           "test_a_run_too_short_is_told_apart_from_a_set_up_never_right",
+    "4a": "tests/cli/test_no_score.py::"
+          "test_clips_without_a_roller_get_no_score_and_no_roller_verdict",
+    "4b": "tests/cli/test_no_score.py::"
+          "test_clips_without_a_roller_get_no_score_and_no_roller_verdict",
     "4d": "tests/cli/test_no_score.py::test_grades_line_for_a_clip_without_a_score",
     "7a": "tests/cli/test_progress.py::test_scenes_render_and_roller_show_progress",
     "7b": "tests/cli/test_progress.py::test_scenes_render_and_roller_show_progress",

@@ -392,6 +392,17 @@ def test_roller_past_the_hips_is_not_judged() -> None:
     assert "not under the back" in verdict.reason
 
 
+@pytest.mark.parametrize("orientation", [Orientation.ACROSS, Orientation.ALONG])
+def test_a_roller_away_from_the_back_lies_across_nothing(orientation: Orientation) -> None:
+    # given a roller the detector is sure of, under the legs (the subject, a roller
+    # under the back, is absent)
+    verdict = still(GOOD, position=1.6, orientation=orientation)
+    # then no roller check vouches for it or faults it (docs/bad-inputs.md, 4b)
+    across = verdict.checks[CheckId.ROLLER_ACROSS_BACK]
+    assert across.status is Status.UNKNOWN
+    assert "not under the back" in across.reason
+
+
 @pytest.mark.parametrize(
     ("orientation", "expected"),
     [

@@ -17,6 +17,7 @@ from formcheck.frontends.grade_rows import (
 def _graded() -> GradeRow:
     return {
         "index": 0, "file": "a.mp4", "status": "graded", "error": None, "score": 71,
+        "score_reason": None,
         "checks": {c: {"status": "ok", "ok_fraction": 0.5} for c in CHECK_IDS},
         "roller_zone_s": dict.fromkeys(ZONES, 1.25), "fault_episodes": 2,
         "duration_s": 9.5, "frames_read": 30, "out_dir": None, "wall_s": 1.0,
@@ -30,7 +31,7 @@ def test_the_csv_holds_grade_row_fields_only() -> None:
     assert CSV_COLUMNS[:4] == ("file", "status", "score", "error")
     assert CSV_COLUMNS[4:4 + 2 * len(CHECK_IDS)] == (
         *CHECK_IDS, *(f"{c}_ok" for c in CHECK_IDS))
-    assert CSV_COLUMNS[-3:] == ("path", "size", "mtime_ns")
+    assert CSV_COLUMNS[-4:] == ("path", "size", "mtime_ns", "score_reason")
 
 
 def test_cells_cover_every_column_for_graded_and_error_rows() -> None:

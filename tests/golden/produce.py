@@ -14,8 +14,10 @@ exists to show they did not change).
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -128,11 +130,14 @@ def grade_outputs(model: Path, work: Path) -> dict[str, bytes]:
     _cli(["grade", str(folder), "--csv", str(csv_path), "--json", str(json_path),
           "--workers", "1", "--model", str(model)], cwd=work, code=3)  # 3: some errors
     replace = {folder: "<IN>", model: "<MODEL>", REPO: "<REPO>"}
-    lines = _paths(csv_path.read_bytes(), replace).splitlines(keepends=True)
-    assert lines and lines[0].rstrip(b"\r\n").endswith(b",mtime_ns"), lines[:1]
-    for i in range(1, len(lines)):
-        body = lines[i].rstrip(b"\r\n")
-        lines[i] = re.sub(rb",\d+$", b",<MTIME>", body) + lines[i][len(body):]
+    rows = list(csv.reader(io.StringIO(_paths(csv_path.read_bytes(), replace).decode())))
+    assert rows and "mtime_ns" in rows[0], rows[:1]
+    at = rows[0].index("mtime_ns")
+    for row in rows[1:]:
+        row[at] = "<MTIME>" if row[at] else ""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)  # the excel dialect, as grade writes it (\r\n)
+    lines = [out.getvalue().encode()]
     doc = _paths(json_path.read_bytes(), replace)
     doc = re.sub(rb'("wall_s": )[0-9.e+-]+', rb"\1<WALL>", doc)
     doc = re.sub(rb'("mtime_ns": )\d+', rb"\1<MTIME>", doc)

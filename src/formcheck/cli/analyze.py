@@ -65,7 +65,7 @@ def analyze(
             print(error_line(err), file=sys.stderr)
             failures += 1
             continue
-        score = result.summary.score
-        say(f"{path.name}: {score_text(score)} -> {result.out_dir}/")
+        s = result.summary
+        say(f"{path.name}: {score_text(s.score, s.score_reason)} -> {result.out_dir}/")
     if failures:
         raise typer.Exit(1)

@@ -107,6 +107,6 @@ def _say_row(row: GradeRow) -> None:
     from formcheck.ui import say
 
     if row["status"] == "graded":
-        say(f"graded {row['file']}: {score_text(row.get('score'))}")
+        say(f"graded {row['file']}: {score_text(row.get('score'), row.get('score_reason'))}")
     else:
         say(f"error  {row['file']}: {reason(row)}")

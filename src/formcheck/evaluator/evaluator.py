@@ -85,6 +85,7 @@ from formcheck.vocabulary import (
     Side,
     Status,
     Zone,
+    no_score_reason,
     position_along_back,
     zone_of,
 )
@@ -363,7 +364,7 @@ class Evaluator:
         raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position,
                                                        orientation)
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
-                                                        orientation)
+                                                        orientation, position)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
         raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(
             frame, None if view is None else view.axes)
@@ -526,11 +527,16 @@ class Evaluator:
                     zone=zone)
 
     def _across(self, roller: RollerObservation | None, found: bool, sure: bool,
-                orientation: Orientation | None = None) -> _Raw:
+                orientation: Orientation | None = None,
+                position: float | None = None) -> _Raw:
         if not found or roller is None:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
         if not sure:
             return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
+        if position is not None and position > self.config.roller.max_position:
+            # its subject is a roller under the back: one by the feet (or a mat's edge
+            # read as one) lies across nothing, and "ok" would vouch for a roller absent
+            return _Raw(Status.UNKNOWN, reason="Roller is not under the back")
         ratio: float | None = None
         if roller.size_px is not None and roller.size_px[1] > 0:
             ratio = _finite(roller.size_px[0] / roller.size_px[1])
@@ -705,6 +711,7 @@ class Evaluator:
             ),
             good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
             score=_score(checks),
+            score_reason=no_score_reason({c: s.known_fraction for c, s in checks.items()}),
             camera=self._camera_place(),
         )
 
@@ -787,7 +794,10 @@ def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
 def _score(checks: dict[CheckId, CheckSummary]) -> int | None:
     """The session's score, 0-100: the weighted mean of the checks' ok fractions over
     those known long enough (:data:`~formcheck.vocabulary.SCORE_FORMULA`); None when
-    none was."""
+    they are not the checks a score needs (:func:`~formcheck.vocabulary.no_score_reason`
+    says why)."""
+    if no_score_reason({c: s.known_fraction for c, s in checks.items()}) is not None:
+        return None
     weights = [
         (SCORE_WEIGHTS[c], s.ok_fraction)
         for c, s in checks.items()

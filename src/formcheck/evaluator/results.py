@@ -330,8 +330,9 @@ class SessionSummary:
         fault_episodes: every reported fault, in order of start.
         strokes, holds, coverage: see their types.
         good_form_s: time in which at least one check was known and none was faulty, s.
-        score: 0-100, or None when no check was known
-            (:data:`formcheck.vocabulary.SCORE_FORMULA`).
+        score: 0-100, or None when the checks judged long enough are not those a score
+            needs (:data:`formcheck.vocabulary.SCORE_FORMULA`).
+        score_reason: why there is no score, in words (None when there is one).
         camera: the camera's place the session was judged from (the median over the
             frames whose body was read in 3D), or None without a 3D reading.
     """
@@ -349,6 +350,7 @@ class SessionSummary:
     good_form_s: float
     score: int | None
     camera: CameraPlace | None = None
+    score_reason: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -365,4 +367,5 @@ class SessionSummary:
             "coverage": self.coverage.to_dict(),
             "good_form_s": _round(self.good_form_s),
             "score": self.score,
+            "score_reason": self.score_reason,
         }

@@ -71,7 +71,7 @@ from formcheck.frontends.grade_rows import (
     row_from_csv,
 )
 from formcheck.source import MEDIA_SUFFIXES
-from formcheck.vocabulary import score_text
+from formcheck.vocabulary import NO_SCORE_NOTHING_JUDGED, score_text
 
 JSON_SCHEMA = "formcheck.grade"
 JSON_SCHEMA_VERSION = "1.0"
@@ -349,7 +349,11 @@ def render_table(report: GradeReport, width: int = 80) -> Any:
         below = report.fail_under is not None and (score is None or score < report.fail_under)
         shown = "-" if score is None else str(score)
         known = sum((checks.get(c) or {}).get("status") in ("ok", "fault") for c in CHECK_IDS)
-        if score is not None and known < len(CHECK_IDS):
+        if score is None:
+            reasons.append(Text.from_markup(
+                f"[dim]no score[/] {escape(r['file'])}: "
+                f"{escape(r.get('score_reason') or NO_SCORE_NOTHING_JUDGED)}"))
+        elif known < len(CHECK_IDS):
             # a score from fewer checks is not a perfect session: say how many it rests on
             shown = f"{score} ({known}/{len(CHECK_IDS)})"
             partial = True
@@ -592,9 +596,8 @@ def _progress(enabled: bool, total: int, already: int) -> Iterator[tuple[Started
             if row["file"] in running:
                 running.remove(row["file"])
             if row["status"] == "graded":
-                score = row.get("score")
-                bar.console.print(f"[green]graded[/] {escape(row['file'])}: "
-                                  f"{escape(score_text(score))}")
+                text = score_text(row.get("score"), row.get("score_reason"))
+                bar.console.print(f"[green]graded[/] {escape(row['file'])}: {escape(text)}")
             else:
                 bar.console.print(f"[red]error[/]  {escape(row['file'])}: {escape(reason(row))}")
             bar.advance(task)

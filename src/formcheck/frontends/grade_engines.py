@@ -200,6 +200,7 @@ def row_from_summary(job: ClipJob, summary: SummaryDocument, frames_read: int,
         "status": "graded",
         "error": None,
         "score": summary.score,
+        "score_reason": summary.score_reason,
         "checks": {
             check.value: {"status": part.status.value, "ok_fraction": part.ok_fraction}
             for check, part in summary.checks.items()

@@ -39,6 +39,7 @@ class GradeRow(TypedDict, total=False):
     status: str
     error: str | None
     score: int | None
+    score_reason: str | None
     checks: dict[str, CheckCell]
     roller_zone_s: dict[str, float | None]
     fault_episodes: int | None
@@ -55,10 +56,11 @@ class GradeRow(TypedDict, total=False):
 
 CSV_FIELDS: tuple[str, ...] = (
     "file", "status", "score", "error", "checks", "fault_episodes", "duration_s",
-    "roller_zone_s", "path", "size", "mtime_ns",
+    "roller_zone_s", "path", "size", "mtime_ns", "score_reason",
 )
 """The :class:`GradeRow` fields the CSV holds, in its order; the resolved path, size and
-mtime are what ``--resume`` matches on."""
+mtime are what ``--resume`` matches on; ``score_reason`` last, so that the columns that
+were there before it was added keep their places."""
 
 
 def _columns(field: str) -> tuple[str, ...]:
@@ -74,7 +76,8 @@ def _columns(field: str) -> tuple[str, ...]:
 CSV_COLUMNS: tuple[str, ...] = tuple(col for f in CSV_FIELDS for col in _columns(f))
 """CSV columns: ``file, status, score, error``, one column per check (its overall
 status), then each check's ok fraction, fault episodes, duration, seconds per roller
-zone, and the resolved path, size and mtime that ``--resume`` matches on."""
+zone, the resolved path, size and mtime that ``--resume`` matches on, and why there is
+no score (empty where there is one)."""
 
 
 def _blank(v: Any) -> Any:
@@ -100,6 +103,7 @@ def csv_row(row: GradeRow) -> dict[str, Any]:
     cells: dict[str, Any] = {
         "file": row["file"], "status": row["status"],
         "score": _blank(row.get("score")),
+        "score_reason": row.get("score_reason") or "",
         "error": row.get("error") or "",
         "fault_episodes": _blank(row.get("fault_episodes")),
         "duration_s": _blank(row.get("duration_s")),
@@ -126,6 +130,7 @@ def row_from_csv(cells: dict[str, str]) -> GradeRow:
     return {
         "file": cells["file"], "status": cells["status"],
         "score": None if score is None else int(score),
+        "score_reason": cells.get("score_reason") or None,
         "error": cells.get("error") or None,
         "checks": {c: {"status": cells.get(c) or None, "ok_fraction": num(cells.get(f"{c}_ok"))}
                    for c in CHECK_IDS},

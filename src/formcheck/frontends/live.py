@@ -56,6 +56,7 @@ from formcheck.priority import gil_handoff
 from formcheck.sinks.history import HistoryError, data_dir, save_session
 from formcheck.sinks.voice import Voice
 from formcheck.source import FrameSource, VideoFrame
+from formcheck.vocabulary import score_text
 
 if TYPE_CHECKING:
     from formcheck.evaluator.config import EvaluatorConfig
@@ -799,11 +800,10 @@ class LiveSession:
             video_path=video if video is not None and video.parent == self.out_dir else None,
         )
         result.summary = summary
-        score = summary.score
         o.status(
-            f"session {_fmt_clock(self.phases.session_elapsed(time.perf_counter()))}, score "
-            f"{score if score is not None else '-'}, {session.strokes.count} strokes -> "
-            f"{self.out_dir}/"
+            f"session {_fmt_clock(self.phases.session_elapsed(time.perf_counter()))}, "
+            f"{score_text(summary.score, summary.score_reason)}, "
+            f"{session.strokes.count} strokes -> {self.out_dir}/"
         )
         if o.save_history:
             try:

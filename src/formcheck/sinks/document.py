@@ -158,6 +158,7 @@ class SummaryDocument(_Part):
     input: InputInfo
     analysis: AnalysisInfo
     score: int | None
+    score_reason: str | None = None
     score_formula: str
     checks: dict[CheckId, CheckPart]
     fault_episodes: list[EpisodePart]

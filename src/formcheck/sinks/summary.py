@@ -5,8 +5,9 @@ The schema is ``src/formcheck/sinks/summary.schema.json`` (shipped with the pack
 added fields, the major one for anything that breaks a reader.
 
 The document itself is :class:`formcheck.sinks.document.SummaryDocument`. Score
-(0-100): :data:`formcheck.vocabulary.SCORE_FORMULA`, made from the weights there; None
-when no check was known long enough.
+(0-100): :data:`formcheck.vocabulary.SCORE_FORMULA`, made from the weights there; None,
+with ``score_reason`` saying why, when the checks a score needs were not judged long
+enough (:func:`formcheck.vocabulary.no_score_reason`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from formcheck.sinks.document import SummaryDocument
 from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 
 
@@ -114,6 +115,7 @@ def build_summary(
         "input": input_info,
         "analysis": analysis,
         "score": session.score,
+        "score_reason": session.score_reason,
         "score_formula": SCORE_FORMULA,
         "checks": {c.value: checks[c.value] for c in CHECK_IDS},
         "fault_episodes": s["fault_episodes"],
