@@ -183,6 +183,7 @@ ELSEWHERE = {
           "test_clips_without_a_roller_get_no_score_and_no_roller_verdict",
     "4b": "tests/cli/test_no_score.py::"
           "test_clips_without_a_roller_get_no_score_and_no_roller_verdict",
+    "4c": "tests/pose/test_people.py::test_a_trainer_beside_the_person_is_reported",
     "4d": "tests/cli/test_no_score.py::test_grades_line_for_a_clip_without_a_score",
     "7a": "tests/cli/test_progress.py::test_scenes_render_and_roller_show_progress",
     "7b": "tests/cli/test_progress.py::test_scenes_render_and_roller_show_progress",

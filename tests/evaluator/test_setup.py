@@ -3,9 +3,12 @@ back, and the near side."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from formcheck.evaluator.body import others_in_view
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
 from formcheck.evaluator.results import SetupCode
@@ -42,14 +45,40 @@ def test_nobody_in_view() -> None:
     assert verdict.landmarks_px is None and verdict.near_side is None
 
 
-def test_more_than_one_person() -> None:
-    # given a second person found
-    frame = make_frame(GOOD, others=1)
+def test_more_than_one_person_names_the_one_followed_and_judges_them() -> None:
+    # given a second person found, the one followed on the left of the picture
+    frame = replace(make_frame(GOOD, others=1), followed_at="left")
     # when
-    verdict = evaluate_still(frame, make_roller(GOOD, 0.3))
-    # then
+    ev = Evaluator(still=True)
+    verdict = ev.update(frame, make_roller(GOOD, 0.3))
+    # then the set-up message says who is followed, and the checks judge that person
     assert verdict.setup.code is SetupCode.MULTIPLE_PEOPLE
-    assert all(v.status is Status.UNKNOWN for v in verdict.checks.values())
+    assert verdict.setup.message == ("Someone else is in view: following the person on the "
+                                     "left; only the person rolling should be")
+    assert verdict.checks[CheckId.ROLLER_POSITION].status is Status.OK
+    assert verdict.checks[CheckId.KNEES_BENT].status is Status.OK
+    others = ev.summary().others
+    assert others is not None and (others.most, others.followed_at) == (1, "left")
+    assert others.words == "someone else was in view; the person on the left was followed"
+    assert others.seconds is None  # a photo has no time
+
+
+def test_a_problem_of_the_person_followed_comes_before_the_others() -> None:
+    # given two more people in view, where it cannot be told who is followed, and the
+    # person followed sitting up
+    frame = make_frame(GOOD.with_(torso_tilt_deg=80), others=2)
+    # when
+    verdict = evaluate_still(frame, None)
+    # then the person's own set-up problem is said first
+    assert verdict.setup.code is SetupCode.NOT_LYING
+    assert others_in_view(2, None).message == (
+        "2 others are in view; only the person rolling should be")
+
+
+def test_nobody_else_no_others_in_the_summary() -> None:
+    ev = Evaluator(still=True)
+    ev.update(make_frame(GOOD), make_roller(GOOD, 0.3))
+    assert ev.summary().others is None
 
 
 def test_feet_out_of_view_names_the_feet() -> None:

@@ -526,3 +526,14 @@ def setup_state(code: SetupCode, missing: tuple[str, ...] = ()) -> SetupState:
     if code is SetupCode.BODY_PARTIAL:
         return SetupState(code, partial_message(missing), missing)
     return SetupState(code, MESSAGES[code], missing)
+
+
+def others_in_view(others: int, followed_at: str | None) -> SetupState:
+    """The set-up state with ``others`` more people in view: who is followed ("left",
+    "right", "middle" in the image, or None where the count could not tell), and what
+    to do. It gates nothing: the checks judge the person followed."""
+    who = "Someone else is" if others == 1 else f"{others} others are"
+    place = "in the middle" if followed_at == "middle" else f"on the {followed_at}"
+    where = "" if followed_at is None else f": following the person {place}"
+    return SetupState(SetupCode.MULTIPLE_PEOPLE,
+                      f"{who} in view{where}; only the person rolling should be")

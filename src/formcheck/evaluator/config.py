@@ -147,6 +147,11 @@ class SetupConfig(_Section):
     # When false, "not side-on" and "not lying on the back" are still reported but no
     # longer make the body checks unknown (useful for grading photos of other exercises).
     gate_body_checks: bool = True
+    # The people in view are counted once in this time, s (0: never): another person
+    # brings a set-up message naming the one followed. A count costs 40-85 ms here (a
+    # second model run in IMAGE mode): once in 5 s is 0.3-0.7 ms a frame at 25 frames/s,
+    # 2-3% of the pose model's time, and someone joining is told within 5 s.
+    people_count_s: float = Field(5.0, ge=0, le=600)
 
 
 class NearSideConfig(_Section):

@@ -18,7 +18,7 @@ measurements -> per-frame statuses (with value hysteresis while a fault is repor
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +35,7 @@ from formcheck.evaluator.body import (
     BodyReading,
     ViewPosture,
     missing_parts,
+    others_in_view,
     partial_message,
     posture_problem,
     read_body,
@@ -58,6 +59,7 @@ from formcheck.evaluator.results import (
     FaultEpisode,
     FrameVerdict,
     HoldSummary,
+    OthersInView,
     SessionSummary,
     SetupCode,
     SetupState,
@@ -147,6 +149,10 @@ class _Totals:
     good_s: float = 0.0
     good_n: int = 0
     rolling_s: float = 0.0
+    others_s: float = 0.0
+    others_n: int = 0
+    others_max: int = 0
+    followed: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, n_bins: int) -> _Totals:
@@ -168,6 +174,10 @@ class _Totals:
             good_s=self.good_s,
             good_n=self.good_n,
             rolling_s=self.rolling_s,
+            others_s=self.others_s,
+            others_n=self.others_n,
+            others_max=self.others_max,
+            followed=dict(self.followed),
         )
 
 
@@ -220,7 +230,8 @@ class Evaluator:
         self._camera_hist = np.zeros((2, 91))
         self._camera_s: tuple[float, float, float] | None = None  # (t, azimuth, elevation)
         self._last_dt = 0.0
-        self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool] | None = None
+        self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool,
+                             PoseFrame] | None = None
         n_bins = c.session.coverage_bins
         self._bin_edges = np.linspace(-0.2, 1.2, n_bins + 1)
         self._totals = _Totals.empty(n_bins)
@@ -265,6 +276,7 @@ class Evaluator:
             setup.code,
             position,
             roller is not None and roller.found and position is not None,
+            frame,
         )
         return FrameVerdict(
             t_s=t,
@@ -276,6 +288,8 @@ class Evaluator:
             roller_position=position,
             cue=cue,
             landmarks_px=landmarks,
+            others=frame.others,
+            followed_at=frame.followed_at,
         )
 
     def _lose_person(self) -> None:
@@ -339,9 +353,7 @@ class Evaluator:
                 *self._camera_smoothed(view, t), view.torso_rise_deg, view.upright_deg,
                 view.back_down))
         gate_all: SetupState | None = None
-        if frame.others > 0:
-            gate_all = setup_state(SetupCode.MULTIPLE_PEOPLE)
-        elif posture is not None and c.setup.gate_body_checks:
+        if posture is not None and c.setup.gate_body_checks:
             gate_all = setup_state(posture)
 
         roller_ok = roller is not None and roller.found
@@ -374,6 +386,10 @@ class Evaluator:
             setup = gate_all
         elif posture is not None:
             setup = setup_state(posture)
+        elif frame.others > 0:
+            # the checks go on judging the person followed (MediaPipe's tracker keeps
+            # to one); the message says who that is and asks the others to step away
+            setup = others_in_view(frame.others, frame.followed_at)
         elif missing:
             setup = setup_state(SetupCode.BODY_PARTIAL, missing)
         elif not roller_ok:
@@ -645,7 +661,14 @@ class Evaluator:
 
     def _credit(self, totals: _Totals, dt: float) -> None:
         assert self._pending is not None
-        statuses, code, position, rolling = self._pending
+        statuses, code, position, rolling, frame = self._pending
+        if frame.others > 0:
+            totals.others_s += dt
+            totals.others_n += 1
+            totals.others_max = max(totals.others_max, frame.others)
+            if frame.followed_at is not None:
+                totals.followed[frame.followed_at] = totals.followed.get(
+                    frame.followed_at, 0.0) + (dt if dt > 0 else 1.0)
         for check, status in statuses.items():
             totals.status_s[check][status] += dt
             totals.status_n[check][status] += 1
@@ -712,6 +735,11 @@ class Evaluator:
             good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
             score=_score(checks),
             score_reason=no_score_reason({c: s.known_fraction for c, s in checks.items()}),
+            others=None if totals.others_n == 0 else OthersInView(
+                totals.others_s if duration > 0 else None,
+                totals.others_max,
+                max(totals.followed, key=totals.followed.__getitem__)
+                if totals.followed else None),
             camera=self._camera_place(),
         )
 

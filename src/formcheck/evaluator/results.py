@@ -144,6 +144,8 @@ class FrameVerdict:
         cue: the active cue, or None.
         landmarks_px: (33, 2) smoothed landmarks, px (NaN where unknown), for the overlay;
             None when there is no person.
+        others: people in view besides the one followed (at the last count).
+        followed_at: where the followed one is among them ("left", "right", "middle").
     """
 
     t_s: float
@@ -155,6 +157,8 @@ class FrameVerdict:
     roller_position: float | None
     cue: Cue | None
     landmarks_px: NDArray[np.float64] | None = field(default=None, compare=False)
+    others: int = 0
+    followed_at: str | None = None
 
     def status(self, check: CheckId) -> Status:
         """Shortcut: the reported status of one check."""
@@ -172,6 +176,8 @@ class FrameVerdict:
             "roller_position": _round(self.roller_position, 4),
             "cue": self.cue.to_dict() if self.cue else None,
         }
+        if self.others:  # only where someone else is in view: most sessions have nobody
+            out["others"] = {"count": self.others, "followed_at": self.followed_at}
         if include_landmarks:
             lm = self.landmarks_px
             out["landmarks_px"] = (
@@ -317,6 +323,38 @@ class CameraPlace:
 
 
 @dataclass(frozen=True, slots=True)
+class OthersInView:
+    """People besides the one followed, over the session.
+
+    Attributes:
+        seconds: time with someone else in view, s (None for a photo).
+        most: the most people besides the followed one at any count.
+        followed_at: where the followed person was among them most of that time, in
+            the image ("left", "right", "middle"), or None where it could not be told.
+    """
+
+    seconds: float | None
+    most: int
+    followed_at: str | None
+
+    @property
+    def words(self) -> str:
+        """ "someone else was in view for 4.0 s; the person on the left was followed"."""
+        who = "someone else was" if self.most == 1 else f"up to {self.most} others were"
+        when = "" if self.seconds is None else f" for {self.seconds:.1f} s"
+        place = ("in the middle" if self.followed_at == "middle"
+                 else f"on the {self.followed_at}")
+        followed = ("" if self.followed_at is None
+                    else f"; the person {place} was followed")
+        return f"{who} in view{when}{followed}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"seconds": None if self.seconds is None else _round(self.seconds),
+                "most": self.most,
+                "followed_at": self.followed_at, "words": self.words}
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSummary:
     """The whole session.
 
@@ -333,6 +371,7 @@ class SessionSummary:
         score: 0-100, or None when the checks judged long enough are not those a score
             needs (:data:`formcheck.vocabulary.SCORE_FORMULA`).
         score_reason: why there is no score, in words (None when there is one).
+        others: people besides the one followed, or None when nobody else was seen.
         camera: the camera's place the session was judged from (the median over the
             frames whose body was read in 3D), or None without a 3D reading.
     """
@@ -351,6 +390,7 @@ class SessionSummary:
     score: int | None
     camera: CameraPlace | None = None
     score_reason: str | None = None
+    others: OthersInView | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -368,4 +408,5 @@ class SessionSummary:
             "good_form_s": _round(self.good_form_s),
             "score": self.score,
             "score_reason": self.score_reason,
+            "others": None if self.others is None else self.others.to_dict(),
         }

@@ -95,6 +95,9 @@ class FramePipeline(Closing):
             frame still gives the model a crop of about 256 px or more, and the mask
             (made from the model's own 256 px output) carries no less detail, but costs
             half what it costs at 640 px (docs/measurements.md, The model's input).
+        people_every_s: seconds of stream time between counts of the people in view
+            (:class:`~formcheck.pose.people.PeopleCounter`); None: the config's
+            ``setup.people_count_s``; 0: no count.
     """
 
     def __init__(
@@ -107,8 +110,10 @@ class FramePipeline(Closing):
         segmentation: bool = True,
         work_side: int = 1280,
         pose_side: int = 480,
+        people_every_s: float | None = None,
     ) -> None:
         from formcheck.pose.landmarker import Mode, PoseLandmarker
+        from formcheck.pose.people import PeopleCounter
 
         self.times = StageTimes()
         self.work_side = work_side
@@ -119,6 +124,10 @@ class FramePipeline(Closing):
             # A photo is one frame: no time to save, so the model sees the work frame.
             max_side=work_side if still else pose_side,
         )
+        if people_every_s is None:
+            people_every_s = self.evaluator.config.setup.people_count_s
+        self._people = None if people_every_s <= 0 else PeopleCounter(
+            model_path, people_every_s)
 
     def work_size(self, width: int, height: int) -> tuple[int, int]:
         """(width, height) px the stages work at for a frame of this size."""
@@ -165,6 +174,8 @@ class FramePipeline(Closing):
             frame, ready = self.prepare(frame)
         t1 = time.perf_counter()
         pose = self._landmarker.detect(ready, frame.t_ms, frame.index)
+        if self._people is not None:
+            pose = self._people.update(pose, ready)
         self.times.add("decode", t1 - t0)
         self.times.add("pose", time.perf_counter() - t1)
         return frame, pose
@@ -221,6 +232,8 @@ class FramePipeline(Closing):
         return True
 
     def close(self) -> None:
-        """Release the landmarker."""
+        """Release the landmarkers."""
         self._landmarker.close()
+        if self._people is not None:
+            self._people.close()
 

@@ -93,7 +93,10 @@ class PoseFrame:
         width: image width, px.
         height: image height, px.
         pose: the most prominent person, or None when nobody was found.
-        others: how many more people were found (0 unless the landmarker looks for several).
+        others: how many more people were in view at the last count
+            (:class:`formcheck.pose.people.PeopleCounter`; 0 where nobody counts).
+        followed_at: where ``pose``'s person is among them, seen in the image: "left",
+            "right" or "middle"; None when nobody else is in view.
         mask: float32 segmentation of ``pose`` (0..1), when requested; it covers the
             whole frame but may be smaller (the model may see a scaled copy), so map
             frame px to mask px by the ratio of the sizes.
@@ -106,6 +109,7 @@ class PoseFrame:
     pose: Pose | None
     others: int = 0
     mask: NDArray[np.float32] | None = None
+    followed_at: str | None = None
 
     @property
     def t_s(self) -> float:

@@ -412,6 +412,25 @@ class PoseLandmarker(Closing):
                     return turned
         return frame
 
+    def detect_all(self, ready: ModelInput) -> list[Pose]:
+        """Every person the model finds in one image made ready by :meth:`prepare`
+        (IMAGE mode; at most the ``num_poses`` it was made with), in the model's order;
+        landmarks in the original frame's px."""
+        if self._landmarker is None:
+            raise RuntimeError("detect_all() on a closed PoseLandmarker")
+        if self.mode is not Mode.IMAGE:
+            raise RuntimeError("detect_all() needs a landmarker in IMAGE mode")
+        quiet = quiet_native_stderr() if self._first else contextlib.nullcontext()
+        self._first = False
+        with quiet:
+            result = self._landmarker.detect(ready.image)
+        poses = []
+        for i in range(len(result.pose_landmarks)):
+            frame = _to_pose_frame(result, 0, 0.0, ready.width, ready.height, False, which=i)
+            if frame.pose is not None:
+                poses.append(frame.pose)
+        return poses
+
     def _mp_image(self, rgb: NDArray[np.uint8]) -> Any:
         """MediaPipe's image of an (H, W, 3) RGB array."""
         return self._mp.Image(image_format=self._mp.ImageFormat.SRGB,
@@ -480,18 +499,20 @@ def untwist(frame: PoseFrame, turn: Turn, width: int, height: int) -> PoseFrame:
 
 
 def _to_pose_frame(
-    result: Any, index: int, t_ms: float, width: int, height: int, with_mask: bool
+    result: Any, index: int, t_ms: float, width: int, height: int, with_mask: bool,
+    which: int = 0,
 ) -> PoseFrame:
-    """Adapt a ``PoseLandmarkerResult`` to the project's frame type."""
-    if not result.pose_landmarks:
+    """Adapt a ``PoseLandmarkerResult`` to the project's frame type (its ``which``-th
+    person as the frame's pose)."""
+    if len(result.pose_landmarks) <= which:
         return PoseFrame(index=index, t_ms=t_ms, width=width, height=height, pose=None)
-    norm_lms = result.pose_landmarks[0]
+    norm_lms = result.pose_landmarks[which]
     norm = np.array([[p.x, p.y, p.z] for p in norm_lms], dtype=np.float64)
     vis = np.array([_score(p.visibility) for p in norm_lms], dtype=np.float64)
     pres = np.array([_score(p.presence) for p in norm_lms], dtype=np.float64)
-    if result.pose_world_landmarks:
+    if len(result.pose_world_landmarks) > which:
         world = np.array(
-            [[p.x, p.y, p.z] for p in result.pose_world_landmarks[0]], dtype=np.float64
+            [[p.x, p.y, p.z] for p in result.pose_world_landmarks[which]], dtype=np.float64
         )
     else:
         world = np.zeros((NUM_LANDMARKS, 3))

@@ -55,6 +55,16 @@ class CameraPart(_Part):
     place: str
 
 
+class OthersPart(_Part):
+    """People besides the one followed: seconds with them in view, the most at once,
+    where the followed one was in the image, and all that in words."""
+
+    seconds: float | None
+    most: int
+    followed_at: str | None
+    words: str
+
+
 class CheckPart(_Part):
     """One check over the session: its status, the share of known time in good form,
     the share of the session it was known, and seconds per status."""
@@ -166,6 +176,7 @@ class SummaryDocument(_Part):
     session: SessionPart
     setup_s: dict[str, float | None]
     camera: CameraPart | None = None
+    others: OthersPart | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -143,5 +143,6 @@ def build_summary(
         },
         "setup_s": s["setup_s"],
         "camera": s["camera"],
+        "others": s["others"],
     })
 
