@@ -117,7 +117,7 @@ def test_analyze_prints_no_native_line_unless_verbose(
     assert _native_lines(plain.stderr) == []
     lines = plain.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith((f"{photo.name}: score ",
-                                                          f"{photo.name}: no score (")), \
+                                                          f"{photo.name}: no score: ")), \
         plain.stderr
     for run in (loud, by_env):
         assert run.returncode == 0, run.stderr

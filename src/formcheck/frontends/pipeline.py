@@ -126,8 +126,14 @@ class FramePipeline(Closing):
         )
         if people_every_s is None:
             people_every_s = self.evaluator.config.setup.people_count_s
-        self._people = None if people_every_s <= 0 else PeopleCounter(
-            model_path, people_every_s)
+        try:
+            self._people = None if people_every_s <= 0 else PeopleCounter(
+                model_path, people_every_s)
+        except BaseException:
+            # Ctrl-C or SIGTERM while the second graph loads: close the first now, or
+            # the interpreter's shutdown finalises it half torn down (a TypeError)
+            self._landmarker.close()
+            raise
 
     def work_size(self, width: int, height: int) -> tuple[int, int]:
         """(width, height) px the stages work at for a frame of this size."""
