@@ -23,14 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck import vocabulary
 from formcheck.evaluator.thresholds import Thresholds
 from formcheck.sinks.document import CheckPart, CoveragePart, EpisodePart, SummaryDocument
 from formcheck.sinks.summary import SessionRecord
 from formcheck.vocabulary import (
     CHECK_IDS,
     CHECK_LABELS,
+    NO_SCORE_NOTHING_JUDGED,
     SCORE_MIN_KNOWN,
+    SCORE_MIN_WEIGHT,
+    SCORE_NEEDS,
     SCORE_WEIGHTS,
     ZONE_LABELS,
     CheckId,
@@ -399,8 +401,8 @@ def render_report(
     legend = _LEGEND
     camera = ("" if summary.camera is None else
               f" judged from {html.escape(summary.camera.place)} ·")
-    others = getattr(getattr(summary, "others", None), "words", None)  # issue 22, 4c
-    camera += f" {html.escape(others)} ·" if isinstance(others, str) and others else ""
+    if summary.others is not None:
+        camera += f" {html.escape(summary.others.words)} ·"
     if score is not None:
         big = f"{score}<small>/100</small>"
         basis = f"score from {known} of {len(CHECK_IDS)} checks ·"
@@ -440,11 +442,8 @@ professional first, and stop at once on pain, numbness or tingling.</footer>
 
 
 def no_score_reason(summary: SummaryDocument) -> str:
-    """Why there is no score: the summary's own reason where it gives one."""
-    reason = getattr(summary, "score_reason", None)
-    if isinstance(reason, str) and reason:
-        return reason
-    return f"no check was judged for {SCORE_MIN_KNOWN:.0%} of the time"
+    """Why there is no score: the summary's own reason (an older summary has none)."""
+    return summary.score_reason or NO_SCORE_NOTHING_JUDGED
 
 
 def headline(summary: SummaryDocument) -> str:
@@ -473,14 +472,10 @@ def score_in_words(photo: bool = False) -> str:
     each = ("for each check judged in the photo, whether it is in good form" if photo else
             f"for each check judged for at least {SCORE_MIN_KNOWN:.0%} of the session, the "
             "share of the time it was judged that it was in good form")
-    # the rule of issue 22, 4a, where the vocabulary has it
-    needs = [CHECK_LABELS[c] for c in getattr(vocabulary, "SCORE_NEEDS", ())]
-    min_weight = getattr(vocabulary, "SCORE_MIN_WEIGHT", None)
-    unless = ([f"{' and '.join(needs)} {'is' if len(needs) == 1 else 'are'} among them"]
-              if needs else [])
-    if isinstance(min_weight, float):
-        unless.append(f"they carry at least {min_weight:.0%} of the weight")
-    rule = f" No score unless {' and '.join(unless)}." if unless else ""
+    needs = [CHECK_LABELS[c] for c in SCORE_NEEDS]
+    unless = [f"{' and '.join(needs)} {'is' if len(needs) == 1 else 'are'} among them",
+              f"they carry at least {SCORE_MIN_WEIGHT:.0%} of the weight"]
+    rule = f" No score unless {' and '.join(unless)}."
     return (f"How the score is made: {each}; the mean of these, weighted by how much harm "
             f"each fault does ({weights}), times 100, rounded.{rule}")
 
