@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,17 @@ def run_set(shots: Iterable[Shot], model: Path,
     return [r for s in shots for r in run_shot(s, model, config)]
 
 
+def _current(ob: Observed) -> Observed:
+    """An observation read from an older cache, with the fields its frame type has
+    gained since at their defaults (a slotted dataclass unpickles only the fields it
+    was saved with)."""
+    frame = ob.pose
+    if all(hasattr(frame, f.name) for f in fields(PoseFrame)):
+        return ob
+    kept = {f.name: getattr(frame, f.name) for f in fields(PoseFrame) if hasattr(frame, f.name)}
+    return replace(ob, pose=PoseFrame(**kept))
+
+
 def cached_observations(shot: Shot, model: Path, cache: Path | None,
                         detectors: Sequence[str] = ("rules",)) -> list[Observed]:
     """:func:`observe_shot`, kept in ``cache`` (a folder of pickles, one per shot and
@@ -131,7 +142,7 @@ def cached_observations(shot: Shot, model: Path, cache: Path | None,
     if path.exists():
         with path.open("rb") as f:
             data: list[Observed] = pickle.load(f)
-        return data
+        return [_current(o) for o in data]
     data = observe_shot(shot, model, detectors)
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")
