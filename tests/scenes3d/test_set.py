@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.benchset import EVAL_ONLY
+from formcheck.scenes3d.benchset import EVAL_ONLY, HEAD_END_FIRST
 
 SHOTS = dataset.load()
 
@@ -49,9 +49,17 @@ def test_looks_held_out_for_evaluation_never_appear_in_tuning() -> None:
         held = set(EVAL_ONLY[key])
         assert not {s.row["look"][field] for s in tuning} & held
         assert {s.row["look"][field] for s in evaluation} & held
+    # the first plan's tuning shots have no camera from the head end 25 degrees round or
+    # more; the head-end shots added after it (tuning only) are all from the head end
     for s in tuning:
         cam = s.row["camera"]
-        assert not (cam["end"] == "head" and cam["azimuth_deg"] >= 25.0)
+        if s.row["seed"] < HEAD_END_FIRST:
+            assert not (cam["end"] == "head" and cam["azimuth_deg"] >= 25.0)
+        else:
+            assert cam["end"] == "head" and 20.0 <= cam["azimuth_deg"] <= 75.0, s.name
+    head_end = [s for s in tuning if s.row["seed"] >= HEAD_END_FIRST]
+    assert {s.camera_bin for s in head_end} == {"oblique", "elevated", "beyond"}
+    assert not [s for s in evaluation if 700 <= s.row["seed"] - 100_000 < 1000]
     assert any(s.row["camera"]["end"] == "head" and s.row["camera"]["azimuth_deg"] >= 25.0
                for s in evaluation)
     assert {s.row["quality"] for s in evaluation} == {"final"}

@@ -31,7 +31,8 @@ EVAL_ONLY = {
     "roller_color": ("white", "green", "dotted", "grid_blue"),
     "floor": ("concrete",),
     "light": ("lamp_dim",),
-    # camera places: from the head end, 25 degrees round or more
+    # camera places: from the head end, 25 degrees round or more (the first plan's tuning
+    # shots; the head-end shots below bring such places into the tuning part)
     "camera": "head end, azimuth >= 25",
 }
 
@@ -59,6 +60,21 @@ N_STILLS = {"tuning": 180, "evaluation": 120}
 EXTRA_STILLS = {"head_hanging": 16, "hands_behind_head": 16, "hips_high": 16}
 EXTRA_FIRST = 300
 EXTRA_CLIPS = ["session_neck_hips"]
+# Added for the camera's place from the head end (issues 18, 23), after the plan above:
+# the first plan kept every head-end camera 25 degrees round or more out of the tuning part,
+# so the estimate's misreading from there could be neither seen nor corrected on tuning.
+# Tuning part only, their own shot numbers and seeds (after every earlier one), so no
+# earlier shot changes; the camera always at the head end, 20-75 degrees round, the places
+# taken in turn: floor level up to 45 degrees, elevated (a chair or a sofa) up to 45, and
+# beyond 45 at any height.
+HEAD_END_STILLS = {"good": 54, "hands_behind_head": 18, "straight_legs": 6, "heels_up": 6,
+                   "toes_up": 6, "roller_on_lower_back": 6, "roller_on_neck": 6,
+                   "roller_along_spine": 6, "head_hanging": 6, "hips_high": 6}
+HEAD_END_FIRST = 700
+HEAD_END_PLACES = (((0.1, 0.45), (20.0, 45.0)), ((0.45, 1.3), (20.0, 45.0)),
+                   ((0.1, 1.3), (45.0, 75.0)))
+# (scenario, index of its place in HEAD_END_PLACES), shots 900 and up
+HEAD_END_CLIPS = [("good", 1), ("session", 0), ("session_neck_hips", 2)]
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
 CLIP_FPS = 8.0
 QUALITY = {"tuning": "draft", "evaluation": "final"}
@@ -70,7 +86,10 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
     return names[int(rng.choice(len(names), p=p / p.sum()))]
 
 
-def _shot(split: str, k: int, scenario: str, still: bool) -> ShotSpec:
+def _shot(split: str, k: int, scenario: str, still: bool,
+          place: tuple[tuple[float, float], tuple[float, float]] | None = None) -> ShotSpec:
+    """Shot ``k`` of ``split``: its look and camera drawn from its seed; ``place`` (height m,
+    azimuth deg ranges) puts the camera at the head end within those ranges instead."""
     seed = (100_000 if split == "evaluation" else 0) + k
     rng = np.random.default_rng([seed, 5])
     if split == "tuning":
@@ -93,7 +112,9 @@ def _shot(split: str, k: int, scenario: str, still: bool) -> ShotSpec:
     height, az, _ = BINS[bin_name]
     ends: tuple[str, ...] = ("feet", "head")
     cam = random_camera(rng, height=height, azimuth=az, ends=ends)
-    if split == "tuning" and cam.end == "head" and cam.azimuth_deg >= 25.0:
+    if place is not None:
+        cam = random_camera(rng, height=place[0], azimuth=place[1], ends=("head",))
+    elif split == "tuning" and cam.end == "head" and cam.azimuth_deg >= 25.0:
         cam = replace(cam, end="feet")
     kind = "still" if still else "clip"
     seconds = CLIP_SECONDS.get(scenario, 3.0)
@@ -119,6 +140,12 @@ def plan() -> list[tuple[ShotSpec, str]]:
                 k += 1
         for i, sc in enumerate(EXTRA_CLIPS):
             out.append((_shot(split, 600 + i, sc, False), split))
+    scenarios = [sc for sc, n in HEAD_END_STILLS.items() for _ in range(n)]
+    for j, sc in enumerate(scenarios):
+        place = HEAD_END_PLACES[j % len(HEAD_END_PLACES)]
+        out.append((_shot("tuning", HEAD_END_FIRST + j, sc, True, place), "tuning"))
+    for i, (sc, where) in enumerate(HEAD_END_CLIPS):
+        out.append((_shot("tuning", 900 + i, sc, False, HEAD_END_PLACES[where]), "tuning"))
     return out
 
 
