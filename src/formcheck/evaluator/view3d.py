@@ -38,6 +38,12 @@ FIT = (
 
 TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
 TORSO_WEIGHT = 5.0
+# Below this elevation, degrees, a camera towards the head also reads its azimuth from the
+# legs' line and scales it up (body_view): the model's left-right axis reads it short
+# there. Chosen on the 3D set's tuning part (docs/scenes3d.md, "The camera's place
+# against the true camera").
+HEAD_END_MAX_ELEVATION_DEG = 30.0
+HEAD_END_AZIMUTH_SCALE = 1.25
 
 
 def cross3(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -315,13 +321,16 @@ def fit_perspective(world: FloatArray, px: FloatArray, A: FloatArray, b: FloatAr
 
 def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None = None,
               image_size: tuple[int, int] | None = None, focal_ratio: float = 0.85,
-              ) -> BodyView | None:
+              head_end_correction: bool = True) -> BodyView | None:
     """The body frame and camera of one pose, or None where the landmarks cannot carry it.
 
     Args:
         xy: (33, 2) image landmarks, px.
         world: (33, 3) world landmarks, m.
         visibility: (33,) 0..1, weighting the fit (default all 1).
+        head_end_correction: correct the pose model's short reading of the azimuth from
+            the head end near the floor (the legs' line, then a scale; off, the body's
+            axes are taken as exact, as for true landmarks).
     """
     idx = [int(i) for i in FIT]
     P, W = np.asarray(xy, float)[idx], np.asarray(world, float)[idx]
@@ -366,8 +375,21 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     if float(np.linalg.norm(horiz)) < 1e-6:
         azimuth = 90.0
     else:
-        c = abs(float(np.dot(_unit(horiz), lat)))
+        h = _unit(horiz)
+        c = abs(float(np.dot(h, lat)))
         azimuth = math.degrees(math.acos(min(1.0, c)))
+        # From the head end near the floor the model draws the far shoulder and hip onto
+        # the near ones, so its left-right axis reads the camera near side-on; the line
+        # from the hips to the ankles (long, well found) still shows how far round it is,
+        # and what is left of the shortfall is taken off in proportion.
+        if (head_end_correction and float(np.dot(view, spine)) < 0
+                and elevation < HEAD_END_MAX_ELEVATION_DEG):
+            legs = ank - hip
+            legs = legs - np.dot(legs, up) * up
+            if float(np.linalg.norm(legs)) > 1e-3:
+                s_leg = abs(float(np.dot(h, _unit(legs))))
+                azimuth = max(azimuth, math.degrees(math.asin(min(1.0, s_leg))))
+            azimuth = min(90.0, HEAD_END_AZIMUTH_SCALE * azimuth)
     return BodyView(A=A, b=b, fit_px=rms, axes=axes, view=view, azimuth_deg=azimuth,
                     elevation_deg=elevation, up=up,
                     torso_rise_deg=math.degrees(math.asin(min(1.0, abs(float(spine @ up))))),
