@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,6 +53,16 @@ def test_alone_or_unmatched() -> None:
     assert placed([_person(700)], me) == People(1, None)
 
 
+def _analyze(clip: Path, out: Path, model_path: Path, *more: str
+             ) -> tuple[str, dict[str, Any]]:
+    """``analyze`` of one clip: its stderr and its summary."""
+    result = run_formcheck("analyze", str(clip), "--out", str(out), "--model",
+                           str(model_path), *more)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / clip.stem / "summary.json").read_text())
+    return result.stderr, summary
+
+
 @pytest.mark.model
 @pytest.mark.footage
 def test_a_trainer_beside_the_person_is_reported(
@@ -60,13 +71,10 @@ def test_a_trainer_beside_the_person_is_reported(
     # given: a real clip of a woman doing chair squats with her trainer beside her
     clip = footage / "pexels" / "chair-squat.mp4"
     # when
-    result = run_formcheck("analyze", str(clip), "--out", str(tmp_path), "--model",
-                           str(model_path))
+    err, summary = _analyze(clip, tmp_path, model_path)
     # then: said on the console, in summary.json, per frame and in the report
-    assert result.returncode == 0, result.stderr
-    assert ("chair-squat.mp4: someone else was in view for " in result.stderr
-            and "only the person rolling should be in view" in result.stderr), result.stderr
-    summary = json.loads((tmp_path / "chair-squat" / "summary.json").read_text())
+    assert ("chair-squat.mp4: someone else was in view for " in err
+            and "only the person rolling should be in view" in err), err
     others = summary["others"]
     assert others is not None and others["most"] >= 1 and others["seconds"] >= 5.0
     assert others["followed_at"] in ("left", "right")
@@ -86,10 +94,7 @@ def test_one_person_alone_is_not_told_of_others(
     # given: a real clip of one woman on her back
     clip = footage / "pexels" / "glute-bridge.mp4"
     # when
-    result = run_formcheck("analyze", str(clip), "--out", str(tmp_path), "--model",
-                           str(model_path), "--fps", "0")
+    err, summary = _analyze(clip, tmp_path, model_path, "--fps", "0")
     # then
-    assert result.returncode == 0, result.stderr
-    assert "in view" not in result.stderr
-    summary = json.loads((tmp_path / "glute-bridge" / "summary.json").read_text())
+    assert "in view" not in err
     assert summary["others"] is None

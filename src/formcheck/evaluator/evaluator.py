@@ -117,6 +117,7 @@ UNITS: dict[CheckId, str] = {
 }
 ROLLER_MISSING = "Roller not visible"
 ROLLER_UNSURE = "Roller detection unsure"
+ROLLER_AWAY = "Roller is not under the back"
 
 
 @dataclass(slots=True)
@@ -231,7 +232,7 @@ class Evaluator:
         self._camera_s: tuple[float, float, float] | None = None  # (t, azimuth, elevation)
         self._last_dt = 0.0
         self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool,
-                             PoseFrame] | None = None
+                             tuple[int, str | None]] | None = None
         n_bins = c.session.coverage_bins
         self._bin_edges = np.linspace(-0.2, 1.2, n_bins + 1)
         self._totals = _Totals.empty(n_bins)
@@ -276,7 +277,7 @@ class Evaluator:
             setup.code,
             position,
             roller is not None and roller.found and position is not None,
-            frame,
+            (frame.others, frame.followed_at),
         )
         return FrameVerdict(
             t_s=t,
@@ -528,7 +529,7 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, position, "Roller lies along the spine")
         c = self.config
         if position > c.roller.max_position:
-            return _Raw(Status.UNKNOWN, position, "Roller is not under the back")
+            return _Raw(Status.UNKNOWN, position, ROLLER_AWAY)
         neck_max = c.thresholds.roller_neck_max
         low_min = c.thresholds.roller_lower_back_min
         tracker = self._trackers[CheckId.ROLLER_POSITION]
@@ -552,7 +553,7 @@ class Evaluator:
         if position is not None and position > self.config.roller.max_position:
             # its subject is a roller under the back: one by the feet (or a mat's edge
             # read as one) lies across nothing, and "ok" would vouch for a roller absent
-            return _Raw(Status.UNKNOWN, reason="Roller is not under the back")
+            return _Raw(Status.UNKNOWN, reason=ROLLER_AWAY)
         ratio: float | None = None
         if roller.size_px is not None and roller.size_px[1] > 0:
             ratio = _finite(roller.size_px[0] / roller.size_px[1])
@@ -661,14 +662,14 @@ class Evaluator:
 
     def _credit(self, totals: _Totals, dt: float) -> None:
         assert self._pending is not None
-        statuses, code, position, rolling, frame = self._pending
-        if frame.others > 0:
+        statuses, code, position, rolling, (others, followed_at) = self._pending
+        if others > 0:
             totals.others_s += dt
             totals.others_n += 1
-            totals.others_max = max(totals.others_max, frame.others)
-            if frame.followed_at is not None:
-                totals.followed[frame.followed_at] = totals.followed.get(
-                    frame.followed_at, 0.0) + (dt if dt > 0 else 1.0)
+            totals.others_max = max(totals.others_max, others)
+            if followed_at is not None:
+                totals.followed[followed_at] = totals.followed.get(
+                    followed_at, 0.0) + (dt if dt > 0 else 1.0)
         for check, status in statuses.items():
             totals.status_s[check][status] += dt
             totals.status_n[check][status] += 1
@@ -705,6 +706,7 @@ class Evaluator:
             episodes.extend(check_episodes)
         strokes = self._motion.strokes_so_far()
         holds = self._motion.holds_so_far()
+        reason = no_score_reason({c: s.known_fraction for c, s in checks.items()})
         torso_cm = self.config.thresholds.torso_length_cm
         speeds = [s.length * torso_cm / s.duration_s for s in strokes if s.duration_s > 0]
         return SessionSummary(
@@ -733,8 +735,8 @@ class Evaluator:
                 bin_s=tuple(float(s) for s in totals.bin_s),
             ),
             good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
-            score=_score(checks),
-            score_reason=no_score_reason({c: s.known_fraction for c, s in checks.items()}),
+            score=None if reason is not None else _score(checks),
+            score_reason=reason,
             others=None if totals.others_n == 0 else OthersInView(
                 totals.others_s if duration > 0 else None,
                 totals.others_max,
@@ -822,10 +824,8 @@ def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
 def _score(checks: dict[CheckId, CheckSummary]) -> int | None:
     """The session's score, 0-100: the weighted mean of the checks' ok fractions over
     those known long enough (:data:`~formcheck.vocabulary.SCORE_FORMULA`); None when
-    they are not the checks a score needs (:func:`~formcheck.vocabulary.no_score_reason`
-    says why)."""
-    if no_score_reason({c: s.known_fraction for c, s in checks.items()}) is not None:
-        return None
+    none was. The caller first asks :func:`~formcheck.vocabulary.no_score_reason`
+    whether the checks known are those a score needs."""
     weights = [
         (SCORE_WEIGHTS[c], s.ok_fraction)
         for c, s in checks.items()
