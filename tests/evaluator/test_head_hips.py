@@ -4,6 +4,7 @@ properties (camera place, mirroring) of the pure readings in head_hips.py."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,13 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.evaluator import Evaluator
+from formcheck.evaluator.config import EvaluatorConfig, ThresholdsConfig
 from formcheck.evaluator.head_hips import (
+    HEAD_LINE_IN_LINE_DEG,
+    HEAD_LINE_PER_NECK,
     body_axes,
     hands_at_head_torso,
+    head_line_deg,
     hip_rise_torso,
     judge_head,
     judge_hips,
     neck_extension_deg,
+    neck_from_head_line,
 )
 from formcheck.evaluator.thresholds import DEFAULT_THRESHOLDS as TH
 from formcheck.pose.frame import Pose, PoseFrame
@@ -58,8 +64,12 @@ def lying_body(head_deg: float = 0.0, hip_rise: float = -0.1, wrist_ear_torso: f
         w[L[f"{side}_HEEL"]] = ank_c + np.array([-0.04, 0.11 * y, -0.05])
         w[L[f"{side}_FOOT_INDEX"]] = ank_c + np.array([0.17, 0.11 * y, -0.06])
         w[L[f"{side}_ELBOW"]] = sh + np.array([0.15, 0.22 * y, 0.1])
-        w[L[f"{side}_EAR"]] = sh + 0.2 * spine + np.array([0, 0.07 * y, 0])
-    ear = sh + 0.2 * spine
+    # the neck bends at its base and at the skull: the ear swings back by
+    # HEAD_LINE_PER_NECK of the face's pitch about the shoulders (head_hips.py)
+    line = math.radians(HEAD_LINE_IN_LINE_DEG - HEAD_LINE_PER_NECK * head_deg)
+    ear = sh + 0.2 * (math.cos(line) * spine + math.sin(line) * chest)
+    for side, y in (("LEFT", 1.0), ("RIGHT", -1.0)):
+        w[L[f"{side}_EAR"]] = ear + np.array([0, 0.07 * y, 0])
     h = math.radians(head_deg)
     face = math.cos(h) * chest + math.sin(h) * spine
     w[L.NOSE] = ear + 0.1 * face
@@ -72,17 +82,24 @@ def lying_body(head_deg: float = 0.0, hip_rise: float = -0.1, wrist_ear_torso: f
     return w
 
 
-def readings(w: np.ndarray, seen: np.ndarray | None = None) -> tuple[float, float, float]:
+def readings(w: np.ndarray, seen: np.ndarray | None = None
+             ) -> tuple[float, float, float, float]:
     axes = body_axes(w)
     assert axes is not None
     return (neck_extension_deg(w, axes, seen), hands_at_head_torso(w, axes, seen),
-            hip_rise_torso(w, axes))
+            hip_rise_torso(w, axes), neck_from_head_line(head_line_deg(w, axes, seen)))
+
+
+# exact landmarks carry none of the pose model's bias in reading the shoulder -> ear line
+EXACT = EvaluatorConfig(thresholds=ThresholdsConfig(head_line_read_bias_deg=0.0))
 
 
 @pytest.mark.parametrize("head", [-30.0, -10.0, 0.0, 14.0, 16.0, 40.0])
 def test_neck_extension_reads_the_head_pitch(head: float) -> None:
-    neck, _, _ = readings(lying_body(head_deg=head))
+    neck, _, _, from_line = readings(lying_body(head_deg=head))
     assert neck == pytest.approx(head, abs=1e-6)
+    # the shoulder -> ear line, which the evaluator reads, gives the same angle back
+    assert from_line == pytest.approx(head, abs=1e-6)
 
 
 @pytest.mark.parametrize("rise", [-0.3, 0.0, 0.14, 0.16, 0.3])
@@ -98,9 +115,18 @@ def test_hip_rise_reads_the_hips_above_the_line(rise: float) -> None:
     (45.0, Status.FAULT),
 ])
 def test_head_at_and_around_the_threshold(head: float, want: Status) -> None:
-    neck, hands, _ = readings(lying_body(head_deg=head))
+    _, hands, _, neck = readings(lying_body(head_deg=head))
     got = judge_head(neck, hands, TH.neck_extension_max_deg, TH.hands_at_head_max_torso)
     assert got.status is want
+
+
+def test_a_face_read_tucked_does_not_confirm_a_hanging_head() -> None:
+    _, hands, _, neck = readings(lying_body(head_deg=40.0))
+    th = (TH.neck_extension_max_deg, TH.hands_at_head_max_torso)
+    assert judge_head(neck, hands, *th, face_deg=20.0).status is Status.FAULT
+    assert judge_head(neck, hands, *th, face_deg=-20.0).status is Status.OK
+    # no nose, no say: the ear line decides
+    assert judge_head(neck, hands, *th, face_deg=math.nan).status is Status.FAULT
 
 
 @pytest.mark.parametrize(("wrist", "want"), [
@@ -108,7 +134,7 @@ def test_head_at_and_around_the_threshold(head: float, want: Status) -> None:
     (TH.hands_at_head_max_torso + 0.02, Status.FAULT),
 ])
 def test_hands_behind_the_head_hold_a_head_tipped_back(wrist: float, want: Status) -> None:
-    neck, hands, _ = readings(lying_body(head_deg=40.0, wrist_ear_torso=wrist))
+    _, hands, _, neck = readings(lying_body(head_deg=40.0, wrist_ear_torso=wrist))
     assert hands == pytest.approx(wrist, abs=1e-6)
     got = judge_head(neck, hands, TH.neck_extension_max_deg, TH.hands_at_head_max_torso)
     assert got.status is want
@@ -129,12 +155,12 @@ def test_unseen_head_is_unknown_and_unseen_hands_do_not_hold_it() -> None:
     w = lying_body(head_deg=40.0, wrist_ear_torso=0.2)
     seen = np.ones(NUM_LANDMARKS, bool)
     seen[[L.LEFT_EAR, L.RIGHT_EAR]] = False
-    neck, hands, _ = readings(w, seen)
-    assert math.isnan(neck) and math.isnan(hands)
+    neck, hands, _, from_line = readings(w, seen)
+    assert math.isnan(neck) and math.isnan(hands) and math.isnan(from_line)
     assert judge_head(neck, hands, 15, 0.4).status is Status.UNKNOWN
     seen = np.ones(NUM_LANDMARKS, bool)
     seen[[L.LEFT_WRIST, L.RIGHT_WRIST]] = False
-    neck, hands, _ = readings(w, seen)
+    neck, hands, _, _ = readings(w, seen)
     assert math.isnan(hands)
     assert judge_head(neck, hands, 15, 0.4).status is Status.FAULT
     w[L.LEFT_ANKLE] = np.nan
@@ -196,7 +222,7 @@ def _frame(i: int, w: np.ndarray) -> PoseFrame:
 
 
 def test_evaluator_cues_a_hanging_head_after_half_a_second() -> None:
-    ev = Evaluator()
+    ev = Evaluator(EXACT)
     w = lying_body(head_deg=40.0)
     statuses, cues = [], []
     for i in range(10):
@@ -210,10 +236,26 @@ def test_evaluator_cues_a_hanging_head_after_half_a_second() -> None:
 
 
 def test_evaluator_reads_high_hips_and_no_world_means_unknown() -> None:
-    v = Evaluator(still=True).update(_frame(0, lying_body(hip_rise=0.3)))
+    v = Evaluator(EXACT, still=True).update(_frame(0, lying_body(hip_rise=0.3)))
     assert v.checks[CheckId.HIP_HEIGHT].status is Status.FAULT
     assert v.checks[CheckId.HEAD_SUPPORTED].status is Status.OK
     flat = _frame(0, np.zeros((NUM_LANDMARKS, 3)))
     v = Evaluator(still=True).update(flat)
     assert v.checks[CheckId.HIP_HEIGHT].status is Status.UNKNOWN
     assert v.checks[CheckId.HEAD_SUPPORTED].status is Status.UNKNOWN
+
+
+def test_the_evaluator_reads_the_ear_from_the_image_not_the_model_depth() -> None:
+    """The pose model places the ears in the image well and in depth poorly: with the
+    world ears put back in line but the image showing the head hanging, the reading
+    lifted from the image still finds the neck extended, and the other way round."""
+    hanging, in_line = lying_body(head_deg=40.0), lying_body(head_deg=0.0)
+    ears = [L.LEFT_EAR, L.RIGHT_EAR]
+    for shown, depth, want in ((hanging, in_line, Status.FAULT), (in_line, hanging, Status.OK)):
+        frame = _frame(0, shown)
+        assert frame.pose is not None
+        world = frame.pose.world.copy()
+        world[ears] = depth[ears]
+        frame = replace(frame, pose=replace(frame.pose, world=world))
+        v = Evaluator(EXACT, still=True).update(frame)
+        assert v.checks[CheckId.HEAD_SUPPORTED].status is want

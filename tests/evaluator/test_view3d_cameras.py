@@ -251,3 +251,23 @@ def test_the_debug_view_draws_the_axes_and_says_the_camera_place() -> None:
     empty = np.zeros((H, W, 3), np.uint8)
     assert draw_body_view(empty, replace(frame, pose=None)) is None
     assert "not read" in view_text(None)
+
+
+def test_the_head_and_hips_are_judged_further_round_than_the_roller() -> None:
+    """From 60 degrees round (read 53 by the affine camera under this perspective) the
+    roller's place and the legs wait for the camera to move, while the head and the hips,
+    read in the body's own axes, are judged; from 75 (read 70) nothing is."""
+    from formcheck.evaluator.evaluator import BODY_AXES_CHECKS
+    from formcheck.evaluator.results import SetupCode
+    from formcheck.vocabulary import Status
+
+    t = _one_case()
+    v = _verdict(t, 60.0, 10.0)
+    assert v.setup.code is SetupCode.CAMERA_TOO_FAR_ROUND
+    for c, cv in v.checks.items():
+        if c in BODY_AXES_CHECKS:
+            assert cv.status is not Status.UNKNOWN, (c, cv.reason)
+        else:
+            assert cv.status is Status.UNKNOWN and cv.reason == "Move the camera round to your side"
+    v = _verdict(t, 75.0, 10.0)
+    assert all(cv.status is Status.UNKNOWN for cv in v.checks.values())

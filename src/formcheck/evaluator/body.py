@@ -481,7 +481,8 @@ class ViewPosture:
 
 
 def posture_problem(reading: BodyReading, cfg: SetupConfig,
-                    view: ViewPosture | None = None) -> SetupCode | None:
+                    view: ViewPosture | None = None,
+                    max_azimuth_deg: float | None = None) -> SetupCode | None:
     """Lying, on the back, side-on? The first problem found, or None.
 
     Needs the near shoulder and hip; a measurement that is NaN does not gate. With the
@@ -489,9 +490,11 @@ def posture_problem(reading: BodyReading, cfg: SetupConfig,
     instead of by the image spread of shoulders and hips, lying by the spine's angles
     instead of its image tilt, and "on the back" by which way the back faces instead of
     the nose against the ear, which a tucked chin or a turned head fools.
+    ``max_azimuth_deg`` replaces ``cfg.max_azimuth_deg`` (the checks read in the body's
+    own axes hold further round).
     """
     if view is not None:
-        return _posture_3d(view, cfg)
+        return _posture_3d(view, cfg, max_azimuth_deg)
     if reading.torso_tilt_deg > cfg.lying_max_torso_deg:
         return SetupCode.NOT_LYING
     if reading.present[EAR] and reading.face_up < cfg.face_up_min_torso:
@@ -501,7 +504,8 @@ def posture_problem(reading: BodyReading, cfg: SetupConfig,
     return None
 
 
-def _posture_3d(view: ViewPosture, cfg: SetupConfig) -> SetupCode | None:
+def _posture_3d(view: ViewPosture, cfg: SetupConfig,
+                max_azimuth_deg: float | None = None) -> SetupCode | None:
     """:func:`posture_problem` from the body's 3D axes. Standing or sitting, then face
     down or on the side, hold from any camera place and are told first; the floor plane
     behind ``torso_rise_deg`` is only read for a body on its back, and a camera far round
@@ -510,7 +514,8 @@ def _posture_3d(view: ViewPosture, cfg: SetupConfig) -> SetupCode | None:
         return SetupCode.NOT_LYING
     if view.back_down < cfg.min_back_down:
         return SetupCode.NOT_ON_BACK
-    if view.azimuth_deg > cfg.max_azimuth_deg:
+    limit = cfg.max_azimuth_deg if max_azimuth_deg is None else max_azimuth_deg
+    if view.azimuth_deg > limit:
         return SetupCode.CAMERA_TOO_FAR_ROUND
     if view.elevation_deg > cfg.max_elevation_deg:
         return SetupCode.CAMERA_TOO_HIGH

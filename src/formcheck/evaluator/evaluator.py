@@ -45,10 +45,14 @@ from formcheck.evaluator.body import (
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.head_hips import (
     hands_at_head_torso,
+    head_line_deg,
+    head_line_lifted_deg,
     hip_rise_torso,
+    hips_view_bias_torso,
     judge_head,
     judge_hips,
     neck_extension_deg,
+    neck_from_head_line,
 )
 from formcheck.evaluator.results import (
     CameraPlace,
@@ -68,13 +72,12 @@ from formcheck.evaluator.results import (
 from formcheck.evaluator.smoothing import OneEuroFilter
 from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
 from formcheck.evaluator.view3d import (
-    BodyAxes,
     BodyView,
-    body_axes,
     body_view,
     observed_orientation,
 )
-from formcheck.pose.frame import PoseFrame
+from formcheck.pose.frame import Pose, PoseFrame
+from formcheck.pose.landmarks import Landmark
 from formcheck.roller.observation import RollerObservation
 from formcheck.vocabulary import (
     CHECK_IDS,
@@ -93,6 +96,10 @@ from formcheck.vocabulary import (
 )
 
 FloatArray = NDArray[np.float64]
+
+# The checks read in the body's own 3D axes (head_hips.py), which hold for a camera
+# further round than the others (SetupConfig.body_max_azimuth_deg).
+BODY_AXES_CHECKS = (CheckId.HEAD_SUPPORTED, CheckId.HIP_HEIGHT)
 
 # Landmark roles each check needs (indices into body.ROLES).
 REQUIRED: dict[CheckId, tuple[int, ...]] = {
@@ -349,13 +356,20 @@ class Evaluator:
         if view is not None and math.isfinite(view.azimuth_deg + view.elevation_deg):
             self._camera_hist[0, min(90, max(0, round(view.azimuth_deg)))] += 1
             self._camera_hist[1, min(90, max(0, round(view.elevation_deg)))] += 1
+        in_3d: ViewPosture | None = None
         if present[SHOULDER] and present[HIP]:
-            posture = posture_problem(reading, c.setup, None if view is None else ViewPosture(
+            in_3d = None if view is None else ViewPosture(
                 *self._camera_smoothed(view, t), view.torso_rise_deg, view.upright_deg,
-                view.back_down))
+                view.back_down)
+            posture = posture_problem(reading, c.setup, in_3d)
         gate_all: SetupState | None = None
+        keep: tuple[CheckId, ...] = ()
         if posture is not None and c.setup.gate_body_checks:
             gate_all = setup_state(posture)
+            # the head and the hips are read in the body's own axes and hold further round
+            if (posture is SetupCode.CAMERA_TOO_FAR_ROUND and posture_problem(
+                    reading, c.setup, in_3d, c.setup.body_max_azimuth_deg) is None):
+                keep = BODY_AXES_CHECKS
 
         roller_ok = roller is not None and roller.found
         roller_sure = (
@@ -379,9 +393,8 @@ class Evaluator:
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
                                                         orientation, position)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
-        raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(
-            frame, None if view is None else view.axes)
-        _gate(raws, gate_all, present)
+        raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame, view)
+        _gate(raws, gate_all, present, keep)
 
         if gate_all is not None:
             setup = gate_all
@@ -584,29 +597,53 @@ class Evaluator:
         return _Raw(Status.OK, cm_s)
 
     # ------------------------------------------------------------------ over time
-    def _head_hips(self, frame: PoseFrame, axes: BodyAxes | None) -> tuple[_Raw, _Raw]:
-        """The head held and the hips' height, read from the world landmarks in the
-        body's own axes (any camera place; see head_hips.py). ``axes``: the frame's,
-        where the 3D view already read them (None: read here)."""
+    def _head_hips(self, frame: PoseFrame, view: BodyView | None) -> tuple[_Raw, _Raw]:
+        """The head held and the hips' height, read in the body's own axes (any camera
+        place; see head_hips.py). ``view``: the frame's body and camera, where the 3D
+        view already read them (None: read here)."""
         pose = frame.pose
-        if pose is not None and axes is None:
-            axes = body_axes(pose.world)
+        if pose is not None and view is None:
+            view = body_view(pose.xy, pose.world, pose.visibility)
+        axes = None if view is None else view.axes
         if pose is None or axes is None or axes.torso_m < 0.1:
             why = "Needs the body in 3D (world landmarks)"
             return _Raw(Status.UNKNOWN, reason=why), _Raw(Status.UNKNOWN, reason=why)
+        assert view is not None
         th = self.config.thresholds
         seen = np.nan_to_num(pose.visibility, nan=0.0) >= self.config.setup.min_visibility
-        head = judge_head(neck_extension_deg(pose.world, axes, seen),
+        head = judge_head(self._neck_deg(pose, view, seen),
                           hands_at_head_torso(pose.world, axes, seen),
-                          th.neck_extension_max_deg, th.hands_at_head_max_torso)
+                          th.neck_extension_max_deg, th.hands_at_head_max_torso,
+                          neck_extension_deg(pose.world, axes, seen))
         # the model reads the hips a little high (thresholds.py): its bias comes off first
-        hips = judge_hips(hip_rise_torso(pose.world, axes) - th.hip_rise_read_bias_torso,
+        bias = th.hip_rise_read_bias_torso + hips_view_bias_torso(
+            view.elevation_deg, float(np.dot(view.view, view.spine)) < 0)
+        hips = judge_hips(hip_rise_torso(pose.world, axes) - bias,
                           th.hip_rise_max_torso)
         raws = []
         for check, j in ((CheckId.HEAD_SUPPORTED, head), (CheckId.HIP_HEIGHT, hips)):
             key = CueKey.of(check) if j.status is Status.FAULT else None
             raws.append(_Raw(j.status, j.value, j.reason, key))
         return raws[0], raws[1]
+
+    def _neck_deg(self, pose: Pose, view: BodyView, seen: NDArray[np.bool_]) -> float:
+        """The neck's extension, degrees, from the shoulder -> ear line (head_hips.py):
+        the image landmarks lifted onto the body's mid-plane, or the world landmarks
+        where that plane is seen edge-on; NaN without a seen ear."""
+        ears = [i for i in (Landmark.LEFT_EAR, Landmark.RIGHT_EAR) if seen[i]]
+        if not ears:
+            return math.nan
+        xy = pose.xy
+        shoulder = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
+        # the ears' midpoint lies on the mid-plane; the model places a hidden ear well
+        # enough in the image for that, though not its depth
+        ear = (xy[Landmark.LEFT_EAR] + xy[Landmark.RIGHT_EAR]) / 2
+        line = math.nan
+        if np.isfinite(shoulder).all() and np.isfinite(ear).all():
+            line = head_line_lifted_deg(view.midplane_offset(shoulder, ear))
+        if not math.isfinite(line):
+            line = head_line_deg(pose.world, view.axes, seen)
+        return neck_from_head_line(line, self.config.thresholds.head_line_read_bias_deg)
 
     def _debounce(
         self, t: float, raws: dict[CheckId, _Raw]
@@ -806,11 +843,12 @@ class Evaluator:
 
 
 def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
-          present: NDArray[np.bool_]) -> None:
+          present: NDArray[np.bool_], keep: tuple[CheckId, ...] = ()) -> None:
     """Make unknown, with the reason, every reading the set-up does not allow: all of
-    them under ``gate_all``, else each one whose landmarks are not all present."""
+    them under ``gate_all`` but those in ``keep``, else each one whose landmarks are not
+    all present."""
     for check, raw in raws.items():
-        if gate_all is not None:
+        if gate_all is not None and check not in keep:
             raw.status, raw.reason, raw.key, raw.zone = (
                 Status.UNKNOWN, gate_all.message, None, None)
             continue

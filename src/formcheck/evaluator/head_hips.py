@@ -14,6 +14,14 @@ Decisions, and why:
   half as much as the head turns (the neck bends at its base and at the skull), so it
   separates a hanging head from one held in line by half the margin; the ear, the
   shoulders and the spine still set the frame the angle is read in.
+- **What the evaluator reads** is not the face's pitch but the shoulder -> ear line in
+  the mid-plane (``head_line_deg``): the pose model finds the ears and shoulders far
+  better than which way a face hanging upside down points, and the ear falls behind the
+  spine's line as the head hangs back. On the body the 3D scenes pose the two are tied
+  by the neck's geometry (``neck_from_head_line``), so the threshold stays in degrees of
+  neck extension. The image landmarks lifted onto the mid-plane (through the camera
+  fitted in view3d) place the ear better than the world landmarks' depth; those serve
+  where the plane is seen edge-on.
 - **Hands behind the head** hold it whatever its angle: a wrist within a fraction of the
   torso of the ears.
 - **Hip height** is the mid-hip above the line from the mid-shoulder (resting on the
@@ -34,11 +42,33 @@ from formcheck.evaluator.view3d import BodyAxes, body_axes, cross3
 from formcheck.pose.landmarks import Landmark
 from formcheck.vocabulary import Status
 
-__all__ = ["BodyAxes", "body_axes", "hands_at_head_torso", "hip_rise_torso",
-           "neck_extension_deg"]
+__all__ = ["BodyAxes", "body_axes", "hands_at_head_torso", "head_line_deg",
+           "head_line_lifted_deg", "hip_rise_torso", "hips_view_bias_torso",
+           "neck_extension_deg", "neck_from_head_line"]
 
 FloatArray = NDArray[np.float64]
 L = Landmark
+
+# The shoulder -> ear line against the spine is HEAD_LINE_IN_LINE_DEG with the head in
+# line and falls HEAD_LINE_PER_NECK degrees for each degree the neck extends: the neck
+# bends at its base and at the skull, so the ear moves less than the face turns. A
+# straight-line fit on the 3D scenes' true joints (tuning part, 738 frames; r = -0.997,
+# 95% within 0.8 degrees of the line).
+HEAD_LINE_IN_LINE_DEG = 0.80
+HEAD_LINE_PER_NECK = 0.418
+# A fault also needs the face's pitch (ear -> nose) above this, degrees: a hanging head
+# tips the face back. The model reads that pitch poorly (its error spans -17 to +19
+# p10-p90) but rarely reads a hanging head as tucked: on the 3D set's tuning part any
+# value from -30 to 0 took away the one false fault 45-60 degrees round and no fault.
+FACE_CONFIRM_DEG = 0.0
+# From the head end and above the floor the pose model reads the hips higher still, as
+# the torso foreshortens: on the 3D set's tuning part its error grew from about 0.01
+# torso lengths under 20 degrees up to 0.06 at 20-30 and 0.11 at 30-35 (medians). Taken
+# off at this rate per degree above HIPS_HEAD_END_FROM_DEG, up to HIPS_HEAD_END_UPTO_DEG
+# (few frames were seen higher).
+HIPS_HEAD_END_FROM_DEG = 15.0
+HIPS_HEAD_END_UPTO_DEG = 35.0
+HIPS_HEAD_END_PER_DEG = 0.005
 
 
 def _unit(v: FloatArray) -> FloatArray | None:
@@ -67,6 +97,42 @@ def neck_extension_deg(world: FloatArray, axes: BodyAxes,
     if abs(along) + abs(out) < 1e-9:
         return math.nan
     return math.degrees(math.atan2(along, out))
+
+
+def head_line_deg(world: FloatArray, axes: BodyAxes,
+                  seen: NDArray[np.bool_] | None = None) -> float:
+    """The shoulder -> ear line against the spine in the body's mid-plane, degrees from
+    world landmarks (m): 0 with the ear on the spine's line, + with it towards the chest
+    (head raised), - dropped behind the back (hanging back). Both ears' mean where both
+    are seen; NaN without an ear."""
+    w = np.asarray(world, float)
+    ok = np.ones(len(w), bool) if seen is None else np.asarray(seen, bool)
+    ear = _mean_seen(w, (L.LEFT_EAR, L.RIGHT_EAR), ok)
+    if ear is None:
+        return math.nan
+    d = ear - axes.shoulder
+    return _line_deg(float(d @ axes.spine), float(d @ axes.back))
+
+
+def head_line_lifted_deg(step: tuple[float, float] | None) -> float:
+    """:func:`head_line_deg` from the step from the mid-shoulder to the ears' midpoint
+    lifted onto the mid-plane (m along the spine, m out of the back), as
+    ``view3d.BodyView.midplane_offset`` gives it; NaN where it could not be lifted."""
+    if step is None:
+        return math.nan
+    return _line_deg(step[0], step[1])
+
+
+def _line_deg(along: float, behind: float) -> float:
+    if abs(along) + abs(behind) < 1e-9:
+        return math.nan
+    return math.degrees(math.atan2(-behind, along))
+
+
+def neck_from_head_line(line_deg: float, read_bias_deg: float = 0.0) -> float:
+    """The neck's extension, degrees (as :func:`neck_extension_deg`), from the shoulder ->
+    ear line read ``read_bias_deg`` higher than it is (the pose model's bias)."""
+    return (HEAD_LINE_IN_LINE_DEG - (line_deg - read_bias_deg)) / HEAD_LINE_PER_NECK
 
 
 def hands_at_head_torso(world: FloatArray, axes: BodyAxes,
@@ -100,6 +166,15 @@ def hip_rise_torso(world: FloatArray, axes: BodyAxes) -> float:
     return float((axes.hip - axes.shoulder) @ up) / axes.torso_m
 
 
+def hips_view_bias_torso(elevation_deg: float, from_head_end: bool) -> float:
+    """How much higher than the base bias the pose model reads the hips from this camera
+    place (torso lengths): 0 but from the head end above ``HIPS_HEAD_END_FROM_DEG``."""
+    if not from_head_end or not math.isfinite(elevation_deg):
+        return 0.0
+    el = min(elevation_deg, HIPS_HEAD_END_UPTO_DEG)
+    return HIPS_HEAD_END_PER_DEG * max(0.0, el - HIPS_HEAD_END_FROM_DEG)
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
     """A check's status in one frame, its reading and why it is unknown."""
@@ -110,16 +185,19 @@ class Judgement:
 
 
 def judge_head(neck_deg: float, hands_torso: float, max_deg: float,
-               hands_max_torso: float) -> Judgement:
-    """``head_supported``: ok with a hand at the head or the head in line (pitch at most
-    ``max_deg``), fault when it tips back further, unknown when the head is not seen.
-    The value is the neck's extension, degrees (NaN with the hands at the head and the
-    face not seen)."""
+               hands_max_torso: float, face_deg: float = math.inf) -> Judgement:
+    """``head_supported``: ok with a hand at the head or the head in line (``neck_deg``,
+    the neck's extension read from the shoulder -> ear line, at most ``max_deg``), fault
+    when it tips back further and the face's own pitch (``face_deg``, from the ear ->
+    nose line) agrees that it is not tucked (above ``FACE_CONFIRM_DEG``), unknown when
+    the head is not seen. The value is ``neck_deg`` (None with the hands at the head and
+    the head not seen)."""
     if math.isfinite(hands_torso) and hands_torso <= hands_max_torso:
         return Judgement(Status.OK, neck_deg if math.isfinite(neck_deg) else None)
     if not math.isfinite(neck_deg):
         return Judgement(Status.UNKNOWN, None, "Head not visible")
-    if neck_deg > max_deg:
+    # a NaN face (nose not seen) confirms nothing either way: the ear line decides
+    if neck_deg > max_deg and not face_deg <= FACE_CONFIRM_DEG:
         return Judgement(Status.FAULT, neck_deg)
     return Judgement(Status.OK, neck_deg)
 

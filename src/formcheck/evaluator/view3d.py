@@ -44,6 +44,9 @@ TORSO_WEIGHT = 5.0
 # against the true camera").
 HEAD_END_MAX_ELEVATION_DEG = 30.0
 HEAD_END_AZIMUTH_SCALE = 1.25
+# The spine's and the back normal's images must stand at least this far from parallel (the
+# sine of their angle) for a pixel to be lifted onto the body's mid-plane.
+MIDPLANE_MIN_SINE = 0.25
 
 
 def cross3(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -221,12 +224,34 @@ class BodyView:
         # how square the two axes stand in the image, 0 (parallel) .. 1 (square)
         det = abs(float(np.linalg.det(M)))
         scale = float(np.linalg.norm(M[:, 0]) * np.linalg.norm(M[:, 1])) or 1e-9
-        if det / scale > 0.25:
+        if det / scale > MIDPLANE_MIN_SINE:
             s, d = np.linalg.solve(M, rhs)
             return float(s), float(d)
         a = M[:, 0]
         s = float(np.dot(rhs - depth_m * M[:, 1], a) / max(float(np.dot(a, a)), 1e-9))
         return s, depth_m
+
+    def midplane_offset(self, from_px: FloatArray, to_px: FloatArray
+                        ) -> tuple[float, float] | None:
+        """The step between two image points lying on the body's mid-plane, lifted onto
+        it: (metres along the spine, metres out of the back), or None where that plane is
+        seen too near edge-on to read depth (the camera at the head or feet end, or
+        straight above)."""
+        a, b = np.asarray(from_px, float), np.asarray(to_px, float)
+        if self.R is not None and self.t is not None and self.center_px is not None:
+            ha, hb = self._ray_on_midplane(a), self._ray_on_midplane(b)
+            if ha is None or hb is None:
+                return None
+            step = hb - ha
+            return float(np.dot(step, self.spine)), float(np.dot(step, self.back))
+        # the affine camera is linear: a step in the image is the image of the step
+        M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)  # 2x2
+        det = float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0])
+        scale = math.hypot(M[0, 0], M[1, 0]) * math.hypot(M[0, 1], M[1, 1]) or 1e-9
+        if abs(det) / scale <= MIDPLANE_MIN_SINE:
+            return None
+        dx, dy = float(b[0] - a[0]), float(b[1] - a[1])
+        return ((M[1, 1] * dx - M[0, 1] * dy) / det, (M[0, 0] * dy - M[1, 0] * dx) / det)
 
     def _ray_on_midplane(self, point_px: FloatArray) -> FloatArray | None:
         """Where the camera ray through a pixel meets the body's mid-plane (world), or

@@ -142,7 +142,12 @@ def cached_observations(shot: Shot, model: Path, cache: Path | None,
     if path.exists():
         with path.open("rb") as f:
             data: list[Observed] = pickle.load(f)
-        return [_current(o) for o in data]
+        # the cache keeps what the model and the roller stage made; the truth is read
+        # from the set each time, as the set's truth gains fields (a cache written
+        # before the head and hips' truth judged them against none)
+        truth = shot.truth()
+        if len(truth) == len(data):
+            return [replace(_current(o), truth=t) for o, t in zip(data, truth, strict=True)]
     data = observe_shot(shot, model, detectors)
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")

@@ -65,7 +65,8 @@ class CheckTally:
     clear: int = 0
     match: int = 0
     unknown: int = 0
-    false_fault: int = 0  # truth ok, reported fault
+    false_fault: int = 0  # truth ok, reported fault (past the clearing lag)
+    clearing: int = 0  # truth ok, reported fault within the clearing lag of a true fault
     good_form_frames: int = 0
     good_form_faults: int = 0  # reported fault on a good-form scenario's frame
 
@@ -85,9 +86,16 @@ class Table:
 
 
 def score(results: list[FrameResult], *, speed_from_s: float = 1.0,
-          max_azimuth_pose: float = 60.0) -> Table:
-    """Tally ``results`` per camera bin (rolling speed from ``speed_from_s`` into a clip)."""
+          max_azimuth_pose: float = 60.0, clear_s: float = 0.5) -> Table:
+    """Tally ``results`` per camera bin (rolling speed from ``speed_from_s`` into a clip).
+
+    A reported fault on a frame whose truth is ok counts as a false fault, except within
+    ``clear_s`` (the evaluator's ``temporal.fault_clear_s``) of the truth's fault giving
+    way to good form in the same clip: there the fault is being cleared, as designed
+    (good form must hold that long), and it is counted apart (``clearing``)."""
     t = Table()
+    cleared_at: dict[tuple[str, str], float] = {}  # (shot, check) -> truth's fault's end, s
+    last: dict[tuple[str, str], str] = {}
     for r in results:
         b = r.camera_bin
         if r.good_form:
@@ -102,6 +110,11 @@ def score(results: list[FrameResult], *, speed_from_s: float = 1.0,
             if r.good_form:
                 tally.good_form_frames += 1
                 tally.good_form_faults += r.status.get(c) == Status.FAULT.value
+            now = float(r.truth["t_ms"]) / 1000.0
+            if want == Status.OK.value and last.get((r.shot, c)) == Status.FAULT.value:
+                cleared_at[(r.shot, c)] = now
+            if want in (Status.OK.value, Status.FAULT.value):
+                last[(r.shot, c)] = want
             if want not in (Status.OK.value, Status.FAULT.value):
                 continue
             if c == "rolling_speed" and r.truth["t_ms"] / 1000.0 < speed_from_s:
@@ -109,7 +122,12 @@ def score(results: list[FrameResult], *, speed_from_s: float = 1.0,
             tally.clear += 1
             tally.match += got == want
             tally.unknown += got == Status.UNKNOWN.value
-            tally.false_fault += want == Status.OK.value and r.status.get(c) == "fault"
+            if want == Status.OK.value and r.status.get(c) == Status.FAULT.value:
+                since = now - cleared_at.get((r.shot, c), -math.inf)
+                if since < clear_s - 1e-9:
+                    tally.clearing += 1
+                else:
+                    tally.false_fault += 1
         if r.azimuth_deg <= max_azimuth_pose and whole_person(r.truth):
             t.whole[b] += 1
             t.found[b] += r.pose_found
@@ -137,6 +155,8 @@ def render_tables(t: Table) -> str:
     for b in bins:
         good.append(f"{len(t.fault_cued_good_shots[b])} of {len(t.good_shots[b])}")
     lines.append("| good-form shots with a fault cue | " + " | ".join(good) + " |")
+    lines.append("| frames with a fault being cleared (ok within 0.5 s, not ff) | " + " | ".join(
+        str(sum(x.clearing for x in t.checks[b].values())) for b in bins) + " |")
     lines += ["", "| pose (azimuth <= 60) | " + " | ".join(bins) + " |",
               "|---|" + "---|" * len(bins)]
     lines.append("| pose found, frames with a whole person | " + " | ".join(
