@@ -16,6 +16,7 @@ from formcheck.evaluator.config import EvaluatorConfig, ThresholdsConfig
 from formcheck.evaluator.head_hips import (
     HEAD_LINE_IN_LINE_DEG,
     HEAD_LINE_PER_NECK,
+    arms_hold_head,
     body_axes,
     hands_at_head_torso,
     head_line_deg,
@@ -259,3 +260,42 @@ def test_the_evaluator_reads_the_ear_from_the_image_not_the_model_depth() -> Non
         frame = replace(frame, pose=replace(frame.pose, world=world))
         v = Evaluator(EXACT, still=True).update(frame)
         assert v.checks[CheckId.HEAD_SUPPORTED].status is want
+
+
+def _arms(w: np.ndarray, elbow_along: float, wrist_along: float) -> np.ndarray:
+    """The arms moved along the spine from the shoulders (torso lengths), out to the
+    sides: elbows beside the head and wrists behind it when both are raised."""
+    axes = body_axes(w)
+    assert axes is not None
+    out = w.copy()
+    for side, y in (("LEFT", 1.0), ("RIGHT", -1.0)):
+        base = axes.shoulder + 0.2 * y * axes.lateral
+        out[L[f"{side}_ELBOW"]] = base + elbow_along * TORSO * axes.spine
+        out[L[f"{side}_WRIST"]] = axes.shoulder + wrist_along * TORSO * axes.spine
+    return out
+
+
+@pytest.mark.parametrize(("elbow", "wrist", "want"), [
+    (0.2, 0.4, True),    # hands behind the head
+    (0.02, 0.15, True),  # just past the shoulders
+    (-0.3, -0.2, False),  # arms crossed on the chest
+    (0.2, 0.05, False),  # elbows up, hands by the shoulders
+    (0.8, 1.2, False),   # arms stretched overhead: they hold nothing
+])
+def test_the_arms_raised_to_the_head_hold_it(elbow: float, wrist: float, want: bool) -> None:
+    w = _arms(lying_body(head_deg=40.0), elbow, wrist)
+    axes = body_axes(w)
+    assert axes is not None
+    assert arms_hold_head(w, axes) is want
+
+
+def test_a_hanging_head_held_by_raised_arms_is_ok_though_the_wrists_are_not_found() -> None:
+    w = _arms(lying_body(head_deg=40.0), 0.2, 0.4)
+    # the model puts the hidden wrists far from the ears (they still read past the
+    # shoulders along the spine)
+    w[[L.LEFT_WRIST, L.RIGHT_WRIST]] += np.array([0.0, 0.0, 0.35])
+    frame = _frame(0, w)
+    v = Evaluator(EXACT, still=True).update(frame)
+    assert v.checks[CheckId.HEAD_SUPPORTED].status is Status.OK
+    v = Evaluator(EXACT, still=True).update(_frame(0, lying_body(head_deg=40.0)))
+    assert v.checks[CheckId.HEAD_SUPPORTED].status is Status.FAULT

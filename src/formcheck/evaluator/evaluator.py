@@ -44,6 +44,7 @@ from formcheck.evaluator.body import (
 )
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.head_hips import (
+    arms_hold_head,
     hands_at_head_torso,
     head_line_deg,
     head_line_lifted_deg,
@@ -611,8 +612,10 @@ class Evaluator:
         assert view is not None
         th = self.config.thresholds
         seen = np.nan_to_num(pose.visibility, nan=0.0) >= self.config.setup.min_visibility
-        head = judge_head(self._neck_deg(pose, view, seen),
-                          hands_at_head_torso(pose.world, axes, seen),
+        hands = hands_at_head_torso(pose.world, axes, seen)
+        if arms_hold_head(pose.world, axes):
+            hands = 0.0  # the raised arms hold it, though the wrists hide behind it
+        head = judge_head(self._neck_deg(pose, view, seen), hands,
                           th.neck_extension_max_deg, th.hands_at_head_max_torso,
                           neck_extension_deg(pose.world, axes, seen))
         # the model reads the hips a little high (thresholds.py): its bias comes off first
