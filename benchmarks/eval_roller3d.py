@@ -14,6 +14,7 @@ finds in each confidence bin, the share right),
 and reports in frames without a roller. Then each detector's ms per 640x480 frame.
 
     .venv/bin/python benchmarks/eval_roller3d.py [--set DIR] [--split evaluation]
+        [--learned-model F] [--colours grey,patterned] [--learned-only]
 """
 
 from __future__ import annotations
@@ -116,14 +117,23 @@ def main() -> None:
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
     ap.add_argument("--split", default="evaluation")
     ap.add_argument("--learned-model", type=Path, default=MODEL_PATH)
+    ap.add_argument("--colours", default="",
+                    help="only shots with these roller colours (comma-separated): with "
+                         "--split tuning, the colours a model was trained without")
+    ap.add_argument("--learned-only", action="store_true", help="skip the rules detector")
     args = ap.parse_args()
-    detectors = {"rules": RollerDetector(), "learned": LearnedRollerDetector(args.learned_model)}
+    colours = {c for c in args.colours.split(",") if c}
+    detectors: dict[str, Any] = {"learned": LearnedRollerDetector(args.learned_model)}
+    if not args.learned_only:
+        detectors = {"rules": RollerDetector(), **detectors}
     tables: dict[str, dict[str, dict[str, int]]] = {
         n: defaultdict(lambda: dict.fromkeys(COLS, 0)) for n in detectors}
     cost: dict[str, list[float]] = {n: [] for n in detectors}
     calib: dict[str, list[tuple[float, bool]]] = {n: [] for n in detectors}
     for shot in dataset.load(args.set, args.split):
         look = shot.row["look"]
+        if colours and look["roller_color"] not in colours:
+            continue
         keys = ("all", f"colour {look['roller_color']}", f"floor {look['floor']}",
                 f"camera {shot.camera_bin}")
         masks = shot.masks()

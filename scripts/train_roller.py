@@ -8,7 +8,7 @@ BCE + Dice loss, Adam; fixed seed, one torch thread. Writes
 seconds, final loss).
 
     nice -n 10 .venv/bin/python scripts/train_roller.py [--steps 1200] [--set DIR]
-        [--target visible|whole]
+        [--target visible|whole] [--hold-out grey,patterned]
 
 ``--target whole`` trains on the whole roller's silhouette (hidden parts included; see
 docs/roller_learned.md for why the committed model is the ``visible`` one).
@@ -62,10 +62,14 @@ class TinyUNet(nn.Module):
         return self.out(self.d1(torch.cat([self.up(d), a], 1)))  # type: ignore[no-any-return]
 
 
-def load_frames(root: Path) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
-    """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame."""
+def load_frames(root: Path, hold_out: frozenset[str] = frozenset()
+                ) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
+    """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame,
+    but those of shots whose roller colour is in ``hold_out`` (kept for validation)."""
     out = []
     for shot in dataset.load(root, "tuning"):
+        if shot.row["look"]["roller_color"] in hold_out:
+            continue
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
             if k % CLIP_EVERY == 0:
@@ -74,11 +78,11 @@ def load_frames(root: Path) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]
 
 
 def batch(frames: list[Any], rng: np.random.Generator, n: int,
-          whole: bool) -> tuple[torch.Tensor, ...]:
+          whole: bool, desaturate: float) -> tuple[torch.Tensor, ...]:
     xs, ys = [], []
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
-        pair = training_pair(img, labels, truth, rng, cv2, whole)
+        pair = training_pair(img, labels, truth, rng, cv2, whole, desaturate)
         if pair is None:
             continue
         rgb = pair[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
@@ -96,12 +100,18 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--target", choices=("visible", "whole"), default="visible",
                     help="segment the whole roller (hidden parts too) or its visible pixels")
+    ap.add_argument("--desaturate", type=float, default=0.0,
+                    help="share of training crops with most of their colour taken out")
+    ap.add_argument("--hold-out", default="",
+                    help="roller colours whose tuning shots are left out (comma-separated), "
+                         "to validate on them with eval_roller3d.py --split tuning --colours")
     args = ap.parse_args()
+    hold_out = frozenset(c for c in args.hold_out.split(",") if c)
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
-    frames = load_frames(args.set)
+    frames = load_frames(args.set, hold_out)
     print(f"{len(frames)} tuning frames loaded in {time.perf_counter() - t0:.0f} s", flush=True)
     net = TinyUNet()
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
@@ -109,7 +119,7 @@ def main() -> None:
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
     loss_avg = 0.0
     for step in range(args.steps):
-        x, y = batch(frames, rng, args.batch, args.target == "whole")
+        x, y = batch(frames, rng, args.batch, args.target == "whole", args.desaturate)
         logits = net(x)
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
@@ -129,7 +139,9 @@ def main() -> None:
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
     meta = {"sha256": digest, "bytes": args.out.stat().st_size, "seed": args.seed,
             "steps": args.steps, "batch": args.batch, "train_frames": len(frames),
-            "split": "tuning", "target": args.target, "seconds": round(time.perf_counter() - t0),
+            "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
+            "desaturate": args.desaturate,
+            "seconds": round(time.perf_counter() - t0),
             "final_loss": round(loss_avg, 4), "torch": torch.__version__}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     print(json.dumps(meta))

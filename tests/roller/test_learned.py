@@ -108,3 +108,21 @@ def test_whole_roller_mask_spans_the_hidden_middle() -> None:
     # roller keeps only what is labelled
     assert whole[50, 20:180].all() and not whole[30].any() and not whole[70].any()
     assert not whole_roller(np.zeros_like(labels), {"roller": {"visible": False}}, cv2).any()
+
+
+def test_augmentation_can_take_the_colour_out() -> None:
+    """Grey and white rollers: a hue turn cannot make them, desaturation can; the mask
+    is not touched."""
+    from formcheck.roller.learned_data import augment
+
+    img = np.zeros((WORK_PX, WORK_PX, 3), np.uint8)
+    img[..., 2] = 220  # saturated red
+    mask = np.zeros((WORK_PX, WORK_PX), np.uint8)
+    mask[40:50, :] = 1
+    rng = np.random.default_rng(3)
+    sats = []
+    for desaturate in (0.0, 1.0):
+        out, m = augment(img, mask, rng, cv2, desaturate)
+        assert m.sum() == mask.sum()
+        sats.append(float(cv2.cvtColor(out, cv2.COLOR_BGR2HSV)[..., 1].mean()))
+    assert sats[0] > 150 and sats[1] < 110

@@ -89,14 +89,17 @@ def jitter(region: Region, rng: np.random.Generator) -> Region:
 
 
 def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
-            cv2: Any) -> tuple[Image, NDArray[np.uint8]]:
-    """Random flip, channel order and hue (any roller colour), brightness, contrast,
-    blur and noise; the mask follows the flip only."""
+            cv2: Any, desaturate: float = 0.0) -> tuple[Image, NDArray[np.uint8]]:
+    """Random flip, channel order and hue (any roller colour), with probability
+    ``desaturate`` most of the colour taken out (grey and white rollers, which a hue turn
+    cannot make), brightness, contrast, blur and noise; the mask follows the flip only."""
     if rng.random() < 0.5:
         img, mask = img[:, ::-1], mask[:, ::-1]
     img = img[:, :, rng.permutation(3)]
     hsv = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_BGR2HSV)
     hsv[..., 0] = (hsv[..., 0].astype(np.int32) + int(rng.integers(0, 180))) % 180
+    if desaturate and rng.random() < desaturate:
+        hsv[..., 1] = (hsv[..., 1] * float(rng.uniform(0.0, 0.4))).astype(np.uint8)
     f = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR).astype(np.float32)
     f = f * float(rng.uniform(0.6, 1.4)) + float(rng.uniform(-40, 40))
     mean = f.mean()
@@ -109,8 +112,8 @@ def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
 
 
 def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
-                  rng: np.random.Generator | None, cv2: Any, whole: bool = False
-                  ) -> tuple[Image, NDArray[np.uint8]] | None:
+                  rng: np.random.Generator | None, cv2: Any, whole: bool = False,
+                  desaturate: float = 0.0) -> tuple[Image, NDArray[np.uint8]] | None:
     """(work crop BGR, roller mask 0/1) of one frame, augmented when ``rng`` is given;
     ``whole``: the mask is the whole roller's, hidden parts included (:func:`whole_roller`).
     None when the truth has no usable torso."""
@@ -121,4 +124,4 @@ def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any]
         region = jitter(region, rng)
     img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2,
                                                     truth if whole else None)
-    return augment(img, mask, rng, cv2) if rng is not None else (img, mask)
+    return augment(img, mask, rng, cv2, desaturate) if rng is not None else (img, mask)
