@@ -146,8 +146,8 @@ def test_a_side_view_has_a_small_azimuth_and_a_view_from_the_feet_a_large_one() 
 
 def test_the_3d_reading_gates_a_camera_too_far_round_and_names_the_move() -> None:
     """From the 3D set's exact landmarks: within 45 degrees the camera place passes, beyond
-    it every check but the head and the hips is unknown and the set-up says to move the
-    camera round."""
+    it every check but the knees, the head and the hips is unknown and the set-up says to
+    move the camera round."""
     from dataclasses import replace
 
     from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
@@ -174,8 +174,8 @@ def test_the_3d_reading_gates_a_camera_too_far_round_and_names_the_move() -> Non
             seen["far"] += 1
             assert verdict.setup.code is SetupCode.CAMERA_TOO_FAR_ROUND, (shot.name, az)
             assert "camera round" in verdict.setup.message
-            # the head and the hips are read in the body's own axes and may still be
-            # judged up to setup.body_max_azimuth_deg (test_view3d_cameras.py)
+            # the knees, head and hips are read in the body's own axes and may still
+            # be judged up to setup.body_max_azimuth_deg (test_view3d_cameras.py)
             assert all(v.status.value == "unknown" for c, v in verdict.checks.items()
                        if c not in BODY_AXES_CHECKS)
         elif az < 35:

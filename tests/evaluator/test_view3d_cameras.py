@@ -258,10 +258,10 @@ def test_the_debug_view_draws_the_axes_and_says_the_camera_place() -> None:
     assert "not read" in view_text(None)
 
 
-def test_the_head_and_hips_are_judged_further_round_than_the_roller() -> None:
+def test_the_knees_head_and_hips_are_judged_further_round_than_the_roller() -> None:
     """From 60 degrees round (read 53 by the affine camera under this perspective) the
-    roller's place and the legs wait for the camera to move, while the head and the hips,
-    read in the body's own axes, are judged; from 75 (read 70) nothing is."""
+    roller's place and the feet wait for the camera to move, while the knees, the head
+    and the hips, read in the body's own axes, are judged; from 75 (read 70) nothing is."""
     from formcheck.evaluator.evaluator import BODY_AXES_CHECKS
     from formcheck.evaluator.results import SetupCode
     from formcheck.vocabulary import Status
@@ -276,3 +276,24 @@ def test_the_head_and_hips_are_judged_further_round_than_the_roller() -> None:
             assert cv.status is Status.UNKNOWN and cv.reason == "Move the camera round to your side"
     v = _verdict(t, 75.0, 10.0)
     assert all(cv.status is Status.UNKNOWN for cv in v.checks.values())
+
+
+def test_the_knee_is_read_from_the_world_landmarks_once_the_camera_stands_round() -> None:
+    """Seen from 40 degrees round the image opens or closes the knee's angle: the world
+    landmarks carry it. An image drawing the near leg straight is believed side-on and
+    not from 40 degrees, where the world landmarks still bend the knee."""
+    from formcheck.evaluator.body import ANKLE, HIP, KNEE, SIDE_INDEX
+    from formcheck.vocabulary import Side, Status
+
+    t = _one_case()
+    for az, want in ((5.0, Status.FAULT), (40.0, Status.OK)):
+        frame, roller = _seen_from(t, az, 10.0)
+        assert frame.pose is not None
+        xy = frame.pose.xy.copy()
+        for side in (Side.LEFT, Side.RIGHT):  # both legs drawn straight in the image
+            idx = SIDE_INDEX[side]
+            hip, knee = xy[idx[HIP]], xy[idx[KNEE]]
+            xy[idx[ANKLE]] = knee + (knee - hip)
+        frame = replace(frame, pose=replace(frame.pose, xy=xy))
+        v = Evaluator(CONFIG, still=True).update(frame, roller)
+        assert v.checks[CheckId.KNEES_BENT].status is want, (az, v.checks[CheckId.KNEES_BENT])
