@@ -628,12 +628,11 @@ class Evaluator:
         assert view is not None
         th = self.config.thresholds
         seen = np.nan_to_num(pose.visibility, nan=0.0) >= self.config.setup.min_visibility
-        hands = hands_at_head_torso(pose.world, axes, seen)
-        if arms_hold_head(pose.world, axes):
-            hands = 0.0  # the raised arms hold it, though the wrists hide behind it
-        head = judge_head(self._neck_deg(pose, view, seen), hands,
+        head = judge_head(self._neck_deg(pose, view, seen),
+                          hands_at_head_torso(pose.world, axes, seen),
                           th.neck_extension_max_deg, th.hands_at_head_max_torso,
-                          neck_extension_deg(pose.world, axes, seen))
+                          face_deg=neck_extension_deg(pose.world, axes, seen),
+                          arms_hold=arms_hold_head(pose.world, axes))
         # the model reads the hips a little high (thresholds.py): its bias comes off first
         bias = th.hip_rise_read_bias_torso + hips_view_bias_torso(
             view.elevation_deg, float(np.dot(view.view, view.spine)) < 0)

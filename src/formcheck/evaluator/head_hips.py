@@ -209,14 +209,16 @@ class Judgement:
 
 
 def judge_head(neck_deg: float, hands_torso: float, max_deg: float,
-               hands_max_torso: float, face_deg: float = math.inf) -> Judgement:
-    """``head_supported``: ok with a hand at the head or the head in line (``neck_deg``,
+               hands_max_torso: float, face_deg: float = math.inf,
+               arms_hold: bool = False) -> Judgement:
+    """``head_supported``: ok with a hand at the head (a wrist within ``hands_max_torso``
+    of the ears, or ``arms_hold``: :func:`arms_hold_head`) or the head in line (``neck_deg``,
     the neck's extension read from the shoulder -> ear line, at most ``max_deg``), fault
     when it tips back further and the face's own pitch (``face_deg``, from the ear ->
     nose line) agrees that it is not tucked (above ``FACE_CONFIRM_DEG``), unknown when
     the head is not seen. The value is ``neck_deg`` (None with the hands at the head and
     the head not seen)."""
-    if math.isfinite(hands_torso) and hands_torso <= hands_max_torso:
+    if arms_hold or (math.isfinite(hands_torso) and hands_torso <= hands_max_torso):
         return Judgement(Status.OK, neck_deg if math.isfinite(neck_deg) else None)
     if not math.isfinite(neck_deg):
         return Judgement(Status.UNKNOWN, None, "Head not visible")
