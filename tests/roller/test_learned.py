@@ -126,3 +126,25 @@ def test_augmentation_can_take_the_colour_out() -> None:
         assert m.sum() == mask.sum()
         sats.append(float(cv2.cvtColor(out, cv2.COLOR_BGR2HSV)[..., 1].mean()))
     assert sats[0] > 150 and sats[1] < 110
+
+
+def test_the_confidence_is_calibrated_from_the_model_json(tmp_path: Path) -> None:
+    """Platt scaling read from the model's JSON; the identity without one; never past
+    0 or 1 and in the same order as the raw score."""
+    import json
+
+    from formcheck.roller.learned import Calibration
+
+    model = tmp_path / "m.onnx"
+    assert Calibration.of_model(model) == Calibration()  # no JSON beside it
+    (tmp_path / "m.json").write_text(json.dumps({"calibration": {"a": 0.5, "b": -0.1}}))
+    cal = Calibration.of_model(model)
+    assert cal == Calibration(0.5, -0.1)
+    raws = [0.0, 0.5, 0.7, 0.9, 0.97, 1.0]
+    got = [cal(r) for r in raws]
+    assert got == sorted(got) and all(0.0 < g < 1.0 for g in got)
+    # logit(0.9) = 2.197: sigmoid(0.5 * 2.197 - 0.1) = 0.731
+    assert cal(0.9) == pytest.approx(0.7308, abs=1e-3)
+    assert Calibration()(0.9) == pytest.approx(0.9)
+    # the committed model carries its calibration
+    assert Calibration.of_model(MODEL_PATH) != Calibration()

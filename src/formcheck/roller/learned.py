@@ -73,6 +73,32 @@ def crop(image_bgr: Image, region: Region, cv2: Any) -> Image:
     return np.asarray(out, dtype=np.uint8)
 
 
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Platt scaling of the blob's mean probability into the chance the find is right:
+    ``sigmoid(a * logit(raw) + b)``; fitted by ``scripts/calibrate_roller.py`` and kept
+    in the model's JSON (``calibration``). The identity (a 1, b 0) without one."""
+
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, raw: float) -> float:
+        p = min(max(raw, 1e-4), 1.0 - 1e-4)
+        z = self.a * math.log(p / (1.0 - p)) + self.b
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+    @classmethod
+    def of_model(cls, path: Path) -> Calibration:
+        """The calibration kept beside the model (``NAME.json``), or the identity."""
+        import json
+
+        meta_path = path.with_suffix(".json")
+        if not meta_path.is_file():
+            return cls()
+        cal = json.loads(meta_path.read_text()).get("calibration")
+        return cls(float(cal["a"]), float(cal["b"])) if cal else cls()
+
+
 class SegModel:
     """The ONNX network: BGR work crop in, roller probability (WORK_PX, WORK_PX) out."""
 
@@ -198,11 +224,14 @@ class LearnedRollerDetector:
     """Single-frame detection with the segmentation network, the same interface as
     :class:`formcheck.roller.detector.RollerDetector` (``detect``)."""
 
-    def __init__(self, model_path: Path = MODEL_PATH) -> None:
+    def __init__(self, model_path: Path = MODEL_PATH, calibrated: bool = True) -> None:
         import cv2
 
         self._cv2 = cv2
         self.model = SegModel(model_path)
+        # the confidence is the chance the find is right (Calibration); raw: the blob's
+        # mean probability, which overstates it
+        self.calibration = Calibration.of_model(model_path) if calibrated else Calibration()
         self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
         self.last_blob: Blob | None = None  # the last find's outline, for drawing
         self.hint: ColorHint | None = None
@@ -228,7 +257,8 @@ class LearnedRollerDetector:
         found = best_blob(self.model(work), self._cv2)
         if found is None:
             return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
-        blob, conf = found
+        blob, raw = found
+        conf = self.calibration(raw)
         self.last_blob = outline_blob(blob, work, region, conf, self._cv2)
         mid, ends, length, thick = refine(blob)
         ends_px = region.to_image(ends)
