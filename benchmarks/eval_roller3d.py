@@ -33,7 +33,7 @@ import numpy as np
 from formcheck.roller.detector import RollerDetector
 from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
-from formcheck.roller.learned_data import pose_frame_from_truth
+from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
 from formcheck.scenes3d import dataset
 
 COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "ends10",
@@ -82,9 +82,7 @@ def ends_error(obs: Any, truth: dict[str, Any]) -> float:
 def is_right(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any) -> bool:
     """A find is right when the roller is visible and the find's centre lies within 10%
     of the shoulder-to-hip length of the visible roller pixels' centroid."""
-    r = truth.get("roller") or {}
-    return bool(r.get("visible") and seen is not None and body is not None
-                and math.dist(obs.center_px, seen) / body.length <= 0.10)
+    return find_is_right(obs.center_px, truth, None if body is None else body.length, seen)
 
 
 def reliability(name: str, pairs: list[tuple[float, bool]]) -> None:
@@ -138,8 +136,7 @@ def main() -> None:
                 f"camera {shot.camera_bin}")
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
-            ys, xs = np.nonzero(masks[k] == 2)
-            seen = (float(xs.mean()) + 0.5, float(ys.mean()) + 0.5) if len(xs) else None
+            seen = seen_centre(masks[k])
             pf = pose_frame_from_truth(truth, k)
             body = None if pf.pose is None else Body.from_pose(pf.pose)
             big = cv2.resize(img, (640, 480)) if k == 0 else None

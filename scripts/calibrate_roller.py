@@ -25,7 +25,7 @@ import numpy as np
 
 from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, Calibration, LearnedRollerDetector
-from formcheck.roller.learned_data import pose_frame_from_truth
+from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
 from formcheck.scenes3d import dataset
 
 FIRST_UNSEEN = 300  # tuning shots from this number on were not in the network's training
@@ -78,11 +78,9 @@ def main() -> None:
             obs = det.detect(img, pf)
             if not obs.found:
                 continue
-            ys, xs = np.nonzero(masks[k] == 2)
-            r = truth.get("roller") or {}
-            right = bool(r.get("visible") and len(xs) and body is not None and math.dist(
-                obs.center_px, (float(xs.mean()) + 0.5, float(ys.mean()) + 0.5))
-                / body.length <= 0.10)
+            right = find_is_right(obs.center_px, truth,
+                                  None if body is None else body.length,
+                                  seen_centre(masks[k]))
             raw.append((obs.confidence, right))
     x = np.array([math.log(min(max(c, 1e-4), 1 - 1e-4) / (1 - min(max(c, 1e-4), 1 - 1e-4)))
                   for c, _ in raw])

@@ -635,7 +635,7 @@ class Evaluator:
                           arms_hold=arms_hold_head(pose.world, axes))
         # the model reads the hips a little high (thresholds.py): its bias comes off first
         bias = th.hip_rise_read_bias_torso + hips_view_bias_torso(
-            view.elevation_deg, float(np.dot(view.view, view.spine)) < 0)
+            view.elevation_deg, view.from_head_end)
         hips = judge_hips(hip_rise_torso(pose.world, axes) - bias,
                           th.hip_rise_max_torso)
         raws = []

@@ -194,6 +194,12 @@ class BodyView:
         n = float(np.linalg.norm(down))
         return float(np.dot(self.back, down) / n) if n > 1e-9 else 0.0
 
+    @property
+    def from_head_end(self) -> bool:
+        """Whether the camera stands towards the head (it looks down the body, from the
+        shoulders towards the hips), rather than towards the feet."""
+        return float(np.dot(self.view, self.spine)) < 0
+
     def project(self, world: FloatArray) -> FloatArray:
         """World points (..., 3) to pixels (..., 2): by the pinhole camera where one was
         fitted, else by the affine one."""
@@ -219,12 +225,9 @@ class BodyView:
             if hit is not None:
                 rel = hit - self.hip
                 return float(np.dot(rel, self.spine)), float(np.dot(rel, self.back))
-        M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)  # 2x2
+        M, readable = self._midplane_image()
         rhs = np.asarray(point_px, float) - self.project(self.hip)
-        # how square the two axes stand in the image, 0 (parallel) .. 1 (square)
-        det = abs(float(np.linalg.det(M)))
-        scale = float(np.linalg.norm(M[:, 0]) * np.linalg.norm(M[:, 1])) or 1e-9
-        if det / scale > MIDPLANE_MIN_SINE:
+        if readable:
             s, d = np.linalg.solve(M, rhs)
             return float(s), float(d)
         a = M[:, 0]
@@ -245,13 +248,20 @@ class BodyView:
             step = hb - ha
             return float(np.dot(step, self.spine)), float(np.dot(step, self.back))
         # the affine camera is linear: a step in the image is the image of the step
-        M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)  # 2x2
-        det = float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0])
-        scale = math.hypot(M[0, 0], M[1, 0]) * math.hypot(M[0, 1], M[1, 1]) or 1e-9
-        if abs(det) / scale <= MIDPLANE_MIN_SINE:
+        M, readable = self._midplane_image()
+        if not readable:
             return None
-        dx, dy = float(b[0] - a[0]), float(b[1] - a[1])
-        return ((M[1, 1] * dx - M[0, 1] * dy) / det, (M[0, 0] * dy - M[1, 0] * dx) / det)
+        s, d = np.linalg.solve(M, b - a)
+        return float(s), float(d)
+
+    def _midplane_image(self) -> tuple[FloatArray, bool]:
+        """The affine images of the spine and the back's normal (2x2, columns, px per
+        m), and whether they stand far enough from parallel (``MIDPLANE_MIN_SINE``) for
+        a pixel on the mid-plane to be read back onto it."""
+        M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)
+        det = abs(float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]))
+        scale = float(np.linalg.norm(M[:, 0]) * np.linalg.norm(M[:, 1])) or 1e-9
+        return M, det / scale > MIDPLANE_MIN_SINE
 
     def _ray_on_midplane(self, point_px: FloatArray) -> FloatArray | None:
         """Where the camera ray through a pixel meets the body's mid-plane (world), or

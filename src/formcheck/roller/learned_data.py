@@ -9,6 +9,7 @@ brightness, blur, noise and left-right flips. Pixel coordinates: x right, y down
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -125,3 +126,20 @@ def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any]
     img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2,
                                                     truth if whole else None)
     return augment(img, mask, rng, cv2, desaturate) if rng is not None else (img, mask)
+
+
+def seen_centre(labels: NDArray[np.uint8]) -> tuple[float, float] | None:
+    """The centroid of the visible roller pixels of a frame's truth labels (image px), or
+    None where none shows."""
+    ys, xs = np.nonzero(labels == ROLLER_LABEL)
+    return (float(xs.mean()) + 0.5, float(ys.mean()) + 0.5) if len(xs) else None
+
+
+def find_is_right(center_px: tuple[float, float], truth: dict[str, Any],
+                  torso_px: float | None, seen: tuple[float, float] | None) -> bool:
+    """A find is right when the roller is visible and the find's centre lies within 10%
+    of the shoulder-to-hip length (``torso_px``) of the visible roller pixels' centroid
+    (``seen``): how the learned detector's confidence is calibrated and measured."""
+    r = truth.get("roller") or {}
+    return bool(r.get("visible") and seen is not None and torso_px
+                and math.dist(center_px, seen) / torso_px <= 0.10)
