@@ -125,6 +125,10 @@ class BodyView:
             from the hips to the ankles (the seat and the feet rest on the floor).
         torso_rise_deg: the spine's rise from the floor plane, degrees (lying on a roller
             10-30, sitting or standing 60-90).
+        seen_lateral: unit left-right axis (world) turned in the floor plane to agree
+            with ``azimuth_deg`` where the head-end correction changed the azimuth, else
+            None (``lateral`` agrees already); what a roller across the back is read
+            against.
     """
 
     A: FloatArray
@@ -140,6 +144,7 @@ class BodyView:
     t: FloatArray | None = None
     focal_px: float = 0.0
     center_px: FloatArray | None = None
+    seen_lateral: FloatArray | None = None
 
     @property
     def hip(self) -> FloatArray:
@@ -160,6 +165,12 @@ class BodyView:
     def lateral(self) -> FloatArray:
         """Unit vector towards the body's left, square to the spine (world)."""
         return self.axes.lateral
+
+    @property
+    def roller_lateral(self) -> FloatArray:
+        """The left-right axis a roller across the back lies along (world, unit):
+        ``seen_lateral`` where the azimuth was corrected, else ``lateral``."""
+        return self.lateral if self.seen_lateral is None else self.seen_lateral
 
     @property
     def back(self) -> FloatArray:
@@ -406,6 +417,7 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     if float(np.dot(up, back)) > 0:
         up = -up
     horiz = view - np.dot(view, up) * up
+    seen_lat: FloatArray | None = None
     elevation = math.degrees(math.asin(min(1.0, abs(float(np.dot(view, up))))))
     if float(np.linalg.norm(horiz)) < 1e-6:
         azimuth = 90.0
@@ -425,10 +437,24 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
                 s_leg = abs(float(np.dot(h, _unit(legs))))
                 azimuth = max(azimuth, math.degrees(math.asin(min(1.0, s_leg))))
             azimuth = min(90.0, HEAD_END_AZIMUTH_SCALE * azimuth)
+            seen_lat = _turned_lateral(lat, h, up, azimuth)
     return BodyView(A=A, b=b, fit_px=rms, axes=axes, view=view, azimuth_deg=azimuth,
                     elevation_deg=elevation, up=up,
                     torso_rise_deg=math.degrees(math.asin(min(1.0, abs(float(spine @ up))))),
-                    R=R, t=t, focal_px=focal, center_px=center)
+                    R=R, t=t, focal_px=focal, center_px=center, seen_lateral=seen_lat)
+
+
+def _turned_lateral(lat: FloatArray, h: FloatArray, up: FloatArray,
+                    azimuth_deg: float) -> FloatArray:
+    """The left-right axis turned in the floor plane (normal ``up``) to stand
+    ``azimuth_deg`` round from the horizontal view ``h``, on the same side as ``lat``.
+    The model's left-right axis collapses onto the view from the head end near the
+    floor; the corrected azimuth says how far round it really lies."""
+    k = _unit(cross3(up, h))
+    a = math.radians(azimuth_deg)
+    sh = 1.0 if float(np.dot(lat, h)) >= 0 else -1.0
+    sk = 1.0 if float(np.dot(lat, k)) >= 0 else -1.0
+    return _unit(sh * math.cos(a) * h + sk * math.sin(a) * k)
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,7 +508,7 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     fits: dict[str, bool] = {}
     off: dict[str, float] = {}
     per_m_spine = float(np.linalg.norm(view.image_dir(view.spine)))
-    for name, axis in (("across", view.lateral), ("along", view.spine)):
+    for name, axis in (("across", view.roller_lateral), ("along", view.spine)):
         a = view.image_dir(axis)
         per_m = float(np.linalg.norm(a))
         # across, the shortest outline is the end-on disc: the model's depth makes the
@@ -501,7 +527,7 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         length_ok = (1 - slack) * lo <= length_px <= (1 + long_slack) * hi
         dir_ok = (not long_enough) or off[name] <= tol or length_px < 1.3 * thick
         fits[name] = length_ok and dir_ok
-    sep = _line_angle(view.image_dir(view.lateral), view.image_dir(view.spine))
+    sep = _line_angle(view.image_dir(view.roller_lateral), view.image_dir(view.spine))
     angles = (sep, off["across"], off["along"])
     if fits["across"] and not fits["along"]:
         return OrientationReading("across", "", *angles)
