@@ -1,9 +1,10 @@
 """Calibrate the learned roller detector's confidence on frames it was not trained on.
 
-The committed network (``roller_seg.onnx``) was trained on the 3D set's tuning shots
-000-179 and clips 500-509; the tuning shots added after it (numbered 300 and up: the
-head-and-hips stills and clip, the head-end stills and clips) are tuning data it never
-saw, so they calibrate it without touching the evaluation part. Each find (truth
+The network (``roller_seg.onnx``) is trained on the 3D set's tuning stills 000-299 and
+clips 500-509 (``learned_data.training_shot``); the rest of the tuning split (numbered
+300-499 and 510 up: the head-and-hips stills and clip, the head-end stills and clips)
+is tuning data it never saw, so it calibrates the confidence without touching the
+evaluation part. Each find (truth
 landmarks as the pose, one detection a frame) is right when its centre lies within 10%
 of the shoulder-to-hip length of the visible roller pixels' centroid (as
 ``benchmarks/eval_roller3d.py`` scores it); a Platt fit of right against the logit of
@@ -25,10 +26,14 @@ import numpy as np
 
 from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, Calibration, LearnedRollerDetector
-from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
+from formcheck.roller.learned_data import (
+    find_is_right,
+    pose_frame_from_truth,
+    seen_centre,
+    training_shot,
+)
 from formcheck.scenes3d import dataset
 
-FIRST_UNSEEN = 300  # tuning shots from this number on were not in the network's training
 BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 1.01)
 
 
@@ -68,7 +73,7 @@ def main() -> None:
     raw: list[tuple[float, bool]] = []
     frames = 0
     for shot in dataset.load(args.set, "tuning"):
-        if int(shot.name.split("-")[2]) < FIRST_UNSEEN:
+        if training_shot(shot.name):
             continue
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
@@ -87,7 +92,7 @@ def main() -> None:
     y = np.array([float(ok) for _, ok in raw])
     a, b = fit_platt(x, y)
     cal = Calibration(a, b)
-    print(f"{frames} frames of tuning shots {FIRST_UNSEEN}+, {len(raw)} finds, "
+    print(f"{frames} frames of tuning shots unseen in training, {len(raw)} finds, "
           f"{int(y.sum())} right")
     print("raw (the blob's mean probability):\n" + reliability(raw))
     print(f"Platt a {a:.3f} b {b:.3f}, calibrated:\n"
@@ -98,7 +103,7 @@ def main() -> None:
     meta = json.loads(meta_path.read_text())
     meta["calibration"] = {"method": "platt", "a": round(a, 4), "b": round(b, 4),
                            "frames": frames, "finds": len(raw), "right": int(y.sum()),
-                           "shots": f"tuning {FIRST_UNSEEN} and up (unseen in training)"}
+                           "shots": "tuning 300-499 and 510 up (unseen in training)"}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"written: {meta_path}")
 

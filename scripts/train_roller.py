@@ -32,10 +32,11 @@ import torch
 from torch import nn
 
 from formcheck.roller.learned import MODEL_PATH, WORK_PX
-from formcheck.roller.learned_data import training_pair
+from formcheck.roller.learned_data import scenes2d_frames, training_pair, training_shot
 from formcheck.scenes3d import dataset
 
 CLIP_EVERY = 3  # a clip's frames change slowly: every third one is kept
+SCENES2D_SEED = 7919  # the 2D acceptance runs use seeds 0-14; these looks stay apart
 
 
 def block(cin: int, cout: int) -> nn.Sequential:
@@ -62,13 +63,17 @@ class TinyUNet(nn.Module):
         return self.out(self.d1(torch.cat([self.up(d), a], 1)))  # type: ignore[no-any-return]
 
 
-def load_frames(root: Path, hold_out: frozenset[str] = frozenset()
+def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
+                keep_unseen: bool = False
                 ) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
     """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame,
-    but those of shots whose roller colour is in ``hold_out`` (kept for validation)."""
+    but those of shots whose roller colour is in ``hold_out`` and, with ``keep_unseen``,
+    those kept for calibration and validation (``learned_data.training_shot``)."""
     out = []
     for shot in dataset.load(root, "tuning"):
         if shot.row["look"]["roller_color"] in hold_out:
+            continue
+        if keep_unseen and not training_shot(shot.name):
             continue
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
@@ -78,11 +83,11 @@ def load_frames(root: Path, hold_out: frozenset[str] = frozenset()
 
 
 def batch(frames: list[Any], rng: np.random.Generator, n: int,
-          whole: bool, desaturate: float) -> tuple[torch.Tensor, ...]:
+          whole: bool, desaturate: float, wander_share: float) -> tuple[torch.Tensor, ...]:
     xs, ys = [], []
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
-        pair = training_pair(img, labels, truth, rng, cv2, whole, desaturate)
+        pair = training_pair(img, labels, truth, rng, cv2, whole, desaturate, wander_share)
         if pair is None:
             continue
         rgb = pair[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
@@ -105,21 +110,33 @@ def main() -> None:
     ap.add_argument("--hold-out", default="",
                     help="roller colours whose tuning shots are left out (comma-separated), "
                          "to validate on them with eval_roller3d.py --split tuning --colours")
+    ap.add_argument("--keep-unseen", action="store_true",
+                    help="train only on the training shots (learned_data.training_shot), "
+                         "so the rest of tuning can calibrate and validate")
+    ap.add_argument("--scenes2d", type=int, default=0,
+                    help="add this many 2D scene frames (seeds far from the acceptance's)")
+    ap.add_argument("--wander", type=float, default=0.0,
+                    help="share of crops moved off the torso (negatives: limbs, floor)")
     args = ap.parse_args()
     hold_out = frozenset(c for c in args.hold_out.split(",") if c)
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
-    frames = load_frames(args.set, hold_out)
-    print(f"{len(frames)} tuning frames loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+    frames = load_frames(args.set, hold_out, args.keep_unseen)
+    n3d = len(frames)
+    if args.scenes2d:
+        frames += scenes2d_frames(args.scenes2d, SCENES2D_SEED)
+    print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
     net = TinyUNet()
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=args.steps)
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
     loss_avg = 0.0
     for step in range(args.steps):
-        x, y = batch(frames, rng, args.batch, args.target == "whole", args.desaturate)
+        x, y = batch(frames, rng, args.batch, args.target == "whole", args.desaturate,
+                     args.wander)
         logits = net(x)
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
@@ -138,7 +155,10 @@ def main() -> None:
                       dynamo=False)
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
     meta = {"sha256": digest, "bytes": args.out.stat().st_size, "seed": args.seed,
-            "steps": args.steps, "batch": args.batch, "train_frames": len(frames),
+            "steps": args.steps, "batch": args.batch, "train_frames": n3d,
+            "kept_unseen": args.keep_unseen, "scenes2d_frames": len(frames) - n3d,
+            "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None,
+            "wander": args.wander,
             "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
             "desaturate": args.desaturate,
             "seconds": round(time.perf_counter() - t0),

@@ -148,3 +148,75 @@ def test_the_confidence_is_calibrated_from_the_model_json(tmp_path: Path) -> Non
     assert Calibration()(0.9) == pytest.approx(0.9)
     # the committed model carries its calibration
     assert Calibration.of_model(MODEL_PATH) != Calibration()
+
+
+def test_the_2d_scenes_give_roller_masks_where_the_roller_shows() -> None:
+    """Training frames from the 2D scenes: the mask is the roller's visible pixels (the
+    torso in front hides part of it), none in a scene without a roller."""
+    from formcheck.roller.learned_data import ROLLER_LABEL, scenes2d_frames
+
+    frames = scenes2d_frames(12, 5, no_roller_share=0.5)
+    with_roller = 0
+    for img, labels, truth in frames:
+        assert labels.shape == img.shape[:2]
+        px = int((labels == ROLLER_LABEL).sum())
+        assert px < labels.size // 10
+        with_roller += px > 0
+        if px:
+            # the roller lies below the shoulders and hips (y runs down), under the back
+            ys, _ = np.nonzero(labels == ROLLER_LABEL)
+            j = truth["joints_px"]
+            top = min(j["left_shoulder"][1], j["left_hip"][1])
+            assert float(np.median(ys)) > top
+    assert 2 <= with_roller <= 10
+
+
+def test_the_roller_mask_is_the_roller_the_frame_draws() -> None:
+    """The mask covers the pixels whose colour is the roller's, and only those."""
+    from formcheck.scenes import stream
+    from formcheck.scenes.kinematics import Projection, solve
+    from formcheck.scenes.params import Arms, sample
+    from formcheck.scenes.render import Renderer
+
+    params, secs = stream.resolve("roller_along_spine", None, 4)
+    proj = Projection.for_camera(params.camera, params.facing, 640, 360,
+                                 stream.clip_extent(params, secs))
+    r = Renderer(params, proj, 4)
+    skel = solve(sample(params, 1.0), params.roller_orientation, params.roller_diameter_cm,
+                 arms_crossed=params.arms == Arms.CROSSED)
+    mask = r.roller_mask(skel)
+    img = r.draw(skel)
+    # a bar along the spine: many pixels, drawn in the roller's colour
+    assert mask.sum() > 2000
+    roller_bgr = np.array(r.c_roller, float)
+    near = np.abs(img.astype(float) - roller_bgr).max(axis=2) < 60
+    assert (near & mask).sum() > 0.3 * mask.sum()
+    body_free = r.roller_mask(skel, person=False)
+    assert body_free.sum() > mask.sum()  # the body hides part of it
+    # (a few anti-aliased edge pixels differ with the body's shadow gone)
+    assert (mask & ~body_free).sum() <= 0.005 * mask.sum()
+    assert img.shape[:2] == mask.shape
+
+
+def test_training_shots_leave_the_calibration_shots_unseen() -> None:
+    from formcheck.roller.learned_data import training_shot
+
+    assert training_shot("tuni-still-000-good") and training_shot("tuni-still-179-good")
+    assert training_shot("tuni-clip-500-good") and training_shot("tuni-clip-509-holds")
+    for name in ("tuni-still-300-head_hanging", "tuni-still-749-good",
+                 "tuni-clip-600-session_neck_hips", "tuni-clip-901-session"):
+        assert not training_shot(name)
+
+
+def test_wandering_crops_move_off_the_torso() -> None:
+    from formcheck.roller.learned import Region
+    from formcheck.roller.learned_data import wander
+
+    region = Region((100.0, 50.0), 2.0)
+    side = 2.0 * WORK_PX
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        moved = wander(region, rng)
+        d = math.dist(moved.origin, region.origin)
+        assert 0.5 * side - 1e-6 <= d <= 1.2 * side + 1e-6
+        assert moved.scale == region.scale

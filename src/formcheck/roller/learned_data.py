@@ -24,6 +24,20 @@ Image = NDArray[np.uint8]
 ROLLER_LABEL = 2  # the 3D set's mask label of roller pixels
 
 
+def shot_number(name: str) -> int:
+    """The number in a 3D set shot's name (``tuni-still-012-good`` -> 12)."""
+    return int(name.split("-")[2])
+
+
+def training_shot(name: str) -> bool:
+    """Whether a tuning shot is one the learned detector trains on: the stills 000-299
+    and the clips 500-509. The rest of the tuning split (the head-and-hips and head-end
+    stills and clips, numbered 300-499 and 510 up, added after the first model) stays
+    unseen, to calibrate the confidence and choose between models."""
+    n = shot_number(name)
+    return n < 300 or 500 <= n < 510
+
+
 def pose_frame_from_truth(truth: dict[str, Any], index: int = 0) -> PoseFrame:
     """A :class:`PoseFrame` from a truth row's ``joints_px`` (landmark name -> px);
     landmarks the row lacks sit at the shoulders' midpoint with visibility 0; no joints
@@ -78,6 +92,52 @@ def crop_mask(labels: NDArray[np.uint8], region: Region, cv2: Any,
     return (np.asarray(out) > 127).astype(np.uint8)
 
 
+def wander(region: Region, rng: np.random.Generator) -> Region:
+    """The region moved 0.5-1.2 of its side in a random direction: crops of the rest of
+    the frame (limbs, head, floor, mats), mostly without a roller, so the network learns
+    what is not one."""
+    side = region.scale * WORK_PX
+    a = float(rng.uniform(0, 2 * math.pi))
+    d = float(rng.uniform(0.5, 1.2)) * side
+    return Region((region.origin[0] + d * math.cos(a), region.origin[1] + d * math.sin(a)),
+                  region.scale)
+
+
+def scenes2d_frames(count: int, seed: int, no_roller_share: float = 0.25
+                    ) -> list[tuple[Image, NDArray[np.uint8], dict[str, Any]]]:
+    """``count`` frames of the 2D scenes as (image BGR, labels, truth dict), labels
+    ``ROLLER_LABEL`` where the roller shows (:meth:`Renderer.roller_mask`): a scenario and
+    a moment drawn at random per frame, ``no_roller_share`` of them without a roller.
+    Use seeds far from the 2D acceptance runs' (0-14) so those stay unseen."""
+    from formcheck.scenes import stream
+    from formcheck.scenes.kinematics import Projection, solve
+    from formcheck.scenes.params import Arms, sample
+    from formcheck.scenes.render import Renderer
+    from formcheck.scenes.scenarios import SCENARIOS
+    from formcheck.scenes.truth import joints_px
+
+    rng = np.random.default_rng(seed)
+    names = [n for n in SCENARIOS if n not in ("no_person", "no_roller")]
+    out: list[tuple[Image, NDArray[np.uint8], dict[str, Any]]] = []
+    for k in range(count):
+        name = "no_roller" if rng.random() < no_roller_share else str(rng.choice(names))
+        params, secs = stream.resolve(name, None, seed * 1000 + k)
+        w, h = (640, 360) if rng.random() < 0.7 else (640, 480)
+        proj = Projection.for_camera(params.camera, params.facing, w, h,
+                                     stream.clip_extent(params, secs))
+        renderer = Renderer(params, proj, seed * 1000 + k)
+        t = float(rng.uniform(0, secs))
+        skel = solve(sample(params, t), params.roller_orientation, params.roller_diameter_cm,
+                     arms_crossed=params.arms == Arms.CROSSED)
+        image = renderer.draw(skel)
+        labels = np.where(renderer.roller_mask(skel), ROLLER_LABEL, 0).astype(np.uint8)
+        joints = joints_px(skel, proj, params.facing)
+        truth = {"width": w, "height": h, "person_visible": True,
+                 "joints_px": {j: (float(v[0]), float(v[1])) for j, v in joints.items()}}
+        out.append((image, labels, truth))
+    return out
+
+
 def jitter(region: Region, rng: np.random.Generator) -> Region:
     """The region scaled by 0.8-1.25 and shifted by up to 12% of its side, about its
     centre: a pose model's landmarks are not the truth's."""
@@ -114,15 +174,19 @@ def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
 
 def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
                   rng: np.random.Generator | None, cv2: Any, whole: bool = False,
-                  desaturate: float = 0.0) -> tuple[Image, NDArray[np.uint8]] | None:
+                  desaturate: float = 0.0, wander_share: float = 0.0
+                  ) -> tuple[Image, NDArray[np.uint8]] | None:
     """(work crop BGR, roller mask 0/1) of one frame, augmented when ``rng`` is given;
-    ``whole``: the mask is the whole roller's, hidden parts included (:func:`whole_roller`).
+    ``whole``: the mask is the whole roller's, hidden parts included (:func:`whole_roller`);
+    ``wander_share``: that share of crops is moved off the torso (:func:`wander`).
     None when the truth has no usable torso."""
     region = truth_region(truth)
     if region is None:
         return None
     if rng is not None:
         region = jitter(region, rng)
+        if wander_share and rng.random() < wander_share:
+            region = wander(region, rng)
     img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2,
                                                     truth if whole else None)
     return augment(img, mask, rng, cv2, desaturate) if rng is not None else (img, mask)

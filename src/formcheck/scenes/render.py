@@ -214,6 +214,11 @@ class Renderer:
         """One frame: the room, shadows, the roller and (unless ``person`` is False) the body."""
         img = self.bg.copy()
         self._shadows(img, skel, person)
+        self._layers(img, skel, person)
+        return self._camera_effects(img)
+
+    def _layers(self, img: Image, skel: Skeleton, person: bool) -> None:
+        """The roller and the body over the room, back to front."""
         along = skel.orientation == Orientation.ALONG
         roller = self.params.roller_visible
         if person:
@@ -231,7 +236,25 @@ class Renderer:
             self._head(img, skel)
             self._leg(img, skel, near=True)
             self._arm(img, skel, near=True)
-        return self._camera_effects(img)
+
+    def roller_mask(self, skel: Skeleton, person: bool = True) -> NDArray[np.bool_]:
+        """Which pixels of this skeleton's frame show the roller (the body in front of
+        it hides it): the frame drawn twice, the roller in its colour and in another, and
+        the pixels that differ. Drawn without the camera's blur and noise, so it does not
+        advance the clip's noise; for training the learned detector on these scenes."""
+        def plain(colour: Color) -> Image:
+            saved, self.c_roller = self.c_roller, colour
+            try:
+                img = self.bg.copy()
+                self._shadows(img, skel, person)
+                self._layers(img, skel, person)
+            finally:
+                self.c_roller = saved
+            return img
+
+        a = plain((0, 0, 0)).astype(np.int16)
+        b = plain((255, 255, 255)).astype(np.int16)
+        return np.asarray(np.abs(a - b).max(axis=2) > 40)
 
     def _camera_effects(self, img: Image) -> Image:
         cam = self.params.camera

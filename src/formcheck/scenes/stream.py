@@ -81,7 +81,7 @@ def _roller_truth(
     )
 
 
-def _clip_extent(params: SceneParams, seconds: float) -> tuple[float, float]:
+def clip_extent(params: SceneParams, seconds: float) -> tuple[float, float]:
     """The body's horizontal range over the clip, body-frame cm (sampled every 0.25 s)."""
     lo, hi = math.inf, -math.inf
     crossed = params.arms == Arms.CROSSED
@@ -124,7 +124,7 @@ def iter_scene(
     params, secs = resolve(scene, seconds, seed)
     width, height = size
     proj = Projection.for_camera(params.camera, params.facing, width, height,
-                                 _clip_extent(params, secs))
+                                 clip_extent(params, secs))
     renderer = Renderer(params, proj, seed)
     n = max(1, round(secs * fps))
     dt = 1.0 / fps
