@@ -8,7 +8,7 @@ share with the right orientation, and roller reports in frames without one. The 
 line aggregates every frame with the roller in view.
 
     .venv/bin/python benchmarks/eval_roller.py [--seeds 0-14] [--scenes good,holds]
-        [--detector rules|learned]
+        [--detector rules|learned] [--learned-model F]
 
 Seeds 0-14 over all scenes take about 5 minutes on 2 cores.
 """
@@ -16,11 +16,13 @@ Seeds 0-14 over all scenes take about 5 minutes on 2 cores.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
 from formcheck.model.bundle import find
 from formcheck.pose.landmarker import Mode, PoseLandmarker
+from formcheck.roller.learned import LearnedRollerDetector
 from formcheck.roller.tracker import RollerTracker
 from formcheck.scenes import iter_scene
 from formcheck.scenes.scenarios import SCENARIOS
@@ -37,6 +39,8 @@ def main() -> None:
     ap.add_argument("--seeds", default="0-14", help="a range, e.g. 0-14")
     ap.add_argument("--scenes", default=",".join(SCENARIOS), help="comma-separated")
     ap.add_argument("--detector", default="rules", choices=("rules", "learned"))
+    ap.add_argument("--learned-model", type=Path, default=None,
+                    help="another ONNX model for the learned detector (default: the committed)")
     args = ap.parse_args()
     lo, _, hi = args.seeds.partition("-")
     seeds = range(int(lo), int(hi or lo) + 1)
@@ -49,7 +53,9 @@ def main() -> None:
         view = found = within = orient = false = empty = 0
         errors: list[float] = []
         for seed in seeds:
-            tracker = RollerTracker.named(args.detector)
+            tracker = (RollerTracker(LearnedRollerDetector(args.learned_model))
+                       if args.learned_model is not None and args.detector == "learned"
+                       else RollerTracker.named(args.detector))
             with PoseLandmarker(model, Mode.VIDEO, segmentation=True) as lm:
                 frames = iter_scene(scene, size=SIZE, fps=FPS, seconds=SECONDS, seed=seed)
                 for k, (image, truth) in enumerate(frames):

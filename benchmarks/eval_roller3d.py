@@ -14,7 +14,10 @@ finds in each confidence bin, the share right),
 and reports in frames without a roller. Then each detector's ms per 640x480 frame.
 
     .venv/bin/python benchmarks/eval_roller3d.py [--set DIR] [--split evaluation]
-        [--learned-model F] [--colours grey,patterned] [--learned-only]
+        [--learned-model F] [--colours grey,patterned] [--learned-only] [--unseen]
+
+``--split tuning --unseen`` keeps to the tuning shots the learned detector does not
+train on (``learned_data.training_shot``): where models are compared and chosen.
 """
 
 from __future__ import annotations
@@ -33,7 +36,12 @@ import numpy as np
 from formcheck.roller.detector import RollerDetector
 from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
-from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
+from formcheck.roller.learned_data import (
+    find_is_right,
+    pose_frame_from_truth,
+    seen_centre,
+    training_shot,
+)
 from formcheck.scenes3d import dataset
 
 COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "ends10",
@@ -119,6 +127,8 @@ def main() -> None:
                     help="only shots with these roller colours (comma-separated): with "
                          "--split tuning, the colours a model was trained without")
     ap.add_argument("--learned-only", action="store_true", help="skip the rules detector")
+    ap.add_argument("--unseen", action="store_true",
+                    help="only the shots the learned detector does not train on")
     args = ap.parse_args()
     colours = {c for c in args.colours.split(",") if c}
     detectors: dict[str, Any] = {"learned": LearnedRollerDetector(args.learned_model)}
@@ -131,6 +141,8 @@ def main() -> None:
     for shot in dataset.load(args.set, args.split):
         look = shot.row["look"]
         if colours and look["roller_color"] not in colours:
+            continue
+        if args.unseen and training_shot(shot.name):
             continue
         keys = ("all", f"colour {look['roller_color']}", f"floor {look['floor']}",
                 f"camera {shot.camera_bin}")
