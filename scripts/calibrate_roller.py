@@ -1,15 +1,15 @@
 """Calibrate the learned roller detector's confidence on frames it was not trained on.
 
 The network (``roller_seg.onnx``) is trained on the 3D set's tuning stills 000-299 and
-clips 500-509 (``learned_data.training_shot``); the rest of the tuning split (numbered
-300-499 and 510 up: the head-and-hips stills and clip, the head-end stills and clips)
-is tuning data it never saw, so it calibrates the confidence without touching the
-evaluation part. Each find (truth
-landmarks as the pose, one detection a frame) is right when its centre lies within 10%
-of the shoulder-to-hip length of the visible roller pixels' centroid (as
-``benchmarks/eval_roller3d.py`` scores it); a Platt fit of right against the logit of
-the blob's mean probability is written into the model's JSON (``calibration``), which
-``LearnedRollerDetector`` applies. Prints the reliability before and after.
+1000 up and clips 500-509 (``learned_data.training_shot``); the rest of the tuning split
+(numbered 300-499 and 510-999: the head-and-hips stills and clip, the head-end stills
+and clips) is tuning data it never saw, so it calibrates the confidence without
+touching the evaluation part. Each find (truth landmarks as the pose, one detection a
+frame) is right when its centre lies within 10% of the shoulder-to-hip length of the
+visible roller pixels' centroid (as ``benchmarks/eval_roller3d.py`` scores it); a Platt
+fit of right against the logit of the blob's mean probability is written into the
+model's JSON (``calibration``), which ``LearnedRollerDetector`` applies. Prints the
+reliability before and after.
 
     .venv/bin/python scripts/calibrate_roller.py [--set DIR] [--model F] [--dry-run]
 """
@@ -103,7 +103,7 @@ def main() -> None:
     meta = json.loads(meta_path.read_text())
     meta["calibration"] = {"method": "platt", "a": round(a, 4), "b": round(b, 4),
                            "frames": frames, "finds": len(raw), "right": int(y.sum()),
-                           "shots": "tuning 300-499 and 510 up (unseen in training)"}
+                           "shots": "tuning 300-499 and 510-999 (unseen in training)"}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"written: {meta_path}")
 

@@ -203,6 +203,7 @@ def test_training_shots_leave_the_calibration_shots_unseen() -> None:
 
     assert training_shot("tuni-still-000-good") and training_shot("tuni-still-179-good")
     assert training_shot("tuni-clip-500-good") and training_shot("tuni-clip-509-holds")
+    assert training_shot("tuni-still-1000-session")
     for name in ("tuni-still-300-head_hanging", "tuni-still-749-good",
                  "tuni-clip-600-session_neck_hips", "tuni-clip-901-session"):
         assert not training_shot(name)

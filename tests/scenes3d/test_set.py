@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.benchset import EVAL_ONLY, HEAD_END_FIRST
+from formcheck.scenes3d.benchset import DETECTOR_FIRST, EVAL_ONLY, HEAD_END_FIRST
 
 SHOTS = dataset.load()
 
@@ -51,13 +51,15 @@ def test_looks_held_out_for_evaluation_never_appear_in_tuning() -> None:
         assert {s.row["look"][field] for s in evaluation} & held
     # the first plan's tuning shots have no camera from the head end 25 degrees round or
     # more; the head-end shots added after it (tuning only) are all from the head end
+    # (nor have the detector's final-quality stills, numbered after the head-end ones)
     for s in tuning:
         cam = s.row["camera"]
-        if s.row["seed"] < HEAD_END_FIRST:
+        if not HEAD_END_FIRST <= s.row["seed"] < DETECTOR_FIRST:
             assert not (cam["end"] == "head" and cam["azimuth_deg"] >= 25.0)
         else:
             assert cam["end"] == "head" and 20.0 <= cam["azimuth_deg"] <= 75.0, s.name
-    head_end = [s for s in tuning if s.row["seed"] >= HEAD_END_FIRST]
+        assert s.row["quality"] == ("final" if s.row["seed"] >= DETECTOR_FIRST else "draft")
+    head_end = [s for s in tuning if HEAD_END_FIRST <= s.row["seed"] < DETECTOR_FIRST]
     assert {s.camera_bin for s in head_end} == {"oblique", "elevated", "beyond"}
     assert not [s for s in evaluation if 700 <= s.row["seed"] - 100_000 < 1000]
     assert any(s.row["camera"]["end"] == "head" and s.row["camera"]["azimuth_deg"] >= 25.0

@@ -30,12 +30,13 @@ def shot_number(name: str) -> int:
 
 
 def training_shot(name: str) -> bool:
-    """Whether a tuning shot is one the learned detector trains on: the stills 000-299
-    and the clips 500-509. The rest of the tuning split (the head-and-hips and head-end
-    stills and clips, numbered 300-499 and 510 up, added after the first model) stays
-    unseen, to calibrate the confidence and choose between models."""
+    """Whether a tuning shot is one the learned detector trains on: the stills 000-299,
+    the clips 500-509 and the detector's own final-quality stills from 1000 on. The rest
+    of the tuning split (the head-and-hips and head-end stills and clips, numbered
+    300-499 and 510-999) stays unseen, to calibrate the confidence and choose between
+    models."""
     n = shot_number(name)
-    return n < 300 or 500 <= n < 510
+    return n < 300 or 500 <= n < 510 or n >= 1000
 
 
 def pose_frame_from_truth(truth: dict[str, Any], index: int = 0) -> PoseFrame:
