@@ -496,7 +496,9 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     The reading is the one way the silhouette fits; where both fit (the view cannot tell
     them apart) or neither does, it is unknown.
 
-    The left-right axis rests on the model's depth, which it compresses: where its image
+    The left-right axis is ``view.roller_lateral`` (turned to the corrected azimuth from
+    the head end, where the model's own one collapses onto the line of sight). It rests
+    on the model's depth, which it compresses: where its image
     is shorter than ``short_lateral`` times the spine's (a view near side-on), its
     direction is only known to ``short_lateral_off_deg``. A roller across is then never
     excluded by a direction the view cannot give, so it is not read as along. Seen
