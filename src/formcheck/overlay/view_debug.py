@@ -19,8 +19,10 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 
 AXIS_M = 0.25
-# BGR
-AXES = (("spine", (60, 200, 60)), ("lateral", (230, 120, 30)), ("back", (200, 60, 200)))
+# BGR; the left-right axis drawn is the one the roller is read against (turned to the
+# corrected azimuth from the head end)
+AXES = (("spine", (60, 200, 60)), ("roller_lateral", (230, 120, 30)),
+        ("back", (200, 60, 200)))
 
 
 def view_text(view: BodyView | None, setup: SetupConfig | None = None,
