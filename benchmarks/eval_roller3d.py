@@ -17,7 +17,7 @@ and reports in frames without a roller. Then each detector's ms per 640x480 fram
         [--learned-model F] [--colours grey,patterned] [--learned-only] [--unseen]
 
 ``--split tuning --unseen`` keeps to the tuning shots the learned detector does not
-train on (``learned_data.training_shot``): where models are compared and chosen.
+train on (``benchset.detector_training_shot``): where models are compared and chosen.
 """
 
 from __future__ import annotations
@@ -36,13 +36,9 @@ import numpy as np
 from formcheck.roller.detector import RollerDetector
 from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
-from formcheck.roller.learned_data import (
-    find_is_right,
-    pose_frame_from_truth,
-    seen_centre,
-    training_shot,
-)
+from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
 from formcheck.scenes3d import dataset
+from formcheck.scenes3d.benchset import detector_training_shot
 
 COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "ends10",
         "empty", "false")
@@ -142,7 +138,7 @@ def main() -> None:
         look = shot.row["look"]
         if colours and look["roller_color"] not in colours:
             continue
-        if args.unseen and training_shot(shot.name):
+        if args.unseen and detector_training_shot(shot.name):
             continue
         keys = ("all", f"colour {look['roller_color']}", f"floor {look['floor']}",
                 f"camera {shot.camera_bin}")

@@ -1,7 +1,7 @@
 """Calibrate the learned roller detector's confidence on frames it was not trained on.
 
 The network (``roller_seg.onnx``) is trained on the 3D set's tuning stills 000-299 and
-1000 up and clips 500-509 (``learned_data.training_shot``); the rest of the tuning split
+1000 up and clips 500-509 (``benchset.detector_training_shot``); the rest of the tuning split
 (numbered 300-499 and 510-999: the head-and-hips stills and clip, the head-end stills
 and clips) is tuning data it never saw, so it calibrates the confidence without
 touching the evaluation part. Each find (truth landmarks as the pose, one detection a
@@ -26,13 +26,9 @@ import numpy as np
 
 from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, Calibration, LearnedRollerDetector
-from formcheck.roller.learned_data import (
-    find_is_right,
-    pose_frame_from_truth,
-    seen_centre,
-    training_shot,
-)
+from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
 from formcheck.scenes3d import dataset
+from formcheck.scenes3d.benchset import detector_training_shot
 
 BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 1.01)
 
@@ -73,7 +69,7 @@ def main() -> None:
     raw: list[tuple[float, bool]] = []
     frames = 0
     for shot in dataset.load(args.set, "tuning"):
-        if training_shot(shot.name):
+        if detector_training_shot(shot.name):
             continue
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):

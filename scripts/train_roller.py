@@ -32,8 +32,10 @@ import torch
 from torch import nn
 
 from formcheck.roller.learned import MODEL_PATH, WORK_PX
-from formcheck.roller.learned_data import scenes2d_frames, training_pair, training_shot
+from formcheck.roller.learned_data import ROLLER_LABEL, training_pair
+from formcheck.scenes import stream
 from formcheck.scenes3d import dataset
+from formcheck.scenes3d.benchset import detector_training_shot
 
 CLIP_EVERY = 3  # a clip's frames change slowly: every third one is kept
 SCENES2D_SEED = 7919  # the 2D acceptance runs use seeds 0-14; these looks stay apart
@@ -68,12 +70,12 @@ def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
                 ) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
     """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame,
     but those of shots whose roller colour is in ``hold_out`` and, with ``keep_unseen``,
-    those kept for calibration and validation (``learned_data.training_shot``)."""
+    those kept for calibration and validation (``benchset.detector_training_shot``)."""
     out = []
     for shot in dataset.load(root, "tuning"):
         if shot.row["look"]["roller_color"] in hold_out:
             continue
-        if keep_unseen and not training_shot(shot.name):
+        if keep_unseen and not detector_training_shot(shot.name):
             continue
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
@@ -111,7 +113,7 @@ def main() -> None:
                     help="roller colours whose tuning shots are left out (comma-separated), "
                          "to validate on them with eval_roller3d.py --split tuning --colours")
     ap.add_argument("--keep-unseen", action="store_true",
-                    help="train only on the training shots (learned_data.training_shot), "
+                    help="train only on the training shots (benchset.detector_training_shot), "
                          "so the rest of tuning can calibrate and validate")
     ap.add_argument("--scenes2d", type=int, default=0,
                     help="add this many 2D scene frames (seeds far from the acceptance's)")
@@ -126,7 +128,8 @@ def main() -> None:
     frames = load_frames(args.set, hold_out, args.keep_unseen)
     n3d = len(frames)
     if args.scenes2d:
-        frames += scenes2d_frames(args.scenes2d, SCENES2D_SEED)
+        frames += [(img, np.where(mask, ROLLER_LABEL, 0).astype(np.uint8), truth)
+                   for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED)]
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
     net = TinyUNet()

@@ -153,11 +153,13 @@ def test_the_confidence_is_calibrated_from_the_model_json(tmp_path: Path) -> Non
 def test_the_2d_scenes_give_roller_masks_where_the_roller_shows() -> None:
     """Training frames from the 2D scenes: the mask is the roller's visible pixels (the
     torso in front hides part of it), none in a scene without a roller."""
-    from formcheck.roller.learned_data import ROLLER_LABEL, scenes2d_frames
+    from formcheck.roller.learned_data import ROLLER_LABEL
+    from formcheck.scenes.stream import masked_frames
 
-    frames = scenes2d_frames(12, 5, no_roller_share=0.5)
+    frames = masked_frames(12, 5, no_roller_share=0.5)
     with_roller = 0
-    for img, labels, truth in frames:
+    for img, mask, truth in frames:
+        labels = np.where(mask, ROLLER_LABEL, 0).astype(np.uint8)
         assert labels.shape == img.shape[:2]
         px = int((labels == ROLLER_LABEL).sum())
         assert px < labels.size // 10
@@ -199,7 +201,7 @@ def test_the_roller_mask_is_the_roller_the_frame_draws() -> None:
 
 
 def test_training_shots_leave_the_calibration_shots_unseen() -> None:
-    from formcheck.roller.learned_data import training_shot
+    from formcheck.scenes3d.benchset import detector_training_shot as training_shot
 
     assert training_shot("tuni-still-000-good") and training_shot("tuni-still-179-good")
     assert training_shot("tuni-clip-500-good") and training_shot("tuni-clip-509-holds")

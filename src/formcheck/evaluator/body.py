@@ -172,13 +172,17 @@ class BodyReading:
     head_side: Side | None
 
 
-def _angle_deg(a: FloatArray, b: FloatArray) -> float:
-    """Unsigned angle between 2-vectors a and b, degrees (NaN if either is degenerate)."""
-    cross = a[0] * b[1] - a[1] * b[0]
-    dot = a[0] * b[0] + a[1] * b[1]
+def angle_between_deg(a: FloatArray, b: FloatArray) -> float:
+    """Unsigned angle between vectors a and b (2D image px or 3D world m), degrees (NaN if
+    either is degenerate)."""
+    if len(a) == 2:
+        cross = abs(float(a[0] * b[1] - a[1] * b[0]))
+    else:
+        cross = float(np.linalg.norm(np.cross(a, b)))
+    dot = float(np.dot(a, b))
     if not (math.isfinite(cross) and math.isfinite(dot)) or (cross == 0 and dot == 0):
         return math.nan
-    return math.degrees(math.atan2(abs(cross), dot))
+    return math.degrees(math.atan2(cross, dot))
 
 
 def _to_horizontal_deg(v: FloatArray) -> float:
@@ -384,7 +388,7 @@ def read_body(
     torso_v = hip - shoulder
     torso_px = float(np.hypot(torso_v[0], torso_v[1]))
     torso_ok = math.isfinite(torso_px) and torso_px > 0
-    knee_deg = _angle_deg(hip - knee, ankle - knee)
+    knee_deg = angle_between_deg(hip - knee, ankle - knee)
     foot_pitch = _to_horizontal_deg(toe - heel)
     pitch_depth = lift_depth = roll = math.nan
     if z is not None:

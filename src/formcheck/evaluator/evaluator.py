@@ -34,6 +34,7 @@ from formcheck.evaluator.body import (
     TOE,
     BodyReading,
     ViewPosture,
+    angle_between_deg,
     missing_parts,
     others_in_view,
     partial_message,
@@ -475,7 +476,8 @@ class Evaluator:
                 and view.azimuth_deg > KNEE_WORLD_FROM_AZIMUTH_DEG):
             idx = SIDE_INDEX[near]
             w = pose.world
-            value = _finite(_angle3(w[idx[HIP]], w[idx[KNEE]], w[idx[ANKLE]]))
+            value = _finite(angle_between_deg(w[idx[HIP]] - w[idx[KNEE]],
+                                              w[idx[ANKLE]] - w[idx[KNEE]]))
         if value is None:
             return _Raw(Status.UNKNOWN, reason="Knee angle not measurable")
         if value > thr:
@@ -858,15 +860,6 @@ class Evaluator:
             unknown_s=secs[Status.UNKNOWN],
         )
         return summary, episodes
-
-
-def _angle3(a: FloatArray, b: FloatArray, c: FloatArray) -> float:
-    """The angle at ``b`` between ``a`` and ``c``, degrees (3D points)."""
-    u, v = a - b, c - b
-    n = float(np.linalg.norm(u) * np.linalg.norm(v))
-    if not math.isfinite(n) or n < 1e-12:
-        return math.nan
-    return math.degrees(math.acos(max(-1.0, min(1.0, float(u @ v) / n))))
 
 
 def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,

@@ -24,21 +24,6 @@ Image = NDArray[np.uint8]
 ROLLER_LABEL = 2  # the 3D set's mask label of roller pixels
 
 
-def shot_number(name: str) -> int:
-    """The number in a 3D set shot's name (``tuni-still-012-good`` -> 12)."""
-    return int(name.split("-")[2])
-
-
-def training_shot(name: str) -> bool:
-    """Whether a tuning shot is one the learned detector trains on: the stills 000-299,
-    the clips 500-509 and the detector's own final-quality stills from 1000 on. The rest
-    of the tuning split (the head-and-hips and head-end stills and clips, numbered
-    300-499 and 510-999) stays unseen, to calibrate the confidence and choose between
-    models."""
-    n = shot_number(name)
-    return n < 300 or 500 <= n < 510 or n >= 1000
-
-
 def pose_frame_from_truth(truth: dict[str, Any], index: int = 0) -> PoseFrame:
     """A :class:`PoseFrame` from a truth row's ``joints_px`` (landmark name -> px);
     landmarks the row lacks sit at the shoulders' midpoint with visibility 0; no joints
@@ -102,41 +87,6 @@ def wander(region: Region, rng: np.random.Generator) -> Region:
     d = float(rng.uniform(0.5, 1.2)) * side
     return Region((region.origin[0] + d * math.cos(a), region.origin[1] + d * math.sin(a)),
                   region.scale)
-
-
-def scenes2d_frames(count: int, seed: int, no_roller_share: float = 0.25
-                    ) -> list[tuple[Image, NDArray[np.uint8], dict[str, Any]]]:
-    """``count`` frames of the 2D scenes as (image BGR, labels, truth dict), labels
-    ``ROLLER_LABEL`` where the roller shows (:meth:`Renderer.roller_mask`): a scenario and
-    a moment drawn at random per frame, ``no_roller_share`` of them without a roller.
-    Use seeds far from the 2D acceptance runs' (0-14) so those stay unseen."""
-    from formcheck.scenes import stream
-    from formcheck.scenes.kinematics import Projection, solve
-    from formcheck.scenes.params import Arms, sample
-    from formcheck.scenes.render import Renderer
-    from formcheck.scenes.scenarios import SCENARIOS
-    from formcheck.scenes.truth import joints_px
-
-    rng = np.random.default_rng(seed)
-    names = [n for n in SCENARIOS if n not in ("no_person", "no_roller")]
-    out: list[tuple[Image, NDArray[np.uint8], dict[str, Any]]] = []
-    for k in range(count):
-        name = "no_roller" if rng.random() < no_roller_share else str(rng.choice(names))
-        params, secs = stream.resolve(name, None, seed * 1000 + k)
-        w, h = (640, 360) if rng.random() < 0.7 else (640, 480)
-        proj = Projection.for_camera(params.camera, params.facing, w, h,
-                                     stream.clip_extent(params, secs))
-        renderer = Renderer(params, proj, seed * 1000 + k)
-        t = float(rng.uniform(0, secs))
-        skel = solve(sample(params, t), params.roller_orientation, params.roller_diameter_cm,
-                     arms_crossed=params.arms == Arms.CROSSED)
-        image = renderer.draw(skel)
-        labels = np.where(renderer.roller_mask(skel), ROLLER_LABEL, 0).astype(np.uint8)
-        joints = joints_px(skel, proj, params.facing)
-        truth = {"width": w, "height": h, "person_visible": True,
-                 "joints_px": {j: (float(v[0]), float(v[1])) for j, v in joints.items()}}
-        out.append((image, labels, truth))
-    return out
 
 
 def jitter(region: Region, rng: np.random.Generator) -> Region:

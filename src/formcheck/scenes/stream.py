@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -174,6 +175,37 @@ def iter_scene(
         expected = expected_statuses(rec, shin_cm=DIMS.shin, feet_lift_cm=state.foot_lift_cm,
                                      thresholds=th, margins=mg)
         yield image, _with_expected(rec, expected)
+
+
+def masked_frames(count: int, seed: int, no_roller_share: float = 0.25
+                  ) -> list[tuple[NDArray[np.uint8], NDArray[np.bool_], dict[str, Any]]]:
+    """``count`` single frames as (image BGR, roller mask, truth), for training the
+    learned roller detector: a scenario and a moment drawn at random per frame,
+    ``no_roller_share`` of them without a roller, 640x360 or 640x480. The mask is the
+    roller's visible pixels (:meth:`Renderer.roller_mask`); the truth holds ``width``,
+    ``height``, ``person_visible`` and ``joints_px`` (image px). Use seeds far from the
+    2D acceptance runs' (0-14) so those stay unseen."""
+    from formcheck.scenes.render import Renderer  # imports cv2
+
+    rng = np.random.default_rng(seed)
+    names = [n for n in _scenarios.SCENARIOS if n not in ("no_person", "no_roller")]
+    out: list[tuple[NDArray[np.uint8], NDArray[np.bool_], dict[str, Any]]] = []
+    for k in range(count):
+        name = "no_roller" if rng.random() < no_roller_share else str(rng.choice(names))
+        params, secs = resolve(name, None, seed * 1000 + k)
+        w, h = (640, 360) if rng.random() < 0.7 else (640, 480)
+        proj = Projection.for_camera(params.camera, params.facing, w, h,
+                                     clip_extent(params, secs))
+        renderer = Renderer(params, proj, seed * 1000 + k)
+        t = float(rng.uniform(0, secs))
+        skel = solve(sample(params, t), params.roller_orientation, params.roller_diameter_cm,
+                     arms_crossed=params.arms == Arms.CROSSED)
+        image = renderer.draw(skel)
+        joints = joints_px(skel, proj, params.facing)
+        truth = {"width": w, "height": h, "person_visible": True,
+                 "joints_px": {j: (float(v[0]), float(v[1])) for j, v in joints.items()}}
+        out.append((image, renderer.roller_mask(skel), truth))
+    return out
 
 
 def _with_expected(rec: TruthRecord, expected: dict[str, str | None]) -> TruthRecord:

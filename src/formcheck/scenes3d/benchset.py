@@ -166,11 +166,25 @@ def plan() -> list[tuple[ShotSpec, str]]:
     return out
 
 
+def shot_number(name: str) -> int:
+    """The number in a shot's name (``tuni-still-012-good`` -> 12)."""
+    return int(name.split("-")[2])
+
+
 def quality_of(spec: ShotSpec, split: str) -> str:
     """The render quality of a shot: its part's, but final for the detector's shots."""
-    if int(spec.name.split("-")[2]) >= DETECTOR_FIRST:
+    if shot_number(spec.name) >= DETECTOR_FIRST:
         return "final"
     return QUALITY[split]
+
+
+def detector_training_shot(name: str) -> bool:
+    """Whether a tuning shot is one the learned roller detector trains on: the first
+    plan's stills and clips and the detector's own stills. The rest of the tuning part
+    (the head-and-hips and head-end stills and clips, added between them) stays unseen
+    by it, to calibrate its confidence and choose between models."""
+    n = shot_number(name)
+    return n < EXTRA_FIRST or 500 <= n < 500 + len(CLIPS["tuning"]) or n >= DETECTOR_FIRST
 
 
 def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
