@@ -83,10 +83,10 @@ def ends_error(obs: Any, truth: dict[str, Any]) -> float:
                max(math.dist(a, want[1]), math.dist(b, want[0])))
 
 
-def is_right(obs: Any, truth: dict[str, Any], body: Body | None, seen: Any) -> bool:
+def is_right(obs: Any, truth: dict[str, Any], body: Body | None) -> bool:
     """A find is right when the roller is visible and the find's centre lies within 10%
-    of the shoulder-to-hip length of the visible roller pixels' centroid."""
-    return find_is_right(obs.center_px, truth, None if body is None else body.length, seen)
+    of the shoulder-to-hip length of the whole roller's centre."""
+    return find_is_right(obs.center_px, truth, None if body is None else body.length)
 
 
 def reliability(name: str, pairs: list[tuple[float, bool]]) -> None:
@@ -123,11 +123,14 @@ def main() -> None:
                     help="only shots with these roller colours (comma-separated): with "
                          "--split tuning, the colours a model was trained without")
     ap.add_argument("--learned-only", action="store_true", help="skip the rules detector")
+    ap.add_argument("--no-heads", action="store_true",
+                    help="the learned detector without its whole-roller heatmaps")
     ap.add_argument("--unseen", action="store_true",
                     help="only the shots the learned detector does not train on")
     args = ap.parse_args()
     colours = {c for c in args.colours.split(",") if c}
-    detectors: dict[str, Any] = {"learned": LearnedRollerDetector(args.learned_model)}
+    detectors: dict[str, Any] = {
+        "learned": LearnedRollerDetector(args.learned_model, use_heads=not args.no_heads)}
     if not args.learned_only:
         detectors = {"rules": RollerDetector(), **detectors}
     tables: dict[str, dict[str, dict[str, int]]] = {
@@ -153,7 +156,7 @@ def main() -> None:
                 for key in keys:
                     score(obs, truth, body, seen, tables[name][key])
                 if obs.found:
-                    calib[name].append((obs.confidence, is_right(obs, truth, body, seen)))
+                    calib[name].append((obs.confidence, is_right(obs, truth, body)))
                 if big is not None and pf.pose is not None:
                     sx, sy = 640 / pf.width, 480 / pf.height
                     pf_big = pose_frame_from_truth(

@@ -6,10 +6,11 @@ The network (``roller_seg.onnx``) is trained on the 3D set's tuning stills 000-2
 and clips) is tuning data it never saw, so it calibrates the confidence without
 touching the evaluation part. Each find (truth landmarks as the pose, one detection a
 frame) is right when its centre lies within 10% of the shoulder-to-hip length of the
-visible roller pixels' centroid (as ``benchmarks/eval_roller3d.py`` scores it); a Platt
-fit of right against the logit of the blob's mean probability is written into the
-model's JSON (``calibration``), which ``LearnedRollerDetector`` applies. Prints the
-reliability before and after.
+whole roller's centre (``learned_data.find_is_right``, as
+``benchmarks/eval_roller3d.py`` scores it); a Platt fit of right against the logit of
+the blob's mean probability and, for a model with heads, the logit of the centre
+heatmap's peak is written into the model's JSON (``calibration``), which
+``LearnedRollerDetector`` applies. Prints the reliability before and after.
 
     .venv/bin/python scripts/calibrate_roller.py [--set DIR] [--model F] [--dry-run]
 """
@@ -19,33 +20,34 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 from pathlib import Path
 
 import numpy as np
 
 from formcheck.roller.geometry import Body
-from formcheck.roller.learned import MODEL_PATH, Calibration, LearnedRollerDetector
-from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
+from formcheck.roller.learned import MODEL_PATH, Calibration, LearnedRollerDetector, logit
+from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.benchset import detector_training_shot
 
 BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 1.01)
 
 
-def fit_platt(x: np.ndarray, y: np.ndarray, iters: int = 50) -> tuple[float, float]:
-    """(a, b) maximising the likelihood of y (0/1) under sigmoid(a * x + b): Newton."""
-    a, b = 0.0, float(np.log((y.mean() + 1e-6) / (1 - y.mean() + 1e-6)))
-    X = np.stack([x, np.ones_like(x)], axis=1)
+def fit_platt(x: np.ndarray, y: np.ndarray, iters: int = 50) -> np.ndarray:
+    """Weights w (one per column of x (n, k), then the intercept) maximising the
+    likelihood of y (0/1) under sigmoid(x @ w[:-1] + w[-1]): Newton."""
+    X = np.column_stack([x.reshape(len(y), -1), np.ones(len(y))])
+    w = np.zeros(X.shape[1])
+    w[-1] = float(np.log((y.mean() + 1e-6) / (1 - y.mean() + 1e-6)))
     for _ in range(iters):
-        p = 1.0 / (1.0 + np.exp(-(a * x + b)))
+        p = 1.0 / (1.0 + np.exp(-(X @ w)))
         grad = X.T @ (y - p)
-        hess = -(X * (p * (1 - p))[:, None]).T @ X - 1e-6 * np.eye(2)
+        hess = -(X * (p * (1 - p))[:, None]).T @ X - 1e-6 * np.eye(X.shape[1])
         step = np.linalg.solve(hess, grad)
-        a, b = a - float(step[0]), b - float(step[1])
+        w = w - step
         if float(np.abs(step).max()) < 1e-9:
             break
-    return a, b
+    return w
 
 
 def reliability(pairs: list[tuple[float, bool]]) -> str:
@@ -67,38 +69,41 @@ def main() -> None:
     args = ap.parse_args()
     det = LearnedRollerDetector(args.model, calibrated=False)
     raw: list[tuple[float, bool]] = []
+    peaks: list[float | None] = []
     frames = 0
     for shot in dataset.load(args.set, "tuning"):
         if detector_training_shot(shot.name):
             continue
-        masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
             frames += 1
             pf = pose_frame_from_truth(truth, k)
             body = None if pf.pose is None else Body.from_pose(pf.pose)
             obs = det.detect(img, pf)
-            if not obs.found:
+            if not obs.found or obs.center_px is None:
                 continue
-            right = find_is_right(obs.center_px, truth,
-                                  None if body is None else body.length,
-                                  seen_centre(masks[k]))
-            raw.append((obs.confidence, right))
-    x = np.array([math.log(min(max(c, 1e-4), 1 - 1e-4) / (1 - min(max(c, 1e-4), 1 - 1e-4)))
-                  for c, _ in raw])
+            right = find_is_right(obs.center_px, truth, None if body is None else body.length)
+            raw.append((det.last_raw[0], right))
+            peaks.append(det.last_raw[1])
+    heads = all(p is not None for p in peaks)
+    x = np.array([[logit(c)] + ([logit(p or 0.0)] if heads else []) for (c, _), p
+                  in zip(raw, peaks, strict=True)])
     y = np.array([float(ok) for _, ok in raw])
-    a, b = fit_platt(x, y)
-    cal = Calibration(a, b)
+    w = fit_platt(x, y)
+    a, c, b = float(w[0]), float(w[1]) if heads else 0.0, float(w[-1])
+    cal = Calibration(a, b, c)
     print(f"{frames} frames of tuning shots unseen in training, {len(raw)} finds, "
           f"{int(y.sum())} right")
     print("raw (the blob's mean probability):\n" + reliability(raw))
-    print(f"Platt a {a:.3f} b {b:.3f}, calibrated:\n"
-          + reliability([(cal(c), ok) for c, ok in raw]))
+    print(f"Platt a {a:.3f} b {b:.3f} c {c:.3f}, calibrated:\n"
+          + reliability([(cal(r, p), ok) for (r, ok), p in zip(raw, peaks, strict=True)]))
     if args.dry_run:
         return
     meta_path = args.model.with_suffix(".json")
     meta = json.loads(meta_path.read_text())
     meta["calibration"] = {"method": "platt", "a": round(a, 4), "b": round(b, 4),
-                           "frames": frames, "finds": len(raw), "right": int(y.sum()),
+                           "c": round(c, 4), "right": "centre within 10% of the torso of "
+                           "the whole roller's",
+                           "frames": frames, "finds": len(raw), "rights": int(y.sum()),
                            "shots": "tuning 300-499 and 510-999 (unseen in training)"}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"written: {meta_path}")

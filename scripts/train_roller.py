@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from formcheck.roller.learned import MODEL_PATH, WORK_PX
-from formcheck.roller.learned_data import ROLLER_LABEL, training_pair
+from formcheck.roller.learned_data import ROLLER_LABEL, training_sample
 from formcheck.scenes import stream
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.benchset import detector_training_shot
@@ -41,21 +41,26 @@ CLIP_EVERY = 3  # a clip's frames change slowly: every third one is kept
 SCENES2D_SEED = 7919  # the 2D acceptance runs use seeds 0-14; these looks stay apart
 
 
-def block(cin: int, cout: int) -> nn.Sequential:
+def block(cin: int, cout: int, dilation: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout),
-                         nn.ReLU(inplace=True), nn.Conv2d(cout, cout, 3, padding=1),
+                         nn.ReLU(inplace=True),
+                         nn.Conv2d(cout, cout, 3, padding=dilation, dilation=dilation),
                          nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
 class TinyUNet(nn.Module):
-    """RGB (N, 3, 96, 96) in 0..1 -> roller logits (N, 1, 96, 96)."""
+    """RGB (N, 3, 96, 96) in 0..1 -> logits (N, 1 + heads, 96, 96): the visible roller
+    pixels, then with ``heads`` the whole roller's centre and its ends as heatmaps."""
 
-    def __init__(self) -> None:
+    def __init__(self, heads: int = 0, dilation: int = 1) -> None:
         super().__init__()
-        self.e1, self.e2, self.e3 = block(3, 16), block(16, 32), block(32, 64)
+        # the deepest block's second convolution dilated: a wider view at the same cost
+        self.e1, self.e2, self.e3 = block(3, 16), block(16, 32), block(32, 64, dilation)
         self.d2, self.d1 = block(64 + 32, 32), block(32 + 16, 16)
         self.pool, self.up = nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="nearest")
-        self.out = nn.Conv2d(16, 1, 1)
+        self.out = nn.Conv2d(16, 1 + heads, 1)
+        with torch.no_grad():  # heatmaps start near 0.1 everywhere (CenterNet's prior)
+            self.out.bias[1:] = -2.19
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         a = self.e1(x)
@@ -86,16 +91,42 @@ def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
 
 def batch(frames: list[Any], rng: np.random.Generator, n: int,
           whole: bool, desaturate: float, wander_share: float) -> tuple[torch.Tensor, ...]:
-    xs, ys = [], []
+    """Images (N, 3, H, W), masks (N, 1, H, W), heatmaps (N, 2, H, W) and their
+    weights (N, 2)."""
+    xs, ys, hs, ws = [], [], [], []
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
-        pair = training_pair(img, labels, truth, rng, cv2, whole, desaturate, wander_share)
-        if pair is None:
+        sample = training_sample(img, labels, truth, rng, cv2, whole, desaturate,
+                                 wander_share)
+        if sample is None:
             continue
-        rgb = pair[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
+        rgb = sample[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
         xs.append(rgb.transpose(2, 0, 1))
-        ys.append(pair[1][None].astype(np.float32))
-    return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+        ys.append(sample[1][None].astype(np.float32))
+        hs.append(sample[2])
+        ws.append(sample[3])
+    return tuple(torch.from_numpy(np.stack(a)) for a in (xs, ys, hs, ws))
+
+
+def focal(logits: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """CenterNet's penalty-reduced focal loss over heatmaps (N, C, H, W), each map
+    weighted by ``weight`` (N, C), normalised by the number of peaks."""
+    p = torch.sigmoid(logits).clamp(1e-4, 1 - 1e-4)
+    pos = (target >= 1.0).float()
+    w = weight[:, :, None, None]
+    pos_loss = -(torch.log(p) * (1 - p) ** 2 * pos * w).sum()
+    neg_loss = -(torch.log(1 - p) * p ** 2 * (1 - target) ** 4 * (1 - pos) * w).sum()
+    return (pos_loss + neg_loss) / (pos * w).sum().clamp(min=1.0)
+
+
+def roller_2d_truth(mask: np.ndarray, truth: dict[str, Any]) -> dict[str, Any]:
+    """A 2D scene frame's truth with the roller's centre: the centroid of its visible
+    pixels (the cartoon's side view shows the whole roller); its ends are not known."""
+    ys, xs = np.nonzero(mask)
+    if not len(xs):
+        return truth
+    centre = [float(xs.mean()) + 0.5, float(ys.mean()) + 0.5]
+    return {**truth, "roller": {"visible": True, "center_px": centre}}
 
 
 def main() -> None:
@@ -119,6 +150,12 @@ def main() -> None:
                     help="add this many 2D scene frames (seeds far from the acceptance's)")
     ap.add_argument("--wander", type=float, default=0.0,
                     help="share of crops moved off the torso (negatives: limbs, floor)")
+    ap.add_argument("--heads", action="store_true",
+                    help="also predict the whole roller's centre and ends as heatmaps")
+    ap.add_argument("--dilation", type=int, default=1,
+                    help="dilation of the deepest block's second convolution")
+    ap.add_argument("--head-weight", type=float, default=0.5,
+                    help="the heatmaps' focal loss's weight against the mask's loss")
     args = ap.parse_args()
     hold_out = frozenset(c for c in args.hold_out.split(",") if c)
     torch.set_num_threads(1)
@@ -128,22 +165,26 @@ def main() -> None:
     frames = load_frames(args.set, hold_out, args.keep_unseen)
     n3d = len(frames)
     if args.scenes2d:
-        frames += [(img, np.where(mask, ROLLER_LABEL, 0).astype(np.uint8), truth)
+        frames += [(img, np.where(mask, ROLLER_LABEL, 0).astype(np.uint8),
+                    roller_2d_truth(mask, truth))
                    for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED)]
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
-    net = TinyUNet()
+    net = TinyUNet(2 if args.heads else 0, args.dilation)
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=args.steps)
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
     loss_avg = 0.0
     for step in range(args.steps):
-        x, y = batch(frames, rng, args.batch, args.target == "whole", args.desaturate,
-                     args.wander)
-        logits = net(x)
+        x, y, heat, hw = batch(frames, rng, args.batch, args.target == "whole",
+                               args.desaturate, args.wander)
+        out = net(x)
+        logits = out[:, :1]
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
         loss = bce(logits, y) + dice
+        if args.heads:
+            loss = loss + args.head_weight * focal(out[:, 1:], heat, hw)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -164,6 +205,9 @@ def main() -> None:
             "wander": args.wander,
             "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
             "desaturate": args.desaturate,
+            "heads": ["centre", "ends"] if args.heads else [],
+            "head_weight": args.head_weight if args.heads else None,
+            "dilation": args.dilation,
             "seconds": round(time.perf_counter() - t0),
             "final_loss": round(loss_avg, 4), "torch": torch.__version__}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")

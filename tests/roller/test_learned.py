@@ -223,3 +223,56 @@ def test_wandering_crops_move_off_the_torso() -> None:
         d = math.dist(moved.origin, region.origin)
         assert 0.5 * side - 1e-6 <= d <= 1.2 * side + 1e-6
         assert moved.scale == region.scale
+
+
+def test_heatmap_targets_mark_the_whole_rollers_centre_and_ends() -> None:
+    """The centre and both ends (image px) land on the right work pixels, exactly 1
+    there; a flip moves them with the image; no roller: empty maps that still count."""
+    from formcheck.roller.learned import Region
+    from formcheck.roller.learned_data import augment, head_targets
+
+    region = Region((100.0, 50.0), 2.0)  # work px = (image px - origin) / 2
+    truth = {"roller": {"visible": True, "center_px": [180.5, 130.5]},
+             "roller_ends_px": [[140.5, 130.5], [220.5, 130.5]]}
+    heat, weight = head_targets(truth, region)
+    assert weight.tolist() == [1.0, 1.0]
+    assert np.unravel_index(int(np.argmax(heat[0])), heat[0].shape) == (40, 40)
+    assert heat[1][40, 20] == 1.0 and heat[1][40, 60] == 1.0 and heat[1][40, 40] < 0.01
+    img = np.zeros((WORK_PX, WORK_PX, 3), np.uint8)
+    mask = np.zeros((WORK_PX, WORK_PX), np.uint8)
+    flipped = heat.copy()
+    rng = next(np.random.default_rng(s) for s in range(50)
+               if np.random.default_rng(s).random() < 0.5)  # a seed that flips
+    augment(img, mask, rng, cv2, 0.0, flipped)
+    assert flipped[0][40, WORK_PX - 1 - 40] == 1.0
+    no_ends, w2 = head_targets({"roller": {"visible": True, "center_px": [180, 130]}},
+                               region)
+    assert w2.tolist() == [1.0, 0.0] and not no_ends[1].any()
+    empty, w3 = head_targets({"roller": {"visible": False, "center_px": [180, 130]}},
+                             region)
+    assert w3.tolist() == [1.0, 1.0] and not empty.any()
+
+
+def test_whole_roller_is_read_from_the_heatmaps() -> None:
+    """A centre peak beside the visible part becomes the centre; two end peaks become
+    the ends; one end peak (end-on) leaves the ends to the silhouette; a centre peak far
+    from the find, or too faint, is not taken."""
+    from formcheck.roller import learned
+    from formcheck.roller.learned_data import gaussian
+
+    blob = np.zeros((WORK_PX, WORK_PX), bool)
+    blob[50:60, 20:40] = True  # the visible part: (20..40, 50..60) work px
+    geo = learned.principal(blob)
+    seg = blob.astype(np.float32)
+    centre = gaussian([(45.0, 55.0)]) * 0.9
+    ends = gaussian([(20.0, 55.0), (70.0, 55.0)]) * 0.8
+    whole = learned.whole_roller(np.stack([seg, centre, ends]), geo)
+    assert whole is not None and np.allclose(whole.centre, [45.0, 55.0], atol=0.5)
+    assert whole.ends is not None
+    assert np.allclose(sorted(whole.ends[:, 0]), [20.0, 70.0], atol=0.5)
+    one_end = learned.whole_roller(np.stack([seg, centre, gaussian([(30.0, 55.0)])]), geo)
+    assert one_end is not None and one_end.ends is None
+    far = gaussian([(90.0, 5.0)])
+    assert learned.whole_roller(np.stack([seg, far, ends]), geo) is None
+    assert learned.whole_roller(np.stack([seg, centre * 0.1, ends]), geo) is None
+    assert learned.whole_roller(seg[None], geo) is None  # a model without heads

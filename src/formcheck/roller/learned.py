@@ -4,8 +4,11 @@ The pose says where to look (:func:`search_region`): a square around the torso, 
 towards the floor, scaled to ``WORK_PX`` x ``WORK_PX``. The network
 (``roller_seg.onnx``, trained by ``scripts/train_roller.py``) gives each work pixel a
 roller probability; the connected blob of probable roller pixels nearest the back is the
-candidate (:func:`best_blob`), and its principal axes give both ends, the axis angle and
-the apparent diameter (:func:`refine`). Runs with OpenCV's DNN module; no torch.
+candidate (:func:`best_blob`), and its principal axes give the visible ends, the axis
+angle and the apparent diameter (:func:`principal`). Two more maps, heatmaps of the
+whole roller's centre and ends (its part hidden by the body included), place the whole
+roller (:func:`whole_roller`): the centre the evaluator reads the roller's place from.
+Runs with OpenCV's DNN module; no torch.
 
 Pixel coordinates: x right, y down, origin top-left, px of the full image unless named
 *work* (the scaled search region).
@@ -38,6 +41,12 @@ JOIN_AREA = 0.15  # a blob on the best one's axis joins it from this share of it
 # apparent diameter per standard deviation across the axis: 3.4 (median of the truth's
 # diameter over the silhouette's deviation, tuning split; a flat band would give 3.46)
 DIAMETER_PER_SD = 3.4
+# the whole roller from the heatmaps (models trained with --heads); chosen on the unseen
+# tuning frames (docs/roller_learned.md)
+CENTRE_MIN = 0.3  # the centre heatmap's peak counts from this probability
+CENTRE_REACH = 1.5  # and within this many silhouette lengths of the visible part
+ENDS_MIN = 0.3  # each end's peak counts from this probability
+ENDS_APART = 1.5  # the two ends' peaks at least this many diameters apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +82,29 @@ def crop(image_bgr: Image, region: Region, cv2: Any) -> Image:
     return np.asarray(out, dtype=np.uint8)
 
 
+def logit(p: float) -> float:
+    """log(p / (1 - p)), p held within 1e-4 of 0 and 1."""
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Platt scaling of the blob's mean probability into the chance the find is right:
-    ``sigmoid(a * logit(raw) + b)``; fitted by ``scripts/calibrate_roller.py`` and kept
-    in the model's JSON (``calibration``). The identity (a 1, b 0) without one."""
+    """Platt scaling into the chance the find is right (its centre within 10% of the
+    torso of the whole roller's): ``sigmoid(a * logit(raw) + c * logit(peak) + b)``, raw
+    the blob's mean probability and peak the whole roller's centre heatmap's (models
+    with heads; 0 where no centre was read); fitted by ``scripts/calibrate_roller.py``
+    and kept in the model's JSON (``calibration``). The identity (a 1, b 0, c 0)
+    without one."""
 
     a: float = 1.0
     b: float = 0.0
+    c: float = 0.0
 
-    def __call__(self, raw: float) -> float:
-        p = min(max(raw, 1e-4), 1.0 - 1e-4)
-        z = self.a * math.log(p / (1.0 - p)) + self.b
+    def __call__(self, raw: float, peak: float | None = None) -> float:
+        z = self.a * logit(raw) + self.b
+        if self.c and peak is not None:
+            z += self.c * logit(peak)
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
     @classmethod
@@ -96,11 +116,15 @@ class Calibration:
         if not meta_path.is_file():
             return cls()
         cal = json.loads(meta_path.read_text()).get("calibration")
-        return cls(float(cal["a"]), float(cal["b"])) if cal else cls()
+        if not cal:
+            return cls()
+        return cls(float(cal["a"]), float(cal["b"]), float(cal.get("c", 0.0)))
 
 
 class SegModel:
-    """The ONNX network: BGR work crop in, roller probability (WORK_PX, WORK_PX) out."""
+    """The ONNX network: BGR work crop in, probability maps (C, WORK_PX, WORK_PX) out:
+    the visible roller pixels, then (models trained with ``--heads``) the whole roller's
+    centre and its ends as heatmaps."""
 
     def __init__(self, path: Path = MODEL_PATH) -> None:
         import cv2
@@ -111,7 +135,7 @@ class SegModel:
     def __call__(self, work_bgr: Image) -> NDArray[np.float32]:
         blob = self._cv2.dnn.blobFromImage(work_bgr, 1 / 255.0, swapRB=True)
         self._net.setInput(blob)
-        logits = np.asarray(self._net.forward(), dtype=np.float32)[0, 0]
+        logits = np.asarray(self._net.forward(), dtype=np.float32)[0]
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
 
@@ -209,6 +233,53 @@ def outline_blob(blob: NDArray[np.bool_], work_bgr: Image, region: Region, score
                 spread=float(pixels.std(axis=0).mean()), score=score)
 
 
+def peak(heat: NDArray[np.float32], away_from: NDArray[np.float64] | None = None,
+         radius: float = 0.0) -> tuple[NDArray[np.float64], float]:
+    """The heatmap's highest pixel, further than ``radius`` work px from ``away_from``
+    when given, refined to the probability-weighted mean of its 3x3 neighbourhood: the
+    point (work px, pixel centres at +0.5) and its probability."""
+    h = heat
+    if away_from is not None:
+        g = np.arange(WORK_PX) + 0.5
+        d2 = (g[None, :] - away_from[0]) ** 2 + (g[:, None] - away_from[1]) ** 2
+        h = np.where(d2 > radius * radius, heat, 0.0)
+    iy, ix = np.unravel_index(int(np.argmax(h)), h.shape)
+    y0, y1, x0, x1 = max(iy - 1, 0), min(iy + 2, WORK_PX), max(ix - 1, 0), min(ix + 2, WORK_PX)
+    w = h[y0:y1, x0:x1].astype(np.float64)
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    point = np.array([(w * xs).sum(), (w * ys).sum()]) / max(float(w.sum()), 1e-9) + 0.5
+    return point, float(h[iy, ix])
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """The whole roller from the heatmaps, work px: its centre, and its two ends where
+    both show as peaks (None otherwise: end-on, or one end out of the crop)."""
+
+    centre: NDArray[np.float64]
+    ends: NDArray[np.float64] | None
+    peak: float  # the centre heatmap's probability there
+
+
+def whole_roller(maps: NDArray[np.float32], geo: Silhouette) -> Whole | None:
+    """The whole roller (hidden parts included) from the centre and ends heatmaps
+    (``maps[1]``, ``maps[2]``), or None where the model has none or the centre's peak is
+    under ``CENTRE_MIN`` or further than ``CENTRE_REACH`` silhouette lengths from the
+    visible silhouette ``geo``'s centre (the find and the centre disagree). Two ends need
+    both peaks from ``ENDS_MIN``, at least ``ENDS_APART`` diameters apart."""
+    if maps.shape[0] < 3:
+        return None
+    centre, p = peak(maps[1])
+    reach = CENTRE_REACH * max(geo.length, geo.diameter)
+    if p < CENTRE_MIN or float(np.hypot(*(centre - geo.centre))) > reach:
+        return None
+    e1, p1 = peak(maps[2])
+    apart = ENDS_APART * max(geo.diameter, 2.0)
+    e2, p2 = peak(maps[2], e1, apart)
+    ends = np.stack([e1, e2]) if min(p1, p2) >= ENDS_MIN else None
+    return Whole(centre, ends, p)
+
+
 def orientation_of(length: float, thick: float, angle_deg: float,
                    body: Body) -> Orientation:
     """End-on disc (length under 1.5 thicknesses) or a bar crossing the spine's line at
@@ -224,7 +295,8 @@ class LearnedRollerDetector:
     """Single-frame detection with the segmentation network, the same interface as
     :class:`formcheck.roller.detector.RollerDetector` (``detect``)."""
 
-    def __init__(self, model_path: Path = MODEL_PATH, calibrated: bool = True) -> None:
+    def __init__(self, model_path: Path = MODEL_PATH, calibrated: bool = True,
+                 use_heads: bool = True) -> None:
         import cv2
 
         self._cv2 = cv2
@@ -235,6 +307,9 @@ class LearnedRollerDetector:
         self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
         self.last_blob: Blob | None = None  # the last find's outline, for drawing
         self.hint: ColorHint | None = None
+        self.use_heads = use_heads  # the whole roller from the heatmaps, where the model has them
+        # the last find's uncalibrated scores: blob mean probability, centre peak (or None)
+        self.last_raw: tuple[float, float | None] = (0.0, None)
 
     def calibrate(self, image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:
         """Learn the roller's colour hint (``live``'s ``c`` key) as the rules detector
@@ -254,13 +329,24 @@ class LearnedRollerDetector:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
         region = search_region(body.shoulder, body.hip, body.up)
         work = crop(image_bgr, region, self._cv2)
-        found = best_blob(self.model(work), self._cv2)
+        maps = self.model(work)
+        found = best_blob(maps[0], self._cv2)
         if found is None:
             return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
         blob, raw = found
-        conf = self.calibration(raw)
+        geo = principal(blob)
+        mid, ends, length, thick = geo.centre, geo.ends, geo.length, geo.diameter
+        whole = whole_roller(maps, geo) if self.use_heads else None
+        # a model with heads: the confidence that the whole roller's centre is right
+        self.last_raw = (raw, None if not self.use_heads or maps.shape[0] < 3
+                         else 0.0 if whole is None else whole.peak)
+        conf = self.calibration(*self.last_raw)
         self.last_blob = outline_blob(blob, work, region, conf, self._cv2)
-        mid, ends, length, thick = refine(blob)
+        if whole is not None:
+            # the hidden part too: the centre on the body's mid-plane, not the seen part's
+            mid = whole.centre
+            if whole.ends is not None:
+                ends = whole.ends
         ends_px = region.to_image(ends)
         self.last_ends_px = ends_px
         d = ends_px[1] - ends_px[0]

@@ -22,6 +22,7 @@ from formcheck.roller.learned import WORK_PX, Region, crop, search_region
 
 Image = NDArray[np.uint8]
 ROLLER_LABEL = 2  # the 3D set's mask label of roller pixels
+HEAT_SIGMA = 2.0  # the heatmaps' Gaussian, work px (5% of a torso is about 2)
 
 
 def pose_frame_from_truth(truth: dict[str, Any], index: int = 0) -> PoseFrame:
@@ -101,12 +102,16 @@ def jitter(region: Region, rng: np.random.Generator) -> Region:
 
 
 def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
-            cv2: Any, desaturate: float = 0.0) -> tuple[Image, NDArray[np.uint8]]:
+            cv2: Any, desaturate: float = 0.0,
+            heat: NDArray[np.float32] | None = None) -> tuple[Image, NDArray[np.uint8]]:
     """Random flip, channel order and hue (any roller colour), with probability
     ``desaturate`` most of the colour taken out (grey and white rollers, which a hue turn
-    cannot make), brightness, contrast, blur and noise; the mask follows the flip only."""
+    cannot make), brightness, contrast, blur and noise; the mask follows the flip only,
+    and so do the heatmaps ``heat`` (C, H, W), flipped in place."""
     if rng.random() < 0.5:
         img, mask = img[:, ::-1], mask[:, ::-1]
+        if heat is not None:
+            heat[:] = heat[:, :, ::-1].copy()
     img = img[:, :, rng.permutation(3)]
     hsv = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_BGR2HSV)
     hsv[..., 0] = (hsv[..., 0].astype(np.int32) + int(rng.integers(0, 180))) % 180
@@ -123,6 +128,47 @@ def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
     return np.ascontiguousarray(out), np.ascontiguousarray(mask)
 
 
+def gaussian(points: list[tuple[float, float]], sigma: float = HEAT_SIGMA
+             ) -> NDArray[np.float32]:
+    """A (WORK_PX, WORK_PX) heatmap: the largest of unit Gaussians of ``sigma`` work px
+    about each point (work px), the pixel under each point set to exactly 1 (the focal
+    loss's positives); points outside the crop add nothing but their tails."""
+    g = np.arange(WORK_PX, dtype=np.float64) + 0.5
+    out = np.zeros((WORK_PX, WORK_PX))
+    for x, y in points:
+        d2 = (g[None, :] - x) ** 2 + (g[:, None] - y) ** 2
+        out = np.maximum(out, np.exp(-d2 / (2 * sigma * sigma)))
+        ix, iy = math.floor(x), math.floor(y)
+        if 0 <= ix < WORK_PX and 0 <= iy < WORK_PX:
+            out[iy, ix] = 1.0
+    return out.astype(np.float32)
+
+
+def head_targets(truth: dict[str, Any], region: Region) -> tuple[NDArray[np.float32],
+                                                                 NDArray[np.float32]]:
+    """The whole roller's centre and ends as heatmaps (2, WORK_PX, WORK_PX) in the
+    region's work px, and a weight per map (0: not known, left out of the loss). From the
+    truth's ``roller.center_px`` and ``roller_ends_px`` (image px) where the roller is
+    visible; ends are known only with ``roller_ends_px``. No roller in view: empty maps
+    that count (a roller-less crop has no centre)."""
+    r = truth.get("roller") or {}
+    heat = np.zeros((2, WORK_PX, WORK_PX), np.float32)
+    weight = np.ones(2, np.float32)
+
+    def work(p: Any) -> tuple[float, float]:
+        q = (np.asarray(p, np.float64) - np.asarray(region.origin)) / region.scale
+        return float(q[0]), float(q[1])
+
+    if r.get("visible") and r.get("center_px"):
+        heat[0] = gaussian([work(r["center_px"])])
+        ends = truth.get("roller_ends_px")
+        if ends:
+            heat[1] = gaussian([work(e) for e in ends])
+        else:
+            weight[1] = 0.0
+    return heat, weight
+
+
 def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
                   rng: np.random.Generator | None, cv2: Any, whole: bool = False,
                   desaturate: float = 0.0, wander_share: float = 0.0
@@ -131,6 +177,17 @@ def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any]
     ``whole``: the mask is the whole roller's, hidden parts included (:func:`whole_roller`);
     ``wander_share``: that share of crops is moved off the torso (:func:`wander`).
     None when the truth has no usable torso."""
+    out = training_sample(image, labels, truth, rng, cv2, whole, desaturate, wander_share)
+    return None if out is None else (out[0], out[1])
+
+
+def training_sample(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
+                    rng: np.random.Generator | None, cv2: Any, whole: bool = False,
+                    desaturate: float = 0.0, wander_share: float = 0.0
+                    ) -> tuple[Image, NDArray[np.uint8], NDArray[np.float32],
+                               NDArray[np.float32]] | None:
+    """:func:`training_pair` with the whole roller's centre and ends heatmaps and their
+    weights (:func:`head_targets`), following the same crop and flip."""
     region = truth_region(truth)
     if region is None:
         return None
@@ -140,7 +197,10 @@ def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any]
             region = wander(region, rng)
     img, mask = crop(image, region, cv2), crop_mask(labels, region, cv2,
                                                     truth if whole else None)
-    return augment(img, mask, rng, cv2, desaturate) if rng is not None else (img, mask)
+    heat, weight = head_targets(truth, region)
+    if rng is not None:
+        img, mask = augment(img, mask, rng, cv2, desaturate, heat)
+    return img, mask, heat, weight
 
 
 def seen_centre(labels: NDArray[np.uint8]) -> tuple[float, float] | None:
@@ -151,10 +211,12 @@ def seen_centre(labels: NDArray[np.uint8]) -> tuple[float, float] | None:
 
 
 def find_is_right(center_px: tuple[float, float], truth: dict[str, Any],
-                  torso_px: float | None, seen: tuple[float, float] | None) -> bool:
+                  torso_px: float | None) -> bool:
     """A find is right when the roller is visible and the find's centre lies within 10%
-    of the shoulder-to-hip length (``torso_px``) of the visible roller pixels' centroid
-    (``seen``): how the learned detector's confidence is calibrated and measured."""
+    of the shoulder-to-hip length (``torso_px``) of the whole roller's centre (the
+    truth's ``roller.center_px``, its part hidden by the body included): how the learned
+    detector's confidence is calibrated and measured."""
     r = truth.get("roller") or {}
-    return bool(r.get("visible") and seen is not None and torso_px
-                and math.dist(center_px, seen) / torso_px <= 0.10)
+    centre = r.get("center_px")
+    return bool(r.get("visible") and centre is not None and torso_px
+                and math.dist(center_px, centre) / torso_px <= 0.10)
