@@ -43,7 +43,7 @@ JOIN_AREA = 0.15  # a blob on the best one's axis joins it from this share of it
 DIAMETER_PER_SD = 3.4
 # the whole roller from the heatmaps (models trained with --heads); chosen on the unseen
 # tuning frames (docs/roller_learned.md)
-CENTRE_MIN = 0.3  # the centre heatmap's peak counts from this probability
+CENTRE_MIN = 0.1  # the centre heatmap's peak counts from this probability
 CENTRE_REACH = 1.5  # and within this many silhouette lengths of the visible part
 ENDS_MIN = 0.3  # each end's peak counts from this probability
 ENDS_APART = 1.5  # the two ends' peaks at least this many diameters apart
