@@ -212,3 +212,24 @@ def test_head_turned_to_the_camera_is_still_on_the_back() -> None:
     # then no "Lie on your back"
     assert verdict.setup.code is not SetupCode.NOT_ON_BACK
     assert verdict.checks[CheckId.KNEES_BENT].status is Status.OK
+
+
+def test_the_camera_place_is_the_median_of_the_last_second() -> None:
+    """One stray first reading (33 degrees for a camera 52 round, tuning clip 902) must
+    not hold the gate open: a median over camera_smoothing_s drops it as soon as most
+    of the second's readings are past the limit; a mean took 1.4 s. Time going back
+    starts afresh."""
+    from types import SimpleNamespace
+
+    from formcheck.evaluator.evaluator import Evaluator
+
+    ev = Evaluator()
+    readings = [33.0, 37.0, 46.0, 45.5, 47.0, 46.5, 47.0, 49.0]
+    got = [ev._camera_smoothed(SimpleNamespace(azimuth_deg=a, elevation_deg=20.0),  # type: ignore[arg-type]
+                               0.125 * k)[0] for k, a in enumerate(readings)]
+    assert got[0] == 33.0 and got[4] > 45.0 and min(got[4:]) > 45.0
+    assert ev._camera_smoothed(SimpleNamespace(azimuth_deg=10.0, elevation_deg=5.0),  # type: ignore[arg-type]
+                               0.0) == (10.0, 5.0)
+    late = [ev._camera_smoothed(SimpleNamespace(azimuth_deg=10.0 + k, elevation_deg=5.0),  # type: ignore[arg-type]
+                                0.5 * k)[0] for k in range(1, 8)]
+    assert late[-1] == 16.0  # the median of the readings at 2.5, 3.0 and 3.5 s: older ones left

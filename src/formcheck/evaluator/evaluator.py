@@ -18,6 +18,7 @@ measurements -> per-frame statuses (with value hysteresis while a fault is repor
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -244,7 +245,8 @@ class Evaluator:
         # the camera's azimuth and elevation per frame read in 3D, as 1-degree histograms
         # (a session's median in constant memory)
         self._camera_hist = np.zeros((2, 91))
-        self._camera_s: tuple[float, float, float] | None = None  # (t, azimuth, elevation)
+        # (t s, azimuth, elevation degrees) of the last camera_smoothing_s seconds
+        self._camera_s: deque[tuple[float, float, float]] = deque()
         self._last_dt = 0.0
         self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool,
                              tuple[int, str | None]] | None = None
@@ -803,20 +805,23 @@ class Evaluator:
         )
 
     def _camera_smoothed(self, view: BodyView, t: float) -> tuple[float, float]:
-        """The camera's azimuth and elevation (degrees) smoothed over time: the camera
-        stands still while the pose's estimate of it wavers from frame to frame, and a
-        gate that flickers at its edge would flicker every check with it."""
+        """The camera's azimuth and elevation (degrees), each the median of the readings
+        of the last ``camera_smoothing_s`` seconds: the camera stands still while the
+        pose's estimate of it wavers from frame to frame, and a gate that flickered at
+        its edge would flicker every check with it. A median, not a running mean: one
+        stray first reading (a clip from 52 degrees round that opened reading 33) held a
+        mean inside the range for over a second."""
         az, el = view.azimuth_deg, view.elevation_deg
         tau = self.config.setup.camera_smoothing_s
         if self.still or tau <= 0 or not math.isfinite(az + el):
             return az, el
-        if self._camera_s is None or t <= self._camera_s[0]:
-            self._camera_s = (t, az, el)
-            return az, el
-        t0, a0, e0 = self._camera_s
-        k = 1.0 - math.exp(-(t - t0) / tau)
-        self._camera_s = (t, a0 + k * (az - a0), e0 + k * (el - e0))
-        return self._camera_s[1], self._camera_s[2]
+        if self._camera_s and t <= self._camera_s[-1][0]:
+            self._camera_s.clear()  # time went back: a new stream
+        self._camera_s.append((t, az, el))
+        while self._camera_s[0][0] < t - tau:
+            self._camera_s.popleft()
+        return (float(np.median([a for _, a, _ in self._camera_s])),
+                float(np.median([e for _, _, e in self._camera_s])))
 
     def _camera_place(self) -> CameraPlace | None:
         """The median camera place over the frames read in 3D, or None."""
