@@ -15,6 +15,11 @@ and reports in frames without a roller. Then each detector's ms per 640x480 fram
 
     .venv/bin/python benchmarks/eval_roller3d.py [--set DIR] [--split evaluation]
         [--learned-model F] [--colours grey,patterned] [--learned-only] [--unseen]
+        [--no-heads]
+
+``--no-heads`` reads a model with heads from its visible silhouette alone (its
+confidence then the blob's raw mean probability: the calibration was fitted with the
+heads).
 
 ``--split tuning --unseen`` keeps to the tuning shots the learned detector does not
 train on (``benchset.detector_training_shot``): where models are compared and chosen.

@@ -9,8 +9,9 @@ frame) is right when its centre lies within 10% of the shoulder-to-hip length of
 whole roller's centre (``learned_data.find_is_right``, as
 ``benchmarks/eval_roller3d.py`` scores it); a Platt fit of right against the logit of
 the blob's mean probability and, for a model with heads, the logit of the centre
-heatmap's peak is written into the model's JSON (``calibration``), which
-``LearnedRollerDetector`` applies. Prints the reliability before and after.
+heatmap's peak (0 where no centre was read: the find's whole-roller place is then
+unknown) is written into the model's JSON (``calibration``: ``rights`` counts the
+right finds), which ``LearnedRollerDetector`` applies. Prints the reliability before and after.
 
     .venv/bin/python scripts/calibrate_roller.py [--set DIR] [--model F] [--dry-run]
 """

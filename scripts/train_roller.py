@@ -60,6 +60,7 @@ class TinyUNet(nn.Module):
         self.pool, self.up = nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="nearest")
         self.out = nn.Conv2d(16, 1 + heads, 1)
         with torch.no_grad():  # heatmaps start near 0.1 everywhere (CenterNet's prior)
+            assert self.out.bias is not None
             self.out.bias[1:] = -2.19
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -93,7 +94,10 @@ def batch(frames: list[Any], rng: np.random.Generator, n: int,
           whole: bool, desaturate: float, wander_share: float) -> tuple[torch.Tensor, ...]:
     """Images (N, 3, H, W), masks (N, 1, H, W), heatmaps (N, 2, H, W) and their
     weights (N, 2)."""
-    xs, ys, hs, ws = [], [], [], []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    hs: list[np.ndarray] = []
+    ws: list[np.ndarray] = []
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
         sample = training_sample(img, labels, truth, rng, cv2, whole, desaturate,
@@ -121,7 +125,9 @@ def focal(logits: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> t
 
 def roller_2d_truth(mask: np.ndarray, truth: dict[str, Any]) -> dict[str, Any]:
     """A 2D scene frame's truth with the roller's centre: the centroid of its visible
-    pixels (the cartoon's side view shows the whole roller); its ends are not known."""
+    pixels, an approximation (the cartoon's side view shows the roller's near end disc,
+    whose centre the 2D truth calls the roller's; where the body covers part of it the
+    centroid moves off); its ends are not known."""
     ys, xs = np.nonzero(mask)
     if not len(xs):
         return truth
@@ -129,7 +135,7 @@ def roller_2d_truth(mask: np.ndarray, truth: dict[str, Any]) -> dict[str, Any]:
     return {**truth, "roller": {"visible": True, "center_px": centre}}
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
     ap.add_argument("--steps", type=int, default=1200)
@@ -156,21 +162,12 @@ def main() -> None:
                     help="dilation of the deepest block's second convolution")
     ap.add_argument("--head-weight", type=float, default=0.5,
                     help="the heatmaps' focal loss's weight against the mask's loss")
-    args = ap.parse_args()
-    hold_out = frozenset(c for c in args.hold_out.split(",") if c)
-    torch.set_num_threads(1)
-    torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    t0 = time.perf_counter()
-    frames = load_frames(args.set, hold_out, args.keep_unseen)
-    n3d = len(frames)
-    if args.scenes2d:
-        frames += [(img, np.where(mask, ROLLER_LABEL, 0).astype(np.uint8),
-                    roller_2d_truth(mask, truth))
-                   for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED)]
-    print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
-          f"{time.perf_counter() - t0:.0f} s", flush=True)
-    net = TinyUNet(2 if args.heads else 0, args.dilation)
+    return ap.parse_args()
+
+
+def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
+          args: argparse.Namespace, t0: float) -> float:
+    """Adam with a one-cycle rate over ``args.steps`` batches; the loss's running mean."""
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=args.steps)
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
@@ -193,25 +190,47 @@ def main() -> None:
         if step % 50 == 0 or step == args.steps - 1:
             print(f"step {step} loss {loss_avg:.3f} {time.perf_counter() - t0:.0f} s",
                   flush=True)
+    return loss_avg
+
+
+def export(net: TinyUNet, args: argparse.Namespace, meta: dict[str, Any]) -> None:
+    """The network to ONNX at ``args.out``, ``meta`` with its hash beside it (``.json``)."""
     net.eval()
-    torch.onnx.export(net, torch.zeros(1, 3, WORK_PX, WORK_PX), str(args.out),
+    torch.onnx.export(net, (torch.zeros(1, 3, WORK_PX, WORK_PX),), str(args.out),
                       input_names=["rgb"], output_names=["logits"], opset_version=13,
                       dynamo=False)
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
-    meta = {"sha256": digest, "bytes": args.out.stat().st_size, "seed": args.seed,
-            "steps": args.steps, "batch": args.batch, "train_frames": n3d,
-            "kept_unseen": args.keep_unseen, "scenes2d_frames": len(frames) - n3d,
-            "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None,
-            "wander": args.wander,
-            "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
-            "desaturate": args.desaturate,
-            "heads": ["centre", "ends"] if args.heads else [],
-            "head_weight": args.head_weight if args.heads else None,
-            "dilation": args.dilation,
-            "seconds": round(time.perf_counter() - t0),
-            "final_loss": round(loss_avg, 4), "torch": torch.__version__}
+    meta = {"sha256": digest, "bytes": args.out.stat().st_size, **meta}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     print(json.dumps(meta))
+
+
+def main() -> None:
+    args = parse_args()
+    hold_out = frozenset(c for c in args.hold_out.split(",") if c)
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    t0 = time.perf_counter()
+    frames = load_frames(args.set, hold_out, args.keep_unseen)
+    n3d = len(frames)
+    if args.scenes2d:
+        frames += [(img, np.where(mask, ROLLER_LABEL, 0).astype(np.uint8),
+                    roller_2d_truth(mask, truth))
+                   for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED)]
+    print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    net = TinyUNet(2 if args.heads else 0, args.dilation)
+    loss_avg = train(net, frames, rng, args, t0)
+    export(net, args, {
+        "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_frames": n3d,
+        "kept_unseen": args.keep_unseen, "scenes2d_frames": len(frames) - n3d,
+        "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None, "wander": args.wander,
+        "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
+        "desaturate": args.desaturate, "heads": ["centre", "ends"] if args.heads else [],
+        "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,
+        "seconds": round(time.perf_counter() - t0), "final_loss": round(loss_avg, 4),
+        "torch": torch.__version__})
 
 
 if __name__ == "__main__":

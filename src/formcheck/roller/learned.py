@@ -264,9 +264,10 @@ class Whole:
 def whole_roller(maps: NDArray[np.float32], geo: Silhouette) -> Whole | None:
     """The whole roller (hidden parts included) from the centre and ends heatmaps
     (``maps[1]``, ``maps[2]``), or None where the model has none or the centre's peak is
-    under ``CENTRE_MIN`` or further than ``CENTRE_REACH`` silhouette lengths from the
-    visible silhouette ``geo``'s centre (the find and the centre disagree). Two ends need
-    both peaks from ``ENDS_MIN``, at least ``ENDS_APART`` diameters apart."""
+    under ``CENTRE_MIN`` or further than ``CENTRE_REACH`` times the visible silhouette
+    ``geo``'s length (or diameter, when larger) from its centre (the find and the centre
+    disagree). Two ends need both peaks from ``ENDS_MIN``, at least ``ENDS_APART``
+    diameters (at least 2 work px) apart."""
     if maps.shape[0] < 3:
         return None
     centre, p = peak(maps[1])
@@ -304,6 +305,10 @@ class LearnedRollerDetector:
         # the confidence is the chance the find is right (Calibration); raw: the blob's
         # mean probability, which overstates it
         self.calibration = Calibration.of_model(model_path) if calibrated else Calibration()
+        if not use_heads and self.calibration.c:
+            # fitted with the centre's peak, which a detector without heads does not read:
+            # the raw blob mean, said plainly, rather than a fit applied half
+            self.calibration = Calibration()
         self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
         self.last_blob: Blob | None = None  # the last find's outline, for drawing
         self.hint: ColorHint | None = None
@@ -337,7 +342,10 @@ class LearnedRollerDetector:
         geo = principal(blob)
         mid, ends, length, thick = geo.centre, geo.ends, geo.length, geo.diameter
         whole = whole_roller(maps, geo) if self.use_heads else None
-        # a model with heads: the confidence that the whole roller's centre is right
+        # a model with heads: the confidence that the whole roller's centre is right; no
+        # centre read (peak 0) leaves the find near 0, the whole roller's place unknown.
+        # The angle and ends below come from the whole roller where its ends were read,
+        # the length and diameter from the visible silhouette (a mix, measured as such)
         self.last_raw = (raw, None if not self.use_heads or maps.shape[0] < 3
                          else 0.0 if whole is None else whole.peak)
         conf = self.calibration(*self.last_raw)
