@@ -36,11 +36,15 @@ SPEED_FROM_S = 1.0
 TARGET = 0.95
 
 
-@pytest.fixture(scope="module", params=["image", "3d"])
+@pytest.fixture(scope="module", params=[("image", "rules"), ("3d", "rules"), ("3d", "learned")],
+                ids=["image", "3d", "3d-learned"])
 def runs(model_path: Path, request: pytest.FixtureRequest) -> dict[str, Run]:
     """Every scenario, with the roller judged in the image plane and in 3D
-    (``roller.geometry``): the 3D reading must not lose what the side view had."""
-    config = EvaluatorConfig(roller=RollerConfig(geometry=request.param))
+    (``roller.geometry``): the 3D reading must not lose what the side view had; and in
+    3D with the learned roller detector (``roller.detector``), which must hold the 2D
+    scenes as the rules detector does."""
+    geometry, detector = request.param
+    config = EvaluatorConfig(roller=RollerConfig(geometry=geometry, detector=detector))
     return {name: run_scenario(name, model_path, seconds=SECONDS, config=config)
             for name in (*FAULTS, *CLEAN)}
 
