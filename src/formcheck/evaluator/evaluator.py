@@ -132,6 +132,7 @@ UNITS: dict[CheckId, str] = {
     CheckId.HIP_HEIGHT: "torso lengths above the shoulder-to-ankle line",
 }
 ROLLER_MISSING = "Roller not visible"
+ROLLER_NEAR_EDGE = "Roller near the edge of the shoulder blades"
 ROLLER_UNSURE = "Roller detection unsure"
 ROLLER_AWAY = "Roller is not under the back"
 
@@ -574,6 +575,9 @@ class Evaluator:
         zone = zone_of(position, neck_max, low_min)
         if zone is Zone.SHOULDER_BLADES:
             return _Raw(Status.OK, position, zone=zone)
+        m = c.roller.zone_margin
+        if tracker.key is None and neck_max - m <= position <= low_min + m:
+            return _Raw(Status.UNKNOWN, position, ROLLER_NEAR_EDGE)
         return _Raw(Status.FAULT, position, key=CueKey.of(CheckId.ROLLER_POSITION, zone),
                     zone=zone)
 
