@@ -236,7 +236,8 @@ def test_heatmap_targets_mark_the_whole_rollers_centre_and_ends() -> None:
              "roller_ends_px": [[140.5, 130.5], [220.5, 130.5]]}
     heat, weight = head_targets(truth, region)
     assert weight.tolist() == [1.0, 1.0]
-    assert np.unravel_index(int(np.argmax(heat[0])), heat[0].shape) == (40, 40)
+    top = np.unravel_index(int(np.argmax(heat[0])), heat[0].shape)
+    assert (int(top[0]), int(top[1])) == (40, 40)
     assert heat[1][40, 20] == 1.0 and heat[1][40, 60] == 1.0 and heat[1][40, 40] < 0.01
     img = np.zeros((WORK_PX, WORK_PX, 3), np.uint8)
     mask = np.zeros((WORK_PX, WORK_PX), np.uint8)
@@ -304,3 +305,4 @@ def test_the_heads_place_the_whole_roller_hidden_end_and_all() -> None:
     print(f"{tried} stills, centre within 10% of the torso: {near}")
     assert tried >= 30
     assert near["heads"] >= near["silhouette"] + 0.15 * tried
+
