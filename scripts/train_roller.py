@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from formcheck.roller.learned import MODEL_PATH, WORK_PX
-from formcheck.roller.learned_data import ROLLER_LABEL, training_sample
+from formcheck.roller.learned_data import ROLLER_LABEL, seen_centre, training_sample
 from formcheck.scenes import stream
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.benchset import detector_training_shot
@@ -123,16 +123,15 @@ def focal(logits: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> t
     return (pos_loss + neg_loss) / (pos * w).sum().clamp(min=1.0)
 
 
-def roller_2d_truth(mask: np.ndarray, truth: dict[str, Any]) -> dict[str, Any]:
+def roller_2d_truth(labels: np.ndarray, truth: dict[str, Any]) -> dict[str, Any]:
     """A 2D scene frame's truth with the roller's centre: the centroid of its visible
-    pixels, an approximation (the cartoon's side view shows the roller's near end disc,
-    whose centre the 2D truth calls the roller's; where the body covers part of it the
-    centroid moves off); its ends are not known."""
-    ys, xs = np.nonzero(mask)
-    if not len(xs):
+    pixels (``seen_centre``), an approximation (the cartoon's side view shows the
+    roller's near end disc, whose centre the 2D truth calls the roller's; where the body
+    covers part of it the centroid moves off); its ends are not known."""
+    centre = seen_centre(labels)
+    if centre is None:
         return truth
-    centre = [float(xs.mean()) + 0.5, float(ys.mean()) + 0.5]
-    return {**truth, "roller": {"visible": True, "center_px": centre}}
+    return {**truth, "roller": {"visible": True, "center_px": list(centre)}}
 
 
 def parse_args() -> argparse.Namespace:
@@ -215,9 +214,9 @@ def main() -> None:
     frames = load_frames(args.set, hold_out, args.keep_unseen)
     n3d = len(frames)
     if args.scenes2d:
-        frames += [(img, np.where(mask, ROLLER_LABEL, 0).astype(np.uint8),
-                    roller_2d_truth(mask, truth))
-                   for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED)]
+        for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED):
+            labels = np.where(mask, ROLLER_LABEL, 0).astype(np.uint8)
+            frames.append((img, labels, roller_2d_truth(labels, truth)))
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
     net = TinyUNet(2 if args.heads else 0, args.dilation)

@@ -17,10 +17,10 @@ from formcheck.roller.learned import (
     WORK_PX,
     LearnedRollerDetector,
     crop,
-    refine,
+    principal,
     search_region,
 )
-from formcheck.roller.learned_data import pose_frame_from_truth, training_pair
+from formcheck.roller.learned_data import pose_frame_from_truth, training_sample
 from formcheck.roller.tracker import RollerTracker
 from formcheck.scenes3d import dataset
 
@@ -41,10 +41,11 @@ def test_crop_maps_work_px_back_to_the_image() -> None:
     assert np.allclose(centre, [205.0, 145.0], atol=region.scale)
 
 
-def test_refine_finds_both_ends_of_a_tilted_bar() -> None:
+def test_principal_axes_find_both_ends_of_a_tilted_bar() -> None:
     blob = np.zeros((WORK_PX, WORK_PX), np.uint8)
     cv2.line(blob, (20, 30), (70, 60), 1, thickness=7)
-    _, ends, length, thick = refine(blob.astype(bool))
+    geo = principal(blob.astype(bool))
+    ends, length, thick = geo.ends, geo.length, geo.diameter
     angle = math.degrees(math.atan2(ends[1][1] - ends[0][1], ends[1][0] - ends[0][0]))
     assert abs((angle - math.degrees(math.atan2(30, 50)) + 90) % 180 - 90) < 3
     assert 55 < length < 70 and 5 < thick < 11
@@ -56,13 +57,13 @@ def test_unknown_detector_name_is_refused() -> None:
 
 
 @needs_set
-def test_training_pair_holds_the_roller_mask() -> None:
+def test_training_sample_holds_the_roller_mask() -> None:
     shot = next(s for s in dataset.load(SET, "tuning")
                 if s.still and s.row["scenario"] != "no_roller")
     img, truth = next(shot.frames())
-    pair = training_pair(img, shot.masks()[0], truth, np.random.default_rng(0), cv2)
-    assert pair is not None
-    work, mask = pair
+    sample = training_sample(img, shot.masks()[0], truth, np.random.default_rng(0), cv2)
+    assert sample is not None
+    work, mask = sample[0], sample[1]
     assert work.shape == (WORK_PX, WORK_PX, 3) and mask.shape == (WORK_PX, WORK_PX)
     assert 10 < int(mask.sum()) < WORK_PX * WORK_PX // 2
 

@@ -211,14 +211,6 @@ def principal(blob: NDArray[np.bool_]) -> Silhouette:
     return Silhouette(ends.mean(axis=0), major, minor, ends, diameter)
 
 
-def refine(blob: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64],
-                                               float, float]:
-    """Centre (2,), both visible ends (2, 2), length and apparent diameter of a blob,
-    work px (see :func:`principal`)."""
-    geo = principal(blob)
-    return geo.centre, geo.ends, geo.length, geo.diameter
-
-
 def outline_blob(blob: NDArray[np.bool_], work_bgr: Image, region: Region, score: float,
                  cv2: Any) -> Blob:
     """The find as the rules detector's :class:`Blob`: the outline of its largest part

@@ -169,25 +169,16 @@ def head_targets(truth: dict[str, Any], region: Region) -> tuple[NDArray[np.floa
     return heat, weight
 
 
-def training_pair(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
-                  rng: np.random.Generator | None, cv2: Any, whole: bool = False,
-                  desaturate: float = 0.0, wander_share: float = 0.0
-                  ) -> tuple[Image, NDArray[np.uint8]] | None:
-    """(work crop BGR, roller mask 0/1) of one frame, augmented when ``rng`` is given;
-    ``whole``: the mask is the whole roller's, hidden parts included (:func:`whole_roller`);
-    ``wander_share``: that share of crops is moved off the torso (:func:`wander`).
-    None when the truth has no usable torso."""
-    out = training_sample(image, labels, truth, rng, cv2, whole, desaturate, wander_share)
-    return None if out is None else (out[0], out[1])
-
-
 def training_sample(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
                     rng: np.random.Generator | None, cv2: Any, whole: bool = False,
                     desaturate: float = 0.0, wander_share: float = 0.0
                     ) -> tuple[Image, NDArray[np.uint8], NDArray[np.float32],
                                NDArray[np.float32]] | None:
-    """:func:`training_pair` with the whole roller's centre and ends heatmaps and their
-    weights (:func:`head_targets`), following the same crop and flip."""
+    """(work crop BGR, roller mask 0/1, the whole roller's centre and ends heatmaps, their
+    weights (:func:`head_targets`)) of one frame, augmented when ``rng`` is given (the
+    heatmaps follow the crop and the flip); ``whole``: the mask is the whole roller's,
+    hidden parts included (:func:`whole_roller`); ``wander_share``: that share of crops
+    is moved off the torso (:func:`wander`). None when the truth has no usable torso."""
     region = truth_region(truth)
     if region is None:
         return None
