@@ -15,6 +15,7 @@ then the ratios, time per stage, peak memory, and the real-time factor of ``anal
 with default settings (15 analysed frames per second).
 
     .venv/bin/python benchmarks/bench_analyze.py [--seconds 10] [--repeat 3] [--long]
+        [--roller-detector rules|learned]
 
 ``--clip PATH`` adds a video of your own (e.g. a real recording) to the comparison.
 ``--shared`` adds, to the same alternation, ``analyze`` with its helper threads free to
@@ -90,7 +91,7 @@ def warm_up(model: Path) -> None:
 
 
 def analyze_once(clip: Path, model: Path, out: Path, fps: float | None,
-                 reserve: bool = True) -> dict[str, object]:
+                 reserve: bool = True, detector: str = "rules") -> dict[str, object]:
     """Run analyze in a fresh process (for its own peak memory); return its figures.
 
     The heavy imports (mediapipe, PyAV) are made before the clock starts, as they are
@@ -107,9 +108,11 @@ def analyze_once(clip: Path, model: Path, out: Path, fps: float | None,
         "from formcheck.frontends.analyze import AnalyzeOptions, analyze_input;"
         # imports warm, as they are for the plain loop (see warm_up)
         "from formcheck.pose.landmarker import Mode, PoseLandmarker; import av, cv2;"
+        "from formcheck.evaluator.config import EvaluatorConfig, RollerConfig;"
         f"PoseLandmarker(Path({str(model)!r}), Mode.VIDEO).close();"
         f"o = AnalyzeOptions(Path({str(out)!r}), Path({str(model)!r}), fps={fps!r}, "
-        f"progress=False, reserve_model_core={reserve!r});"
+        f"progress=False, reserve_model_core={reserve!r}, "
+        f"config=EvaluatorConfig(roller=RollerConfig(detector={detector!r})));"
         f"r = analyze_input(Path({str(clip)!r}), Path({str(out / clip.stem)!r}), o);"
         "print(json.dumps({'wall_s': r.wall_s, 'frames': r.summary.analysis"
         ".frames_analysed, 'duration_s': r.summary.session.duration_s, "
@@ -132,6 +135,8 @@ def main() -> None:
     ap.add_argument("--shared", action="store_true",
                     help="also run analyze with no core kept for the model")
     ap.add_argument("--long", action="store_true")
+    ap.add_argument("--roller-detector", choices=("rules", "learned"), default="rules",
+                    help="the roller detector analyze runs (the config's roller.detector)")
     args = ap.parse_args()
     model = find()
     assert model is not None, "run: formcheck models fetch"
@@ -153,16 +158,19 @@ def main() -> None:
             naive_fps.append(n_naive / s_naive)
             n_plain, s_plain = plain_loop(clip, model)
             plain_fps.append(n_plain / s_plain)
-            runs.append(analyze_once(clip, model, work / "every", None))
+            runs.append(analyze_once(clip, model, work / "every", None,
+                                     detector=args.roller_detector))
             if args.shared:
                 r = analyze_once(clip, model, work / "shared", None, reserve=False)
                 shared_fps.append(float(r["frames"]) / float(r["wall_s"]))  # type: ignore[arg-type]
         every_fps = [float(r["frames"]) / float(r["wall_s"]) for r in runs]  # type: ignore[arg-type]
-        default = analyze_once(clip, model, work / "default", 15.0)
+        default = analyze_once(clip, model, work / "default", 15.0,
+                               detector=args.roller_detector)
         fps_naive = statistics.median(naive_fps)
         fps_plain, fps_every = statistics.median(plain_fps), statistics.median(every_fps)
         every = runs[every_fps.index(sorted(every_fps)[len(every_fps) // 2])]
-        print(f"\n== {label} ({n_plain} frames), {len(runs)} alternating runs each")
+        print(f"\n== {label} ({n_plain} frames), {len(runs)} alternating runs each, "
+              f"roller detector {args.roller_detector}")
         if n_naive != n_plain:
             print(f"  (OpenCV read {n_naive} frames of it, PyAV {n_plain})")
         for name, fps_, all_ in (("naive loop (stock API)", fps_naive, naive_fps),

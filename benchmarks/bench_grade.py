@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from formcheck.frontends.grade import EngineName, GradeOptions, GradeReport, grade
+from formcheck.frontends.choices import EngineName
+from formcheck.frontends.grade import GradeOptions, GradeReport, grade
 
 SCENES = ("good", "straight_legs", "heels_up", "roller_on_lower_back", "roller_on_neck",
           "rolling_too_fast")

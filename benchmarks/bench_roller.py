@@ -1,11 +1,12 @@
 """Roller stage cost per frame: detection and tracking on synthetic 640x480 frames.
 
-Run: ``.venv/bin/python benchmarks/bench_roller.py``. Uses the scene truth as the pose
-(no model), one OpenCV thread, and prints ms/frame.
+Run: ``.venv/bin/python benchmarks/bench_roller.py [--detector rules|learned]``. Uses the
+scene truth as the pose (no model), one OpenCV thread, and prints ms/frame.
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -25,6 +26,9 @@ def _pose(joints: dict[str, tuple[float, float]], w: int, h: int) -> Pose:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--detector", choices=("rules", "learned"), default="rules")
+    args = ap.parse_args()
     cv2 = _cv2()
     cv2.setNumThreads(1)
     w, h = 640, 480
@@ -34,14 +38,14 @@ def main() -> None:
             pf = PoseFrame(index=k, t_ms=truth.t_ms, width=w, height=h,
                            pose=_pose(truth.joints_px, w, h))
             frames.append((img, pf))
-    tracker = RollerTracker()
+    tracker = RollerTracker.named(args.detector)
     for img, pf in frames[:5]:
         tracker.update(img, pf)
     t0 = time.perf_counter()
     for img, pf in frames:
         tracker.update(img, pf)
     ms = (time.perf_counter() - t0) * 1000.0 / len(frames)
-    print(f"roller detect+track: {ms:.2f} ms/frame over {len(frames)} frames of {w}x{h} "
+    print(f"roller detect+track ({args.detector}): {ms:.2f} ms/frame over {len(frames)} frames of {w}x{h} "
           f"(1 OpenCV thread, drawn-body person map: no segmentation mask)")
 
 

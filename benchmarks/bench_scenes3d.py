@@ -65,7 +65,7 @@ def main() -> int:
     tables: dict[tuple[str, str], Table] = {}
     for detector in detectors:
         for geometry in geometries:
-            config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))
+            config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))  # type: ignore[arg-type]
             results = [r for shot in shots
                        for r in judge_shot(shot, observed[shot.name], config, detector)]
             print(f"\nroller detector {detector!r}, geometry {geometry!r}, {a.split} split: "

@@ -91,7 +91,8 @@ def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
 
 
 def batch(frames: list[Any], rng: np.random.Generator, n: int,
-          whole: bool, desaturate: float, wander_share: float) -> tuple[torch.Tensor, ...]:
+          whole: bool, desaturate: float, wander_share: float,
+          recolour_share: float = 0.0) -> tuple[torch.Tensor, ...]:
     """Images (N, 3, H, W), masks (N, 1, H, W), heatmaps (N, 2, H, W) and their
     weights (N, 2)."""
     xs: list[np.ndarray] = []
@@ -101,7 +102,7 @@ def batch(frames: list[Any], rng: np.random.Generator, n: int,
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
         sample = training_sample(img, labels, truth, rng, cv2, whole, desaturate,
-                                 wander_share)
+                                 wander_share, recolour_share)
         if sample is None:
             continue
         rgb = sample[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
@@ -123,15 +124,21 @@ def focal(logits: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> t
     return (pos_loss + neg_loss) / (pos * w).sum().clamp(min=1.0)
 
 
-def roller_2d_truth(labels: np.ndarray, truth: dict[str, Any]) -> dict[str, Any]:
-    """A 2D scene frame's truth with the roller's centre: the centroid of its visible
-    pixels (``seen_centre``), an approximation (the cartoon's side view shows the
-    roller's near end disc, whose centre the 2D truth calls the roller's; where the body
-    covers part of it the centroid moves off); its ends are not known."""
-    centre = seen_centre(labels)
-    if centre is None:
+def roller_2d_truth(labels: np.ndarray, truth: dict[str, Any],
+                    whole: bool = False) -> dict[str, Any]:
+    """A 2D scene frame's truth with the roller's centre. ``whole``: the renderer's whole
+    roller, its centre and both ends (``stream.masked_frames``), as the 3D truth gives
+    them. Else (how the committed model was trained) the centroid of the visible pixels
+    (``seen_centre``), ends unknown: an approximation, off the whole roller's centre
+    where the body hides part of it or the camera looks down on an across roller."""
+    r = truth.get("roller") or {}
+    if whole:
         return truth
-    return {**truth, "roller": {"visible": True, "center_px": list(centre)}}
+    rest = {k: v for k, v in truth.items() if k not in ("roller", "roller_ends_px")}
+    centre = seen_centre(labels)
+    if centre is None or not r.get("visible"):
+        return rest
+    return {**rest, "roller": {"visible": True, "center_px": list(centre)}}
 
 
 def parse_args() -> argparse.Namespace:
@@ -153,6 +160,11 @@ def parse_args() -> argparse.Namespace:
                          "so the rest of tuning can calibrate and validate")
     ap.add_argument("--scenes2d", type=int, default=0,
                     help="add this many 2D scene frames (seeds far from the acceptance's)")
+    ap.add_argument("--scenes2d-centre", choices=("seen", "whole"), default="seen",
+                    help="the 2D frames' centre label: their visible pixels' centroid "
+                         "(as committed) or the renderer's whole roller, ends too")
+    ap.add_argument("--recolour", type=float, default=0.0,
+                    help="share of crops whose roller alone is painted another colour")
     ap.add_argument("--wander", type=float, default=0.0,
                     help="share of crops moved off the torso (negatives: limbs, floor)")
     ap.add_argument("--heads", action="store_true",
@@ -173,7 +185,7 @@ def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
     loss_avg = 0.0
     for step in range(args.steps):
         x, y, heat, hw = batch(frames, rng, args.batch, args.target == "whole",
-                               args.desaturate, args.wander)
+                               args.desaturate, args.wander, args.recolour)
         out = net(x)
         logits = out[:, :1]
         p = torch.sigmoid(logits)
@@ -216,7 +228,8 @@ def main() -> None:
     if args.scenes2d:
         for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED):
             labels = np.where(mask, ROLLER_LABEL, 0).astype(np.uint8)
-            frames.append((img, labels, roller_2d_truth(labels, truth)))
+            frames.append((img, labels, roller_2d_truth(labels, truth,
+                                                         args.scenes2d_centre == "whole")))
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
     net = TinyUNet(2 if args.heads else 0, args.dilation)
@@ -224,9 +237,11 @@ def main() -> None:
     export(net, args, {
         "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_frames": n3d,
         "kept_unseen": args.keep_unseen, "scenes2d_frames": len(frames) - n3d,
-        "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None, "wander": args.wander,
+        "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None,
+        "scenes2d_centre": args.scenes2d_centre, "wander": args.wander,
         "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
-        "desaturate": args.desaturate, "heads": ["centre", "ends"] if args.heads else [],
+        "desaturate": args.desaturate, "recolour": args.recolour,
+        "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,
         "seconds": round(time.perf_counter() - t0), "final_loss": round(loss_avg, 4),
         "torch": torch.__version__})

@@ -174,6 +174,56 @@ def test_the_2d_scenes_give_roller_masks_where_the_roller_shows() -> None:
     assert 2 <= with_roller <= 10
 
 
+def test_the_2d_scenes_label_the_whole_roller_not_its_visible_part() -> None:
+    """The heads learn the whole roller's centre and ends (the 3D truth's meaning): a
+    2D frame gives them from the renderer, the centre halfway between the ends, the
+    ends a roller's length or a diameter apart as it lies along or across; a frame
+    without a roller gives none."""
+    from formcheck.scenes.stream import masked_frames
+
+    seen = 0
+    for _, mask, truth in masked_frames(12, 5, no_roller_share=0.5):
+        r = truth.get("roller")
+        if not mask.any():
+            assert r is None
+            continue
+        seen += 1
+        (x0, y0), (x1, y1) = truth["roller_ends_px"]
+        cx, cy = r["center_px"]
+        assert abs(cx - (x0 + x1) / 2) < 0.5 and abs(cy - (y0 + y1) / 2) < 0.5
+        # the same roller as the pixels drawn: its centre near their span
+        xs = np.nonzero(mask)[1]
+        assert abs(xs.mean() - cx) < 0.5 * np.ptp(xs) + 20
+    assert seen >= 2
+
+
+def test_recolouring_paints_the_roller_alone_and_keeps_its_shading() -> None:
+    """A white roller on a pale floor is never rendered in tuning: painting the roller's
+    pixels another colour makes one, the rest of the crop untouched and the roller's
+    light and shade kept."""
+    from formcheck.roller.learned_data import recolour
+
+    rng = np.random.default_rng(0)
+    img = rng.integers(90, 160, (WORK_PX, WORK_PX, 3)).astype(np.uint8)
+    mask = np.zeros((WORK_PX, WORK_PX), np.uint8)
+    mask[40:60, 8:88] = 1
+    shade = np.linspace(60, 200, 80)[None, :, None]
+    img[40:60, 8:88] = np.broadcast_to(shade * np.array([0.2, 0.4, 1.0]), (20, 80, 3))
+    colours = []
+    for seed in range(12):
+        out = recolour(img, mask, np.random.default_rng(seed), cv2)
+        assert np.array_equal(out[:35], img[:35]) and np.array_equal(out[65:], img[65:])
+        inner = out[44:56, 12:84].astype(np.float64)
+        lum = inner.mean(axis=(0, 2))
+        assert np.corrcoef(lum, np.arange(lum.size))[0, 1] > 0.9  # the shading goes on
+        colours.append(inner.mean(axis=(0, 1)))
+    c = np.array(colours)
+    # painted many colours: some near grey (channels equal), some far from the original red
+    spread = c.max(axis=1) - c.min(axis=1)
+    assert (spread < 15).any() and (c[:, 0] > c[:, 2]).any()
+    assert np.array_equal(recolour(img, np.zeros_like(mask), rng, cv2), img)
+
+
 def test_the_roller_mask_is_the_roller_the_frame_draws() -> None:
     """The mask covers the pixels whose colour is the roller's, and only those."""
     from formcheck.scenes import stream

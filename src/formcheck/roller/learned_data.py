@@ -101,13 +101,42 @@ def jitter(region: Region, rng: np.random.Generator) -> Region:
     return Region((cx - side2 / 2, cy - side2 / 2), side2 / WORK_PX)
 
 
+def recolour(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
+             cv2: Any) -> Image:
+    """The roller's pixels (``mask`` 1) painted a random colour, their shading kept: a
+    third of the time an unsaturated one from near black to near white, else any hue.
+    The whole-image hue turn keeps the roller's colour tied to the room's; this frees it,
+    so a white roller on a pale floor or a dark one on a dark mat can be learned from
+    renders that never had one. Edges blended over about a pixel."""
+    m = mask.astype(np.float32)
+    if m.sum() < 10:
+        return img
+    alpha = np.clip(cv2.GaussianBlur(m, (0, 0), 0.7), 0.0, 1.0)[..., None]
+    grey = img.astype(np.float32).mean(axis=2)
+    shading = np.clip(grey / max(float(grey[mask > 0].mean()), 1.0), 0.0, 2.5)[..., None]
+    if rng.random() < 1 / 3:
+        value = float(rng.uniform(0.08, 0.95))
+        colour = np.full(3, value) + rng.normal(0.0, 0.02, 3)
+    else:
+        hsv = np.array([[[rng.integers(0, 180), rng.uniform(100, 255), rng.uniform(70, 245)]]],
+                       np.uint8)
+        colour = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float64) / 255.0
+    paint = np.clip(shading * (colour * 255.0).astype(np.float32), 0, 255)
+    out = img.astype(np.float32) * (1 - alpha) + paint * alpha
+    return np.asarray(np.clip(out, 0, 255), np.uint8)
+
+
 def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
             cv2: Any, desaturate: float = 0.0,
-            heat: NDArray[np.float32] | None = None) -> tuple[Image, NDArray[np.uint8]]:
+            heat: NDArray[np.float32] | None = None,
+            recolour_share: float = 0.0) -> tuple[Image, NDArray[np.uint8]]:
     """Random flip, channel order and hue (any roller colour), with probability
     ``desaturate`` most of the colour taken out (grey and white rollers, which a hue turn
-    cannot make), brightness, contrast, blur and noise; the mask follows the flip only,
-    and so do the heatmaps ``heat`` (C, H, W), flipped in place."""
+    cannot make), with probability ``recolour_share`` the roller alone painted another
+    colour (:func:`recolour`), brightness, contrast, blur and noise; the mask follows the
+    flip only, and so do the heatmaps ``heat`` (C, H, W), flipped in place."""
+    if recolour_share and rng.random() < recolour_share:
+        img = recolour(img, mask, rng, cv2)
     if rng.random() < 0.5:
         img, mask = img[:, ::-1], mask[:, ::-1]
         if heat is not None:
@@ -171,7 +200,8 @@ def head_targets(truth: dict[str, Any], region: Region) -> tuple[NDArray[np.floa
 
 def training_sample(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
                     rng: np.random.Generator | None, cv2: Any, whole: bool = False,
-                    desaturate: float = 0.0, wander_share: float = 0.0
+                    desaturate: float = 0.0, wander_share: float = 0.0,
+                    recolour_share: float = 0.0
                     ) -> tuple[Image, NDArray[np.uint8], NDArray[np.float32],
                                NDArray[np.float32]] | None:
     """(work crop BGR, roller mask 0/1, the whole roller's centre and ends heatmaps, their
@@ -190,7 +220,7 @@ def training_sample(image: Image, labels: NDArray[np.uint8], truth: dict[str, An
                                                     truth if whole else None)
     heat, weight = head_targets(truth, region)
     if rng is not None:
-        img, mask = augment(img, mask, rng, cv2, desaturate, heat)
+        img, mask = augment(img, mask, rng, cv2, desaturate, heat, recolour_share)
     return img, mask, heat, weight
 
 

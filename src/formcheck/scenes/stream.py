@@ -60,10 +60,13 @@ def _roller_truth(
     shown: bool = True,
 ) -> RollerTruth:
     half = skel.roller_length / 2.0
+    whole: tuple[float, float] | None = None
     if skel.orientation == Orientation.ACROSS:
         center = proj(skel.roller_center, half)[0]  # the end disc nearest the camera
         d = proj.length(2 * skel.roller_radius)
         size = (d, d)
+        mid = proj(skel.roller_center, 0.0)[0]
+        whole = (float(mid[0]), float(mid[1]))
     else:
         center = proj(skel.roller_center, 0.0)[0]
         size = (proj.length(skel.roller_length), proj.length(2 * skel.roller_radius))
@@ -79,6 +82,7 @@ def _roller_truth(
         position=skel.position if person else None,
         speed_cm_s=speed if person else 0.0,
         speed_avg_cm_s=speed_avg if person else 0.0,
+        whole_center_px=whole,
     )
 
 
@@ -204,8 +208,27 @@ def masked_frames(count: int, seed: int, no_roller_share: float = 0.25
         joints = joints_px(skel, proj, params.facing)
         truth = {"width": w, "height": h, "person_visible": True,
                  "joints_px": {j: (float(v[0]), float(v[1])) for j, v in joints.items()}}
-        out.append((image, renderer.roller_mask(skel), truth))
+        mask = renderer.roller_mask(skel)
+        if params.roller_visible and mask.any():
+            truth.update(_whole_roller_px(skel, proj))
+        out.append((image, mask, truth))
     return out
+
+
+def _whole_roller_px(skel: Skeleton, proj: Projection) -> dict[str, Any]:
+    """The whole roller's centre and ends (image px), its hidden parts included, as the
+    3D scenes' truth gives them (``roller.center_px``, ``roller_ends_px``): the learned
+    detector's heads are trained to these, not to the near end disc the 2D truth calls
+    the roller's centre."""
+    half = skel.roller_length / 2.0
+    c = skel.roller_center
+    if skel.orientation == Orientation.ACROSS:
+        ends = [proj(c, half)[0], proj(c, -half)[0]]
+    else:
+        ends = [proj(c - np.array([half, 0.0]), 0.0)[0], proj(c + np.array([half, 0.0]), 0.0)[0]]
+    centre = proj(c, 0.0)[0]
+    return {"roller": {"visible": True, "center_px": [float(centre[0]), float(centre[1])]},
+            "roller_ends_px": [[float(e[0]), float(e[1])] for e in ends]}
 
 
 def _with_expected(rec: TruthRecord, expected: dict[str, str | None]) -> TruthRecord:

@@ -52,10 +52,14 @@ class RollerTruth:
     position: float | None  # 0 shoulder .. 1 hip
     speed_cm_s: float  # |d position / dt| x torso length, cm/s
     speed_avg_cm_s: float  # the same averaged over the last ~1 s, cm/s
+    # The whole roller's centre (its middle, hidden parts included), where it differs
+    # from ``center_px``: the 2D scenes' across roller shows its near end disc, whose
+    # centre ``center_px`` is, and the learned detector reads the whole roller's.
+    whole_center_px: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {
+        """JSON-ready dict (``whole_center_px`` only where set)."""
+        out: dict[str, Any] = {
             "visible": self.visible,
             "center_px": _r2(self.center_px),
             "size_px": _r2(self.size_px),
@@ -65,6 +69,9 @@ class RollerTruth:
             "speed_cm_s": round(self.speed_cm_s, 3),
             "speed_avg_cm_s": round(self.speed_avg_cm_s, 3),
         }
+        if self.whole_center_px is not None:
+            out["whole_center_px"] = _r2(self.whole_center_px)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
