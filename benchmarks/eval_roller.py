@@ -10,7 +10,7 @@ read), the share with the right orientation, and roller reports in frames withou
 The last line aggregates every frame with the roller in view.
 
     .venv/bin/python benchmarks/eval_roller.py [--seeds 0-14] [--scenes good,holds]
-        [--detector rules|learned] [--learned-model F]
+        [--detector rules|learned] [--learned-model F] [--fps 15] [--every-frame]
 
 Seeds 0-14 over all scenes take about 5 minutes on 2 cores.
 """
@@ -41,6 +41,10 @@ def main() -> None:
     ap.add_argument("--seeds", default="0-14", help="a range, e.g. 0-14")
     ap.add_argument("--scenes", default=",".join(SCENARIOS), help="comma-separated")
     ap.add_argument("--detector", default="rules", choices=("rules", "learned"))
+    ap.add_argument("--fps", type=float, default=FPS)
+    ap.add_argument("--every-frame", action="store_true",
+                    help="the learned detector in every frame (default: at most every "
+                         "60 ms, as the tracker runs it)")
     ap.add_argument("--learned-model", type=Path, default=None,
                     help="another ONNX model for the learned detector (default: the committed)")
     args = ap.parse_args()
@@ -55,11 +59,13 @@ def main() -> None:
         view = found = within = whole = orient = false = empty = 0
         errors: list[float] = []
         for seed in seeds:
-            tracker = (RollerTracker(LearnedRollerDetector(args.learned_model))
-                       if args.learned_model is not None and args.detector == "learned"
-                       else RollerTracker.named(args.detector))
+            tracker = RollerTracker.named(args.detector)
+            if args.learned_model is not None and args.detector == "learned":
+                tracker.detector = LearnedRollerDetector(args.learned_model)
+            if args.every_frame:
+                tracker.min_interval_ms = 0.0
             with PoseLandmarker(model, Mode.VIDEO, segmentation=True) as lm:
-                frames = iter_scene(scene, size=SIZE, fps=FPS, seconds=SECONDS, seed=seed)
+                frames = iter_scene(scene, size=SIZE, fps=args.fps, seconds=SECONDS, seed=seed)
                 for k, (image, truth) in enumerate(frames):
                     obs = tracker.update(image, lm.detect(image, truth.t_ms, k))
                     r = truth.roller

@@ -301,3 +301,44 @@ def test_tracker_carries_the_ends_through_a_blend_and_a_miss() -> None:
         blended.center_px[0])
     assert blended.diameter_px == pytest.approx(20.0)
     assert kept.found and kept.ends_px == blended.ends_px
+
+
+def test_tracker_detects_at_most_once_per_interval_and_holds_between() -> None:
+    """The learned detector's network runs in every other frame at 30 frames a second:
+    the frames between hold the track, confidence kept; a miss is not held; time going
+    back (a new stream) detects at once."""
+    pose = _pose()
+    body = Body.from_pose(pose)
+    assert body is not None
+    find = build_observation((270.0, 230.0), (60.0, 20.0), 0.0, Orientation.ACROSS, body,
+                             0.8, None)
+    moved = build_observation((280.0, 230.0), (60.0, 20.0), 0.0, Orientation.ACROSS, body,
+                              0.8, None)
+    miss = RollerObservation.missing(NotFoundReason.NOT_PRESENT)
+    script = _Scripted([miss, find, moved, moved, find])
+    tracker = RollerTracker(script, min_interval_ms=60.0)
+    img = np.zeros((H, W, 3), np.uint8)
+
+    def at(t_ms: float) -> RollerObservation:
+        return tracker.update(img, PoseFrame(index=0, t_ms=t_ms, width=W, height=H,
+                                             pose=pose))
+
+    # when frames come every 33 ms
+    first = at(0.0)  # a miss: nothing to hold, so the next frame detects
+    found = at(33.0)
+    held = at(66.0)
+    blended = at(99.0)
+    # then the frame 33 ms after a detection holds it, the next one detects again
+    assert not first.found and found.found
+    assert held.found and held.center_px == found.center_px
+    assert held.confidence == pytest.approx(found.confidence)
+    assert blended.center_px is not None and blended.center_px[0] > 270.0
+    assert len(script.obs) == 2
+    # and a stream starting over detects in its first frame
+    at(0.0)
+    assert len(script.obs) == 1
+    # without an interval, every frame is detected
+    every = RollerTracker(_Scripted([find, find, find]))
+    for k in range(3):
+        every.update(img, PoseFrame(index=k, t_ms=33.0 * k, width=W, height=H, pose=pose))
+    assert not every.detector.obs  # type: ignore[union-attr]

@@ -16,6 +16,11 @@ from formcheck.roller.geometry import Body
 from formcheck.roller.learned import LearnedRollerDetector
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
+# The learned detector's network costs about as much CPU as the rest of the roller stage
+# and the evaluator together; at 30 frames a second it runs in every other frame (the
+# roller moves a few pixels between), at 15 or fewer in every frame.
+LEARNED_MIN_INTERVAL_MS = 60.0
+
 
 class RollerTracker:
     """Temporal filter over :class:`RollerDetector`.
@@ -28,6 +33,9 @@ class RollerTracker:
         smoothing: weight of a new detection in the running estimate (0..1).
         max_jump: a detection farther than this from the track (torso lengths) is taken
             only when the next frame confirms it.
+        min_interval_ms: detect at most once in this many milliseconds of the stream
+            (``PoseFrame.t_ms``); a frame in between holds the track's estimate, placed
+            against its own pose (0: detect in every frame).
     """
 
     def __init__(
@@ -38,19 +46,21 @@ class RollerTracker:
         decay: float = 0.75,
         smoothing: float = 0.6,
         max_jump: float = 0.5,
+        min_interval_ms: float = 0.0,
     ) -> None:
         self.detector = detector or RollerDetector()
         self.keep_frames = keep_frames
         self.decay = decay
         self.smoothing = smoothing
         self.max_jump = max_jump
+        self.min_interval_ms = min_interval_ms
         self.reset()
 
     @classmethod
     def named(cls, kind: str) -> RollerTracker:
         """A tracker over the detector named ``kind``: "rules" or "learned"."""
         if kind == "learned":
-            return cls(LearnedRollerDetector())
+            return cls(LearnedRollerDetector(), min_interval_ms=LEARNED_MIN_INTERVAL_MS)
         if kind == "rules":
             return cls(RollerDetector())
         raise ValueError(f"unknown roller detector {kind!r} (rules, learned)")
@@ -61,6 +71,7 @@ class RollerTracker:
         self._misses = 0
         self._pending: RollerObservation | None = None
         self._orient_votes = 0
+        self._detected_ms: float | None = None
 
     @property
     def last(self) -> RollerObservation | None:
@@ -69,6 +80,10 @@ class RollerTracker:
 
     def update(self, image_bgr: NDArray[np.uint8], pose_frame: PoseFrame) -> RollerObservation:
         """Detect in this frame and fold it into the track; return the frame's estimate."""
+        if self._between_detections(pose_frame.t_ms):
+            body = None if pose_frame.pose is None else Body.from_pose(pose_frame.pose)
+            return self._hold(body)
+        self._detected_ms = float(pose_frame.t_ms)
         prior = None if self._last is None else self._last.center_px
         obs = self.detector.detect(image_bgr, pose_frame, prior=prior)
         body = None if pose_frame.pose is None else Body.from_pose(pose_frame.pose)
@@ -90,6 +105,26 @@ class RollerTracker:
         return self._keep(body, obs.reason)
 
     # --- internals --------------------------------------------------------------------
+    def _between_detections(self, t_ms: float) -> bool:
+        """Whether this frame comes too soon after the last detection to run another:
+        only with a found track, and never when time went back (a new stream)."""
+        if self.min_interval_ms <= 0 or self._detected_ms is None:
+            return False
+        last = self._last
+        if last is None or not last.found or last.center_px is None or last.size_px is None:
+            return False
+        return 0.0 <= float(t_ms) - self._detected_ms < self.min_interval_ms
+
+    def _hold(self, body: Body | None) -> RollerObservation:
+        """The track's estimate for a frame not detected in, placed against this frame's
+        body (its contact and place along the back follow the body), confidence kept."""
+        last = self._last
+        assert last is not None and last.center_px is not None and last.size_px is not None
+        if body is None:
+            return last
+        return build_observation(last.center_px, last.size_px, last.angle_deg,
+                                 last.orientation, body, last.confidence, last.ends_px)
+
     def _accept(self, obs: RollerObservation) -> RollerObservation:
         self._last, self._misses, self._pending, self._orient_votes = obs, 0, None, 0
         return obs
