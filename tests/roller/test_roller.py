@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -169,6 +171,31 @@ def test_color_hint_and_calibrate() -> None:
     assert det.detect(img, _frame(_pose())).found
     hint = RollerDetector().calibrate(img, _frame(_pose()))
     assert np.abs(np.array(hint.bgr) - (40, 40, 200)).max() < 40
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("scene", ["good", "roller_along_spine", "low_light"])
+def test_a_calibrated_hint_finds_the_roller_it_was_learned_from(
+        scene: str, model_path: Path) -> None:
+    """live's ``c`` key: the colour learned from a found roller must find it again. Its
+    tolerance came from the pixels' spread in BGR (a shaded cylinder: up to 70 Lab
+    units), so the hint covered the grey room too and the roller was lost; now from the
+    roller's own Lab distances, kept clear of the rest of the image."""
+    from formcheck.pose.landmarker import Mode, PoseLandmarker
+    from formcheck.scenes import iter_scene
+
+    # the person's mask on, as live and analyze run the model
+    with PoseLandmarker(model_path, Mode.IMAGE, segmentation=True) as lm:
+        for img, truth in list(iter_scene(scene, (W, H), seconds=1.0, seed=20))[4:6]:
+            pf = lm.detect(img)
+            det = RollerDetector()
+            assert det.detect(img, pf).found
+            hint = det.calibrate(img, pf)
+            again = det.detect(img, pf)
+            assert again.found and hint.tolerance <= 45.0
+            assert again.center_px is not None
+            assert float(np.hypot(again.center_px[0] - truth.roller.center_px[0],
+                                  again.center_px[1] - truth.roller.center_px[1])) < 30.0
 
 
 def test_normalise_exposure() -> None:

@@ -251,6 +251,32 @@ def _tri(x: float, lo: float, a: float, b: float, hi: float) -> float:
     return 1.0
 
 
+def calibrated_tolerance(image_bgr: Image, outline: FloatArray,
+                         bgr: tuple[int, int, int]) -> float:
+    """The colour hint's tolerance (Lab distance, lightness halved, as the hint is read)
+    learned from a found roller: wide enough for 90% of its pixels (a shaded cylinder
+    spans a wide range of lightness), narrow enough that at most 5% of the rest of the
+    image passes for it, within 12-45. A tolerance from the pixels' spread in BGR alone
+    let a shaded blue roller's hint cover a grey room, and the roller was lost."""
+    from formcheck.lazy import cv2 as _cv2
+
+    cv2 = _cv2()
+    inside = np.zeros(image_bgr.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(outline).astype(np.int32)], 255)
+    lab = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2LAB).astype(np.float32)
+    ref = cv2.cvtColor(np.array([[bgr]], np.uint8), cv2.COLOR_BGR2LAB)[0, 0].astype(np.float32)
+    d = lab - ref
+    d[..., 0] *= 0.5
+    dist = np.sqrt((d * d).sum(axis=2))
+    on, off = dist[inside > 0], dist[inside == 0]
+    if on.size == 0:
+        return 25.0
+    tol = float(np.percentile(on, 90))
+    if off.size:
+        tol = min(tol, float(np.percentile(off, 5)))
+    return float(np.clip(tol, 12.0, 45.0))
+
+
 class RollerDetector:
     """Single-frame roller detection.
 
@@ -322,8 +348,8 @@ class RollerDetector:
         blob = self.last_blob
         if obs.found and blob is not None:
             b, g, r = (round(v) for v in blob.mean_bgr)
-            tol = float(np.clip(2.5 * blob.spread, 25.0, 70.0))
-            hint = ColorHint(bgr=(b, g, r), tolerance=tol, name="calibrated")
+            hint = ColorHint(bgr=(b, g, r), name="calibrated",
+                             tolerance=calibrated_tolerance(image_bgr, blob.outline, (b, g, r)))
         else:
             pose = pose_frame.pose
             body = None if pose is None else Body.from_pose(pose)
