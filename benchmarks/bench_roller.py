@@ -45,8 +45,8 @@ def main() -> None:
     for img, pf in frames:
         tracker.update(img, pf)
     ms = (time.perf_counter() - t0) * 1000.0 / len(frames)
-    print(f"roller detect+track ({args.detector}): {ms:.2f} ms/frame over {len(frames)} frames of {w}x{h} "
-          f"(1 OpenCV thread, drawn-body person map: no segmentation mask)")
+    print(f"roller detect+track ({args.detector}): {ms:.2f} ms/frame over {len(frames)} "
+          f"frames of {w}x{h} (1 OpenCV thread, drawn-body person map: no segmentation mask)")
 
 
 if __name__ == "__main__":

@@ -61,14 +61,18 @@ def test_roller_detector_comes_from_the_file_and_the_option_wins(
     from formcheck.roller.detector import RollerDetector
     from formcheck.roller.learned import LearnedRollerDetector
 
-    # given a settings file that asks for the learned detector
+    # given a settings file that asks for the rules detector (the default is learned)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "formcheck.toml").write_text('[roller]\ndetector = "learned"\n')
-    # when read alone, and with --roller-detector rules
+    (tmp_path / "formcheck.toml").write_text('[roller]\ndetector = "rules"\n')
+    # when read alone, and with --roller-detector learned
     from_file, _ = load_config(None)
-    overridden, _ = load_config(None, "rules")
+    overridden, _ = load_config(None, "learned")
     # then the file's choice holds until the option overrides it, and the pipeline builds it
-    assert from_file.roller.detector == "learned" and overridden.roller.detector == "rules"
+    assert from_file.roller.detector == "rules" and overridden.roller.detector == "learned"
     assert isinstance(make_roller_tracker(None, from_file.roller.detector).detector,
+                      RollerDetector)
+    assert isinstance(make_roller_tracker(None, overridden.roller.detector).detector,
                       LearnedRollerDetector)
-    assert isinstance(make_roller_tracker("blue", "rules").detector, RollerDetector)
+    # and a colour hint selects the detector that reads colour, with the hint
+    hinted = make_roller_tracker("blue", "learned").detector
+    assert isinstance(hinted, RollerDetector) and hinted.hint is not None

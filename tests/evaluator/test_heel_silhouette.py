@@ -154,14 +154,16 @@ def test_reading_ignores_position_size_facing_and_a_small_roll(
     # when
     (sa, ha), (sb, hb) = _heel(spec), _heel(other)
     # then the verdict agrees, and the reading within the roll's effect and rounding to
-    # a mask pixel. A level foot rolled may put its heel landmark a pixel under its toe:
-    # then there is no reading (no lift to confirm), as good as ~0.
+    # a mask pixel at each end of the foot (heel and toe bands round apart: a pose found
+    # 1.5 pixels apart, pitch -39 at 2.8 px/cm facing right). A level foot rolled may put
+    # its heel landmark a pixel under its toe: then there is no reading (no lift to
+    # confirm), as good as ~0.
     assert sa is sb
     if pitch <= -25.0:
         assert math.isfinite(ha) and math.isfinite(hb)
     ha, hb = (0.0 if math.isnan(x) and pitch > -6.5 else x for x in (ha, hb))
     ankle_to_toe_px = min(4.0, px_per_cm) * MASK * math.hypot(0.75 * FOOT_CM, 0.3 * FOOT_CM)
-    assert ha == pytest.approx(hb, abs=1.5 / ankle_to_toe_px + math.sin(math.radians(abs(roll))))
+    assert ha == pytest.approx(hb, abs=2.0 / ankle_to_toe_px + math.sin(math.radians(abs(roll))))
 
 
 @pytest.mark.parametrize(("mask_scale", "px_per_cm"), [(0.25, 4.0), (0.5, 2.2), (0.5, 4.0)])

@@ -74,3 +74,28 @@ def test_the_roller_of_a_720p_scene_is_found_in_work_pixels(model_path: Path) ->
     print(f"found {len(errors)}/{visible}, centre error p95 {np.percentile(errors, 95):.3f}")
     assert len(errors) >= 0.95 * visible
     assert float(np.percentile(errors, 95)) <= 0.05
+
+
+@pytest.mark.model
+def test_calibrating_the_roller_switches_the_learned_stage_to_the_colour_rules(
+        model_path: Path) -> None:
+    """live's ``c`` key: the network reads no colour, so a calibration hands the stage
+    to the rules detector with the colour it learned from the frame."""
+    from formcheck.frontends.pipeline import FramePipeline
+    from formcheck.roller.detector import RollerDetector
+    from formcheck.roller.learned import LearnedRollerDetector
+    from formcheck.scenes import iter_scene
+    from formcheck.source import VideoFrame
+
+    frames = list(iter_scene("good", (640, 360), seconds=1.0, seed=4))
+    with FramePipeline(model_path) as pipe:
+        assert isinstance(pipe.roller.detector, LearnedRollerDetector)  # the default
+        steps = [pipe.step(VideoFrame(k, t.t_ms, img)) for k, (img, t) in enumerate(frames[:5])]
+        # when
+        done = pipe.calibrate_roller(frames[4][0], steps[-1].pose)
+        # then
+        assert done and isinstance(pipe.roller.detector, RollerDetector)
+        assert pipe.roller.detector.hint is not None
+        after = [pipe.step(VideoFrame(k, t.t_ms, img)).roller.found
+                 for k, (img, t) in enumerate(frames[5:], start=5)]
+        assert sum(after) >= len(after) - 1

@@ -21,6 +21,7 @@ from formcheck.roller.learned import (
     search_region,
 )
 from formcheck.roller.learned_data import pose_frame_from_truth, training_sample
+from formcheck.roller.observation import NotFoundReason
 from formcheck.roller.tracker import RollerTracker
 from formcheck.scenes3d import dataset
 
@@ -357,3 +358,23 @@ def test_the_heads_place_the_whole_roller_hidden_end_and_all() -> None:
     assert tried >= 30
     assert near["heads"] >= near["silhouette"] + 0.15 * tried
 
+
+
+def test_a_find_too_unsure_to_be_the_roller_is_not_reported() -> None:
+    """Under ``REPORT_MIN`` (calibrated: under 1 chance in 20 of being the roller) a find
+    is reported as none, its outline kept for the debug view; the same find at the
+    identity calibration is reported."""
+    from formcheck.roller.learned import REPORT_MIN, Calibration
+
+    shot = next(s for s in dataset.load(SET, "evaluation")
+                if s.still and s.row["scenario"] == "good" and s.camera_bin == "floor_side")
+    img, truth = next(shot.frames())
+    pf = pose_frame_from_truth(truth)
+    det = LearnedRollerDetector()
+    det.calibration = Calibration()
+    sure = det.detect(img, pf)
+    assert sure.found and sure.confidence >= REPORT_MIN
+    det.calibration = Calibration(b=-12.0)  # every find near 0
+    unsure = det.detect(img, pf)
+    assert not unsure.found and unsure.reason is NotFoundReason.HIDDEN
+    assert det.last_blob is not None

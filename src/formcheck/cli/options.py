@@ -41,12 +41,14 @@ ConfigOption = Annotated[
 ]
 RollerColorOption = Annotated[
     str | None,
-    typer.Option("--roller-color", help="Roller colour hint: a name (blue), #rrggbb or r,g,b."),
+    typer.Option("--roller-color", help="Roller colour hint: a name (blue), #rrggbb or r,g,b "
+                 "(read by the rules detector, which a hint selects)."),
 ]
 RollerDetectorOption = Annotated[
     str | None,
     typer.Option("--roller-detector", help="Roller detector: rules or learned; default: "
-                 "the settings' roller.detector (rules).", show_default=False),
+                 "the settings' roller.detector (learned; rules with a colour hint).",
+                 show_default=False),
 ]
 FpsOption = Annotated[
     float, typer.Option("--fps", help="Frames analysed per second (0: every frame).", min=0),

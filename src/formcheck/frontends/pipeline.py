@@ -57,18 +57,17 @@ class Step:
 
 def make_roller_tracker(color_hint: str | None = None, detector: str = "rules"
                         ) -> RollerTracker:
-    """The roller tracker over the detector named ``detector`` ("rules" or "learned"),
-    with the user's colour hint if any (a name or a value)."""
+    """The roller tracker over the detector named ``detector`` ("rules" or "learned");
+    the user's colour hint (a name or a value), if any, selects the rules detector with
+    it: the network does not read a hint, and a user who names the colour expects it
+    used."""
     from formcheck.roller.color import ColorHint
     from formcheck.roller.detector import RollerDetector
 
     hint = ColorHint.parse(color_hint) if color_hint else None
-    if detector == "rules":
+    if detector == "rules" or hint is not None:
         return RollerTracker(RollerDetector(hint))
-    tracker = RollerTracker.named(detector)
-    if isinstance(tracker.detector, LearnedRollerDetector):
-        tracker.detector.hint = hint  # kept for the interface; the network ignores it
-    return tracker
+    return RollerTracker.named(detector)
 
 
 class FramePipeline(Closing):
@@ -228,13 +227,22 @@ class FramePipeline(Closing):
         self.evaluator = Evaluator(self.evaluator.config, still=self.evaluator.still)
 
     def calibrate_roller(self, image: NDArray[np.uint8], pose: PoseFrame) -> bool:
-        """Learn the roller's colour from this frame (``live``'s ``c`` key).
+        """Learn the roller's colour from this frame (``live``'s ``c`` key). The colour is
+        read by the rules detector, so with the learned one the stage changes to it (a
+        colour hint does the same: :func:`make_roller_tracker`).
 
         Returns False when there is nobody in view to look under.
         """
         if pose.pose is None:
             return False
-        self.roller.detector.calibrate(image, pose)
+        if isinstance(self.roller.detector, LearnedRollerDetector):
+            from formcheck.roller.detector import RollerDetector
+
+            rules = RollerDetector()
+            rules.calibrate(image, pose)
+            self.roller = RollerTracker(rules)
+        else:
+            self.roller.detector.calibrate(image, pose)
         return True
 
     def close(self) -> None:

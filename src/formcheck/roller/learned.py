@@ -47,6 +47,11 @@ CENTRE_MIN = 0.1  # the centre heatmap's peak counts from this probability
 CENTRE_REACH = 1.5  # and within this many silhouette lengths of the visible part
 ENDS_MIN = 0.3  # each end's peak counts from this probability
 ENDS_APART = 1.5  # the two ends' peaks at least this many diameters apart
+# A find whose calibrated confidence is under this is not reported: the chance it is the
+# roller is under 1 in 20. The largest round floor that drops none of the right finds on
+# the tuning frames the network never saw (the least of those right: 0.074); it drops 18
+# of their 186 wrong ones (docs/roller_learned.md, "Stop 30").
+REPORT_MIN = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +347,8 @@ class LearnedRollerDetector:
                          else 0.0 if whole is None else whole.peak)
         conf = self.calibration(*self.last_raw)
         self.last_blob = outline_blob(blob, work, region, conf, self._cv2)
+        if conf < REPORT_MIN:
+            return RollerObservation.missing(NotFoundReason.HIDDEN)  # too unsure
         if whole is not None:
             # the hidden part too: the centre on the body's mid-plane, not the seen part's
             mid = whole.centre
