@@ -36,3 +36,27 @@ def test_an_end_on_disc_without_ends_draws_no_axis() -> None:
                             orientation=Orientation.ACROSS, confidence=0.9)
     out = draw_roller(img, PoseFrame(index=0, t_ms=0.0, width=400, height=200, pose=None), obs)
     assert not _cyan(out).any()
+
+
+def test_a_find_too_unsure_to_report_is_outlined_in_grey() -> None:
+    """The learned detector does not report a find under its confidence floor; the debug
+    view still shows its outline, in grey, so what was seen and why it was not taken can
+    be judged."""
+    from formcheck.overlay.roller_debug import UNSURE_GREY
+    from formcheck.roller.detector import Blob
+    from formcheck.roller.observation import NotFoundReason
+
+    img = np.zeros((200, 400, 3), np.uint8)
+    square = np.array([[150.0, 80.0], [250.0, 80.0], [250.0, 120.0], [150.0, 120.0]])
+    blob = Blob(outline=square, mean_bgr=(0.0, 0.0, 0.0), spread=0.0, score=0.03)
+    frame = PoseFrame(index=0, t_ms=0.0, width=400, height=200, pose=None)
+    out = draw_roller(img, frame, RollerObservation.missing(NotFoundReason.HIDDEN), blob)
+    def grey(a: np.ndarray) -> np.ndarray:  # anti-aliased: near the grey, channels equal
+        g = a.astype(int)
+        return (np.abs(g - np.array(UNSURE_GREY)).max(axis=2) < 60) & (g[..., 0] > 60) & (
+            np.ptp(g, axis=2) < 6)
+
+    assert grey(out)[78:83, 150:250].sum() > 50 and not grey(out)[95:105, 180:220].any()
+    # without a blob nothing is outlined there
+    bare = draw_roller(img, frame, RollerObservation.missing(NotFoundReason.HIDDEN))
+    assert not grey(bare)[60:140, 140:260].any()

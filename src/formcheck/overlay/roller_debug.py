@@ -23,6 +23,9 @@ ZONE_COLORS = {"neck": (40, 40, 230), "shoulder_blades": (60, 200, 60),
                "lower_back": (0, 150, 255)}
 
 
+UNSURE_GREY = (150, 150, 150)  # BGR: the outline of a find too unsure to report
+
+
 def draw_roller(
     image_bgr: NDArray[np.uint8],
     pose_frame: PoseFrame,
@@ -80,6 +83,12 @@ def draw_roller(
                 f"{zone if obs.under_back else 'not under back'}")
     else:
         text = f"roller not found: {obs.reason.value if obs.reason else '?'}"
+        if blob is not None and len(blob.outline) >= 3:
+            # a find too unsure to report (the learned detector's floor): shown in grey,
+            # so the debug view says what was seen and why it was not taken
+            cv2.polylines(out, [np.round(blob.outline).astype(np.int32).reshape(-1, 1, 2)],
+                          True, UNSURE_GREY, lw, cv2.LINE_AA)
+            text += f" (a find at {blob.score:.2f}, too unsure)"
     _caption(out, text, w, lw, cv2)
     return out
 
