@@ -91,7 +91,7 @@ def warm_up(model: Path) -> None:
 
 
 def analyze_once(clip: Path, model: Path, out: Path, fps: float | None,
-                 reserve: bool = True, detector: str = "rules") -> dict[str, object]:
+                 reserve: bool = True, detector: str = "learned") -> dict[str, object]:
     """Run analyze in a fresh process (for its own peak memory); return its figures.
 
     The heavy imports (mediapipe, PyAV) are made before the clock starts, as they are
@@ -135,7 +135,7 @@ def main() -> None:
     ap.add_argument("--shared", action="store_true",
                     help="also run analyze with no core kept for the model")
     ap.add_argument("--long", action="store_true")
-    ap.add_argument("--roller-detector", choices=("rules", "learned"), default="rules",
+    ap.add_argument("--roller-detector", choices=("rules", "learned"), default="learned",
                     help="the roller detector analyze runs (the config's roller.detector)")
     args = ap.parse_args()
     model = find()
@@ -161,7 +161,8 @@ def main() -> None:
             runs.append(analyze_once(clip, model, work / "every", None,
                                      detector=args.roller_detector))
             if args.shared:
-                r = analyze_once(clip, model, work / "shared", None, reserve=False)
+                r = analyze_once(clip, model, work / "shared", None, reserve=False,
+                                 detector=args.roller_detector)
                 shared_fps.append(float(r["frames"]) / float(r["wall_s"]))  # type: ignore[arg-type]
         every_fps = [float(r["frames"]) / float(r["wall_s"]) for r in runs]  # type: ignore[arg-type]
         default = analyze_once(clip, model, work / "default", 15.0,
@@ -197,7 +198,8 @@ def main() -> None:
         print(f"analyze, default 15 fps: {default['frames']} frames in "
               f"{default['wall_s']:.1f} s = {rtf:.2f}x real time; peak {default['peak_mb']:.0f} MB")
         if args.shared:
-            d2 = analyze_once(clip, model, work / "default-shared", 15.0, reserve=False)
+            d2 = analyze_once(clip, model, work / "default-shared", 15.0, reserve=False,
+                              detector=args.roller_detector)
             rtf2 = float(d2["duration_s"]) / float(d2["wall_s"])  # type: ignore[arg-type]
             print(f"  ... cores shared     : {d2['wall_s']:.1f} s = {rtf2:.2f}x real time")
     if args.long:
@@ -206,7 +208,8 @@ def main() -> None:
         loops = int(600 / args.seconds) - 1
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(loops), "-i",
                         str(src), "-c", "copy", str(long_clip)], check=True)
-        res = analyze_once(long_clip, model, work / "long", 15.0)
+        res = analyze_once(long_clip, model, work / "long", 15.0,
+                           detector=args.roller_detector)
         print(f"\n== 10-minute 1080p: {res['frames']} frames in {res['wall_s']:.0f} s, "
               f"peak memory {res['peak_mb']:.0f} MB")
 

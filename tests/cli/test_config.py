@@ -76,3 +76,14 @@ def test_roller_detector_comes_from_the_file_and_the_option_wins(
     # and a colour hint selects the detector that reads colour, with the hint
     hinted = make_roller_tracker("blue", "learned").detector
     assert isinstance(hinted, RollerDetector) and hinted.hint is not None
+
+
+def test_a_colour_with_the_learned_detector_named_says_which_runs(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from formcheck.cli.options import note_colour_hint
+
+    note_colour_hint("blue", "learned")
+    assert "uses the rules detector" in capsys.readouterr().err
+    for colour, detector in (("blue", None), ("blue", "rules"), (None, "learned")):
+        note_colour_hint(colour, detector)
+        assert capsys.readouterr().err == ""

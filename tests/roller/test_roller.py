@@ -364,6 +364,13 @@ def test_tracker_detects_at_most_once_per_interval_and_holds_between() -> None:
     # and a stream starting over detects in its first frame
     at(0.0)
     assert len(script.obs) == 1
+    # and after a miss the next frame looks again, however soon (a lost track is not
+    # held at its old confidence)
+    lost = RollerTracker(_Scripted([find, miss, find, find]), min_interval_ms=60.0)
+    lost.update(img, PoseFrame(index=0, t_ms=0.0, width=W, height=H, pose=pose))
+    lost.update(img, PoseFrame(index=1, t_ms=66.0, width=W, height=H, pose=pose))
+    after_miss = lost.update(img, PoseFrame(index=2, t_ms=99.0, width=W, height=H, pose=pose))
+    assert len(lost.detector.obs) == 1 and after_miss.found  # type: ignore[union-attr]
     # without an interval, every frame is detected
     every = RollerTracker(_Scripted([find, find, find]))
     for k in range(3):

@@ -18,6 +18,7 @@ from formcheck.cli.options import (
     RollerColorOption,
     RollerDetectorOption,
     load_config,
+    note_colour_hint,
     resolve_model,
 )
 from formcheck.errors import FormcheckError, ModelError
@@ -45,6 +46,8 @@ def analyze(
     from formcheck.frontends.analyze import AnalyzeOptions, analyze_input, output_dir_for
 
     cfg, cfg_path = load_config(config, roller_detector)
+
+    note_colour_hint(roller_color, roller_detector)
     options = AnalyzeOptions(
         out_root=out, fps=fps or None,
         model=resolve_model(model, model_variant, command="analyze", config=cfg),

@@ -17,6 +17,7 @@ from formcheck.cli.options import (
     RollerColorOption,
     RollerDetectorOption,
     load_config,
+    note_colour_hint,
     resolve_model,
 )
 from formcheck.errors import ModelError
@@ -86,6 +87,7 @@ def grade(
     )
     library.validate(options)  # usage errors before fetching a model
     cfg, cfg_path = load_config(config, roller_detector)
+    note_colour_hint(roller_color, roller_detector)
     try:
         # Loaded and run once here, not found broken by every clip (an error row each).
         model_path = resolve_model(model, model_variant, command="grade", config=cfg, load=True)

@@ -14,6 +14,7 @@ from formcheck.cli.options import (
     RollerColorOption,
     RollerDetectorOption,
     load_config,
+    note_colour_hint,
     resolve_model,
 )
 
@@ -64,6 +65,7 @@ def live(
     if window:
         check_display()  # before anything is opened or fetched
     cfg, cfg_path = load_config(config, roller_detector)
+    note_colour_hint(roller_color, roller_detector)
     options = LiveOptions(
         model=resolve_model(model, model_variant, command="live", config=cfg),
         camera=camera, source=source, voice=voice,

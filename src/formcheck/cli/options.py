@@ -17,10 +17,17 @@ if TYPE_CHECKING:
     from formcheck.model.bundle import FetchResult
 
 __all__ = [
-    "DEFAULT_FPS", "ConfigOption", "FpsOption", "ModelOption", "ModelVariantOption",
+    "DEFAULT_FPS",
+    "ConfigOption",
+    "FpsOption",
+    "ModelOption",
+    "ModelVariantOption",
     "RollerColorOption",
     "RollerDetectorOption",
-    "fetch_model", "load_config", "resolve_model",
+    "fetch_model",
+    "load_config",
+    "note_colour_hint",
+    "resolve_model",
 ]
 
 CONFIG_HELP = "Settings file (TOML); default: ./formcheck.toml if present."
@@ -101,6 +108,15 @@ def fetch_model(variant: Variant, sha256: str | None, force: bool) -> FetchResul
     from formcheck.pose.landmarker import verify_fetched
 
     return bundle.fetch(variant, sha256=sha256, force=force, progress=say, verify=verify_fetched)
+
+
+def note_colour_hint(roller_color: str | None, roller_detector: str | None) -> None:
+    """One line on stderr when ``--roller-color`` and ``--roller-detector learned`` are
+    both given: the hint selects the rules detector (the network reads no colour)."""
+    if roller_color and roller_detector == "learned":
+        typer.echo("formcheck: note: --roller-color uses the rules detector (the learned "
+                   "one reads no colour); leave the colour out to use the learned one",
+                   err=True)
 
 
 def load_config(path: Path | None, roller_detector: str | None = None

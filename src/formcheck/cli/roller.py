@@ -14,6 +14,7 @@ from formcheck.cli.options import (
     RollerColorOption,
     RollerDetectorOption,
     load_config,
+    note_colour_hint,
     resolve_model,
 )
 from formcheck.frontends.roller_view import OUT_HELP, check_out
@@ -35,5 +36,6 @@ def roller(
 
     check_out(out)  # before the model is looked for (or fetched)
     cfg, _ = load_config(config, roller_detector)
+    note_colour_hint(roller_color, roller_detector)
     bundle = resolve_model(model, model_variant, command="roller", config=cfg)
     typer.echo(run(input, out, bundle, roller_color, cfg.roller.detector))

@@ -267,8 +267,9 @@ class RollerConfig(_Section):
     # The roller stage's detector: "rules" (colour and shape rules) or "learned" (the
     # segmentation network). "learned": on the 3D set it doubles the roller checks'
     # matches off the side view with as few false faults, and on real photos without a
-    # roller it finds one far less often (docs/roller_learned.md, "Stop 30"). A colour
-    # hint selects "rules", the detector that reads colour.
+    # roller it finds one at this evaluator's min_confidence far less often
+    # (docs/roller_learned.md, "Stop 30"). A colour hint selects "rules", the detector
+    # that reads colour.
     detector: Literal["rules", "learned"] = "learned"
 
 

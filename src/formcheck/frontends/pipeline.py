@@ -55,7 +55,7 @@ class Step:
     verdict: FrameVerdict
 
 
-def make_roller_tracker(color_hint: str | None = None, detector: str = "rules"
+def make_roller_tracker(color_hint: str | None = None, detector: str = "learned"
                         ) -> RollerTracker:
     """The roller tracker over the detector named ``detector`` ("rules" or "learned");
     the user's colour hint (a name or a value), if any, selects the rules detector with
@@ -65,7 +65,9 @@ def make_roller_tracker(color_hint: str | None = None, detector: str = "rules"
     from formcheck.roller.detector import RollerDetector
 
     hint = ColorHint.parse(color_hint) if color_hint else None
-    if detector == "rules" or hint is not None:
+    if detector not in ("rules", "learned"):
+        raise ValueError(f"unknown roller detector {detector!r} (rules, learned)")
+    if hint is not None or detector == "rules":
         return RollerTracker(RollerDetector(hint))
     return RollerTracker.named(detector)
 

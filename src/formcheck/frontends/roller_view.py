@@ -53,7 +53,7 @@ def check_out(out: Path, still: bool | None = None) -> None:
 
 
 def run(input: str, out: Path, model: Path | None = None,
-        roller_color: str | None = None, detector_name: str = "rules") -> str:
+        roller_color: str | None = None, detector_name: str = "learned") -> str:
     """Run the debug view; return a one-line summary (for an image, the roller found as
     one line of JSON). Raises FormcheckError subclasses; leaves no partial ``out``."""
     from formcheck.frontends.pipeline import make_roller_tracker

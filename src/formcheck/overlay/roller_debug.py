@@ -88,7 +88,7 @@ def draw_roller(
             # so the debug view says what was seen and why it was not taken
             cv2.polylines(out, [np.round(blob.outline).astype(np.int32).reshape(-1, 1, 2)],
                           True, UNSURE_GREY, lw, cv2.LINE_AA)
-            text += f" (a find at {blob.score:.2f}, too unsure)"
+            text += f" (a find at {blob.score:.2f}, not taken)"
     _caption(out, text, w, lw, cv2)
     return out
 

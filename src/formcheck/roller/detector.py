@@ -363,8 +363,10 @@ class RollerDetector:
             patch = image_bgr[max(0, y - rad):y + rad + 1, max(0, x - rad):x + rad + 1]
             pix = patch.reshape(-1, 3).astype(np.float64)
             b, g, r = (round(v) for v in np.median(pix, axis=0))
-            tol = float(np.clip(2.5 * pix.std(axis=0).mean(), 25.0, 70.0))
-            hint = ColorHint(bgr=(b, g, r), tolerance=tol, name="calibrated")
+            square = np.array([[x - rad, y - rad], [x + rad, y - rad], [x + rad, y + rad],
+                               [x - rad, y + rad]], np.float64)
+            hint = ColorHint(bgr=(b, g, r), name="calibrated",
+                             tolerance=calibrated_tolerance(image_bgr, square, (b, g, r)))
         self.set_hint(hint)
         return hint
 

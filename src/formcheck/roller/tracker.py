@@ -18,8 +18,8 @@ from formcheck.roller.observation import NotFoundReason, Orientation, RollerObse
 
 # The learned detector's network costs about as much CPU as the rest of the roller stage
 # and the evaluator together; at 30 frames a second it runs in every other frame (the
-# roller moves a few pixels between), at 15 or fewer in every frame.
-LEARNED_MIN_INTERVAL_MS = 60.0
+# roller moves a few pixels between), at 25 or fewer (40 ms apart or more) in every one.
+LEARNED_MIN_INTERVAL_MS = 35.0
 
 
 class RollerTracker:
@@ -107,8 +107,9 @@ class RollerTracker:
     # --- internals --------------------------------------------------------------------
     def _between_detections(self, t_ms: float) -> bool:
         """Whether this frame comes too soon after the last detection to run another:
-        only with a found track, and never when time went back (a new stream)."""
-        if self.min_interval_ms <= 0 or self._detected_ms is None:
+        only when the last detection found the roller (a miss is never held: the next
+        frame looks again), and never when time went back (a new stream)."""
+        if self.min_interval_ms <= 0 or self._detected_ms is None or self._misses:
             return False
         last = self._last
         if last is None or not last.found or last.center_px is None or last.size_px is None:
