@@ -60,3 +60,21 @@ def test_a_find_too_unsure_to_report_is_outlined_in_grey() -> None:
     # without a blob nothing is outlined there
     bare = draw_roller(img, frame, RollerObservation.missing(NotFoundReason.HIDDEN))
     assert not grey(bare)[60:140, 140:260].any()
+
+
+def test_a_kept_track_does_not_draw_an_unsure_find_as_the_roller() -> None:
+    """The tracker keeps its estimate through a frame whose find was too unsure to
+    report: that find is outlined in grey, not in the roller's magenta."""
+    from formcheck.overlay.roller_debug import UNSURE_GREY
+    from formcheck.roller.detector import Blob
+
+    img = np.zeros((200, 400, 3), np.uint8)
+    square = np.array([[150.0, 80.0], [250.0, 80.0], [250.0, 120.0], [150.0, 120.0]])
+    frame = PoseFrame(index=0, t_ms=0.0, width=400, height=200, pose=None)
+    kept = RollerObservation(found=True, center_px=(200.0, 100.0), size_px=(40.0, 40.0),
+                             orientation=Orientation.ACROSS, confidence=0.5)
+    for score, colour in ((0.03, UNSURE_GREY), (0.8, (255, 0, 255))):
+        blob = Blob(outline=square, mean_bgr=(0.0, 0.0, 0.0), spread=0.0, score=score)
+        out = draw_roller(img, frame, kept, blob).astype(int)
+        near = np.abs(out[78:83, 150:250] - np.array(colour)).max(axis=2) < 60
+        assert near.sum() > 50

@@ -15,6 +15,7 @@ from formcheck.evaluator.thresholds import Thresholds
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.detector import Blob
 from formcheck.roller.geometry import Body
+from formcheck.roller.learned import REPORT_MIN
 from formcheck.roller.observation import RollerObservation
 from formcheck.vocabulary import Orientation, zone_of
 
@@ -60,8 +61,11 @@ def draw_roller(
     if obs.found and obs.center_px and obs.size_px:
         yellow = (0, 255, 255)
         if blob is not None and len(blob.outline) >= 3:
+            # a track kept through a frame whose find was too unsure to report: that
+            # find in grey, not as the roller
+            colour = UNSURE_GREY if blob.score < REPORT_MIN else (255, 0, 255)
             cv2.polylines(out, [np.round(blob.outline).astype(np.int32).reshape(-1, 1, 2)],
-                          True, (255, 0, 255), lw, cv2.LINE_AA)
+                          True, colour, lw, cv2.LINE_AA)
         if obs.orientation is Orientation.ACROSS and abs(obs.size_px[0] - obs.size_px[1]) < 1:
             cv2.circle(out, pt(obs.center_px), int(obs.size_px[0] / 2), yellow, lw, cv2.LINE_AA)
         else:
