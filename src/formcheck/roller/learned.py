@@ -25,8 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.pose.frame import PoseFrame
-from formcheck.roller.color import ColorHint
-from formcheck.roller.detector import Blob, build_observation, calibrate
+from formcheck.roller.detector import Blob, build_observation
 from formcheck.roller.geometry import Body
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
@@ -308,16 +307,9 @@ class LearnedRollerDetector:
             self.calibration = Calibration()
         self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
         self.last_blob: Blob | None = None  # the last find's outline, for drawing
-        self.hint: ColorHint | None = None
         self.use_heads = use_heads  # the whole roller from the heatmaps, where the model has them
         # the last find's uncalibrated scores: blob mean probability, centre peak (or None)
         self.last_raw: tuple[float, float | None] = (0.0, None)
-
-    def calibrate(self, image_bgr: Image, pose_frame: PoseFrame) -> ColorHint:
-        """Learn the roller's colour hint (``live``'s ``c`` key) as the rules detector
-        does; kept for the interface: the network does not use the hint yet."""
-        self.hint = calibrate(image_bgr, pose_frame)
-        return self.hint
 
     def detect(self, image_bgr: Image, pose_frame: PoseFrame,
                prior: tuple[float, float] | None = None) -> RollerObservation:

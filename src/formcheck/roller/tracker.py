@@ -109,10 +109,8 @@ class RollerTracker:
         """Whether this frame comes too soon after the last detection to run another:
         only when the last detection found the roller (a miss is never held: the next
         frame looks again), and never when time went back (a new stream)."""
-        if self.min_interval_ms <= 0 or self._detected_ms is None or self._misses:
-            return False
-        last = self._last
-        if last is None or not last.found or last.center_px is None or last.size_px is None:
+        if (self.min_interval_ms <= 0 or self._detected_ms is None or self._misses
+                or self._last is None):
             return False
         return 0.0 <= float(t_ms) - self._detected_ms < self.min_interval_ms
 
@@ -120,8 +118,8 @@ class RollerTracker:
         """The track's estimate for a frame not detected in, placed against this frame's
         body (its contact and place along the back follow the body), confidence kept."""
         last = self._last
-        assert last is not None and last.center_px is not None and last.size_px is not None
-        if body is None:
+        assert last is not None
+        if body is None or last.center_px is None or last.size_px is None:
             return last
         return build_observation(last.center_px, last.size_px, last.angle_deg,
                                  last.orientation, body, last.confidence, last.ends_px)

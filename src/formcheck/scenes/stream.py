@@ -60,15 +60,15 @@ def _roller_truth(
     shown: bool = True,
 ) -> RollerTruth:
     half = skel.roller_length / 2.0
+    mid = proj(skel.roller_center, 0.0)[0]  # the whole roller's middle
     whole: tuple[float, float] | None = None
     if skel.orientation == Orientation.ACROSS:
         center = proj(skel.roller_center, half)[0]  # the end disc nearest the camera
         d = proj.length(2 * skel.roller_radius)
         size = (d, d)
-        mid = proj(skel.roller_center, 0.0)[0]
         whole = (float(mid[0]), float(mid[1]))
     else:
-        center = proj(skel.roller_center, 0.0)[0]
+        center = mid
         size = (proj.length(skel.roller_length), proj.length(2 * skel.roller_radius))
     w, h = proj.width, proj.height
     visible = bool(shown and 0 <= center[0] < w and 0 <= center[1] < h)
