@@ -183,6 +183,8 @@ class _Cand:
     thick: float
     long_deg: float
     sub: NDArray[np.bool_]  # the blob inside its bounding box
+    fill: float  # its area over the rectangle's
+    elong: float  # length / thickness
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +198,30 @@ class _Roi:
 
     def to_work(self, pts: FloatArray) -> FloatArray:
         return (pts - np.array([self.x0, self.y0], dtype=np.float64)) * self.scale
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """One frame's search: the region and the maps every pass reads, working px (255 on,
+    0 off)."""
+
+    body: Body
+    roi: _Roi
+    small: Image  # the region, scaled and exposure-normalised, BGR
+    band: Image  # where the roller can be
+    person: Image  # the person, less what the mask spilt onto the roller
+    supine: bool  # lying on the back (torso level, face up)
+    quant: Quantised
+    lab_ab: NDArray[np.float32] | None  # the chroma (Lab a*, b*), lying on the back
+    room_all: Image  # the room: everything but the band and the person
+    room_floor: Image  # ... on the floor's side only
+    unlike_all: Image  # colours unlike ``room_all``
+    not_person: Image
+    under: Image  # the columns under the person
+    below: Image  # where a mat or a floor strip is measured
+    touch: Image  # what a roller may touch: the person grown, less the feet
+    Lw: float  # the torso's length
+    limb_scale: float  # the body's size from its least foreshortened segment, torsos
 
 
 def build_observation(
@@ -387,45 +413,45 @@ class RollerDetector:
         body: Body,
         prior: tuple[float, float] | None,
     ) -> tuple[RollerObservation, Blob] | None:
+        """The roller in the region under the body: the colour passes' best blob, or the
+        outline of a roller of the floor's colour, refined to an observation."""
         from formcheck.lazy import cv2 as _cv2
 
         cv2 = _cv2()
-        H, W = image.shape[:2]
-        L = body.length
-        down = np.array([0.0, BAND_OFFSET * L])
-        chain = np.array([p + down for p in body.chain()])
-        half = 0.5 * BAND_THICKNESS * L
-        pad = half + MARGIN * L
-        x0 = max(0, math.floor(chain[:, 0].min() - pad))
-        x1 = min(W, math.ceil(chain[:, 0].max() + pad))
-        y0 = max(0, math.floor(chain[:, 1].min() - half - 0.15 * L))
-        y1 = min(H, math.ceil(chain[:, 1].max() + half + MARGIN * L))
-        extent = _mask_extent(pose_frame, cv2)
-        if extent is not None:
-            # the whole person, with room for a roller under a limb the pose missed
-            ring = (RING_REACH + RIM) * L
-            x0 = max(0, min(x0, math.floor(extent[0] - ring)))
-            x1 = min(W, max(x1, math.ceil(extent[2] + ring)))
-            y1 = min(H, max(y1, math.ceil(extent[3] + ring)))
-        if x1 - x0 < 8 or y1 - y0 < 8:
+        s = self._prepare(image, pose_frame, body, cv2)
+        if s is None:
             return None
-        scale = min(1.0, WORK_TORSO_PX / L)
-        roi = _Roi(x0, y0, scale)
-        crop = image[y0:y1, x0:x1]
-        ww = max(8, round((x1 - x0) * scale))
-        wh = max(8, round((y1 - y0) * scale))
-        small = crop if scale >= 1.0 else cv2.resize(crop, (ww, wh),
-                                                     interpolation=cv2.INTER_AREA)
-        small = _normalise_exposure(small, cv2)
+        best, mat_kept = self._best_of_passes(s, prior, cv2)
+        weak = best is None or best[0] < self.min_confidence
+        if s.supine and self._hint_lab is None and (weak or mat_kept):
+            # nothing unlike the room: a roller of the floor's own colour, by its outline.
+            # Also when the find came from a pass keeping a mat's colours: with a roller
+            # of the floor's colour, a piece of the mat under the lifted back, between
+            # the roller and the hips, is found there; an outline away from that find
+            # is taken instead.
+            disc = self._outline_disc(s.small, s.person, body, s.roi, prior, cv2)
+            if disc is not None and (best is None or weak or not _inside(
+                    s.roi.to_work(np.asarray(disc[0].center_px, np.float64)), best[2])):
+                return disc
+        if best is None:
+            return None
+        score, _, cand = best
+        (cxw, cyw), size_w, angle, orientation = _refine(cand, body)
+        scale = s.roi.scale
+        obs = build_observation(s.roi.to_image(cxw, cyw), (size_w[0] / scale, size_w[1] / scale),
+                                angle, orientation, body, score)
+        return obs, self._blob(s.small, cand.sub, cand.bx, cand.by, s.roi, score, cv2)
+
+    # --- search region and maps -------------------------------------------------------
+    def _prepare(self, image: Image, pose_frame: PoseFrame, body: Body,
+                 cv2: Any) -> _Search | None:
+        """The search region (scaled, exposure normalised), the band, the person and the
+        room's colours, working px; None when the region is too small."""
+        region = _region(image, pose_frame, body, cv2)
+        if region is None:
+            return None
+        roi, small, band, Lw = region
         wh, ww = small.shape[:2]
-        Lw = L * scale
-
-        # the band where the roller can be
-        band = np.zeros((wh, ww), np.uint8)
-        cw = np.round(roi.to_work(chain)).astype(np.int32)
-        cv2.polylines(band, [cw.reshape(-1, 1, 2)], False, 255,
-                      max(1, round(BAND_THICKNESS * Lw)), cv2.LINE_8)
-
         person = self._person(pose_frame, body, roi, (ww, wh), cv2)
         # lying on the back (torso level, face up), the roller is under the back: the
         # last pass, for a roller under a limb, is not needed (and would only find
@@ -441,275 +467,94 @@ class RollerDetector:
         room_all = cv2.bitwise_not(cv2.bitwise_or(band, person))
         unlike_all = self._unlike_room(quant, room_all, cv2)
         person = self._release(quant, unlike_all, person, band, body, roi, supine, cv2)
-        # the room: everything else in the region; first with the wall above the body
-        # (so the wall and the skirting between body and floor are not taken for the
-        # roller), then, when that finds nothing (a roller the colour of the wall), only
-        # the floor's side
+        # the room: first with the wall above the body (so the wall and the skirting
+        # between body and floor are not taken for the roller), then, when that finds
+        # nothing (a roller the colour of the wall), only the floor's side
         not_person = cv2.bitwise_not(person)
         # columns under the person: the roller lies under the body, not beyond it
         under = np.maximum.accumulate(person, axis=0)
-        # where a mat or a floor strip is measured: under the person (not the person)
-        # and beside it, below its lowest point
-        below = _floor_below(person, under, not_person)
         sh_w, hip_w = roi.to_work(body.shoulder), roi.to_work(body.hip)
         room_floor = room_all.copy()
         room_floor[~_floor_side(band, (int(sh_w[0]), int(hip_w[0])))] = 0
-        # the body the roller may touch: the person grown a little, less the feet (which
-        # stand on the floor, on a mat and beside anything lying there)
-        kt = 2 * max(1, round(TOUCH_REACH * Lw)) + 1
-        touch_map = cv2.dilate(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kt, kt)))
-        if body.ankle is not None:
-            a = roi.to_work(body.ankle)
-            cv2.circle(touch_map, (round(a[0]), round(a[1])), round(FEET_RADIUS * Lw), 0, -1)
-        limb_scale = _limb_scale(body)
-        k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-        k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
-        kv = np.ones((max(3, round(THIN_MAX * Lw)), 1), np.uint8)
+        return _Search(
+            body=body, roi=roi, small=small, band=band, person=person, supine=supine,
+            quant=quant, lab_ab=lab_ab, room_all=room_all, room_floor=room_floor,
+            unlike_all=unlike_all, not_person=not_person, under=under,
+            # where a mat or a floor strip is measured: under the person (not the
+            # person) and beside it, below its lowest point
+            below=_floor_below(person, under, not_person),
+            touch=_touch_map(person, body, roi, Lw, cv2), Lw=Lw, limb_scale=_limb_scale(body))
 
+    # --- the passes ---------------------------------------------------------------------
+    def _attempts(self, s: _Search,
+                  cv2: Any) -> Iterator[tuple[str, bool, Image, Image, Image, Image | None]]:
+        """(name, loose, room, search, foreground, strip) to try in turn.
 
-        def attempts() -> Iterator[tuple[str, bool, Image, Image, Image, Image | None]]:
-            """(name, loose, room, search, foreground, strip) to try in turn.
+        Passes 0 and 1 (the room learnt from everything outside the band, then from
+        the floor's side only) first without the colours of a mat or a floor strip
+        (a roller beside a mat of another colour would merge with it), then with
+        them (a roller sharing them: ``strip`` is then the mat's pixels); pass 2
+        (the room learnt from the region's rim, the search a ring around the whole
+        person: the roller under a limb) last, and only for a person not lying on
+        the back.
+        """
+        tries: list[tuple[int, Image, Image, Image, Image]] = []
+        for pass_ in range(2 if s.supine else 3):
+            loose = pass_ == 2
+            if loose:
+                # sitting, side-lying, prone: the roller under a leg, anywhere along the body
+                room, search = self._rim_and_ring(s.person, s.Lw, cv2)
+            else:
+                room, search = (s.room_all if pass_ == 0 else s.room_floor), s.band
+            if self._hint_lab is not None and self.hint is not None:
+                yield str(pass_), loose, room, search, self._near_hint(s.small, cv2), None
+                continue
+            fg = s.unlike_all if pass_ == 0 else self._unlike_room(s.quant, room, cv2)
+            strip = self._strip(s.quant, fg, s.below, STRIP_MIN_LENGTH * s.Lw, cv2)
+            if strip is not None:
+                yield f"{pass_}s", loose, room, search, cv2.bitwise_and(
+                    fg, cv2.bitwise_not(strip)), None
+                tries.append((pass_, room, search, fg, strip))
+            else:
+                yield str(pass_), loose, room, search, fg, None
+            if pass_ == 1:
+                for p_, room_, search_, fg_, strip_ in tries:
+                    yield str(p_), False, room_, search_, fg_, strip_
+                tries = []
+        for p_, room_, search_, fg_, strip_ in tries:
+            yield str(p_), True, room_, search_, fg_, strip_
 
-            Passes 0 and 1 (the room learnt from everything outside the band, then from
-            the floor's side only) first without the colours of a mat or a floor strip
-            (a roller beside a mat of another colour would merge with it), then with
-            them (a roller sharing them: ``strip`` is then the mat's pixels); pass 2
-            (the room learnt from the region's rim, the search a ring around the whole
-            person: the roller under a limb) last, and only for a person not lying on
-            the back.
-            """
-            tries: list[tuple[int, Image, Image, Image, Image]] = []
-            for pass_ in range(2 if supine else 3):
-                loose = pass_ == 2
-                if loose:
-                    # sitting, side-lying, prone: the roller under a leg, anywhere
-                    # along the body
-                    room, search = self._rim_and_ring(person, Lw, cv2)
-                else:
-                    room, search = (room_all if pass_ == 0 else room_floor), band
-                if self._hint_lab is not None and self.hint is not None:
-                    yield str(pass_), loose, room, search, self._near_hint(small, cv2), None
-                    continue
-                fg = unlike_all if pass_ == 0 else self._unlike_room(quant, room, cv2)
-                strip = self._strip(quant, fg, below, STRIP_MIN_LENGTH * Lw, cv2)
-                if strip is not None:
-                    yield f"{pass_}s", loose, room, search, cv2.bitwise_and(
-                        fg, cv2.bitwise_not(strip)), None
-                    tries.append((pass_, room, search, fg, strip))
-                else:
-                    yield str(pass_), loose, room, search, fg, None
-                if pass_ == 1:
-                    for p_, room_, search_, fg_, strip_ in tries:
-                        yield str(p_), False, room_, search_, fg_, strip_
-                    tries = []
-            for p_, room_, search_, fg_, strip_ in tries:
-                yield str(p_), True, room_, search_, fg_, strip_
-
+    def _best_of_passes(self, s: _Search, prior: tuple[float, float] | None,
+                        cv2: Any) -> tuple[tuple[float, int, _Cand] | None, bool]:
+        """The best blob of the passes, tried until one finds a blob scoring at least
+        ``min_confidence``, and whether its pass kept a mat's colours (it may be a piece
+        of the mat)."""
         best: tuple[float, int, _Cand] | None = None
         # a find thinner than a roller in a pass without a mat's colours may be the
         # part of a roller sharing them that was left: it is weighed against the next
         # passes (the mat's colours kept), and the higher score taken
         kept: tuple[float, int, _Cand] | None = None
         last = ""
-        # whether the pass of ``best`` (of ``kept``) kept a mat's colours: its find may
-        # be a piece of the mat
         mat_kept = kept_mat = False
         if self.keep_maps:
             self.maps = {}
-        for name, loose, room, search, fg, strip in attempts():
+        for name, loose, room, search, fg, strip in self._attempts(s, cv2):
             if best is not None and best[0] >= self.min_confidence:
-                if not (last.endswith("s") and best[2].thick < DISC_LOW * Lw):
+                if not (last.endswith("s") and best[2].thick < DISC_LOW * s.Lw):
                     break
                 if kept is None or best[0] > kept[0]:
                     kept, kept_mat = best, mat_kept
-            best = None
             last = name
             mat_kept = strip is not None
-            cand = cv2.bitwise_and(fg, search)
-            cand = cv2.bitwise_and(cand, not_person)
-            cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
-            cand = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, k5)
-            # fill holes: a shaded disc's centre may match the room (a white hub)
-            outer, _ = cv2.findContours(cand, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            cv2.drawContours(cand, outer, -1, 255, -1)
-            # thin horizontal structures (a mat seen edge-on, shadow lines) are not a roller
-            cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, kv)
+            cand = _candidate_map(fg, search, s.not_person, s.Lw, cv2)
             if self.keep_maps:
                 self.maps.update({f"{k}{name}": v for k, v in (
-                    ("small", small), ("band", band), ("person", person), ("fg", fg),
+                    ("small", s.small), ("band", s.band), ("person", s.person), ("fg", fg),
                     ("room", room), ("cand", cand))})
-            n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
-            if n <= 1:
-                continue
-            # lying on the back, a roller holds the body up: a gap beside it (see
-            # below); what fills the gap is the person or colours unlike the room
-            filled = (np.asarray((fg > 0) | (person > 0)) if supine and not loose
-                      and lab_ab is not None else None)
-            min_area = 0.5 * (DISC_MIN * Lw) ** 2
-            Ls = Lw * (limb_scale if loose else 1.0)  # what a roller's size is judged by
-            order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
-            prior_w = None if prior is None else roi.to_work(np.asarray(prior, np.float64))
-            up = body.up
-            axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
-            shoulder_w = roi.to_work(body.shoulder)
-            lowest_joint_y = max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1]))
-            middle_x = _middle_x(body, roi)
-            for i in order:
-                area = int(stats[i, cv2.CC_STAT_AREA])
-                if area < min_area:
-                    break
-                bx, by, bw, bh = (int(v) for v in stats[i, :4])
-                sub = labels[by:by + bh, bx:bx + bw] == i
-                ys, xs = np.nonzero(sub)
-                pts = np.column_stack([xs + bx, ys + by]).astype(np.float32)
-                (rcx, rcy), (rw, rh), rang = cv2.minAreaRect(pts)
-                length, thick = max(rw, rh, 1.0), max(min(rw, rh), 1.0)
-                long_deg = rang if rw >= rh else rang + 90.0
-                long_deg = (long_deg + 90.0) % 180.0 - 90.0
-                fill = area / (length * thick)
-                elong = length / thick
-                # lying on the back, the roller is under the back (the last pass, for a
-                # roller under a limb, is not run): not past the hips nor beyond the head
-                if supine and not loose and not body.along_back(roi.to_image(rcx, rcy)):
-                    continue
-                # a blob above the body's line is an arm or the far side, not the roller
-                if not loose and float((np.array([rcx, rcy]) - shoulder_w) @ up) > 0.05 * Lw:
-                    continue
-                # ... and the roller lies on the floor: below the shoulders and the hips
-                if not loose and rcy < lowest_joint_y - 0.1 * Lw:
-                    continue
-                # its top edge must rest against the body over part of its width (a mat or
-                # a floor stripe passes under the body with a gap, touching only the feet)
-                tops = np.argmax(sub, axis=0)
-                cols = np.nonzero(sub.any(axis=0))[0]
-                ty = np.clip(tops[cols] + by - 1, 0, wh - 1)
-                touch_frac = float(np.count_nonzero(touch_map[ty, cols + bx])) / max(1, cols.size)
-                under_frac = float(np.count_nonzero(under[ty, cols + bx])) / max(1, cols.size)
-                if touch_frac < MIN_TOUCH or under_frac < MIN_UNDER:
-                    continue
-                # a piece of a mat: of the mat's colour, with the mat going on beside it
-                # at the same height
-                if strip is not None and _strip_beside(strip, sub, bx, by, STRIP_BESIDE * Lw):
-                    continue
-                # a roller is a shaded cylinder; a mat or a floor stripe is one flat colour
-                pix = small[by:by + bh, bx:bx + bw][sub]
-                shading = _tri(float(pix.std(axis=0).mean()), FLAT_STD, FLAT_STD + 8.0, 1e9, 2e9)
-                if shading <= 0.0:
-                    continue
-                # a roller under a back lying on it holds the body up, leaving a gap
-                # beside it on at least one side, and on the side facing the middle of
-                # the torso (the torso, lifted where it rests on the roller, runs on
-                # above the floor from there towards its far end); a patch of mat under
-                # a body lying on the mat has the body or more of the mat (shaded, or of
-                # the patch's own hue) on both sides, and the mat's end past the head
-                # has its only gap beyond the head. A roller along the spine too: past
-                # its ends, its top rows are against the lifted back or the head lying
-                # on it; it rests on the back over its length, so the side facing the
-                # torso's middle is the one it lies wholly beside (none when it spans
-                # the middle).
-                if filled is not None and lab_ab is not None:
-                    along = (elong >= BAR_MIN_ELONGATION and abs(
-                        (long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE)
-                    toward = (torso_side(bx, bx + bw, middle_x) if along
-                              else torso_side(rcx, rcx, middle_x))
-                    if not holds_body_up(sub, bx, by, filled, lab_ab, SUPPORT_REACH * Lw,
-                                         toward):
-                        continue
-                touches = touch_frac >= 2 * MIN_TOUCH
-                if elong < (LOOSE_MIN_ELONGATION if loose else BAR_MIN_ELONGATION):
-                    kind = "disc"
-                    shape = _tri(bw / Ls, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
-                    fill_s = _tri(fill, 0.4, 0.62, 1.01, 1.1)
-                else:
-                    kind = "bar"
-                    shape = (_tri(length / Ls, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, BAR_LONG,
-                                  BAR_MAX_LENGTH)
-                             * _tri(thick / Ls, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH,
-                                    DISC_MAX))
-                    fill_s = _tri(fill, 0.45, 0.7, 1.01, 1.1)
-                score = shape * fill_s * shading * (1.0 if touches else NO_TOUCH_FACTOR)
-                if prior_w is not None:
-                    dist = float(np.hypot(rcx - prior_w[0], rcy - prior_w[1])) / Lw
-                    score *= 1.2 if dist < 0.25 else 1.0
-                score = min(score, 1.0)
-                if best is None or score > best[0]:
-                    best = (score, int(i), _Cand(kind, bx, by, bw, bh, float(rcx), float(rcy),
-                                                 float(length), float(thick), float(long_deg),
-                                                 sub))
+            best = _best_blob(s, cand, fg, strip, loose, prior, cv2)
         if kept is not None and (best is None or kept[0] >= best[0]):
             best, mat_kept = kept, kept_mat
-        weak = best is None or best[0] < self.min_confidence
-        if supine and self._hint_lab is None and (weak or mat_kept):
-            # nothing unlike the room: a roller of the floor's own colour, by its outline.
-            # Also when the find came from a pass keeping a mat's colours: with a roller
-            # of the floor's colour, a piece of the mat under the lifted back, between
-            # the roller and the hips, is found there; an outline away from that find
-            # is taken instead.
-            disc = self._outline_disc(small, person, body, roi, prior, cv2)
-            if disc is not None and (best is None or weak or not _inside(
-                    roi.to_work(np.asarray(disc[0].center_px, np.float64)), best[2])):
-                return disc
-        if best is None:
-            return None
-        score, _, cand_ = best
-        kind, sub = cand_.kind, cand_.sub
-        bx, by = cand_.bx, cand_.by
-        bx_, by_, bw_, bh_ = float(cand_.bx), float(cand_.by), float(cand_.bw), float(cand_.bh)
-        if kind == "disc":
-            # An end-on roller: its width is the diameter (the top may hide under the
-            # back); it stands on the floor, so its centre is a radius above its bottom.
-            d = min(max(bw_, bh_), 1.25 * bw_)
-            cxw, cyw = bx_ + 0.5 * bw_, by_ + bh_ - 0.5 * d
-            size_w = (d, d)
-            angle = 0.0
-            orientation = Orientation.ACROSS
-        else:
-            cxw, cyw = cand_.rcx, cand_.rcy
-            size_w = (cand_.length, cand_.thick)
-            angle = cand_.long_deg
-            axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
-            diff = abs((angle - axis_deg + 90.0) % 180.0 - 90.0)
-            orientation = Orientation.ALONG if diff <= ALONG_MAX_ANGLE else Orientation.ACROSS
-            if orientation is Orientation.ALONG and abs(angle) <= TAIL_MAX_ANGLE:
-                # a roller lying level is as thick over its whole length: columns at
-                # its ends much thinner than its middle are something it merged with
-                # (the mat's edge going on beside it), not the roller
-                heights = sub.sum(axis=0)
-                cols = np.nonzero(heights >= TAIL_MIN_HEIGHT * float(np.median(
-                    heights[heights > 0])))[0]
-                # (a rounded end thins too, over at most half the thickness)
-                cap = 0.5 * cand_.thick
-                c0 = int(cols[0]) if cols.size and cols[0] > cap else 0
-                c1 = int(cols[-1]) + 1 if cols.size and sub.shape[1] - 1 - cols[-1] > cap \
-                    else sub.shape[1]
-                if (c0 > 0 or c1 < sub.shape[1]) and c1 - c0 >= 2:
-                    span = (c1 - c0) / max(math.cos(math.radians(angle)), 1e-6)
-                    cxw = bx_ + 0.5 * (c0 + c1)
-                    cyw = cand_.rcy + (cxw - cand_.rcx) * math.tan(math.radians(angle))
-                    size_w = (min(cand_.length, span), cand_.thick)
-            if orientation is Orientation.ACROSS:
-                # a roller across the back seen at an angle: the end nearest the camera,
-                # the lowest part of the blob, is the disc the centre is reported for
-                # (its diameter: the widest row near the bottom, from the bar's thickness
-                # to a quarter more: a roller seen obliquely is wider than its end)
-                low = sub[max(0, round(bh_ - 1.3 * cand_.thick)):]
-                span = np.where(low.any(axis=1),
-                                low.shape[1] - np.argmax(low[:, ::-1], axis=1)
-                                - np.argmax(low, axis=1), 0)
-                d = min(max(cand_.thick, float(span.max()) if span.size else 0.0),
-                        1.25 * cand_.thick)
-                rows = sub[max(0, round(bh_ - d)):]
-                _ys, xs_ = np.nonzero(rows)
-                if xs_.size:
-                    cxw = bx_ + float(xs_.mean())
-                    cyw = by_ + bh_ - 0.5 * d
-                    size_w = (d, d)
-                    angle = 0.0
-        center = roi.to_image(cxw, cyw)
-        size = (size_w[0] / scale, size_w[1] / scale)
-        obs = build_observation(center, size, angle, orientation, body, score)
-        blob = self._blob(small, sub, bx, by, roi, score, cv2)
-        return obs, blob
+        return best, mat_kept
 
     def _outline_disc(self, small: Image, person: Image, body: Body, roi: _Roi,
                       prior: tuple[float, float] | None,
@@ -940,6 +785,291 @@ class RollerDetector:
             outline = np.zeros((0, 2))
         return Blob(outline=outline, mean_bgr=(float(mean[0]), float(mean[1]), float(mean[2])),
                     spread=spread, score=score)
+
+
+# --- the search region --------------------------------------------------------------------
+def _bounds(body: Body, pose_frame: PoseFrame, size: tuple[int, int],
+            cv2: Any) -> tuple[int, int, int, int]:
+    """The region searched, image px (x0, y0, x1, y1): the band under the body's line
+    with a margin for the room's colours, grown to the whole segmented person with room
+    for a roller under a limb the pose missed."""
+    W, H = size
+    L = body.length
+    down = np.array([0.0, BAND_OFFSET * L])
+    chain = np.array([p + down for p in body.chain()])
+    half = 0.5 * BAND_THICKNESS * L
+    pad = half + MARGIN * L
+    x0 = max(0, math.floor(chain[:, 0].min() - pad))
+    x1 = min(W, math.ceil(chain[:, 0].max() + pad))
+    y0 = max(0, math.floor(chain[:, 1].min() - half - 0.15 * L))
+    y1 = min(H, math.ceil(chain[:, 1].max() + half + MARGIN * L))
+    extent = _mask_extent(pose_frame, cv2)
+    if extent is not None:
+        ring = (RING_REACH + RIM) * L
+        x0 = max(0, min(x0, math.floor(extent[0] - ring)))
+        x1 = min(W, max(x1, math.ceil(extent[2] + ring)))
+        y1 = min(H, max(y1, math.ceil(extent[3] + ring)))
+    return x0, y0, x1, y1
+
+
+def _region(image: Image, pose_frame: PoseFrame, body: Body,
+            cv2: Any) -> tuple[_Roi, Image, Image, float] | None:
+    """The working image (the region scaled so the torso is at most ``WORK_TORSO_PX``
+    long, brightened when dim), the band where the roller can be (255 in it), and the
+    torso's length, working px; None for a region under 8 px a side."""
+    H, W = image.shape[:2]
+    x0, y0, x1, y1 = _bounds(body, pose_frame, (W, H), cv2)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    scale = min(1.0, WORK_TORSO_PX / body.length)
+    roi = _Roi(x0, y0, scale)
+    crop = image[y0:y1, x0:x1]
+    ww = max(8, round((x1 - x0) * scale))
+    wh = max(8, round((y1 - y0) * scale))
+    small = crop if scale >= 1.0 else cv2.resize(crop, (ww, wh),
+                                                 interpolation=cv2.INTER_AREA)
+    small = _normalise_exposure(small, cv2)
+    wh, ww = small.shape[:2]
+    Lw = body.length * scale
+    band = np.zeros((wh, ww), np.uint8)
+    down = np.array([0.0, BAND_OFFSET * body.length])
+    cw = np.round(roi.to_work(np.array([p + down for p in body.chain()]))).astype(np.int32)
+    cv2.polylines(band, [cw.reshape(-1, 1, 2)], False, 255,
+                  max(1, round(BAND_THICKNESS * Lw)), cv2.LINE_8)
+    return roi, small, band, Lw
+
+
+def _touch_map(person: Image, body: Body, roi: _Roi, Lw: float, cv2: Any) -> Image:
+    """The body a roller may touch, working px: the person grown a little, less the feet
+    (which stand on the floor, on a mat and beside anything lying there)."""
+    kt = 2 * max(1, round(TOUCH_REACH * Lw)) + 1
+    touch = cv2.dilate(person, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kt, kt)))
+    if body.ankle is not None:
+        a = roi.to_work(body.ankle)
+        cv2.circle(touch, (round(a[0]), round(a[1])), round(FEET_RADIUS * Lw), 0, -1)
+    return np.asarray(touch, np.uint8)
+
+
+# --- the candidates -----------------------------------------------------------------------
+def _candidate_map(fg: Image, search: Image, not_person: Image, Lw: float,
+                   cv2: Any) -> Image:
+    """The pixels a roller may be, working px: the foreground in the search area, off
+    the person, cleaned: specks opened away, gaps closed, holes filled (a shaded disc's
+    centre may match the room: a white hub), thin horizontal structures (a mat seen
+    edge-on, shadow lines) opened away."""
+    k3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+    k5 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    kv = np.ones((max(3, round(THIN_MAX * Lw)), 1), np.uint8)
+    cand = cv2.bitwise_and(fg, search)
+    cand = cv2.bitwise_and(cand, not_person)
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, k3)
+    cand = cv2.morphologyEx(cand, cv2.MORPH_CLOSE, k5)
+    outer, _ = cv2.findContours(cand, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(cand, outer, -1, 255, -1)
+    return np.asarray(cv2.morphologyEx(cand, cv2.MORPH_OPEN, kv), np.uint8)
+
+
+def _best_blob(s: _Search, cand: Image, fg: Image, strip: Image | None, loose: bool,
+               prior: tuple[float, float] | None, cv2: Any) -> tuple[float, int, _Cand] | None:
+    """The best scoring of the eight largest blobs of ``cand`` that pass the tests
+    (:func:`_blob_score`), with its label and shape; blobs near ``prior`` (image px)
+    score a fifth more."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    if n <= 1:
+        return None
+    # lying on the back, a roller holds the body up: a gap beside it; what fills the
+    # gap is the person or colours unlike the room
+    filled = (np.asarray((fg > 0) | (s.person > 0)) if s.supine and not loose
+              and s.lab_ab is not None else None)
+    min_area = 0.5 * (DISC_MIN * s.Lw) ** 2
+    Ls = s.Lw * (s.limb_scale if loose else 1.0)  # what a roller's size is judged by
+    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:8] + 1
+    prior_w = None if prior is None else s.roi.to_work(np.asarray(prior, np.float64))
+    best: tuple[float, int, _Cand] | None = None
+    for i in order:
+        area = int(stats[i, cv2.CC_STAT_AREA])
+        if area < min_area:
+            break
+        c = _blob_shape(labels, stats, int(i), area, loose, cv2)
+        score = _blob_score(s, c, filled, strip, loose, Ls)
+        if score is None:
+            continue
+        if prior_w is not None:
+            dist = float(np.hypot(c.rcx - prior_w[0], c.rcy - prior_w[1])) / s.Lw
+            score *= 1.2 if dist < 0.25 else 1.0
+        score = min(score, 1.0)
+        if best is None or score > best[0]:
+            best = (score, int(i), c)
+    return best
+
+
+def _blob_shape(labels: NDArray[np.int32], stats: NDArray[np.int32], i: int, area: int,
+                loose: bool, cv2: Any) -> _Cand:
+    """Blob ``i``'s box, minimum-area rectangle, fill and elongation, working px; a disc
+    (an end-on roller) when less elongated than a bar."""
+    bx, by, bw, bh = (int(v) for v in stats[i, :4])
+    sub = labels[by:by + bh, bx:bx + bw] == i
+    ys, xs = np.nonzero(sub)
+    pts = np.column_stack([xs + bx, ys + by]).astype(np.float32)
+    (rcx, rcy), (rw, rh), rang = cv2.minAreaRect(pts)
+    length, thick = max(rw, rh, 1.0), max(min(rw, rh), 1.0)
+    long_deg = rang if rw >= rh else rang + 90.0
+    long_deg = (long_deg + 90.0) % 180.0 - 90.0
+    elong = length / thick
+    kind = "disc" if elong < (LOOSE_MIN_ELONGATION if loose else BAR_MIN_ELONGATION) else "bar"
+    return _Cand(kind, bx, by, bw, bh, float(rcx), float(rcy), float(length), float(thick),
+                 float(long_deg), sub, area / (length * thick), elong)
+
+
+def _blob_score(s: _Search, c: _Cand, filled: NDArray[np.bool_] | None,
+                strip: Image | None, loose: bool, Ls: float) -> float | None:
+    """A blob's score (0..1: shape, fill, shading, contact), or None when it cannot be
+    the roller: not resting against the body from below, a piece of a mat, one flat
+    colour (a roller is a shaded cylinder), or, lying on the back, not holding the body
+    up. ``Ls``: what the roller's size is judged by, working px."""
+    touch = _resting_share(s, c, loose)
+    if touch is None:
+        return None
+    # a piece of a mat: of the mat's colour, with the mat going on beside it at the
+    # same height
+    if strip is not None and _strip_beside(strip, c.sub, c.bx, c.by, STRIP_BESIDE * s.Lw):
+        return None
+    pix = s.small[c.by:c.by + c.bh, c.bx:c.bx + c.bw][c.sub]
+    shading = _tri(float(pix.std(axis=0).mean()), FLAT_STD, FLAT_STD + 8.0, 1e9, 2e9)
+    if shading <= 0.0:
+        return None
+    if filled is not None and s.lab_ab is not None and not _holds_up(s, c, filled):
+        return None
+    return _shape_score(c, Ls) * shading * (1.0 if touch >= 2 * MIN_TOUCH else NO_TOUCH_FACTOR)
+
+
+def _resting_share(s: _Search, c: _Cand, loose: bool) -> float | None:
+    """The share of the blob's top edge resting against the body, or None when the blob
+    is not where a roller under the body can be."""
+    body, roi = s.body, s.roi
+    if not loose:
+        # lying on the back, the roller is under the back: not past the hips nor
+        # beyond the head
+        if s.supine and not body.along_back(roi.to_image(c.rcx, c.rcy)):
+            return None
+        # a blob above the body's line is an arm or the far side, not the roller
+        shoulder_w = roi.to_work(body.shoulder)
+        if float((np.array([c.rcx, c.rcy]) - shoulder_w) @ body.up) > 0.05 * s.Lw:
+            return None
+        # ... and the roller lies on the floor: below the shoulders and the hips
+        if c.rcy < max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1])) - 0.1 * s.Lw:
+            return None
+    # its top edge must rest against the body over part of its width (a mat or a floor
+    # stripe passes under the body with a gap, touching only the feet)
+    tops = np.argmax(c.sub, axis=0)
+    cols = np.nonzero(c.sub.any(axis=0))[0]
+    ty = np.clip(tops[cols] + c.by - 1, 0, s.small.shape[0] - 1)
+    touch = float(np.count_nonzero(s.touch[ty, cols + c.bx])) / max(1, cols.size)
+    under = float(np.count_nonzero(s.under[ty, cols + c.bx])) / max(1, cols.size)
+    if touch < MIN_TOUCH or under < MIN_UNDER:
+        return None
+    return touch
+
+
+def _holds_up(s: _Search, c: _Cand, filled: NDArray[np.bool_]) -> bool:
+    """Whether a blob under a back lying on it holds the body up.
+
+    It leaves a gap beside it on at least one side, and on the side facing the middle
+    of the torso (the torso, lifted where it rests on the roller, runs on above the
+    floor from there towards its far end); a patch of mat under a body lying on the mat
+    has the body or more of the mat (shaded, or of the patch's own hue) on both sides,
+    and the mat's end past the head has its only gap beyond the head. A roller along the
+    spine too: past its ends, its top rows are against the lifted back or the head lying
+    on it; it rests on the back over its length, so the side facing the torso's middle
+    is the one it lies wholly beside (none when it spans the middle).
+    """
+    assert s.lab_ab is not None
+    axis_deg = math.degrees(math.atan2(s.body.axis[1], s.body.axis[0]))
+    middle_x = _middle_x(s.body, s.roi)
+    along = (c.elong >= BAR_MIN_ELONGATION
+             and abs((c.long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE)
+    toward = (torso_side(c.bx, c.bx + c.bw, middle_x) if along
+              else torso_side(c.rcx, c.rcx, middle_x))
+    return holds_body_up(c.sub, c.bx, c.by, filled, s.lab_ab, SUPPORT_REACH * s.Lw, toward)
+
+
+def _shape_score(c: _Cand, Ls: float) -> float:
+    """How much the blob's size and fill look like a roller's (0..1): an end-on disc
+    by its width, a bar by its length and thickness, against ``Ls`` (working px)."""
+    if c.kind == "disc":
+        shape = _tri(c.bw / Ls, DISC_MIN, DISC_LOW, DISC_HIGH, DISC_MAX)
+        fill_s = _tri(c.fill, 0.4, 0.62, 1.01, 1.1)
+    else:
+        shape = (_tri(c.length / Ls, BAR_MIN_LENGTH - 0.15, BAR_MIN_LENGTH, BAR_LONG,
+                      BAR_MAX_LENGTH)
+                 * _tri(c.thick / Ls, DISC_MIN - 0.04, DISC_LOW - 0.02, DISC_HIGH, DISC_MAX))
+        fill_s = _tri(c.fill, 0.45, 0.7, 1.01, 1.1)
+    return shape * fill_s
+
+
+# --- the refinement -----------------------------------------------------------------------
+def _refine(c: _Cand, body: Body) -> tuple[tuple[float, float], tuple[float, float], float,
+                                            Orientation]:
+    """The chosen blob as the roller: centre and (length, thickness), working px, the
+    long axis to the image x axis, degrees, and across or along the spine."""
+    if c.kind == "disc":
+        return _end_on(c)
+    angle = c.long_deg
+    axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
+    diff = abs((angle - axis_deg + 90.0) % 180.0 - 90.0)
+    orientation = Orientation.ALONG if diff <= ALONG_MAX_ANGLE else Orientation.ACROSS
+    centre, size = (c.rcx, c.rcy), (c.length, c.thick)
+    if orientation is Orientation.ALONG and abs(angle) <= TAIL_MAX_ANGLE:
+        centre, size = _trim_tail(c, angle)
+    if orientation is Orientation.ACROSS:
+        near = _near_end(c)
+        if near is not None:
+            centre, size = near
+            angle = 0.0
+    return centre, size, angle, orientation
+
+
+def _end_on(c: _Cand) -> tuple[tuple[float, float], tuple[float, float], float, Orientation]:
+    """An end-on roller: its width is the diameter (the top may hide under the back);
+    it stands on the floor, so its centre is a radius above its bottom."""
+    bx, by, bw, bh = float(c.bx), float(c.by), float(c.bw), float(c.bh)
+    d = min(max(bw, bh), 1.25 * bw)
+    return (bx + 0.5 * bw, by + bh - 0.5 * d), (d, d), 0.0, Orientation.ACROSS
+
+
+def _trim_tail(c: _Cand, angle: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A roller along the spine lying level is as thick over its whole length: columns
+    at its ends much thinner than its middle are something it merged with (the mat's
+    edge going on beside it), not the roller; centre and size without them."""
+    sub = c.sub
+    heights = sub.sum(axis=0)
+    cols = np.nonzero(heights >= TAIL_MIN_HEIGHT * float(np.median(heights[heights > 0])))[0]
+    # (a rounded end thins too, over at most half the thickness)
+    cap = 0.5 * c.thick
+    c0 = int(cols[0]) if cols.size and cols[0] > cap else 0
+    c1 = int(cols[-1]) + 1 if cols.size and sub.shape[1] - 1 - cols[-1] > cap else sub.shape[1]
+    if not ((c0 > 0 or c1 < sub.shape[1]) and c1 - c0 >= 2):
+        return (c.rcx, c.rcy), (c.length, c.thick)
+    span = (c1 - c0) / max(math.cos(math.radians(angle)), 1e-6)
+    cxw = float(c.bx) + 0.5 * (c0 + c1)
+    cyw = c.rcy + (cxw - c.rcx) * math.tan(math.radians(angle))
+    return (cxw, cyw), (min(c.length, span), c.thick)
+
+
+def _near_end(c: _Cand) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """A roller across the back seen at an angle: the end nearest the camera, the
+    lowest part of the blob, is the disc the centre is reported for; its diameter the
+    widest row near the bottom, from the bar's thickness to a quarter more (a roller
+    seen obliquely is wider than its end). None for a blob with no pixels there."""
+    sub, bh = c.sub, float(c.bh)
+    low = sub[max(0, round(bh - 1.3 * c.thick)):]
+    span = np.where(low.any(axis=1),
+                    low.shape[1] - np.argmax(low[:, ::-1], axis=1) - np.argmax(low, axis=1), 0)
+    d = min(max(c.thick, float(span.max()) if span.size else 0.0), 1.25 * c.thick)
+    _ys, xs = np.nonzero(sub[max(0, round(bh - d)):])
+    if not xs.size:
+        return None
+    return (float(c.bx) + float(xs.mean()), float(c.by) + bh - 0.5 * d), (d, d)
 
 
 def _middle_x(body: Body, roi: _Roi) -> float:

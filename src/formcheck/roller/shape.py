@@ -107,6 +107,19 @@ _TAN15, _TAN30, _TAN75 = (math.tan(math.radians(a)) for a in (15.0, 30.0, 75.0))
 _K3 = np.ones((3, 3), np.uint8)
 
 
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The part of the working image searched (x0:x1, y0:y1, working px), the person in
+    it, and the body's underside: its row in each of the window's columns (-1: none)."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    person: NDArray[np.bool_]
+    under: NDArray[np.int64]
+
+
 def find_end_disc(image: NDArray[np.uint8], person: NDArray[np.uint8],
                   cols: tuple[int, int], line_y: NDArray[np.float64], torso_px: float,
                   cv2: Any) -> DiscFit | None:
@@ -134,13 +147,53 @@ def find_end_disc(image: NDArray[np.uint8], person: NDArray[np.uint8],
         The circle with the most of its visible arc on edges, when it passes
         ``MIN_COVER``, ``MIN_THIRD`` and ``MIN_VISIBLE``; else None.
     """
-    h, w = image.shape[:2]
-    c0, c1 = max(0, cols[0]), min(w - 1, cols[1])
+    c0, c1 = max(0, cols[0]), min(image.shape[1] - 1, cols[1])
     if c1 - c0 < 4:
         return None
     r_lo = max(3, round(RADIUS_MIN * torso_px))
     r_hi = max(r_lo + 1, round(RADIUS_MAX * torso_px))
-    # the body's underside in each column (-1: no body there)
+    win = _window(person, (c0, c1), line_y, torso_px, (r_lo, r_hi))
+    if win is None:
+        return None
+    g = np.ascontiguousarray(cv2.cvtColor(image[win.y0:win.y1, win.x0:win.x1],
+                                          cv2.COLOR_BGR2GRAY))
+    circles = _proposals(g, win, (c0, c1), (r_lo, r_hi), torso_px, cv2)
+    if circles is None:
+        return None
+    cx, cy, rr, und = circles
+    near = _oriented_edges(g, cv2)
+    # the chance of a point of the room being on an outline edge of each direction: a
+    # textured or noisy floor is edges everywhere, and any circle lies on them
+    free_px = ~win.person
+    n_free = max(1, int(np.count_nonzero(free_px)))
+    density = np.array([np.count_nonzero(near[b][free_px]) / n_free for b in range(4)])
+    chance = float(density[_BIN].mean())
+    if chance > MAX_CHANCE:
+        return None
+    cover, good = _arc_cover(cx, cy, rr, near, win)
+    # a near end lower than the body's underside: the shaft between them shows its
+    # sides, edges running down from the disc's sides to the body
+    drop = cy - rr - und
+    shaft = _shaft(cx, cy, rr, und, good & (drop > SHAFT_FROM * rr), near, win)
+    score = np.where(good & (shaft >= MIN_SHAFT), cover, 0.0)
+    best = float(score.max())
+    if best < MIN_COVER:
+        return None
+    # among the near-best, the largest circle: the roller's rim, not its hub
+    cand = np.nonzero(score >= best - 0.05)[0]
+    i = int(cand[np.argmax(rr[cand] + 1e-3 * score[cand])])
+    return DiscFit(cx=float(cx[i]), cy=float(cy[i]), r=float(rr[i]), cover=float(score[i]),
+                   drop=float(drop[i]), shaft=float(shaft[i]), chance=chance)
+
+
+def _window(person: NDArray[np.uint8], cols: tuple[int, int], line_y: NDArray[np.float64],
+            torso_px: float, radii: tuple[int, int]) -> _Window | None:
+    """The body's underside over ``cols`` and the window searched: from a little above
+    the highest underside (the mask spilt onto the roller) to a disc of the largest
+    radius dropped ``DROP_MAX`` below the lowest. None where no body is over the columns
+    or the window is smaller than a disc."""
+    h, w = person.shape[:2]
+    (c0, c1), (r_lo, r_hi) = cols, radii
     xs = np.arange(c0, c1 + 1)
     top_row = np.clip(np.round(line_y[xs]).astype(int), 0, h - 1)
     bot_row = np.clip(top_row + round(UNDERSIDE_REACH * torso_px), 0, h - 1)
@@ -151,39 +204,47 @@ def find_end_disc(image: NDArray[np.uint8], person: NDArray[np.uint8],
     if not has.any():
         return None
     under_x = np.where(has, yb - 1 - np.argmax(below[::-1], axis=0), -1)
-    # the region searched: from a little above the highest underside (the mask spilt
-    # onto the roller) to a disc dropped DROP_MAX below the lowest
     y0 = max(0, int(under_x[has].min()) - r_hi)
     y1 = min(h, int(under_x[has].max()) + round(DROP_MAX * torso_px) + 2 * r_hi + 2)
     x0 = max(0, c0 - r_hi - 2)
     x1 = min(w, c1 + r_hi + 3)
     if y1 - y0 < 2 * r_lo or x1 - x0 < 2 * r_lo:
         return None
-    crop = person[y0:y1, x0:x1] > 0
     under = np.full(x1 - x0, -1, np.int64)
     under[xs - x0] = under_x
-    g = np.ascontiguousarray(cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY))
+    return _Window(x0, y0, x1, y1, person[y0:y1, x0:x1] > 0, under)
+
+
+def _proposals(g: NDArray[np.uint8], win: _Window, cols: tuple[int, int],
+               radii: tuple[int, int], torso_px: float, cv2: Any) -> tuple[
+                   NDArray[np.float64], NDArray[np.float64], NDArray[np.float64],
+                   NDArray[np.int64]] | None:
+    """Hough circles of the window's grey image (``g``) whose centre is under the back
+    and whose top is against the body's underside or below it: centres x, y and radii,
+    working px, and the underside's row over each centre. None when there are none."""
     found = cv2.HoughCircles(g, cv2.HOUGH_GRADIENT, dp=1, minDist=HOUGH_MIN_DIST,
                              param1=CANNY_HIGH, param2=HOUGH_VOTES,
-                             minRadius=r_lo, maxRadius=r_hi)
+                             minRadius=radii[0], maxRadius=radii[1])
     if found is None:
         return None
     circ = found[0, :MAX_PROPOSALS].astype(np.float64)
-    cx, cy, rr = circ[:, 0], circ[:, 1] + y0, circ[:, 2]
-    cx = cx + x0
-    # under the back, the top against the body's underside or below it
-    ix = np.clip(np.round(cx).astype(int) - x0, 0, x1 - x0 - 1)
-    und = under[ix]
+    cx, cy, rr = circ[:, 0], circ[:, 1] + win.y0, circ[:, 2]
+    cx = cx + win.x0
+    ix = np.clip(np.round(cx).astype(int) - win.x0, 0, win.x1 - win.x0 - 1)
+    und = win.under[ix]
     top = cy - rr
-    ok = ((cx >= c0) & (cx <= c1) & (und >= 0) & (top >= und - SPILL_MAX * 2.0 * rr)
+    ok = ((cx >= cols[0]) & (cx <= cols[1]) & (und >= 0) & (top >= und - SPILL_MAX * 2.0 * rr)
           & (top <= und + DROP_MAX * torso_px))
     if not ok.any():
         return None
-    cx, cy, rr = cx[ok], cy[ok], rr[ok]
+    return cx[ok], cy[ok], rr[ok], und[ok]
+
+
+def _oriented_edges(g: NDArray[np.uint8], cv2: Any) -> NDArray[np.uint8]:
+    """(4, H, W): Canny's edges of ``g`` by the direction of their gradient (mod 180
+    degrees) in four overlapping bins (0, 45, 90, 135 degrees, each +-30), each grown by
+    1 px: an outline point must run along the circle, not across it."""
     edges = cv2.Canny(g, CANNY_HIGH / 2.0, CANNY_HIGH) > 0
-    # the edges by the direction of their gradient (mod 180 degrees) in four overlapping
-    # bins (0, 45, 90, 135 degrees, each +-30): an outline point must run along the
-    # circle, not across it
     gx_s = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
     gy_s = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
     gx, gy = np.abs(gx_s), np.abs(gy_s)
@@ -193,20 +254,21 @@ def find_end_disc(image: NDArray[np.uint8], person: NDArray[np.uint8],
                      edges & (gx <= _TAN30 * gy), edges & diag & ~same]).astype(np.uint8)
     for b in range(4):
         near[b] = cv2.dilate(near[b], _K3)
-    cw, ch = x1 - x0, y1 - y0
-    # the chance of a point of the room being on an outline edge of each direction: a
-    # textured or noisy floor is edges everywhere, and any circle lies on them
-    free_px = ~crop
-    n_free = max(1, int(np.count_nonzero(free_px)))
-    density = np.array([np.count_nonzero(near[b][free_px]) / n_free for b in range(4)])
-    chance = float(density[_BIN].mean())
-    if chance > MAX_CHANCE:
-        return None
-    px = np.round(cx[:, None] + rr[:, None] * _COS).astype(np.int64) - x0
-    py = np.round(cy[:, None] + rr[:, None] * _SIN).astype(np.int64) - y0
+    return near
+
+
+def _arc_cover(cx: NDArray[np.float64], cy: NDArray[np.float64], rr: NDArray[np.float64],
+               near: NDArray[np.uint8], win: _Window) -> tuple[
+                   NDArray[np.float64], NDArray[np.bool_]]:
+    """Each circle's share of its visible arc (in the window, off the person) on an
+    edge running along it, and whether it passes ``MIN_VISIBLE``, ``MIN_COVER`` and
+    ``MIN_THIRD`` (on each third of the arc: right side, bottom, left side)."""
+    cw, ch = win.x1 - win.x0, win.y1 - win.y0
+    px = np.round(cx[:, None] + rr[:, None] * _COS).astype(np.int64) - win.x0
+    py = np.round(cy[:, None] + rr[:, None] * _SIN).astype(np.int64) - win.y0
     inside = (px >= 0) & (px < cw) & (py >= 0) & (py < ch)
     pxc, pyc = np.clip(px, 0, cw - 1), np.clip(py, 0, ch - 1)
-    visible = inside & ~crop[pyc, pxc]
+    visible = inside & ~win.person[pyc, pxc]
     hit = visible & (near[_BIN[None, :], pyc, pxc] > 0)
     n_vis = visible.sum(axis=-1)
     cover = hit.sum(axis=-1) / np.maximum(n_vis, 1)
@@ -215,17 +277,23 @@ def find_end_disc(image: NDArray[np.uint8], person: NDArray[np.uint8],
         sel = _THIRD == k
         nv = visible[:, sel].sum(axis=-1)
         good &= (nv > 0) & (hit[:, sel].sum(axis=-1) >= MIN_THIRD * np.maximum(nv, 1))
-    # a near end lower than the body's underside: the shaft between them shows its
-    # sides, edges running down from the disc's sides to the body
-    und = und[ok]
-    drop = cy - rr - und
-    shaft = np.ones_like(cover)
-    for n in np.nonzero(good & (drop > SHAFT_FROM * rr))[0]:
-        ya, yb = int(und[n]) - y0 + 1, int(np.round(cy[n])) - y0
+    return cover, good
+
+
+def _shaft(cx: NDArray[np.float64], cy: NDArray[np.float64], rr: NDArray[np.float64],
+           und: NDArray[np.int64], dropped: NDArray[np.bool_], near: NDArray[np.uint8],
+           win: _Window) -> NDArray[np.float64]:
+    """For each ``dropped`` circle (its top well below the underside), the share of the
+    rows between the underside and its centre, off the person, with a vertical edge at
+    its side (the better side); 1 for the others."""
+    cw = win.x1 - win.x0
+    shaft = np.ones(cx.shape, np.float64)
+    for n in np.nonzero(dropped)[0]:
+        ya, yb = int(und[n]) - win.y0 + 1, int(np.round(cy[n])) - win.y0
         sides = []
         for sx in (-1.0, 1.0):
-            xc = int(np.round(cx[n] + sx * rr[n])) - x0
-            free = ~crop[ya:yb, min(max(xc, 0), cw - 1)]
+            xc = int(np.round(cx[n] + sx * rr[n])) - win.x0
+            free = ~win.person[ya:yb, min(max(xc, 0), cw - 1)]
             if 0 <= xc < cw and yb - ya >= 2 and free.sum() >= 2:
                 # the rim found may be an inner ring of the end: the shaft's side may lie
                 # up to SHAFT_OUT px further out
@@ -233,12 +301,4 @@ def find_end_disc(image: NDArray[np.uint8], person: NDArray[np.uint8],
                 side = near[0, ya:yb, max(0, lo):hi + 1].any(axis=1)
                 sides.append(float((side & free).sum()) / float(free.sum()))
         shaft[n] = max(sides) if sides else 0.0
-    score = np.where(good & (shaft >= MIN_SHAFT), cover, 0.0)
-    best = float(score.max())
-    if best < MIN_COVER:
-        return None
-    # among the near-best, the largest circle: the roller's rim, not its hub
-    cand = np.nonzero(score >= best - 0.05)[0]
-    i = int(cand[np.argmax(rr[cand] + 1e-3 * score[cand])])
-    return DiscFit(cx=float(cx[i]), cy=float(cy[i]), r=float(rr[i]), cover=float(score[i]),
-                   drop=float(drop[i]), shaft=float(shaft[i]), chance=chance)
+    return shaft
