@@ -87,6 +87,16 @@ DETECTOR_FIRST = 1000
 DETECTOR_DROPPED = frozenset({1025})
 DETECTOR_SCENARIOS = {**STILL_SCENARIOS, "head_hanging": 0.04, "hands_behind_head": 0.04,
                       "hips_high": 0.04}
+# Added for the learned roller detector (issue 19, stop 31), after every earlier shot: the
+# detector found the roller in about half the elevated frames (a camera 0.45-1.3 m up
+# sees little of a roller under the body), so more to train on from there: the elevated
+# bin only, tuning looks, the same scenario draw, final quality. Tuning part only.
+DETECTOR_ELEVATED_STILLS = 120
+DETECTOR_ELEVATED_FIRST = 1200
+# ... and from the head end (the places of HEAD_END_PLACES, taken in turn): the first
+# plan's detector shots have no head-end camera 25 degrees round or more.
+DETECTOR_HEAD_END_STILLS = 120
+DETECTOR_HEAD_END_FIRST = 1400
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
 CLIP_FPS = 8.0
 QUALITY = {"tuning": "draft", "evaluation": "final"}
@@ -99,9 +109,11 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
 
 
 def _shot(split: str, k: int, scenario: str, still: bool,
-          place: tuple[tuple[float, float], tuple[float, float]] | None = None) -> ShotSpec:
+          place: tuple[tuple[float, float], tuple[float, float]] | None = None,
+          camera_bin: str | None = None) -> ShotSpec:
     """Shot ``k`` of ``split``: its look and camera drawn from its seed; ``place`` (height m,
-    azimuth deg ranges) puts the camera at the head end within those ranges instead."""
+    azimuth deg ranges) puts the camera at the head end within those ranges instead;
+    ``camera_bin`` puts it in that bin of :data:`BINS` instead of a drawn one."""
     seed = (100_000 if split == "evaluation" else 0) + k
     rng = np.random.default_rng([seed, 5])
     if split == "tuning":
@@ -121,6 +133,8 @@ def _shot(split: str, k: int, scenario: str, still: bool,
         if rng.random() < 0.15:
             look = replace(look, light="lamp_dim")
     bin_name = _pick(rng, {b: v[2] for b, v in BINS.items()})
+    if camera_bin is not None:
+        bin_name = camera_bin
     height, az, _ = BINS[bin_name]
     ends: tuple[str, ...] = ("feet", "head")
     cam = random_camera(rng, height=height, azimuth=az, ends=ends)
@@ -163,6 +177,16 @@ def plan() -> list[tuple[ShotSpec, str]]:
         scenario = _pick(rng, DETECTOR_SCENARIOS)
         if k not in DETECTOR_DROPPED:
             out.append((_shot("tuning", k, scenario, True), "tuning"))
+    rng = np.random.default_rng(10)
+    for k in range(DETECTOR_ELEVATED_FIRST, DETECTOR_ELEVATED_FIRST + DETECTOR_ELEVATED_STILLS):
+        scenario = _pick(rng, DETECTOR_SCENARIOS)
+        out.append((_shot("tuning", k, scenario, True, camera_bin="elevated"), "tuning"))
+    rng = np.random.default_rng(11)
+    for j in range(DETECTOR_HEAD_END_STILLS):
+        scenario = _pick(rng, DETECTOR_SCENARIOS)
+        place = HEAD_END_PLACES[j % len(HEAD_END_PLACES)]
+        out.append((_shot("tuning", DETECTOR_HEAD_END_FIRST + j, scenario, True, place),
+                    "tuning"))
     return out
 
 
