@@ -67,8 +67,11 @@ def test_the_roller_of_a_720p_scene_is_found_in_work_pixels(model_path: Path) ->
                 continue
             torso = float(np.linalg.norm(np.subtract(truth.joints_px["left_hip"],
                                                      truth.joints_px["left_shoulder"])))
-            errors.append(float(np.hypot(step.roller.center_px[0] - r.center_px[0],
-                                         step.roller.center_px[1] - r.center_px[1])) / torso)
+            # the default (learned) detector reports the whole roller's middle, not the
+            # near end's disc the 2D truth's centre is
+            mid = r.whole_center_px or r.center_px
+            errors.append(float(np.hypot(step.roller.center_px[0] - mid[0],
+                                         step.roller.center_px[1] - mid[1])) / torso)
     # then
     assert visible > 30
     print(f"found {len(errors)}/{visible}, centre error p95 {np.percentile(errors, 95):.3f}")
