@@ -22,7 +22,7 @@ from formcheck.evaluator.results import FrameVerdict
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.learned import LearnedRollerDetector
 from formcheck.roller.observation import RollerObservation
-from formcheck.roller.tracker import RollerTracker
+from formcheck.roller.tracker import RollerTracker, detector_name
 from formcheck.source import VideoFrame
 
 if TYPE_CHECKING:
@@ -65,9 +65,7 @@ def make_roller_tracker(color_hint: str | None = None, detector: str = "learned"
     from formcheck.roller.detector import RollerDetector
 
     hint = ColorHint.parse(color_hint) if color_hint else None
-    if detector not in ("rules", "learned"):
-        raise ValueError(f"unknown roller detector {detector!r} (rules, learned)")
-    if hint is not None or detector == "rules":
+    if detector_name(detector) == "rules" or hint is not None:
         return RollerTracker(RollerDetector(hint))
     return RollerTracker.named(detector)
 

@@ -222,6 +222,10 @@ class _Search:
     touch: Image  # what a roller may touch: the person grown, less the feet
     Lw: float  # the torso's length
     limb_scale: float  # the body's size from its least foreshortened segment, torsos
+    shoulder_w: FloatArray  # the shoulder
+    floor_y: float  # a roller lies below this row: the lower of shoulder and hip, less 0.1 torso
+    axis_deg: float  # the spine's line to the image x axis, degrees
+    middle_x: float  # the column halfway between shoulder and hip
 
 
 def build_observation(
@@ -436,7 +440,7 @@ class RollerDetector:
         if best is None:
             return None
         score, _, cand = best
-        (cxw, cyw), size_w, angle, orientation = _refine(cand, body)
+        (cxw, cyw), size_w, angle, orientation = _refine(cand, s.axis_deg)
         scale = s.roi.scale
         obs = build_observation(s.roi.to_image(cxw, cyw), (size_w[0] / scale, size_w[1] / scale),
                                 angle, orientation, body, score)
@@ -483,7 +487,10 @@ class RollerDetector:
             # where a mat or a floor strip is measured: under the person (not the
             # person) and beside it, below its lowest point
             below=_floor_below(person, under, not_person),
-            touch=_touch_map(person, body, roi, Lw, cv2), Lw=Lw, limb_scale=_limb_scale(body))
+            touch=_touch_map(person, body, roi, Lw, cv2), Lw=Lw, limb_scale=_limb_scale(body),
+            shoulder_w=sh_w, floor_y=max(float(sh_w[1]), float(hip_w[1])) - 0.1 * Lw,
+            axis_deg=math.degrees(math.atan2(body.axis[1], body.axis[0])),
+            middle_x=_middle_x(body, roi))
 
     # --- the passes ---------------------------------------------------------------------
     def _attempts(self, s: _Search,
@@ -953,11 +960,10 @@ def _resting_share(s: _Search, c: _Cand, loose: bool) -> float | None:
         if s.supine and not body.along_back(roi.to_image(c.rcx, c.rcy)):
             return None
         # a blob above the body's line is an arm or the far side, not the roller
-        shoulder_w = roi.to_work(body.shoulder)
-        if float((np.array([c.rcx, c.rcy]) - shoulder_w) @ body.up) > 0.05 * s.Lw:
+        if float((np.array([c.rcx, c.rcy]) - s.shoulder_w) @ body.up) > 0.05 * s.Lw:
             return None
         # ... and the roller lies on the floor: below the shoulders and the hips
-        if c.rcy < max(float(shoulder_w[1]), float(roi.to_work(body.hip)[1])) - 0.1 * s.Lw:
+        if c.rcy < s.floor_y:
             return None
     # its top edge must rest against the body over part of its width (a mat or a floor
     # stripe passes under the body with a gap, touching only the feet)
@@ -984,12 +990,10 @@ def _holds_up(s: _Search, c: _Cand, filled: NDArray[np.bool_]) -> bool:
     is the one it lies wholly beside (none when it spans the middle).
     """
     assert s.lab_ab is not None
-    axis_deg = math.degrees(math.atan2(s.body.axis[1], s.body.axis[0]))
-    middle_x = _middle_x(s.body, s.roi)
     along = (c.elong >= BAR_MIN_ELONGATION
-             and abs((c.long_deg - axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE)
-    toward = (torso_side(c.bx, c.bx + c.bw, middle_x) if along
-              else torso_side(c.rcx, c.rcx, middle_x))
+             and abs((c.long_deg - s.axis_deg + 90.0) % 180.0 - 90.0) <= ALONG_MAX_ANGLE)
+    toward = (torso_side(c.bx, c.bx + c.bw, s.middle_x) if along
+              else torso_side(c.rcx, c.rcx, s.middle_x))
     return holds_body_up(c.sub, c.bx, c.by, filled, s.lab_ab, SUPPORT_REACH * s.Lw, toward)
 
 
@@ -1008,14 +1012,14 @@ def _shape_score(c: _Cand, Ls: float) -> float:
 
 
 # --- the refinement -----------------------------------------------------------------------
-def _refine(c: _Cand, body: Body) -> tuple[tuple[float, float], tuple[float, float], float,
+def _refine(c: _Cand, axis_deg: float) -> tuple[tuple[float, float], tuple[float, float], float,
                                             Orientation]:
     """The chosen blob as the roller: centre and (length, thickness), working px, the
-    long axis to the image x axis, degrees, and across or along the spine."""
+    long axis to the image x axis, degrees, and across or along the spine (whose line is
+    at ``axis_deg`` to the image x axis)."""
     if c.kind == "disc":
         return _end_on(c)
     angle = c.long_deg
-    axis_deg = math.degrees(math.atan2(body.axis[1], body.axis[0]))
     diff = abs((angle - axis_deg + 90.0) % 180.0 - 90.0)
     orientation = Orientation.ALONG if diff <= ALONG_MAX_ANGLE else Orientation.ACROSS
     centre, size = (c.rcx, c.rcy), (c.length, c.thick)

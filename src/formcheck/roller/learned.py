@@ -47,9 +47,9 @@ CENTRE_REACH = 1.5  # and within this many silhouette lengths of the visible par
 ENDS_MIN = 0.3  # each end's peak counts from this probability
 ENDS_APART = 1.5  # the two ends' peaks at least this many diameters apart
 # A find whose calibrated confidence is under this is not reported: the chance it is the
-# roller is under 1 in 20. The largest round floor that drops none of the right finds on
-# the tuning frames the network never saw (the least of those right: 0.074); it drops 18
-# of their 186 wrong ones (docs/roller_learned.md, "Stop 30").
+# roller is under 1 in 20. The largest multiple of 0.05 that drops none of the right finds
+# on the tuning frames the network never saw (derived in docs/roller_learned.md, "Stop 30",
+# and again for the retrained model, "Stop 31").
 REPORT_MIN = 0.05
 
 

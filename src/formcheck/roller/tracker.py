@@ -20,6 +20,15 @@ from formcheck.roller.observation import NotFoundReason, Orientation, RollerObse
 # and the evaluator together; at 30 frames a second it runs in every other frame (the
 # roller moves a few pixels between), at 25 or fewer (40 ms apart or more) in every one.
 LEARNED_MIN_INTERVAL_MS = 35.0
+# The roller detectors a tracker can be built over, by name.
+DETECTORS = ("rules", "learned")
+
+
+def detector_name(kind: str) -> str:
+    """``kind`` when it names a roller detector (:data:`DETECTORS`); else ValueError."""
+    if kind not in DETECTORS:
+        raise ValueError(f"unknown roller detector {kind!r} ({', '.join(DETECTORS)})")
+    return kind
 
 
 class RollerTracker:
@@ -59,11 +68,9 @@ class RollerTracker:
     @classmethod
     def named(cls, kind: str) -> RollerTracker:
         """A tracker over the detector named ``kind``: "rules" or "learned"."""
-        if kind == "learned":
+        if detector_name(kind) == "learned":
             return cls(LearnedRollerDetector(), min_interval_ms=LEARNED_MIN_INTERVAL_MS)
-        if kind == "rules":
-            return cls(RollerDetector())
-        raise ValueError(f"unknown roller detector {kind!r} (rules, learned)")
+        return cls(RollerDetector())
 
     def reset(self) -> None:
         """Forget the track."""
