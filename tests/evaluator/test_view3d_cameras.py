@@ -18,7 +18,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from formcheck.evaluator.config import EvaluatorConfig, RollerConfig, ThresholdsConfig
+from formcheck.evaluator.config import (
+    EvaluatorConfig,
+    RollerConfig,
+    SetupConfig,
+    ThresholdsConfig,
+)
 from formcheck.evaluator.evaluator import Evaluator
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import Landmark
@@ -297,3 +302,28 @@ def test_the_knee_is_read_from_the_world_landmarks_once_the_camera_stands_round(
         frame = replace(frame, pose=replace(frame.pose, xy=xy))
         v = Evaluator(CONFIG, still=True).update(frame, roller)
         assert v.checks[CheckId.KNEES_BENT].status is want, (az, v.checks[CheckId.KNEES_BENT])
+
+
+def test_a_fault_waits_for_a_camera_nearer_the_side() -> None:
+    """Off the side by more than ``fault_max_azimuth_deg`` (read in 3D) a fault of the
+    roller, the feet, the head or the hips reads unknown with the camera move, while an
+    ok stands and the knee's fault (read in the world landmarks) holds; nearer the side
+    the same scene's fault is reported."""
+    from formcheck.evaluator.evaluator import FAULT_HELD
+    from formcheck.vocabulary import Status
+
+    low = next(t for name, t in _cases() if name.endswith("roller_on_lower_back"))
+    near, far = _verdict(low, 5.0, 10.0), _verdict(low, 40.0, 10.0)
+    assert near.checks[CheckId.ROLLER_POSITION].status is Status.FAULT
+    held = far.checks[CheckId.ROLLER_POSITION]
+    assert held.status is Status.UNKNOWN and held.reason == FAULT_HELD, held
+    assert far.checks[CheckId.ROLLER_ACROSS_BACK].status is Status.OK  # an ok stands
+    # the limit is a setting: raised past the camera, the fault is reported again
+    frame, roller = _seen_from(low, 40.0, 10.0)
+    wide = EvaluatorConfig(roller=RollerConfig(geometry="3d"),
+                           setup=SetupConfig(fault_max_azimuth_deg=45.0))
+    v = Evaluator(wide, still=True).update(frame, roller)
+    assert v.checks[CheckId.ROLLER_POSITION].status is Status.FAULT
+    # the knee's fault holds from 40 degrees round
+    straight = next(t for name, t in _cases() if name.endswith("straight_legs"))
+    assert _verdict(straight, 40.0, 10.0).checks[CheckId.KNEES_BENT].status is Status.FAULT

@@ -104,6 +104,11 @@ FloatArray = NDArray[np.float64]
 # landmarks once the camera stands round), which hold for a camera further round than
 # the others (SetupConfig.body_max_azimuth_deg).
 BODY_AXES_CHECKS = (CheckId.KNEES_BENT, CheckId.HEAD_SUPPORTED, CheckId.HIP_HEIGHT)
+# The checks whose faults hold however far round the camera stands within the range
+# (SetupConfig.fault_max_azimuth_deg): the knee read in the world landmarks had no false
+# fault on good form off the side view on the 3D set's tuning part.
+FAULT_ANY_VIEW = (CheckId.KNEES_BENT,)
+FAULT_HELD = "Camera too far round to be sure of a fault: move it round to your side"
 # Further round than this, degrees, the knee's angle is read from the world landmarks:
 # on the 3D set's tuning part the image angle erred by up to 14.9 / 19.8 / 64.2 degrees
 # (p90; oblique / elevated / beyond), the world one by 14.5 / 15.8 / 35.8, while side-on
@@ -407,6 +412,8 @@ class Evaluator:
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
         raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame, view)
         _gate(raws, gate_all, present, keep)
+        if in_3d is not None and c.setup.gate_body_checks:
+            _hold_faults(raws, in_3d.azimuth_deg, c.setup.fault_max_azimuth_deg)
 
         if gate_all is not None:
             setup = gate_all
@@ -886,6 +893,18 @@ def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
         if lacking:
             raw.status, raw.reason, raw.key, raw.zone = (
                 Status.UNKNOWN, partial_message(lacking), None, None)
+
+
+def _hold_faults(raws: dict[CheckId, _Raw], azimuth_deg: float, limit_deg: float) -> None:
+    """Make unknown every fault but those of :data:`FAULT_ANY_VIEW` when the camera is
+    read further round than ``limit_deg`` (degrees from a side view): an ok stands, a
+    fault waits for a camera nearer the side."""
+    if not azimuth_deg > limit_deg:
+        return
+    for check, raw in raws.items():
+        if raw.status is Status.FAULT and check not in FAULT_ANY_VIEW:
+            raw.status, raw.reason, raw.key, raw.zone = (
+                Status.UNKNOWN, FAULT_HELD, None, None)
 
 
 def _score(checks: dict[CheckId, CheckSummary]) -> int | None:
