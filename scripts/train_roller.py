@@ -2,8 +2,8 @@
 
 Trains ONLY on the 3D benchmark set's tuning split: each frame's search-region crop
 (placed by the truth's landmarks) with its roller mask, augmented afresh every step
-(:mod:`formcheck.roller.learned_data`). A tiny U-Net (3 levels, 16-32-64 channels),
-BCE + Dice loss, Adam; fixed seed, one torch thread. Writes
+(:mod:`formcheck.roller.learned_data`). A tiny U-Net (3 levels, 16-32-64 channels unless
+``--channels``), BCE + Dice loss, Adam; fixed seed, one torch thread. Writes
 ``src/formcheck/roller/roller_seg.onnx`` and ``roller_seg.json`` (sha256, data, steps,
 seconds, final loss).
 
@@ -52,13 +52,15 @@ class TinyUNet(nn.Module):
     """RGB (N, 3, 96, 96) in 0..1 -> logits (N, 1 + heads, 96, 96): the visible roller
     pixels, then with ``heads`` the whole roller's centre and its ends as heatmaps."""
 
-    def __init__(self, heads: int = 0, dilation: int = 1) -> None:
+    def __init__(self, heads: int = 0, dilation: int = 1,
+                 channels: tuple[int, int, int] = (16, 32, 64)) -> None:
         super().__init__()
+        w1, w2, w3 = channels
         # the deepest block's second convolution dilated: a wider view at the same cost
-        self.e1, self.e2, self.e3 = block(3, 16), block(16, 32), block(32, 64, dilation)
-        self.d2, self.d1 = block(64 + 32, 32), block(32 + 16, 16)
+        self.e1, self.e2, self.e3 = block(3, w1), block(w1, w2), block(w2, w3, dilation)
+        self.d2, self.d1 = block(w3 + w2, w2), block(w2 + w1, w1)
         self.pool, self.up = nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="nearest")
-        self.out = nn.Conv2d(16, 1 + heads, 1)
+        self.out = nn.Conv2d(w1, 1 + heads, 1)
         with torch.no_grad():  # heatmaps start near 0.1 everywhere (CenterNet's prior)
             assert self.out.bias is not None
             self.out.bias[1:] = -2.19
@@ -167,6 +169,9 @@ def parse_args() -> argparse.Namespace:
                     help="share of crops whose roller alone is painted another colour")
     ap.add_argument("--wander", type=float, default=0.0,
                     help="share of crops moved off the torso (negatives: limbs, floor)")
+    ap.add_argument("--channels", default="16,32,64",
+                    help="channels of the three levels, full resolution first (OpenCV's "
+                         "DNN runs multiples of 8 fastest)")
     ap.add_argument("--heads", action="store_true",
                     help="also predict the whole roller's centre and ends as heatmaps")
     ap.add_argument("--dilation", type=int, default=1,
@@ -232,7 +237,9 @@ def main() -> None:
                                                          args.scenes2d_centre == "whole")))
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
-    net = TinyUNet(2 if args.heads else 0, args.dilation)
+    channels = tuple(int(c) for c in args.channels.split(","))
+    assert len(channels) == 3, "--channels takes three numbers"
+    net = TinyUNet(2 if args.heads else 0, args.dilation, channels)  # type: ignore[arg-type]
     loss_avg = train(net, frames, rng, args, t0)
     export(net, args, {
         "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_frames": n3d,
@@ -243,6 +250,7 @@ def main() -> None:
         "desaturate": args.desaturate, "recolour": args.recolour,
         "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,
+        "channels": [int(c) for c in args.channels.split(",")],
         "seconds": round(time.perf_counter() - t0), "final_loss": round(loss_avg, 4),
         "torch": torch.__version__})
 
