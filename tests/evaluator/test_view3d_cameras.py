@@ -309,7 +309,7 @@ def test_a_fault_waits_for_a_camera_nearer_the_side() -> None:
     roller, the feet, the head or the hips reads unknown with the camera move, while an
     ok stands and the knee's fault (read in the world landmarks) holds; nearer the side
     the same scene's fault is reported."""
-    from formcheck.evaluator.evaluator import FAULT_HELD
+    from formcheck.evaluator.body import FAULT_HELD
     from formcheck.vocabulary import Status
 
     low = next(t for name, t in _cases() if name.endswith("roller_on_lower_back"))

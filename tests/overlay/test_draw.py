@@ -193,3 +193,20 @@ def test_fault_value_is_a_legible_red_on_the_panel() -> None:
     bg = round(127 * 0.4 + PANEL_BG[0] * 0.6)
     contrast = (_luminance(red) + 0.05) / (_luminance((bg, bg, bg)) + 0.05)
     assert contrast >= 3.5
+
+
+def test_a_fault_waiting_for_the_camera_asks_for_the_camera_move() -> None:
+    """No cue and the set-up ok, but a check's fault held for the camera's place: the
+    banner asks for the camera move, in the set-up's amber; without one, no banner."""
+    from dataclasses import replace
+
+    from formcheck.evaluator.body import FAULT_HELD
+    from formcheck.overlay.draw import SETUP_BGR, cue_line
+
+    verdict, _ = _verdict_with_straight_legs()
+    quiet = replace(verdict, cue=None)
+    feet = replace(quiet.checks[CheckId.FEET_FLAT], status=Status.UNKNOWN, reason=FAULT_HELD)
+    held = replace(quiet, checks={**quiet.checks, CheckId.FEET_FLAT: feet})
+    assert cue_line(held, None) == ("Move the camera round to your side", SETUP_BGR)
+    others = {c: replace(v, reason="") for c, v in quiet.checks.items()}
+    assert cue_line(replace(quiet, checks=others), None) is None

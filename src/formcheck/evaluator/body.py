@@ -89,6 +89,10 @@ PART_OF_ROLE: tuple[str, ...] = ("shoulders", "hips", "knees", "feet", "feet", "
 # Parts in the order they are named in a message.
 PART_ORDER: tuple[str, ...] = ("head", "shoulders", "hips", "knees", "feet")
 
+# A check's reason when its fault waits for a camera nearer the side
+# (SetupConfig.fault_max_azimuth_deg); the banner then shows CAMERA_TOO_FAR_ROUND's message.
+FAULT_HELD = "Camera too far round to be sure of a fault: move it round to your side"
+
 MESSAGES: dict[SetupCode, str] = {
     SetupCode.NO_PERSON: "Nobody in view",
     SetupCode.MULTIPLE_PEOPLE: "More than one person in view: only the person rolling",

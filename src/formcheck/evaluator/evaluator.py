@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from formcheck.evaluator.body import (
     ANKLE,
     EAR,
+    FAULT_HELD,
     HEEL,
     HIP,
     KNEE,
@@ -108,7 +109,6 @@ BODY_AXES_CHECKS = (CheckId.KNEES_BENT, CheckId.HEAD_SUPPORTED, CheckId.HIP_HEIG
 # (SetupConfig.fault_max_azimuth_deg): the knee read in the world landmarks had no false
 # fault on good form off the side view on the 3D set's tuning part.
 FAULT_ANY_VIEW = (CheckId.KNEES_BENT,)
-FAULT_HELD = "Camera too far round to be sure of a fault: move it round to your side"
 # Further round than this, degrees, the knee's angle is read from the world landmarks:
 # on the 3D set's tuning part the image angle erred by up to 14.9 / 19.8 / 64.2 degrees
 # (p90; oblique / elevated / beyond), the world one by 14.5 / 15.8 / 35.8, while side-on

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.results import FrameVerdict
+from formcheck.evaluator.body import FAULT_HELD, MESSAGES
+from formcheck.evaluator.results import FrameVerdict, SetupCode
 from formcheck.lazy import cv2 as _cv2
 from formcheck.pose.landmarks import SIDE_LANDMARKS, SKELETON_EDGES
 from formcheck.roller.observation import RollerObservation
@@ -470,7 +471,7 @@ def cue_line(
     verdict: FrameVerdict | None, message: str | None,
 ) -> tuple[str, tuple[int, int, int]] | None:
     """The banner's text and colour: the message, else the cue, else the set-up's
-    guidance (amber), else None."""
+    guidance (amber), else the camera move while a fault waits for it, else None."""
     if message:
         return message, SETUP_BGR
     if verdict is None:
@@ -479,4 +480,6 @@ def cue_line(
         return verdict.cue.text, CUE_BGR
     if not verdict.setup.ok and verdict.setup.message:
         return verdict.setup.message, SETUP_BGR
+    if any(v.reason == FAULT_HELD for v in verdict.checks.values()):
+        return MESSAGES[SetupCode.CAMERA_TOO_FAR_ROUND], SETUP_BGR
     return None
