@@ -200,11 +200,13 @@ NO_SCORE_NOTHING_JUDGED = f"no check was judged for {SCORE_MIN_KNOWN:.0%} of the
 """Why there is no score when no check at all was judged long enough."""
 
 
-def no_score_reason(known: dict[CheckId, float]) -> str | None:
+def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False) -> str | None:
     """Why a session gets no score (None: it gets one).
 
     Args:
         known: each check's known fraction of the session (0-1).
+        roller_seen: whether the roller stage found a roller in any frame (its place
+            may still never have been judged: the camera, an unsure find).
     """
     counted = [c for c in CHECK_IDS if known.get(c, 0.0) >= SCORE_MIN_KNOWN]
     if not counted:
@@ -214,6 +216,9 @@ def no_score_reason(known: dict[CheckId, float]) -> str | None:
             continue
         share = known.get(need, 0.0)
         if need is CheckId.ROLLER_POSITION and share <= 0:
+            if roller_seen:
+                return ("a roller was seen, but its place along the back was never judged "
+                        "(the report gives the reasons)")
             return "no roller was seen under the back, so its place was never judged"
         said = "under 1%" if share < 0.01 else f"{share:.0%}"
         return (f"{CHECK_LABELS[need].lower()} was judged for only {said} of the time "

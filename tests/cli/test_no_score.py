@@ -34,6 +34,10 @@ def test_a_score_needs_the_roller_position() -> None:
     known = {**ALL_KNOWN, CheckId.ROLLER_POSITION: 0.0}
     assert no_score_reason(known) == (
         "no roller was seen under the back, so its place was never judged")
+    # a roller found whose place stayed unknown (the camera, an unsure find) is not "unseen"
+    assert no_score_reason(known, roller_seen=True) == (
+        "a roller was seen, but its place along the back was never judged "
+        "(the report gives the reasons)")
     known[CheckId.ROLLER_POSITION] = SCORE_MIN_KNOWN - 0.01
     assert no_score_reason(known) == ("roller position was judged for only 9% of the time "
                                       "(a score needs 10%)")

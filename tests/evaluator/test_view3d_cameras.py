@@ -318,8 +318,12 @@ def test_a_fault_waits_for_a_camera_nearer_the_side() -> None:
     held = far.checks[CheckId.ROLLER_POSITION]
     assert held.status is Status.UNKNOWN and held.reason == FAULT_HELD, held
     assert far.checks[CheckId.ROLLER_ACROSS_BACK].status is Status.OK  # an ok stands
-    # the limit is a setting: raised past the camera, the fault is reported again
+    # the session says the roller was seen, not that none was
     frame, roller = _seen_from(low, 40.0, 10.0)
+    ev = Evaluator(EvaluatorConfig(roller=RollerConfig(geometry="3d")), still=True)
+    ev.update(frame, roller)
+    assert (ev.summary().score_reason or "").startswith("a roller was seen"), ev.summary()
+    # the limit is a setting: raised past the camera, the fault is reported again
     wide = EvaluatorConfig(roller=RollerConfig(geometry="3d"),
                            setup=SetupConfig(fault_max_azimuth_deg=45.0))
     v = Evaluator(wide, still=True).update(frame, roller)

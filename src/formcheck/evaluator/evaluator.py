@@ -248,6 +248,7 @@ class Evaluator:
         # Session totals, by interval: frame i's state counts for [t_i, t_i+1).
         self._first_t: float | None = None
         self._frames = 0
+        self._roller_seen = False  # a roller found in any frame (for the no-score reason)
         # the camera's azimuth and elevation per frame read in 3D, as 1-degree histograms
         # (a session's median in constant memory)
         self._camera_hist = np.zeros((2, 91))
@@ -389,6 +390,7 @@ class Evaluator:
                 keep = BODY_AXES_CHECKS
 
         roller_ok = roller is not None and roller.found
+        self._roller_seen |= roller_ok
         roller_sure = (
             roller_ok and roller is not None and (roller.confidence >= c.roller.min_confidence)
         )
@@ -776,7 +778,8 @@ class Evaluator:
             episodes.extend(check_episodes)
         strokes = self._motion.strokes_so_far()
         holds = self._motion.holds_so_far()
-        reason = no_score_reason({c: s.known_fraction for c, s in checks.items()})
+        reason = no_score_reason({c: s.known_fraction for c, s in checks.items()},
+                                 self._roller_seen)
         torso_cm = self.config.thresholds.torso_length_cm
         speeds = [s.length * torso_cm / s.duration_s for s in strokes if s.duration_s > 0]
         return SessionSummary(
