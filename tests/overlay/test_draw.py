@@ -210,3 +210,17 @@ def test_a_fault_waiting_for_the_camera_asks_for_the_camera_move() -> None:
     assert cue_line(held, None) == ("Move the camera round to your side", SETUP_BGR)
     others = {c: replace(v, reason="") for c, v in quiet.checks.items()}
     assert cue_line(replace(quiet, checks=others), None) is None
+
+
+def test_an_unknown_orientation_reads_a_question_mark_not_across() -> None:
+    from dataclasses import replace
+
+    from formcheck.overlay.draw import format_value
+
+    verdict, _ = _verdict_with_straight_legs()
+    across = verdict.checks[CheckId.ROLLER_ACROSS_BACK]
+    assert format_value(verdict, CheckId.ROLLER_ACROSS_BACK) == "across"
+    unclear = replace(across, status=Status.UNKNOWN, frame_status=Status.UNKNOWN,
+                      value=0.9, reason="Roller orientation unclear")
+    v = replace(verdict, checks={**verdict.checks, CheckId.ROLLER_ACROSS_BACK: unclear})
+    assert format_value(v, CheckId.ROLLER_ACROSS_BACK) == "?"

@@ -57,7 +57,8 @@ def format_value(verdict: FrameVerdict, check: CheckId) -> str:
     if check is CheckId.ROLLER_POSITION:
         return v.zone.value.replace("_", " ") if v.zone else "?"
     if check is CheckId.ROLLER_ACROSS_BACK:
-        if v.status is Status.UNKNOWN and v.value is None:
+        # unknown (orientation unclear, held, gated): "?", not "across", whatever the value
+        if v.status is Status.UNKNOWN:
             return "?"
         return "along spine" if v.frame_status is Status.FAULT else "across"
     if check is CheckId.HIP_HEIGHT and v.value is not None:
