@@ -143,6 +143,14 @@ def roller_2d_truth(labels: np.ndarray, truth: dict[str, Any],
     return {**rest, "roller": {"visible": True, "center_px": list(centre)}}
 
 
+def _channels(text: str) -> tuple[int, int, int]:
+    """``--channels``: three comma-separated counts, full resolution first."""
+    parts = [int(c) for c in text.split(",")]
+    if len(parts) != 3 or min(parts) < 1:
+        raise argparse.ArgumentTypeError("three positive numbers, e.g. 16,32,64")
+    return parts[0], parts[1], parts[2]
+
+
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
@@ -169,7 +177,7 @@ def parse_args() -> argparse.Namespace:
                     help="share of crops whose roller alone is painted another colour")
     ap.add_argument("--wander", type=float, default=0.0,
                     help="share of crops moved off the torso (negatives: limbs, floor)")
-    ap.add_argument("--channels", default="16,32,64",
+    ap.add_argument("--channels", type=_channels, default=(16, 32, 64),
                     help="channels of the three levels, full resolution first (OpenCV's "
                          "DNN runs multiples of 8 fastest)")
     ap.add_argument("--heads", action="store_true",
@@ -237,9 +245,7 @@ def main() -> None:
                                                          args.scenes2d_centre == "whole")))
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
-    channels = tuple(int(c) for c in args.channels.split(","))
-    assert len(channels) == 3, "--channels takes three numbers"
-    net = TinyUNet(2 if args.heads else 0, args.dilation, channels)  # type: ignore[arg-type]
+    net = TinyUNet(2 if args.heads else 0, args.dilation, args.channels)
     loss_avg = train(net, frames, rng, args, t0)
     export(net, args, {
         "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_frames": n3d,
@@ -250,7 +256,7 @@ def main() -> None:
         "desaturate": args.desaturate, "recolour": args.recolour,
         "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,
-        "channels": [int(c) for c in args.channels.split(",")],
+        "channels": list(args.channels),
         "seconds": round(time.perf_counter() - t0), "final_loss": round(loss_avg, 4),
         "torch": torch.__version__})
 
