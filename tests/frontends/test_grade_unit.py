@@ -278,6 +278,23 @@ def test_grade_writes_csv_and_json_and_resumes(tmp_path: Path) -> None:
     assert {Path(r["file"]).name for r in third.skipped} == {"b22.mp4", "c333.mp4"}
 
 
+def test_resume_trusts_a_csv_one_clip_ahead_of_the_json(tmp_path: Path) -> None:
+    # given: a finished batch, then its JSON put back to an earlier snapshot with one
+    # row fewer (as a kill between the CSV's write and the JSON's leaves it)
+    clips = tmp_path / "clips"
+    _touch(clips, "a1.mp4", "b22.mp4", "c333.mp4")
+    g.grade([str(clips)], _options(tmp_path), clip_fn=fake_clip)
+    doc = json.loads((tmp_path / "out.json").read_text())
+    doc["rows"] = [r for r in doc["rows"] if not r["file"].endswith("b22.mp4")]
+    doc["complete"] = False
+    (tmp_path / "out.json").write_text(json.dumps(doc))
+    # when
+    again = g.grade([str(clips)], _options(tmp_path, resume=True), clip_fn=fake_clip)
+    # then: the clip in the CSV only is not graded again
+    assert {Path(r["file"]).name for r in again.skipped} == {"a1.mp4", "b22.mp4", "c333.mp4"}
+    assert json.loads((tmp_path / "out.json").read_text())["complete"]
+
+
 def test_out_keeps_distinct_folders(tmp_path: Path) -> None:
     clips = tmp_path / "clips"
     _touch(clips, "x/same.mp4", "y/same.mp4")

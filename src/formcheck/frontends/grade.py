@@ -257,24 +257,49 @@ def write_json(path: Path, doc: dict[str, Any]) -> None:
 
 
 def load_previous(csv_path: Path | None, json_path: Path | None) -> list[GradeRow]:
-    """The rows of an earlier run (the JSON if readable, else the CSV; none if neither)."""
-    if json_path is not None and json_path.is_file():
-        try:
-            doc = json.loads(json_path.read_text(encoding="utf-8"))
-            rows = doc.get("rows") if isinstance(doc, dict) else None
-            if isinstance(rows, list):
-                # rows as they were written (a GradeRow each), kept as they are
-                return [cast(GradeRow, r) for r in rows if isinstance(r, dict) and "file" in r]
-        except (OSError, ValueError):
-            pass
-    if csv_path is not None and csv_path.is_file():
-        try:
-            with csv_path.open(newline="", encoding="utf-8") as fh:
-                return [row_from_csv(c) for c in csv.DictReader(fh)
-                        if c.get("file") and c.get("status")]
-        except (OSError, ValueError, KeyError):
-            return []
-    return []
+    """The rows of an earlier run: the JSON's, and any the CSV holds that the JSON lacks.
+
+    Both are read because a run stopped between writing the CSV and the JSON leaves
+    the CSV one clip ahead; a clip graded in either is not graded again.
+    """
+    from_json = _previous_json(json_path) if json_path is not None else []
+    from_csv = _previous_csv(csv_path) if csv_path is not None else []
+    graded = {resume_key(r) for r in from_json if r.get("status") == "graded"}
+    known = {resume_key(r) for r in from_json}
+    # a CSV row is added where the JSON has nothing for it, or only an ungraded row
+    added = [r for r in from_csv
+             if resume_key(r) not in known
+             or (r.get("status") == "graded" and resume_key(r) not in graded)]
+    replaced = {resume_key(r) for r in added}
+    kept = [r for r in from_json if resume_key(r) not in replaced]
+    return [*kept, *added]
+
+
+def _previous_json(path: Path) -> list[GradeRow]:
+    """The rows of an earlier run's JSON; none if it is missing or unreadable."""
+    if not path.is_file():
+        return []
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    rows = doc.get("rows") if isinstance(doc, dict) else None
+    if not isinstance(rows, list):
+        return []
+    # rows as they were written (a GradeRow each), kept as they are
+    return [cast(GradeRow, r) for r in rows if isinstance(r, dict) and "file" in r]
+
+
+def _previous_csv(path: Path) -> list[GradeRow]:
+    """The rows of an earlier run's CSV; none if it is missing or unreadable."""
+    if not path.is_file():
+        return []
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            return [row_from_csv(c) for c in csv.DictReader(fh)
+                    if c.get("file") and c.get("status")]
+    except (OSError, ValueError, KeyError):
+        return []
 
 
 def _sort_worst_first(rows: list[GradeRow]) -> list[GradeRow]:
