@@ -361,7 +361,7 @@ def test_the_heads_place_the_whole_roller_hidden_end_and_all() -> None:
 
 
 def test_a_find_too_unsure_to_be_the_roller_is_not_reported() -> None:
-    """Under ``REPORT_MIN`` (calibrated: under 1 chance in 20 of being the roller) a find
+    """Under ``REPORT_MIN`` (calibrated: more likely wrong than right) a find
     is reported as none, its outline kept for the debug view; the same find at the
     identity calibration is reported."""
     from formcheck.roller.learned import REPORT_MIN, Calibration
