@@ -290,9 +290,43 @@ def test_resume_trusts_a_csv_one_clip_ahead_of_the_json(tmp_path: Path) -> None:
     (tmp_path / "out.json").write_text(json.dumps(doc))
     # when
     again = g.grade([str(clips)], _options(tmp_path, resume=True), clip_fn=fake_clip)
-    # then: the clip in the CSV only is not graded again
+    # then: the clip in the CSV only is not graded again, and each file has one row
     assert {Path(r["file"]).name for r in again.skipped} == {"a1.mp4", "b22.mp4", "c333.mp4"}
-    assert json.loads((tmp_path / "out.json").read_text())["complete"]
+    doc = json.loads((tmp_path / "out.json").read_text())
+    assert doc["complete"] and len(doc["rows"]) == 3
+
+
+def test_resume_merges_one_row_per_file(tmp_path: Path) -> None:
+    # given: a finished batch of three, then its JSON edited as a lagging copy would be:
+    # a1 an error row, b22 an older version of the file; c333 as written
+    clips = tmp_path / "clips"
+    _touch(clips, "a1.mp4", "b22.mp4", "c333.mp4")
+    g.grade([str(clips)], _options(tmp_path), clip_fn=fake_clip)
+    doc = json.loads((tmp_path / "out.json").read_text())
+    by_name = {Path(r["file"]).name: r for r in doc["rows"]}
+    by_name["a1.mp4"].update(status="error", score=None, error="timed out")
+    by_name["b22.mp4"].update(size=1, mtime_ns=1)
+    (tmp_path / "out.json").write_text(json.dumps(doc))
+    # when
+    rows = g.load_previous(tmp_path / "out.csv", tmp_path / "out.json")
+    # then: one row per file, the CSV's where the two differ, the JSON's where they agree
+    assert sorted(Path(r["file"]).name for r in rows) == ["a1.mp4", "b22.mp4", "c333.mp4"]
+    merged = {Path(r["file"]).name: r for r in rows}
+    assert merged["a1.mp4"]["status"] == "graded"
+    assert merged["b22.mp4"]["size"] == (clips / "b22.mp4").stat().st_size
+    assert merged["c333.mp4"] == by_name["c333.mp4"]
+
+
+def test_resume_reads_the_json_past_a_broken_csv(tmp_path: Path) -> None:
+    # given: a finished batch whose CSV was then overwritten with a field too long to read
+    clips = tmp_path / "clips"
+    _touch(clips, "a1.mp4", "b22.mp4")
+    g.grade([str(clips)], _options(tmp_path), clip_fn=fake_clip)
+    (tmp_path / "out.csv").write_text("file,status\n\"" + "x" * 200_000 + "\",graded\n")
+    # when
+    again = g.grade([str(clips)], _options(tmp_path, resume=True), clip_fn=fake_clip)
+    # then
+    assert {Path(r["file"]).name for r in again.skipped} == {"a1.mp4", "b22.mp4"}
 
 
 def test_out_keeps_distinct_folders(tmp_path: Path) -> None:

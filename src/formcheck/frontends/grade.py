@@ -21,9 +21,10 @@ Decisions, and why:
   (``--video`` adds ``annotated.mp4``).
 - The CSV and JSON are rewritten whole (to a temporary file, renamed into place) after
   every finished clip, so a killed batch keeps every finished row and a reader never
-  sees half a file. ``--resume`` reads them back (the JSON if given, else the CSV) and
-  skips every input already graded whose resolved path, size and modification time are
-  unchanged; error rows are attempted again (a timeout may not recur).
+  sees half a file. ``--resume`` reads them back (both, where both are given: a run
+  killed between the two writes leaves the CSV a clip ahead) and skips every input
+  already graded whose resolved path, size and modification time are unchanged; error
+  rows are attempted again (a timeout may not recur).
 - Time limit per clip: ``--timeout S`` or, by default, ``max(120 s, 4 x the clip's
   duration)``; a clip that hangs or crashes its worker becomes an error row and the
   batch goes on (see :mod:`formcheck.frontends.grade_engines`).
@@ -257,22 +258,28 @@ def write_json(path: Path, doc: dict[str, Any]) -> None:
 
 
 def load_previous(csv_path: Path | None, json_path: Path | None) -> list[GradeRow]:
-    """The rows of an earlier run: the JSON's, and any the CSV holds that the JSON lacks.
+    """The rows of an earlier run, one per file: the JSON's, and the CSV's where it holds
+    another row for a file than the JSON (or the JSON none).
 
-    Both are read because a run stopped between writing the CSV and the JSON leaves
-    the CSV one clip ahead; a clip graded in either is not graded again.
+    The CSV is written before the JSON after each clip, so a run stopped between the two
+    writes leaves the CSV one clip ahead: where they differ, the CSV's row is the newer.
+    Where they agree, the JSON's is kept (it carries the clip's summary, the CSV only
+    its cells).
     """
     from_json = _previous_json(json_path) if json_path is not None else []
     from_csv = _previous_csv(csv_path) if csv_path is not None else []
-    graded = {resume_key(r) for r in from_json if r.get("status") == "graded"}
-    known = {resume_key(r) for r in from_json}
-    # a CSV row is added where the JSON has nothing for it, or only an ungraded row
-    added = [r for r in from_csv
-             if resume_key(r) not in known
-             or (r.get("status") == "graded" and resume_key(r) not in graded)]
-    replaced = {resume_key(r) for r in added}
-    kept = [r for r in from_json if resume_key(r) not in replaced]
-    return [*kept, *added]
+    rows = {_file_key(r): r for r in from_json}
+    for row in from_csv:
+        known = rows.get(_file_key(row))
+        if (known is None or resume_key(known) != resume_key(row)
+                or known.get("status") != row.get("status")):
+            rows[_file_key(row)] = row
+    return list(rows.values())
+
+
+def _file_key(row: GradeRow) -> str:
+    """The file a row is of: its resolved path (as written), else its file name."""
+    return str(row.get("path") or row.get("file"))
 
 
 def _previous_json(path: Path) -> list[GradeRow]:
@@ -298,7 +305,7 @@ def _previous_csv(path: Path) -> list[GradeRow]:
         with path.open(newline="", encoding="utf-8") as fh:
             return [row_from_csv(c) for c in csv.DictReader(fh)
                     if c.get("file") and c.get("status")]
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, csv.Error):
         return []
 
 

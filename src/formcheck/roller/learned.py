@@ -47,9 +47,10 @@ CENTRE_REACH = 1.5  # and within this many silhouette lengths of the visible par
 ENDS_MIN = 0.3  # each end's peak counts from this probability
 ENDS_APART = 1.5  # the two ends' peaks at least this many diameters apart
 # A find whose calibrated confidence is under this is not reported: it is more likely
-# wrong than right, and the evaluator (roller.min_confidence, the same 0.3) judges
-# nothing from it. Chosen on the tuning frames the network never saw, where it moved no
-# check's figure by more than a point (docs/roller_learned.md, "Stop 33").
+# wrong than right, and the evaluator (roller.min_confidence, the same 0.3) would not
+# judge from that frame's find alone (the tracker no longer blends it into the track
+# either). Chosen on the tuning frames the network never saw, where it moved no check's
+# figure by more than a point (docs/roller_learned.md, "Stop 33").
 REPORT_MIN = 0.3
 
 
