@@ -378,3 +378,12 @@ def test_a_find_too_unsure_to_be_the_roller_is_not_reported() -> None:
     unsure = det.detect(img, pf)
     assert not unsure.found and unsure.reason is NotFoundReason.HIDDEN
     assert det.last_blob is not None
+
+
+def test_the_report_floor_is_the_evaluators_confidence() -> None:
+    """A find is reported only where the evaluator, as configured by default, judges
+    from it: the two thresholds move together or "found" stops meaning "used"."""
+    from formcheck.evaluator.config import RollerConfig
+    from formcheck.roller.learned import REPORT_MIN
+
+    assert REPORT_MIN == RollerConfig().min_confidence
