@@ -270,10 +270,11 @@ def load_previous(csv_path: Path | None, json_path: Path | None) -> list[GradeRo
     from_csv = _previous_csv(csv_path) if csv_path is not None else []
     rows = {_file_key(r): r for r in from_json}
     for row in from_csv:
-        known = rows.get(_file_key(row))
+        key = _file_key(row)
+        known = rows.get(key)
         if (known is None or resume_key(known) != resume_key(row)
                 or known.get("status") != row.get("status")):
-            rows[_file_key(row)] = row
+            rows[key] = row
     return list(rows.values())
 
 
