@@ -14,7 +14,7 @@ seconds, final loss).
 docs/roller_learned.md for why the committed model is the ``visible`` one).
 
 Needs torch and onnx (dev only: ``pip install torch==2.13.0 onnx``); the package runs
-the exported model with OpenCV's DNN module.
+the exported model with onnxruntime.
 """
 
 from __future__ import annotations

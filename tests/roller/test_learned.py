@@ -95,6 +95,35 @@ def test_learned_model_outlines_the_visible_roller_on_evaluation_stills() -> Non
     assert near / tried >= 0.3
 
 
+@needs_set
+def test_onnxruntime_reads_the_network_as_opencv_does() -> None:
+    """The detector runs the network with onnxruntime; its calibration and every figure
+    before stop 34 came from OpenCV's DNN module. On real crops of the evaluation split
+    both give the same maps (to float rounding), and one thread or two the same."""
+    from formcheck.roller.learned import SegModel
+    from formcheck.roller.learned_data import truth_region
+
+    net = cv2.dnn.readNetFromONNX(str(MODEL_PATH))
+    one, two = SegModel(threads=1), SegModel(threads=2)
+    compared = 0
+    for shot in dataset.load(SET, "evaluation"):
+        img, truth = next(shot.frames())
+        region = truth_region(truth)
+        if region is None:
+            continue
+        work = crop(img, region, cv2)
+        net.setInput(cv2.dnn.blobFromImage(work, 1 / 255.0, swapRB=True))
+        want = 1.0 / (1.0 + np.exp(-np.asarray(net.forward(), np.float32)[0]))
+        got = one(work)
+        assert got.shape == want.shape == (want.shape[0], WORK_PX, WORK_PX)
+        assert float(np.abs(got - want).max()) < 1e-4
+        assert float(np.abs(two(work) - got).max()) < 1e-4
+        compared += 1
+        if compared == 8:
+            break
+    assert compared == 8
+
+
 def test_whole_roller_mask_spans_the_hidden_middle() -> None:
     from formcheck.roller.learned_data import whole_roller
 

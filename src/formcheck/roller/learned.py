@@ -8,7 +8,7 @@ candidate (:func:`best_blob`), and its principal axes give the visible ends, the
 angle and the apparent diameter (:func:`principal`). Two more maps, heatmaps of the
 whole roller's centre and ends (its part hidden by the body included), place the whole
 roller (:func:`whole_roller`): the centre the evaluator reads the roller's place from.
-Runs with OpenCV's DNN module; no torch.
+Runs with onnxruntime; no torch.
 
 Pixel coordinates: x right, y down, origin top-left, px of the full image unless named
 *work* (the scaled search region).
@@ -129,18 +129,27 @@ class Calibration:
 class SegModel:
     """The ONNX network: BGR work crop in, probability maps (C, WORK_PX, WORK_PX) out:
     the visible roller pixels, then (models trained with ``--heads``) the whole roller's
-    centre and its ends as heatmaps."""
+    centre and its ends as heatmaps. Runs with onnxruntime on ``threads`` threads; one
+    (the default) runs it on the calling thread, with no pool of its own, so it keeps
+    that thread's priority and CPUs (:mod:`formcheck.priority`: the pose model's core
+    stays free) and spins on no other core."""
 
-    def __init__(self, path: Path = MODEL_PATH) -> None:
-        import cv2
+    def __init__(self, path: Path = MODEL_PATH, threads: int = 1) -> None:
+        import onnxruntime as ort
 
-        self._cv2 = cv2
-        self._net = cv2.dnn.readNetFromONNX(str(path))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # no warnings on a user's terminal
+        self._session = ort.InferenceSession(str(path), options,
+                                             providers=["CPUExecutionProvider"])
+        self._input = self._session.get_inputs()[0].name
 
     def __call__(self, work_bgr: Image) -> NDArray[np.float32]:
-        blob = self._cv2.dnn.blobFromImage(work_bgr, 1 / 255.0, swapRB=True)
-        self._net.setInput(blob)
-        logits = np.asarray(self._net.forward(), dtype=np.float32)[0]
+        # RGB, channels first, 0..1: as the network was trained
+        x = np.ascontiguousarray(work_bgr[:, :, ::-1].transpose(2, 0, 1)[None],
+                                 dtype=np.float32) / np.float32(255.0)
+        logits = np.asarray(self._session.run(None, {self._input: x})[0], np.float32)[0]
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
 
