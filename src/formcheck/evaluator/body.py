@@ -118,8 +118,8 @@ def side_scores(visibility: FloatArray, z: FloatArray, depth_weight: float) -> t
     """How much each side (left, right) looks like the near side: mean visibility of
     its landmarks minus ``depth_weight`` times their mean normalised depth (smaller z is
     nearer the camera). NaNs count as invisible / not near."""
-    vis = np.nan_to_num(visibility, nan=0.0)
-    zz = np.nan_to_num(z, nan=0.0)
+    vis = np.where(np.isnan(visibility), 0.0, visibility)
+    zz = np.where(np.isnan(z), 0.0, z)
     left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
     score_l = float(vis[left].mean() - depth_weight * zz[left].mean())
     score_r = float(vis[right].mean() - depth_weight * zz[right].mean())
@@ -285,7 +285,14 @@ def heel_lift_from_silhouette(
         return math.nan
     if under_heel.size < SOLE_MIN_COLUMNS or under_toes.size < SOLE_MIN_COLUMNS:
         return math.nan
-    return float(np.median(under_toes) - np.median(under_heel)) / length
+    return (_median(under_toes) - _median(under_heel)) / length
+
+
+def _median(v: NDArray[np.intp]) -> float:
+    """np.median of a 1-D array (the same value), without its call overhead."""
+    s = np.sort(v, axis=None)
+    h = len(s) // 2
+    return float(s[h]) if len(s) % 2 else float((s[h - 1] + s[h]) / 2)
 
 
 def _unit(v: FloatArray) -> FloatArray | None:

@@ -18,6 +18,7 @@ measurements -> per-frame statuses (with value hysteresis while a fault is repor
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -644,7 +645,8 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, reason=why), _Raw(Status.UNKNOWN, reason=why)
         assert view is not None
         th = self.config.thresholds
-        seen = np.nan_to_num(pose.visibility, nan=0.0) >= self.config.setup.min_visibility
+        seen = np.where(np.isnan(pose.visibility), 0.0, pose.visibility) >= (
+            self.config.setup.min_visibility)
         head = judge_head(self._neck_deg(pose, view, seen),
                           hands_at_head_torso(pose.world, axes, seen),
                           th.neck_extension_max_deg, th.hands_at_head_max_torso,
@@ -834,8 +836,8 @@ class Evaluator:
         self._camera_s.append((t, az, el))
         while self._camera_s[0][0] < t - tau:
             self._camera_s.popleft()
-        return (float(np.median([a for _, a, _ in self._camera_s])),
-                float(np.median([e for _, _, e in self._camera_s])))
+        return (float(statistics.median(a for _, a, _ in self._camera_s)),
+                float(statistics.median(e for _, _, e in self._camera_s)))
 
     def _camera_place(self) -> CameraPlace | None:
         """The median camera place over the frames read in 3D, or None."""

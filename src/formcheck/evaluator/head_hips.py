@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.view3d import BodyAxes, body_axes, cross3
+from formcheck.evaluator.view3d import BodyAxes, body_axes, cross3, vec_norm
 from formcheck.pose.landmarks import Landmark
 from formcheck.vocabulary import Status
 
@@ -78,7 +78,7 @@ HIPS_HEAD_END_PER_DEG = 0.005
 
 
 def _unit(v: FloatArray) -> FloatArray | None:
-    n = float(np.linalg.norm(v))
+    n = vec_norm(v)
     return v / n if math.isfinite(n) and n > 1e-9 else None
 
 
@@ -151,7 +151,7 @@ def hands_at_head_torso(world: FloatArray, axes: BodyAxes,
     wrists = [w[i] for i in (L.LEFT_WRIST, L.RIGHT_WRIST) if ok[i] and np.isfinite(w[i]).all()]
     if ear is None or not wrists or axes.torso_m <= 0:
         return math.nan
-    return min(float(np.linalg.norm(x - ear)) for x in wrists) / axes.torso_m
+    return min(vec_norm(x - ear) for x in wrists) / axes.torso_m
 
 
 def hip_rise_torso(world: FloatArray, axes: BodyAxes) -> float:

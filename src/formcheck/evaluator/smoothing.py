@@ -81,5 +81,5 @@ class OneEuroFilter:
         out = prev + a * (x - prev)
         missing = np.isnan(x)
         self._x = np.where(missing, np.nan, out)
-        self._dx = np.where(missing, 0.0, np.nan_to_num(dx))
+        self._dx = np.where(missing | np.isnan(dx), 0.0, dx)
         return self._x.copy()
