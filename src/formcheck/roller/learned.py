@@ -166,29 +166,35 @@ def candidates(prob: NDArray[np.float32], cv2: Any) -> list[tuple[NDArray[np.boo
     return sorted(found, key=lambda bm: -bm[1])
 
 
-def best_blob(prob: NDArray[np.float32], cv2: Any) -> tuple[NDArray[np.bool_], float] | None:
+def best_blob(prob: NDArray[np.float32], cv2: Any
+              ) -> tuple[NDArray[np.bool_], float, Silhouette] | None:
     """The most massive blob joined with the blobs on its axis (the roller's other end,
-    seen past the body), and the joined pixels' mean probability; None when no blob
-    reaches ``MIN_AREA`` work px."""
+    seen past the body), the joined pixels' mean probability and their
+    :class:`Silhouette`; None when no blob reaches ``MIN_AREA`` work px."""
     blobs = candidates(prob, cv2)
     if not blobs:
         return None
-    union = join_collinear(blobs[0][0], [b for b, _ in blobs[1:]])
-    return union, float(prob[union].mean())
-
-
-def join_collinear(best: NDArray[np.bool_], others: list[NDArray[np.bool_]]) -> NDArray[np.bool_]:
-    """``best`` with every other blob whose centroid lies within one apparent diameter of
-    ``best``'s long axis and that holds at least ``JOIN_AREA`` of its pixels: the body
-    hides the roller's middle and both ends show."""
+    best = blobs[0][0]
     geo = principal(best)
-    union = best.copy()
+    union = join_collinear(best, [b for b, _ in blobs[1:]], geo)
+    if union is not best:  # a blob joined: the axes of the whole
+        geo = principal(union)
+    return union, float(prob[union].mean()), geo
+
+
+def join_collinear(best: NDArray[np.bool_], others: list[NDArray[np.bool_]],
+                   geo: Silhouette) -> NDArray[np.bool_]:
+    """``best`` (``geo`` its :class:`Silhouette`) with every other blob whose centroid
+    lies within one apparent diameter of ``best``'s long axis and that holds at least
+    ``JOIN_AREA`` of its pixels: the body hides the roller's middle and both ends show.
+    ``best`` itself when none joins."""
+    union = best
     for blob in others:
         ys, xs = np.nonzero(blob)
         c = np.array([xs.mean(), ys.mean()]) + 0.5
         off = abs(float((c - geo.centre) @ geo.minor))
         if off <= max(geo.diameter, 3.0) and blob.sum() >= JOIN_AREA * best.sum():
-            union |= blob
+            union = union | blob
     return union
 
 
@@ -337,8 +343,7 @@ class LearnedRollerDetector:
         found = best_blob(maps[0], self._cv2)
         if found is None:
             return RollerObservation.missing(NotFoundReason.NOT_PRESENT)
-        blob, raw = found
-        geo = principal(blob)
+        blob, raw, geo = found
         mid, ends, length, thick = geo.centre, geo.ends, geo.length, geo.diameter
         whole = whole_roller(maps, geo) if self.use_heads else None
         # a model with heads: the confidence that the whole roller's centre is right; no
