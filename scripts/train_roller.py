@@ -43,7 +43,7 @@ SCENES2D_SEED = 7919  # the 2D acceptance runs use seeds 0-14; these looks stay 
 
 def block(cin: int, cout: int, dilation: int = 1, separable: bool = False) -> nn.Sequential:
     """Two 3x3 convolutions, each with batch norm and ReLU; ``separable``: each a
-    depthwise 3x3 then a pointwise 1x1 (about half the time in OpenCV's DNN)."""
+    depthwise 3x3 then a pointwise 1x1 (about half the time in OpenCV's DNN, where it was timed)."""
     if not separable:
         return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout),
                              nn.ReLU(inplace=True),
