@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,20 +97,27 @@ def empty_2d() -> Frames:
             yield img, truth
 
 
-def empty_reports(det: LearnedRollerDetector, cal: Calibration,
-                  frames_of: Callable[[], Frames]) -> tuple[int, int]:
-    """Of frames without a roller (truth landmarks as the pose), how many the detector
-    would report under the calibration ``cal`` (at ``REPORT_MIN``), and how many there
-    are. The Platt fit sees only frames with a roller: this is what keeps it honest about
-    empty scenes (docs/roller_learned.md, "Stop 34")."""
-    reported = n = 0
-    for k, (img, truth) in enumerate(frames_of()):
+Scores = list[tuple[float, float | None]]  # uncalibrated: blob mean, centre peak
+
+
+def empty_finds(det: LearnedRollerDetector, frames: Frames) -> tuple[Scores, int]:
+    """Of frames without a roller (truth landmarks as the pose), the uncalibrated scores
+    (``last_raw``) of every find the detector outlines, and how many frames there are.
+    The Platt fit sees only frames with a roller: counting these under a calibration is
+    what keeps it honest about empty scenes (docs/roller_learned.md, "Stop 34")."""
+    finds: Scores = []
+    n = 0
+    for k, (img, truth) in enumerate(frames):
         n += 1
-        pf = pose_frame_from_truth(truth, k)
-        det.detect(img, pf)  # uncalibrated: a find is any blob it outlines
-        if det.last_blob is not None and cal(*det.last_raw) >= REPORT_MIN:
-            reported += 1
-    return reported, n
+        det.detect(img, pose_frame_from_truth(truth, k))  # uncalibrated: any blob counts
+        if det.last_blob is not None:
+            finds.append(det.last_raw)
+    return finds, n
+
+
+def reported(cal: Calibration, finds: Scores) -> int:
+    """How many of ``finds`` (uncalibrated scores) ``cal`` puts at ``REPORT_MIN`` or more."""
+    return sum(cal(*raw) >= REPORT_MIN for raw in finds)
 
 
 def main() -> None:
@@ -149,11 +156,11 @@ def main() -> None:
     print(f"Platt a {a:.3f} b {b:.3f} c {c:.3f}, calibrated:\n"
           + reliability([(cal(r, p), ok) for (r, ok), p in zip(raw, peaks, strict=True)]))
     before = Calibration.of_model(args.model)
-    empty = {name: (empty_reports(det, before, frames_of), empty_reports(det, cal, frames_of))
-             for name, frames_of in (("3d", lambda: empty_3d(args.set)), ("2d", empty_2d))}
-    for name, ((was, n), (now, _)) in empty.items():
-        print(f"{name} tuning frames without a roller reported at {REPORT_MIN}: {was} of {n} "
-              f"with the model's calibration so far, {now} with this one")
+    empty = {"3d": empty_finds(det, empty_3d(args.set)), "2d": empty_finds(det, empty_2d())}
+    for name, (finds, n) in empty.items():
+        print(f"{name} tuning frames without a roller reported at {REPORT_MIN}: "
+              f"{reported(before, finds)} of {n} with the model's calibration so far, "
+              f"{reported(cal, finds)} with this one")
     if args.dry_run:
         return
     meta_path = args.model.with_suffix(".json")
@@ -163,8 +170,8 @@ def main() -> None:
                            "the whole roller's",
                            "frames": frames, "finds": len(raw), "rights": int(y.sum()),
                            "shots": "tuning 300-499 and 510-999 (unseen in training)",
-                           "empty_reported": {name: f"{now} of {n}" for name, (_, (now, n))
-                                              in empty.items()}}
+                           "empty_reported": {name: f"{reported(cal, finds)} of {n}"
+                                              for name, (finds, n) in empty.items()}}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"written: {meta_path}")
 

@@ -299,7 +299,8 @@ class _Scripted:
     def __init__(self, obs: list[RollerObservation]) -> None:
         self.obs = obs
 
-    def detect(self, image: object, pose_frame: object, prior: object = None) -> RollerObservation:
+    def detect(self, image: object, pose_frame: object, prior: object = None,
+               body: object = None) -> RollerObservation:
         return self.obs.pop(0)
 
 

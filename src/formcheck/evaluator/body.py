@@ -64,6 +64,7 @@ Decisions, and why:
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +72,7 @@ from numpy.typing import NDArray
 
 from formcheck.evaluator.config import SetupConfig
 from formcheck.evaluator.results import SetupCode, SetupState
+from formcheck.evaluator.view3d import nan_to_zero
 from formcheck.pose.landmarks import SIDE_LANDMARKS, Landmark
 from formcheck.vocabulary import Side
 
@@ -118,8 +120,7 @@ def side_scores(visibility: FloatArray, z: FloatArray, depth_weight: float) -> t
     """How much each side (left, right) looks like the near side: mean visibility of
     its landmarks minus ``depth_weight`` times their mean normalised depth (smaller z is
     nearer the camera). NaNs count as invisible / not near."""
-    vis = np.where(np.isnan(visibility), 0.0, visibility)
-    zz = np.where(np.isnan(z), 0.0, z)
+    vis, zz = nan_to_zero(visibility), nan_to_zero(z)
     left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
     score_l = float(vis[left].mean() - depth_weight * zz[left].mean())
     score_r = float(vis[right].mean() - depth_weight * zz[right].mean())
@@ -285,14 +286,9 @@ def heel_lift_from_silhouette(
         return math.nan
     if under_heel.size < SOLE_MIN_COLUMNS or under_toes.size < SOLE_MIN_COLUMNS:
         return math.nan
-    return (_median(under_toes) - _median(under_heel)) / length
-
-
-def _median(v: NDArray[np.intp]) -> float:
-    """np.median of a 1-D array (the same value), without its call overhead."""
-    s = np.sort(v, axis=None)
-    h = len(s) // 2
-    return float(s[h]) if len(s) % 2 else float((s[h - 1] + s[h]) / 2)
+    # statistics.median: the value np.median gives, without its call overhead
+    toes, heel = statistics.median(under_toes.tolist()), statistics.median(under_heel.tolist())
+    return float(toes - heel) / length
 
 
 def _unit(v: FloatArray) -> FloatArray | None:

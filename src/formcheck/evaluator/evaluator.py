@@ -79,6 +79,7 @@ from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
 from formcheck.evaluator.view3d import (
     BodyView,
     body_view,
+    nan_to_zero,
     observed_orientation,
 )
 from formcheck.pose.frame import Pose, PoseFrame
@@ -645,8 +646,7 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, reason=why), _Raw(Status.UNKNOWN, reason=why)
         assert view is not None
         th = self.config.thresholds
-        seen = np.where(np.isnan(pose.visibility), 0.0, pose.visibility) >= (
-            self.config.setup.min_visibility)
+        seen = nan_to_zero(pose.visibility) >= self.config.setup.min_visibility
         head = judge_head(self._neck_deg(pose, view, seen),
                           hands_at_head_torso(pose.world, axes, seen),
                           th.neck_extension_max_deg, th.hands_at_head_max_torso,

@@ -64,7 +64,8 @@ def vec_norm(v: FloatArray) -> float:
 
 
 def nan_to_zero(v: FloatArray) -> FloatArray:
-    """``v`` with NaN as 0 (np.nan_to_num's reading of NaN, at a fifth of its cost)."""
+    """``v`` with NaN as 0: np.nan_to_num's reading of NaN, without its call overhead (a
+    few calls a frame)."""
     return np.where(np.isnan(v), 0.0, v)
 
 

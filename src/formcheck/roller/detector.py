@@ -337,18 +337,22 @@ class RollerDetector:
         image_bgr: Image,
         pose_frame: PoseFrame,
         prior: tuple[float, float] | None = None,
+        body: Body | None = None,
     ) -> RollerObservation:
         """Find the roller in ``image_bgr`` (H, W, 3 BGR uint8) with ``pose_frame``'s pose.
 
         Args:
             prior: where the roller was last seen, image px (the tracker's estimate):
                 blobs near it are preferred.
+            body: the frame's :class:`Body` where the caller read it already (else read
+                here from the pose).
         """
         self.last_blob = None
         pose = pose_frame.pose
         if pose is None:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
-        body = Body.from_pose(pose)
+        if body is None:
+            body = Body.from_pose(pose)
         if body is None:
             return RollerObservation.missing(NotFoundReason.HIDDEN)
         h, w = image_bgr.shape[:2]

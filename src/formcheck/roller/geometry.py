@@ -35,9 +35,6 @@ FACE_DOWN_MAX = 0.0
 FACE_MIN_SPAN = 0.05
 
 
-_LAST_BODY: tuple[Pose, float, Body | None] | None = None  # Body.from_pose's last reading
-
-
 def _segment_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> float:
     ab = b - a
     denom = float(ab @ ab)
@@ -72,19 +69,7 @@ class Body:
 
     @classmethod
     def from_pose(cls, pose: Pose, min_visibility: float = 0.2) -> Body | None:
-        """Merge the sides of ``pose``; None when the shoulder-hip line is degenerate.
-        The tracker and the detector both read each frame's body: the last one read is
-        kept, keyed by the (frozen) Pose object itself."""
-        global _LAST_BODY
-        last = _LAST_BODY
-        if last is not None and last[0] is pose and last[1] == min_visibility:
-            return last[2]
-        body = cls._read(pose, min_visibility)
-        _LAST_BODY = (pose, min_visibility, body)
-        return body
-
-    @classmethod
-    def _read(cls, pose: Pose, min_visibility: float) -> Body | None:
+        """Merge the sides of ``pose``; None when the shoulder-hip line is degenerate."""
 
         def joint(role: str, required: bool) -> tuple[FloatArray | None, float]:
             idx = [SIDE_LANDMARKS[s][role] for s in Side]

@@ -328,13 +328,17 @@ class LearnedRollerDetector:
         self.last_raw: tuple[float, float | None] = (0.0, None)
 
     def detect(self, image_bgr: Image, pose_frame: PoseFrame,
-               prior: tuple[float, float] | None = None) -> RollerObservation:
-        """The roller in this frame; ``prior`` (the track's centre) is not used yet."""
+               prior: tuple[float, float] | None = None,
+               body: Body | None = None) -> RollerObservation:
+        """The roller in this frame; ``prior`` (the track's centre) is not used yet;
+        ``body``: the frame's :class:`Body` where the caller read it already (else read
+        here from the pose)."""
         self.last_ends_px = None
         self.last_blob = None
         if pose_frame.pose is None:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
-        body = Body.from_pose(pose_frame.pose)
+        if body is None:
+            body = Body.from_pose(pose_frame.pose)
         if body is None:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
         region = search_region(body.shoulder, body.hip, body.up)

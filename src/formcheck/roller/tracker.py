@@ -87,13 +87,12 @@ class RollerTracker:
 
     def update(self, image_bgr: NDArray[np.uint8], pose_frame: PoseFrame) -> RollerObservation:
         """Detect in this frame and fold it into the track; return the frame's estimate."""
+        body = None if pose_frame.pose is None else Body.from_pose(pose_frame.pose)
         if self._between_detections(pose_frame.t_ms):
-            body = None if pose_frame.pose is None else Body.from_pose(pose_frame.pose)
             return self._hold(body)
         self._detected_ms = float(pose_frame.t_ms)
         prior = None if self._last is None else self._last.center_px
-        obs = self.detector.detect(image_bgr, pose_frame, prior=prior)
-        body = None if pose_frame.pose is None else Body.from_pose(pose_frame.pose)
+        obs = self.detector.detect(image_bgr, pose_frame, prior=prior, body=body)
         last = self._last
         if obs.found and body is not None:
             if last is None or last.center_px is None or obs.center_px is None:
