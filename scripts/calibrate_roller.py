@@ -1,10 +1,11 @@
 """Calibrate the learned roller detector's confidence on frames it was not trained on.
 
 The network (``roller_seg.onnx``) is trained on the 3D set's tuning stills 000-299 and
-1000 up and clips 500-509 (``benchset.detector_training_shot``); the rest of the tuning split
-(numbered 300-499 and 510-999: the head-and-hips stills and clip, the head-end stills
-and clips) is tuning data it never saw, so it calibrates the confidence without
-touching the evaluation part. Each find (truth landmarks as the pose, one detection a
+1000-1599 and clips 500-509 (``benchset.detector_training_shot``); the rest of the
+tuning split (numbered 300-499 and 510-999: the head-and-hips stills and clip, the
+head-end stills and clips; 1600 up: people lying flat without a roller) is tuning data
+it never saw, so it calibrates the confidence without touching the evaluation part.
+Each find (truth landmarks as the pose, one detection a
 frame) is right when its centre lies within 10% of the shoulder-to-hip length of the
 whole roller's centre (``learned_data.find_is_right``, as
 ``benchmarks/eval_roller3d.py`` scores it); a Platt fit of right against the logit of
@@ -13,10 +14,11 @@ heatmap's peak (0 where no centre was read: the find's whole-roller place is the
 unknown) is written into the model's JSON (``calibration``: ``rights`` counts the
 right finds), which ``LearnedRollerDetector`` applies. Prints the reliability before and after,
 and how many frames without a roller (the tuning part's, and 2D scene frames of a seed
-nothing else uses) the new calibration would report against the old one: the fit sees
-only frames with a roller, and a refit once reported rollers in 18 of 58 real roller-less
-photos where the old one reported 3 (docs/roller_learned.md, "Stop 34"); the counts go
-into the JSON (``empty_reported``).
+nothing else uses) the new calibration would report against the old one: a refit whose
+fit frames all held a roller once reported rollers in 18 of 58 real roller-less photos
+where the old one reported 3 (docs/roller_learned.md, "Stop 34"), so the fit now holds
+the lying-flat stills, where any find is wrong; the counts go into the JSON
+(``empty_reported``).
 
     .venv/bin/python scripts/calibrate_roller.py [--set DIR] [--model F] [--dry-run]
 """
@@ -103,8 +105,9 @@ Scores = list[tuple[float, float | None]]  # uncalibrated: blob mean, centre pea
 def empty_finds(det: LearnedRollerDetector, frames: Frames) -> tuple[Scores, int]:
     """Of frames without a roller (truth landmarks as the pose), the uncalibrated scores
     (``last_raw``) of every find the detector outlines, and how many frames there are.
-    The Platt fit sees only frames with a roller: counting these under a calibration is
-    what keeps it honest about empty scenes (docs/roller_learned.md, "Stop 34")."""
+    Counting these under a calibration is what keeps it honest about empty scenes
+    (docs/roller_learned.md, "Stop 34"); the 3D ones include the fit's lying-flat stills,
+    the 2D ones are outside the fit."""
     finds: Scores = []
     n = 0
     for k, (img, truth) in enumerate(frames):
@@ -169,7 +172,7 @@ def main() -> None:
                            "c": round(c, 4), "right": "centre within 10% of the torso of "
                            "the whole roller's",
                            "frames": frames, "finds": len(raw), "rights": int(y.sum()),
-                           "shots": "tuning 300-499 and 510-999 (unseen in training)",
+                           "shots": "tuning 300-499, 510-999 and 1600 up (unseen in training)",
                            "empty_reported": {name: f"{reported(cal, finds)} of {n}"
                                               for name, (finds, n) in empty.items()}}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")

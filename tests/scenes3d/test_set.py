@@ -17,6 +17,8 @@ from formcheck.scenes3d.benchset import (
     DETECTOR_HEAD_END_STILLS,
     EVAL_ONLY,
     HEAD_END_FIRST,
+    LYING_FLAT_STILLS,
+    detector_training_shot,
 )
 
 SHOTS = dataset.load()
@@ -76,6 +78,20 @@ def test_looks_held_out_for_evaluation_never_appear_in_tuning() -> None:
                for s in evaluation)
     assert {s.row["quality"] for s in evaluation} == {"final"}
     assert not {s.row["seed"] for s in tuning} & {s.row["seed"] for s in evaluation}
+
+
+def test_people_lying_flat_without_a_roller_are_in_both_parts_unseen_by_the_network() -> None:
+    """What real roller-less photos show: the body flat on the floor, no roller in the
+    image; in the tuning part they calibrate the detector's confidence, so it must not
+    train on them."""
+    flat = [s for s in SHOTS if s.scenario == "lying_flat"]
+    assert Counter(s.split for s in flat) == LYING_FLAT_STILLS
+    for s in flat:
+        t = s.truth()[0]
+        assert not t["roller"]["visible"] and t["roller_pixels"] == 0, s.name
+        assert abs(t["torso_deg"]) < 5.0 and t["hip_height_m"] < 0.15, s.name
+        assert t["expected"]["roller_position"] == "unknown"
+        assert not detector_training_shot(s.name)
 
 
 def test_the_body_rests_on_the_roller_and_floor_within_a_few_millimetres() -> None:

@@ -166,6 +166,23 @@ def no_roller(seconds: float, rng: np.random.Generator) -> SceneParams:
     return _base(seconds, rng).with_(roller_visible=False)
 
 
+# A roller this thin, hidden, lays the body flat on the floor: the 3D poser rests the back
+# on the roller, so a near-flat one is the floor's stand-in (docs/roller_learned.md, stop 35).
+FLAT_ROLLER_CM = 2.0
+
+
+def lying_flat(seconds: float, rng: np.random.Generator) -> SceneParams:
+    """Lying flat on the floor, knees bent, no roller (resting between sets, or before the
+    roller is placed): what a real roller-less photo shows; no roller may be reported."""
+    # arms crossed: the renderer's hands-behind-head pose is made for a back on a roller,
+    # and with the back on the floor it puts the elbows 1-4 cm through it
+    # and the thin hidden support at the top of the back: further down it, the back beyond
+    # slopes through the floor (up to 17 mm for a heavy body)
+    return _base(seconds, rng).with_(roller_visible=False, roller_diameter_cm=FLAT_ROLLER_CM,
+                                     roller_position=Track.const(0.05),
+                                     hip_height_cm=Track.const(14.0))
+
+
 def low_light(seconds: float, rng: np.random.Generator) -> SceneParams:
     """Good form in a dim room, noisier sensor."""
     p = _base(seconds, rng)
@@ -287,6 +304,8 @@ SCENARIOS: dict[str, Scenario] = {
                  has_person=False),
         Scenario("no_roller", "Good form with no roller in view (roller checks unknown)",
                  no_roller),
+        Scenario("lying_flat", "Lying flat on the floor, knees bent, no roller (roller "
+                 "checks unknown)", lying_flat),
         Scenario("low_light", "Good form in a dim, noisy image", low_light),
         Scenario("session", "Good rolling mixed with straight legs, heels up, lower back, "
                  "too fast and a hold", session, default_seconds=20.0),

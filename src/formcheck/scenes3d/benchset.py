@@ -97,6 +97,15 @@ DETECTOR_ELEVATED_FIRST = 1200
 # plan's detector shots have no head-end camera 25 degrees round or more.
 DETECTOR_HEAD_END_STILLS = 120
 DETECTOR_HEAD_END_FIRST = 1400
+# Added for the learned detector's confidence (issue 19, stop 35): people lying flat on
+# the floor without a roller, what real roller-less photos show (the no_roller shots keep
+# the body on a hidden roller, its back in the air). Both parts, final quality, cameras
+# drawn as the first plan's; in the tuning part unseen by the network (not trained on),
+# so its calibration sees empty scenes among its fit frames.
+LYING_FLAT_STILLS = {"tuning": 60, "evaluation": 40}
+LYING_FLAT_FIRST = 1600
+# scenarios with no roller in view
+ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
 CLIP_FPS = 8.0
 QUALITY = {"tuning": "draft", "evaluation": "final"}
@@ -187,6 +196,9 @@ def plan() -> list[tuple[ShotSpec, str]]:
         place = HEAD_END_PLACES[j % len(HEAD_END_PLACES)]
         out.append((_shot("tuning", DETECTOR_HEAD_END_FIRST + j, scenario, True, place),
                     "tuning"))
+    for split, n in LYING_FLAT_STILLS.items():
+        for k in range(LYING_FLAT_FIRST, LYING_FLAT_FIRST + n):
+            out.append((_shot(split, k, "lying_flat", True), split))
     return out
 
 
@@ -208,7 +220,8 @@ def detector_training_shot(name: str) -> bool:
     (the head-and-hips and head-end stills and clips, added between them) stays unseen
     by it, to calibrate its confidence and choose between models."""
     n = shot_number(name)
-    return n < EXTRA_FIRST or 500 <= n < 500 + len(CLIPS["tuning"]) or n >= DETECTOR_FIRST
+    return (n < EXTRA_FIRST or 500 <= n < 500 + len(CLIPS["tuning"])
+            or DETECTOR_FIRST <= n < LYING_FLAT_FIRST)
 
 
 def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
@@ -269,7 +282,7 @@ def _raw_of(t: dict[str, Any], scenario: str) -> dict[str, Any]:
         "frame": t["frame"], "t_ms": t["t_ms"], "K": t["camera"]["K"], "Rt": t["camera"]["Rt"],
         "joints_3d": t["joints_3d"], "joints_px": t["joints_px"], "hidden": t["hidden"],
         "depth_m": {f"{near}_hip": 0.0, f"{far}_hip": 1.0},
-        "roller": {**r3, "visible": scenario != "no_roller", "ends_px": t["roller_ends_px"],
+        "roller": {**r3, "visible": scenario not in ROLLERLESS, "ends_px": t["roller_ends_px"],
                    "center_px": t["roller"]["center_px"],
                    "diameter_px": t["roller"]["size_px"][1]},
         "torso_deg": t["torso_deg"], "hip_height_m": t["hip_height_m"],

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 DEFAULT_SET = Path(__file__).resolve().parents[3] / "data" / "scenes3d"
 # Scenarios whose truth is good form throughout: no check may fault on them.
 GOOD_FORM = ("good", "holds", "facing_right", "low_light", "no_roller", "feet_out_of_frame",
-             "hands_behind_head")
+             "hands_behind_head", "lying_flat")
 
 
 @dataclass(frozen=True, slots=True)

@@ -279,6 +279,10 @@ def job_shot(spec: ShotSpec, quality: str) -> dict[str, Any]:
     rc, pattern = ROLLER_COLORS[spec.look.roller_color]
     along = params.roller_orientation.value == "along"
     length = max(spec.look.roller_length_cm, 60.0) if along else spec.look.roller_length_cm
+    diameter = spec.look.roller_diameter_cm
+    if not params.roller_visible and params.roller_diameter_cm < 5.0:
+        # a hidden roller this thin stands for the floor: the body lies flat (lying_flat)
+        diameter = params.roller_diameter_cm
     return {
         "name": spec.name,
         "scenario": spec.scenario,
@@ -289,7 +293,7 @@ def job_shot(spec: ShotSpec, quality: str) -> dict[str, Any]:
         "appearance": _appearance(spec.look),
         "light": spec.look.light,
         "clutter": _clutter(spec.look, rng, facing),
-        "roller": {"diameter_cm": spec.look.roller_diameter_cm, "length_cm": length,
+        "roller": {"diameter_cm": diameter, "length_cm": length,
                    "color": list(rc), "pattern": pattern,
                    "visible": bool(params.roller_visible)},
         "person_visible": bool(params.person_visible),
