@@ -15,14 +15,17 @@ and reports in frames without a roller. Then each detector's ms per 640x480 fram
 
     .venv/bin/python benchmarks/eval_roller3d.py [--set DIR] [--split evaluation]
         [--learned-model F] [--colours grey,patterned] [--learned-only] [--unseen]
+        [--confirmation]
         [--no-heads]
 
 ``--no-heads`` reads a model with heads from its visible silhouette alone (its
 confidence then the blob's raw mean probability: the calibration was fitted with the
 heads).
 
-``--split tuning --unseen`` keeps to the tuning shots the learned detector does not
-train on (``benchset.detector_training_shot``): where models are compared and chosen.
+``--split tuning --unseen`` keeps to the tuning shots the learned detector neither
+trains on nor is confirmed on (``benchset.calibration_shot``): where models are
+compared, calibrated and chosen. ``--confirmation`` keeps to the confirmation stills
+(``benchset.confirmation_shot``): where a choice made on the others is confirmed.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
 from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.benchset import detector_training_shot
+from formcheck.scenes3d.benchset import calibration_shot, confirmation_shot
 
 COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "ends10",
         "empty", "false")
@@ -131,7 +134,9 @@ def main() -> None:
     ap.add_argument("--no-heads", action="store_true",
                     help="the learned detector without its whole-roller heatmaps")
     ap.add_argument("--unseen", action="store_true",
-                    help="only the shots the learned detector does not train on")
+                    help="only the tuning shots that calibrate the learned detector")
+    ap.add_argument("--confirmation", action="store_true",
+                    help="only the tuning part's confirmation stills")
     args = ap.parse_args()
     colours = {c for c in args.colours.split(",") if c}
     detectors: dict[str, Any] = {
@@ -146,7 +151,9 @@ def main() -> None:
         look = shot.row["look"]
         if colours and look["roller_color"] not in colours:
             continue
-        if args.unseen and detector_training_shot(shot.name):
+        if args.unseen and not calibration_shot(shot.name):
+            continue
+        if args.confirmation and not confirmation_shot(shot.name):
             continue
         keys = ("all", f"colour {look['roller_color']}", f"floor {look['floor']}",
                 f"camera {shot.camera_bin}")

@@ -3,8 +3,10 @@
 The network (``roller_seg.onnx``) is trained on the 3D set's tuning stills 000-299 and
 1000-1599 and clips 500-509 (``benchset.detector_training_shot``); the rest of the
 tuning split (numbered 300-499 and 510-999: the head-and-hips stills and clip, the
-head-end stills and clips; 1600 up: people lying flat without a roller) is tuning data
-it never saw, so it calibrates the confidence without touching the evaluation part.
+head-end stills and clips; 1600-1659: people lying flat without a roller) is tuning
+data it never saw, so it calibrates the confidence without touching the evaluation part
+(the confirmation stills 1700 up, ``benchset.confirmation_shot``, are left out: they
+confirm choices).
 Each find (truth landmarks as the pose, one detection a
 frame) is right when its centre lies within 10% of the shoulder-to-hip length of the
 whole roller's centre (``learned_data.find_is_right``, as
@@ -45,7 +47,7 @@ from formcheck.roller.learned import (
 )
 from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.benchset import detector_training_shot
+from formcheck.scenes3d.benchset import calibration_shot, confirmation_shot
 
 BINS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 1.01)
 EMPTY_2D_SEED = 424242
@@ -85,6 +87,8 @@ Frames = Iterator[tuple[NDArray[np.uint8], dict[str, Any]]]
 def empty_3d(set_dir: Path) -> Frames:
     """The 3D set's tuning frames without a visible roller (image, truth)."""
     for shot in dataset.load(set_dir, "tuning"):
+        if confirmation_shot(shot.name):
+            continue
         for img, truth in shot.frames():
             if not (truth.get("roller") or {}).get("visible"):
                 yield img, truth
@@ -134,7 +138,7 @@ def main() -> None:
     peaks: list[float | None] = []
     frames = 0
     for shot in dataset.load(args.set, "tuning"):
-        if detector_training_shot(shot.name):
+        if not calibration_shot(shot.name):
             continue
         for k, (img, truth) in enumerate(shot.frames()):
             frames += 1
@@ -172,7 +176,7 @@ def main() -> None:
                            "c": round(c, 4), "right": "centre within 10% of the torso of "
                            "the whole roller's",
                            "frames": frames, "finds": len(raw), "rights": int(y.sum()),
-                           "shots": "tuning 300-499, 510-999 and 1600 up (unseen in training)",
+                           "shots": "tuning 300-499, 510-999 and 1600-1659 (unseen in training)",
                            "empty_reported": {name: f"{reported(cal, finds)} of {n}"
                                               for name, (finds, n) in empty.items()}}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")

@@ -288,8 +288,20 @@ def test_training_shots_leave_the_calibration_shots_unseen() -> None:
     assert training_shot("tuni-clip-500-good") and training_shot("tuni-clip-509-holds")
     assert training_shot("tuni-still-1000-session")
     for name in ("tuni-still-300-head_hanging", "tuni-still-749-good",
-                 "tuni-clip-600-session_neck_hips", "tuni-clip-901-session"):
+                 "tuni-clip-600-session_neck_hips", "tuni-clip-901-session",
+                 "tuni-still-1600-lying_flat", "tuni-still-1700-good"):
         assert not training_shot(name)
+
+
+def test_confirmation_stills_stay_out_of_training_and_calibration() -> None:
+    from formcheck.scenes3d.benchset import calibration_shot, confirmation_shot
+
+    assert calibration_shot("tuni-still-300-head_hanging")
+    assert calibration_shot("tuni-still-1600-lying_flat")
+    assert not calibration_shot("tuni-still-000-good")  # a training shot
+    assert confirmation_shot("tuni-still-1700-good") and confirmation_shot("tuni-still-1819-good")
+    assert not calibration_shot("tuni-still-1700-good")
+    assert not confirmation_shot("tuni-still-1699-good")
 
 
 def test_wandering_crops_move_off_the_torso() -> None:

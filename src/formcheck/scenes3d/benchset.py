@@ -104,6 +104,13 @@ DETECTOR_HEAD_END_FIRST = 1400
 # so its calibration sees empty scenes among its fit frames.
 LYING_FLAT_STILLS = {"tuning": 60, "evaluation": 40}
 LYING_FLAT_FIRST = 1600
+# Added to confirm a choice made on the tuning part on stills no choice has seen (stop 35):
+# the supported camera bins taken in turn, the detector's scenario draw, final quality.
+# Tuning part; unseen by the network and left out of its calibration's fit
+# (calibration_shot), so they stay fresh for confirming.
+CONFIRM_STILLS = 120
+CONFIRM_FIRST = 1700
+CONFIRM_BINS = ("floor_side", "oblique", "elevated")
 # scenarios with no roller in view
 ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
@@ -199,6 +206,11 @@ def plan() -> list[tuple[ShotSpec, str]]:
     for split, n in LYING_FLAT_STILLS.items():
         for k in range(LYING_FLAT_FIRST, LYING_FLAT_FIRST + n):
             out.append((_shot(split, k, "lying_flat", True), split))
+    rng = np.random.default_rng(12)
+    for j in range(CONFIRM_STILLS):
+        scenario = _pick(rng, DETECTOR_SCENARIOS)
+        out.append((_shot("tuning", CONFIRM_FIRST + j, scenario, True,
+                          camera_bin=CONFIRM_BINS[j % len(CONFIRM_BINS)]), "tuning"))
     return out
 
 
@@ -222,6 +234,18 @@ def detector_training_shot(name: str) -> bool:
     n = shot_number(name)
     return (n < EXTRA_FIRST or 500 <= n < 500 + len(CLIPS["tuning"])
             or DETECTOR_FIRST <= n < LYING_FLAT_FIRST)
+
+
+def confirmation_shot(name: str) -> bool:
+    """Whether a tuning shot is one of the confirmation stills (:data:`CONFIRM_STILLS`):
+    no training, calibration or choice reads them; they confirm a choice made on the rest."""
+    return CONFIRM_FIRST <= shot_number(name) < CONFIRM_FIRST + CONFIRM_STILLS
+
+
+def calibration_shot(name: str) -> bool:
+    """Whether a tuning shot calibrates the learned detector's confidence: unseen by the
+    network and not a confirmation still."""
+    return not detector_training_shot(name) and not confirmation_shot(name)
 
 
 def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
