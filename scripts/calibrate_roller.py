@@ -6,9 +6,8 @@ tuning split (numbered 300-499 and 510-999: the head-and-hips stills and clip, t
 head-end stills and clips; 1600-1659: people lying flat without a roller) is tuning
 data it never saw, so it calibrates the confidence without touching the evaluation part
 (the confirmation stills 1700 up, ``benchset.confirmation_shot``, are left out: they
-confirm choices).
-Each find (truth landmarks as the pose, one detection a
-frame) is right when its centre lies within 10% of the shoulder-to-hip length of the
+confirm choices). Each find (truth landmarks as the pose, one detection a frame) is
+right when its centre lies within 10% of the shoulder-to-hip length of the
 whole roller's centre (``learned_data.find_is_right``, as
 ``benchmarks/eval_roller3d.py`` scores it); a Platt fit of right against the logit of
 the blob's mean probability and, for a model with heads, the logit of the centre
