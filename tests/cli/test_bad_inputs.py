@@ -114,6 +114,37 @@ def _bool_setting(ctx: Ctx) -> str:
     return str(path)
 
 
+def _photo_in_out(ctx: Ctx) -> str:
+    """A photo of the user's inside OUT (9a: the output must not replace it)."""
+    path = ctx.out / "p.jpg"
+    path.write_bytes(Path(ctx.photo()).read_bytes())
+    return str(path)
+
+
+def _users_csv(ctx: Ctx) -> str:
+    """A CSV of the user's in OUT, named as --csv (9e)."""
+    path = ctx.out / "budget.csv"
+    path.write_text("name,amount\nalice,3\n")
+    return str(path)
+
+
+def _session_there(ctx: Ctx) -> str:
+    """OUT/s holding a summary.json already (9d)."""
+    (ctx.out / "s").mkdir()
+    (ctx.out / "s" / "summary.json").write_text("{}\n")
+    return str(ctx.out / "s")
+
+
+def _tiny_photo(ctx: Ctx) -> str:
+    """A 4x4 px picture (9j)."""
+    import cv2
+    import numpy as np
+
+    path = ctx.tmp / "tiny.png"
+    cv2.imwrite(str(path), np.zeros((4, 4, 3), np.uint8))
+    return str(path)
+
+
 CASES: dict[str, Case] = {
     "1a": Case(lambda c: ["analyze", _users_folder(c), "--out", str(c.out),
                           "--model", str(c.model)],
@@ -165,6 +196,39 @@ CASES: dict[str, Case] = {
                           "--record", "/proc/rec.mp4", "--model", str(c.model)],
                1, "--record /proc/rec.mp4: cannot write there ("),
     "6m": Case(lambda c: ["analyse"], 2, "No such command 'analyse'. Did you mean 'analyze'? See"),
+    "9a": Case(lambda c: ["roller", _photo_in_out(c), "--out", str(c.out / "p.jpg"),
+                          "--model", str(c.model)],
+               1, "p.jpg: is an input; refusing to overwrite it"),
+    "9b": Case(lambda c: ["live", "--source", _photo_in_out(c), "--no-window",
+                          "--record", str(c.out / "p.jpg"), "--out", str(c.tmp / "s"),
+                          "--model", str(c.model)],
+               1, "p.jpg: is an input; refusing to overwrite it"),
+    "9c": Case(lambda c: ["live", "--source", str(DEMO), "--no-window",
+                          "--record", str(c.out / "my-notes.txt"), "--out", str(c.tmp / "s"),
+                          "--model", str(c.model)],
+               1, "my-notes.txt: the file is there already; move it away or choose another"),
+    "9d": Case(lambda c: ["live", "--source", str(DEMO), "--no-window", "--out",
+                          _session_there(c), "--model", str(c.model)],
+               1, "holds summary.json already; choose another --out or move them away"),
+    "9e": Case(lambda c: ["grade", c.photo(), "--csv", _users_csv(c), "--model", str(c.model)],
+               1, "budget.csv: is not a formcheck grade CSV and would be written over"),
+    "9f": Case(lambda c: ["grade", c.photo(), "--csv", str(c.out / "g.out"), "--json",
+                          str(c.out / "g.out"), "--model", str(c.model)],
+               2, "--csv and --json both name"),
+    "9g": Case(lambda c: ["landmarks", c.photo(), "--out", "/proc/x.jsonl",
+                          "--model", str(c.model)],
+               1, "/proc/x.jsonl: cannot write it ("),
+    "9h": Case(lambda c: ["grade", c.photo(), "--csv", "/proc/x.csv", "--model", str(c.model)],
+               1, "/proc/x.csv: cannot write it ("),
+    "9i": Case(lambda c: ["scenes", "render", "good", "--out", str(c.out), "--stem",
+                          "../escape"],
+               2, "--stem '../escape': give a plain file name, without a folder"),
+    "9j": Case(lambda c: ["analyze", _tiny_photo(c), "--out", str(c.out),
+                          "--model", str(c.model)],
+               1, "the picture is 4x4 px; formcheck needs at least 16 px a side"),
+    "9k": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--video-height", "1",
+                          "--model", str(c.model)],
+               2, "--video-height 1: use 0 (the input's height) or at least 16 px"),
     "6n": Case(lambda c: ["config", "show", "--config", _bool_setting(c)],
                2, "thresholds.knee_straight_deg: Input should be a valid number (got true)"),
 }
@@ -196,6 +260,9 @@ ELSEWHERE = {
     "8c": "tests/cli/test_help_text.py::test_analyze_usage_names_its_inputs",
     "8d": "tests/cli/test_help_text.py::test_command_descriptions_are_not_broken_mid_sentence",
     "8e": "tests/cli/test_help_text.py::test_history_says_where_its_database_lives",
+    "9l": "tests/cli/test_help_text.py::test_a_bare_group_shows_its_help_and_no_empty_error",
+    "9m": "tests/cli/test_signals.py::test_an_interrupted_roller_view_keeps_the_earlier_file",
+    "9n": "tests/cli/test_signals.py::test_an_interrupted_scene_render_keeps_the_earlier_files",
 }
 
 

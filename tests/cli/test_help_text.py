@@ -43,3 +43,14 @@ def test_history_says_where_its_database_lives() -> None:
     text = " ".join(_help("history").split())
     assert "history.sqlite" in text and "$FORMCHECK_DATA_DIR" in text
     assert "~/.local/share/formcheck" in text
+
+
+@pytest.mark.parametrize("group", [[], ["scenes"], ["models"], ["config"]])
+def test_a_bare_group_shows_its_help_and_no_empty_error(group: list[str]) -> None:
+    """``formcheck`` (or a command group) with nothing after it shows the help, as a
+    usage error (exit 2), without an empty ``formcheck: error: ;`` line under it."""
+    result = subprocess.run([sys.executable, "-m", "formcheck", *group], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Usage:" in result.stdout + result.stderr
+    assert "error" not in result.stderr

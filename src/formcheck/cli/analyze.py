@@ -21,7 +21,7 @@ from formcheck.cli.options import (
     note_colour_hint,
     resolve_model,
 )
-from formcheck.errors import FormcheckError, ModelError
+from formcheck.errors import FormcheckError, ModelError, UsageError
 from formcheck.frontends.choices import DEFAULT_VIDEO_HEIGHT
 from formcheck.ui import error_line, say
 from formcheck.vocabulary import score_text
@@ -44,7 +44,11 @@ def analyze(
 ) -> None:
     """Analyse recordings and photos: annotated video, frames.jsonl, summary.json, report.html."""
     from formcheck.frontends.analyze import AnalyzeOptions, analyze_input, output_dir_for
+    from formcheck.source.sources import MIN_SIDE_PX
 
+    if 0 < video_height < MIN_SIDE_PX:
+        raise UsageError(f"--video-height {video_height}: use 0 (the input's height) or at "
+                         f"least {MIN_SIDE_PX} px")
     cfg, cfg_path = load_config(config, roller_detector)
 
     note_colour_hint(roller_color, roller_detector)

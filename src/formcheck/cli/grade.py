@@ -47,7 +47,8 @@ def grade(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Skip clips already graded in the existing --csv/--json.")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Keep each clip's analyze outputs in OUT/<stem>/.",
+        "--out", "-o",
+        help="Keep each clip's analyze outputs in OUT/STEM/ (STEM: the clip's name).",
         file_okay=False)] = None,
     video: Annotated[bool, typer.Option(
         "--video", help="With --out, also write each annotated video.")] = False,

@@ -123,6 +123,8 @@ def main() -> None:
     except typer.TyperException as err:  # click's UsageError, BadParameter, ...
         message = (err.format_message() if hasattr(err, "format_message") else str(err))
         message = message.rstrip(".")
+        if not message.strip():  # a group run bare: its help was shown, nothing else
+            sys.exit(int(getattr(err, "exit_code", 2)))
         ctx = getattr(err, "ctx", None)
         # a message that ends in a question ("Did you mean 'analyze'?") takes a full stop
         # after it, not a semicolon

@@ -49,16 +49,21 @@ def render(
 ) -> None:
     """Render scenario NAME to OUT/NAME.mp4 with OUT/NAME.truth.jsonl beside it."""
     from formcheck.scenes.scenarios import SCENARIOS
-    from formcheck.scenes.stream import frame_total, parse_size, render_to_files
+    from formcheck.scenes.stream import check_stem, frame_total, parse_size, render_to_files
+    from formcheck.sinks.atomic import prepare_output_dir, reported_as
     from formcheck.ui import progress_bar
 
     if name not in SCENARIOS:
         raise UsageError(f"unknown scenario {name!r}; expected one of: {', '.join(SCENARIOS)}")
     try:
         wh = parse_size(size)
+        if stem is not None:
+            check_stem(stem)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    with progress_bar(frame_total(name, seconds, fps), f"rendering {name}") as advance:
+    prepare_output_dir(out)
+    with (reported_as(out),
+          progress_bar(frame_total(name, seconds, fps), f"rendering {name}") as advance):
         clip = render_to_files(name, out, seconds=seconds, size=wh, fps=fps, seed=seed,
                               stem=stem, crf=crf, advance=advance)
     typer.echo(f"{clip.video} ({clip.frames} frames, {wh[0]}x{wh[1]} @ {fps:g} fps)")

@@ -50,7 +50,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypedDict, cast
 
-from formcheck.errors import UsageError
+from formcheck.errors import OutputError, UsageError
 from formcheck.frontends.choices import DEFAULT_FPS, EngineName
 from formcheck.frontends.grade_engines import (
     ClipFn,
@@ -238,9 +238,9 @@ class Identity(TypedDict):
 
 def write_csv(path: Path, rows: list[GradeRow]) -> None:
     """Write ``rows`` to ``path`` atomically."""
-    from formcheck.sinks.atomic import atomic_path
+    from formcheck.sinks.atomic import atomic_path, reported_as
 
-    with atomic_path(path) as tmp:
+    with reported_as(path, "--csv"), atomic_path(path) as tmp:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
             writer.writeheader()
@@ -250,9 +250,9 @@ def write_csv(path: Path, rows: list[GradeRow]) -> None:
 
 def write_json(path: Path, doc: dict[str, Any]) -> None:
     """Write ``doc`` to ``path`` atomically."""
-    from formcheck.sinks.atomic import atomic_text
+    from formcheck.sinks.atomic import atomic_text, reported_as
 
-    with atomic_text(path) as fh:
+    with reported_as(path, "--json"), atomic_text(path) as fh:
         json.dump(doc, fh, indent=1)
         fh.write("\n")
 
@@ -308,6 +308,26 @@ def _previous_csv(path: Path) -> list[GradeRow]:
                     if c.get("file") and c.get("status")]
     except (OSError, ValueError, KeyError, csv.Error):
         return []
+
+
+def _is_grade_csv(path: Path) -> bool:
+    """Whether ``path`` is a CSV this command wrote (its header starts as ours does: a
+    damaged one still counts, as ``--resume`` reads past it)."""
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, ValueError, csv.Error):
+        return False
+    return header[:2] == list(CSV_COLUMNS[:2])
+
+
+def _is_grade_json(path: Path) -> bool:
+    """Whether ``path`` is a JSON this command wrote (its ``schema``)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and doc.get("schema") == JSON_SCHEMA
 
 
 def _sort_worst_first(rows: list[GradeRow]) -> list[GradeRow]:
@@ -453,6 +473,15 @@ def validate(options: GradeOptions) -> None:
         raise UsageError(f"--timeout must be positive, got {options.timeout_s:g}")
     if options.resume and options.csv is None and options.json is None:
         raise UsageError("--resume needs --csv or --json (the results to resume from)")
+    if (options.csv is not None and options.json is not None
+            and options.csv.resolve() == options.json.resolve()):
+        raise UsageError(f"--csv and --json both name {options.csv}; give each its own file")
+    for path, option, ours in ((options.csv, "--csv", _is_grade_csv),
+                               (options.json, "--json", _is_grade_json)):
+        if path is not None and path.is_file() and path.stat().st_size and not ours(path):
+            raise OutputError(f"{path}: is not a formcheck grade {option[2:].upper()} and "
+                              f"would be written over; move it away or choose another "
+                              f"{option} (nothing was changed)")
     if options.engine is EngineName.RAY:
         import_ray()
 

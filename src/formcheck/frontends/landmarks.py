@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from formcheck.pose.frame import PoseFrame
-from formcheck.sinks.atomic import atomic_text, check_not_input
+from formcheck.sinks.atomic import atomic_text, check_not_input, reported_as
 from formcheck.source import SourceKind, open_source
 from formcheck.ui import progress_bar
 
@@ -40,6 +40,7 @@ def run_landmarks(input_spec: str, out: Path, model: Path) -> tuple[int, int]:
         mode = Mode.IMAGE if source.kind is SourceKind.IMAGE else Mode.VIDEO
         frames = found = 0
         with (
+            reported_as(out),
             PoseLandmarker(model, mode) as landmarker,
             atomic_text(out) as fh,
             progress_bar(source.frame_count, f"landmarks {source.name}",

@@ -218,12 +218,19 @@ def _x_display_answers() -> bool:
     return True
 
 
-def check_record(record: Path | None) -> None:
-    """Raise :class:`OutputError` where ``--record`` names a file that cannot be made."""
-    from formcheck.sinks.atomic import write_problem
+def check_record(record: Path | None, source: Path | None = None) -> None:
+    """Raise :class:`OutputError` where ``--record`` names a file that cannot be made, the
+    ``--source`` video itself, or a file that is there already (a recording never
+    replaces a file: it may be the user's)."""
+    from formcheck.sinks.atomic import check_not_input, write_problem
 
     if record is None:
         return
+    if source is not None:
+        check_not_input(record, [source])
+    if record.exists() or record.is_symlink():
+        raise OutputError(f"--record {record}: the file is there already; move it away or "
+                          "choose another file (nothing was changed)")
     # the recorder makes missing folders: try the nearest one that is there
     folder = next((p for p in record.parents if p.exists()), Path("."))
     if not folder.is_dir():
@@ -231,6 +238,19 @@ def check_record(record: Path | None) -> None:
     if (problem := write_problem(folder)) is not None:
         raise OutputError(f"--record {record}: cannot write there ({problem}); "
                           "choose another file")
+
+
+SESSION_FILES = ("summary.json", "report.html", "frames.jsonl")
+
+
+def check_session_dir(out_dir: Path) -> None:
+    """Raise :class:`OutputError` where ``out_dir`` holds a session's files already (an
+    earlier session, or the user's files of those names): a session never replaces
+    them."""
+    there = [name for name in SESSION_FILES if (out_dir / name).exists()]
+    if there:
+        raise OutputError(f"{out_dir} holds {', '.join(there)} already; choose another "
+                          "--out or move them away (nothing was changed)")
 
 
 def default_out_dir(started: datetime) -> Path:
@@ -580,7 +600,8 @@ class LiveSession:
         from formcheck.sinks.atomic import prepare_output_dir
 
         o = self.o
-        check_record(o.record)
+        check_record(o.record, o.source)
+        check_session_dir(self.out_dir)
         if o.window:
             check_display()
         cv2 = _cv2()

@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from formcheck.errors import ModelError, OutputError, UsageError
+from formcheck.errors import CorruptVideoError, ModelError, OutputError, UsageError
 
 IMAGE_OUT_SUFFIXES = (".png", ".jpg", ".jpeg")
 """``--out`` suffixes for a drawn still (written by OpenCV)."""
@@ -55,18 +55,16 @@ def check_out(out: Path, still: bool | None = None) -> None:
 def run(input: str, out: Path, model: Path | None = None,
         roller_color: str | None = None, detector_name: str = "learned") -> str:
     """Run the debug view; return a one-line summary (for an image, the roller found as
-    one line of JSON). Raises FormcheckError subclasses; leaves no partial ``out``."""
+    one line of JSON). Raises FormcheckError subclasses. ``out`` appears only when
+    complete (written beside it under a temporary name, then renamed): an error or an
+    interrupt leaves no partial file and an earlier file of that name as it was; the
+    input itself is never written over."""
     from formcheck.frontends.pipeline import make_roller_tracker
-    from formcheck.lazy import cv2 as _cv2
     from formcheck.model import bundle
-    from formcheck.overlay.roller_debug import draw_roller
-    from formcheck.overlay.view_debug import draw_body_view
     from formcheck.pose.landmarker import Mode, PoseLandmarker
-    from formcheck.sinks.atomic import write_problem
+    from formcheck.sinks.atomic import atomic_path, check_not_input, reported_as, write_problem
     from formcheck.source import SourceKind, open_source
-    from formcheck.ui import progress_bar
 
-    cv2 = _cv2()
     model_path = model if model is not None else bundle.find()
     if model_path is None:
         raise ModelError("no pose model bundle found; run `formcheck models fetch` first")
@@ -74,6 +72,7 @@ def run(input: str, out: Path, model: Path | None = None,
         raise OutputError(f"{out.parent}: no such folder")
     if (problem := write_problem(out.parent)) is not None:
         raise OutputError(f"{out}: cannot write there ({problem}); choose another --out")
+    check_not_input(out, [Path(input)])
     source = open_source(input)
     still = source.kind is SourceKind.IMAGE
     try:
@@ -82,49 +81,85 @@ def run(input: str, out: Path, model: Path | None = None,
         source.close()
         raise
     tracker = make_roller_tracker(roller_color, detector_name)
-    detector = tracker.detector
-    found = total = 0
-    writer: Any = None
     # The landmarker's segmentation mask separates the person from the roller.
-    try:
-        with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
-                                    segmentation=True) as lm, \
-                progress_bar(source.frame_count, f"roller {source.name}",
-                             enabled=not still) as advance:
-            for frame in source:
-                advance()
-                pf = lm.detect(frame.image, frame.t_ms, frame.index)
-                obs = (detector.detect(frame.image, pf) if still
-                       else tracker.update(frame.image, pf))
-                drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
-                draw_body_view(drawn, pf, obs)
-                total += 1
-                found += int(obs.found)
-                if still:
-                    if not cv2.imwrite(str(out), drawn):
-                        raise OutputError(f"{out}: cannot write the image")
-                    return json.dumps(obs.to_dict())
-                if writer is None:
-                    writer = _VideoWriter(out, drawn.shape[1], drawn.shape[0], source.fps)
-                writer.write(drawn)
-        if writer is not None:
+    with reported_as(out), atomic_path(out, suffix=f".part{out.suffix}") as tmp:
+        writer = _Drawn(tmp, out, still, source.fps)
+        try:
+            with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
+                                        segmentation=True) as lm:
+                result = _draw_frames(source, lm, tracker, writer)
             writer.close()
-    except KeyboardInterrupt:
-        if writer is None or source.kind is not SourceKind.CAMERA:
-            _discard(writer, out)
+        except KeyboardInterrupt:
+            if source.kind is not SourceKind.CAMERA or not writer.frames:
+                writer.abort()
+                raise
+            writer.close()  # Ctrl-C is how a camera recording ends: keep what was drawn
+            result = None
+        except BaseException:
+            writer.abort()
             raise
-        writer.close()  # Ctrl-C is how a camera recording ends: keep what was drawn
-    except BaseException:
-        _discard(writer, out)
-        raise
-    return f"{input}: roller found in {found}/{total} frames; wrote {out}"
+    if result is not None and still:
+        return result
+    return f"{input}: roller found in {writer.found}/{writer.frames} frames; wrote {out}"
 
 
-def _discard(writer: _VideoWriter | None, out: Path) -> None:
-    """Close and delete a video left half-written by an error (nothing if none began)."""
-    if writer is not None:
-        writer.abort()
-        out.unlink(missing_ok=True)
+def _draw_frames(source: Any, lm: Any, tracker: Any, writer: _Drawn) -> str | None:
+    """Every frame through the pose and roller stages, drawn into ``writer``; for a
+    still, the roller found as one line of JSON."""
+    from formcheck.overlay.roller_debug import draw_roller
+    from formcheck.overlay.view_debug import draw_body_view
+    from formcheck.ui import progress_bar
+
+    detector = tracker.detector
+    with progress_bar(source.frame_count, f"roller {source.name}",
+                      enabled=not writer.still) as advance:
+        for frame in source:
+            advance()
+            pf = lm.detect(frame.image, frame.t_ms, frame.index)
+            obs = (detector.detect(frame.image, pf) if writer.still
+                   else tracker.update(frame.image, pf))
+            drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
+            draw_body_view(drawn, pf, obs)
+            writer.write(drawn, obs.found)
+            if writer.still:
+                return json.dumps(obs.to_dict())
+    return None
+
+
+class _Drawn:
+    """Where the drawn frames go: one image (OpenCV) or an H.264 video, at ``path`` (a
+    temporary name for ``out``, which the messages name)."""
+
+    def __init__(self, path: Path, out: Path, still: bool, fps: float) -> None:
+        self.path, self.out, self.still, self.fps = path, out, still, fps
+        self.frames = self.found = 0
+        self._video: _VideoWriter | None = None
+
+    def write(self, image: Any, found: bool) -> None:
+        from formcheck.lazy import cv2 as _cv2
+
+        self.frames += 1
+        self.found += int(found)
+        if self.still:
+            if not _cv2().imwrite(str(self.path), image):
+                raise OutputError(f"{self.out}: cannot write the image")
+            return
+        if self._video is None:
+            self._video = _VideoWriter(self.path, image.shape[1], image.shape[0], self.fps)
+        self._video.write(image)
+
+    def close(self) -> None:
+        """Finish the file; refuse to leave an empty one."""
+        if not self.frames:
+            raise CorruptVideoError(f"no frame of the input could be read; {self.out} "
+                                    "was not written")
+        if self._video is not None:
+            self._video.close()
+
+    def abort(self) -> None:
+        """Close the video without finishing it (the temporary file is then removed)."""
+        if self._video is not None:
+            self._video.abort()
 
 
 class _VideoWriter:

@@ -246,9 +246,21 @@ def parse_size(text: str) -> tuple[int, int]:
         w, h = (int(x) for x in text.lower().split("x"))
     except ValueError:
         raise ValueError(f"size must look like 640x360, got {text!r}") from None
-    if w < 64 or h < 64 or w % 2 or h % 2:
-        raise ValueError(f"size must be even and at least 64x64, got {text!r}")
+    if w < 64 or h < 64 or w % 2 or h % 2 or w > MAX_SIDE_PX or h > MAX_SIDE_PX:
+        raise ValueError(f"size must be even, from 64x64 to {MAX_SIDE_PX}x{MAX_SIDE_PX}, "
+                         f"got {text!r}")
     return w, h
+
+
+MAX_SIDE_PX = 4096  # 4K: larger frames are no test of anything and exhaust the memory
+
+
+def check_stem(stem: str) -> str:
+    """A ``--stem`` that names files inside the output folder (no folder part, not
+    hidden); ValueError otherwise."""
+    if not stem or Path(stem).name != stem or stem in (".", "..") or stem.startswith("."):
+        raise ValueError(f"--stem {stem!r}: give a plain file name, without a folder")
+    return stem
 
 
 def frame_total(name: str, seconds: float | None, fps: float) -> int:
@@ -277,13 +289,17 @@ def render_to_files(
     """
     import av  # PyAV: only needed to write files
 
+    from formcheck.sinks.atomic import atomic_path
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    video = out / f"{stem or name}.mp4"
+    video = out / f"{check_stem(stem or name)}.mp4"
     truth = out / f"{stem or name}.truth.jsonl"
     frames = 0
     rate = round(fps) if math.isclose(fps, round(fps)) else fps
-    with av.open(str(video), mode="w") as container, truth.open("w") as tf:
+    # both files appear only when complete (the truth last, so a clip with a truth file
+    # is whole); an interrupt leaves earlier files of those names as they were
+    with (atomic_path(truth) as truth_tmp, atomic_path(video, ".part.mp4") as video_tmp,
+          av.open(str(video_tmp), mode="w") as container, truth_tmp.open("w") as tf):
         from fractions import Fraction
 
         stream = container.add_stream("libx264", rate=Fraction(rate).limit_denominator(1001))

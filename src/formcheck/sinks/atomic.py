@@ -80,10 +80,13 @@ def write_failure(err: OSError, out: Path) -> OutputError:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+def atomic_path(target: Path, suffix: str = ".part") -> Iterator[Path]:
+    """Yield a temporary path beside ``target`` (ending in ``suffix``: a writer that
+    picks its format from the name needs the target's own); on success it replaces
+    ``target``, which is otherwise left as it was. Failures are the system's OSError:
+    the caller says which output failed (:func:`reported_as`, :func:`write_failure`)."""
     prepare_output_dir(target.parent)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -92,6 +95,25 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# ... and what making a file where there is no folder for it fails with (/proc, a gone folder)
+MAKE_ERRNOS = WRITE_ERRNOS | {errno.ENOENT, errno.ENOTDIR, errno.EISDIR}
+
+
+@contextlib.contextmanager
+def reported_as(target: Path, option: str = "--out") -> Iterator[None]:
+    """Turn a failure to make or write ``target`` (the system's OSError: a full disk, a
+    read-only or missing folder) into one line naming it and ``option``; the output
+    itself is left as it was (the writers are atomic)."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno not in MAKE_ERRNOS:
+            raise
+        reason = err.strerror or str(err)
+        raise OutputError(f"{target}: cannot write it ({reason}); nothing was changed. "
+                          f"Free some space or choose another {option}") from err
 
 
 @contextlib.contextmanager

@@ -312,6 +312,9 @@ class CameraSource(_CaptureSource):
         self._cap = cap
 
 
+MIN_SIDE_PX = 16  # smaller frames cannot show a person, nor be encoded (H.264 needs 2)
+
+
 def open_source(spec: str | Path | int, decode_threads: int | None = None) -> FrameSource:
     """Open a source from a command-line value: a camera index, or a path.
 
@@ -332,6 +335,15 @@ def open_source(spec: str | Path | int, decode_threads: int | None = None) -> Fr
         raise UnsupportedInputError(f"{path}: is a folder; give a video or image file")
     if path.stat().st_size == 0:
         raise UnsupportedInputError(f"{path}: the file is empty")
+    source: FrameSource
     if path.suffix.lower() in IMAGE_SUFFIXES and sniff_container(path) is None:
-        return ImageSource(path)
-    return VideoFileSource(path, decode_threads)
+        source = ImageSource(path)
+    else:
+        source = VideoFileSource(path, decode_threads)
+    width, height = source.size
+    if min(width, height) < MIN_SIDE_PX:
+        source.close()
+        raise UnsupportedInputError(
+            f"{path}: the picture is {width}x{height} px; formcheck needs at least "
+            f"{MIN_SIDE_PX} px a side (a person must be seen in it)")
+    return source
