@@ -87,3 +87,15 @@ def test_a_colour_with_the_learned_detector_named_says_which_runs(
     for colour, detector in (("blue", None), ("blue", "rules"), (None, "learned")):
         note_colour_hint(colour, detector)
         assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("command", "out"), [("landmarks", "x.jsonl"), ("roller", "x.mp4")])
+def test_every_model_command_reads_the_settings_file(tmp_path: Path, command: str,
+                                                     out: str) -> None:
+    # given: a ./formcheck.toml whose [model] variant is not one there is
+    (tmp_path / "formcheck.toml").write_text('[model]\nvariant = "bogus"\n')
+    # when: a command that runs the model starts there
+    result = run_formcheck(command, "photo.jpg", "--out", out, cwd=tmp_path)
+    # then: it read the file (and says what is wrong in it) before anything else
+    assert result.returncode == 2, result.stderr
+    assert "formcheck.toml: model.variant" in result.stderr
