@@ -226,6 +226,8 @@ CASES: dict[str, Case] = {
     "9j": Case(lambda c: ["analyze", _tiny_photo(c), "--out", str(c.out),
                           "--model", str(c.model)],
                1, "the picture is 4x4 px; formcheck needs at least 16 px a side"),
+    "9o": Case(lambda c: ["grade", c.photo(), "--video", "--model", str(c.model)],
+               2, "--video keeps each clip's annotated video in --out; give --out too"),
     "9k": Case(lambda c: ["analyze", c.photo(), "--out", str(c.out), "--video-height", "1",
                           "--model", str(c.model)],
                2, "--video-height 1: use 0 (the input's height) or at least 16 px"),

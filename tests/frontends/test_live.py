@@ -286,7 +286,7 @@ def test_missing_camera_is_one_clear_line(tmp_path: Path, model_path: Path) -> N
     )
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 1, result.stderr
-    assert "camera 7 cannot be opened" in lines[0] and "--camera 0, 1, 2" in lines[0]
+    assert "camera 7 cannot be opened" in lines[0] and "another camera index (0, 1, 2)" in lines[0]
     assert "video" in lines[0]  # the permissions hint
 
 

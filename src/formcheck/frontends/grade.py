@@ -471,6 +471,8 @@ def validate(options: GradeOptions) -> None:
         raise UsageError(f"--workers must be at least 1, got {options.workers}")
     if options.timeout_s is not None and options.timeout_s <= 0:
         raise UsageError(f"--timeout must be positive, got {options.timeout_s:g}")
+    if options.keep_video and options.out is None:
+        raise UsageError("--video keeps each clip's annotated video in --out; give --out too")
     if options.resume and options.csv is None and options.json is None:
         raise UsageError("--resume needs --csv or --json (the results to resume from)")
     if (options.csv is not None and options.json is not None

@@ -305,7 +305,7 @@ class CameraSource(_CaptureSource):
         if not cap.isOpened() or not cap.read()[0]:
             cap.release()
             raise CameraError(
-                f"camera {index} cannot be opened: try another index (--camera 0, 1, 2), "
+                f"camera {index} cannot be opened: try another camera index (0, 1, 2), "
                 "check that no other program is using it, and that this user may use "
                 "video devices (on Linux the 'video' group; on macOS the camera permission)"
             )
