@@ -142,7 +142,7 @@ def test_camera_lost_mid_session_is_reported_retried_and_recovered() -> None:
 
 def test_opening_errors_reach_the_caller() -> None:
     def opener() -> FrameSource:
-        raise CameraError("camera 7 cannot be opened: try another index")
+        raise CameraError("camera 7 cannot be opened: try another camera index")
 
     with pytest.raises(CameraError):
         LatestFrameReader(opener).start()

@@ -160,7 +160,7 @@ def test_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_camera_that_does_not_exist() -> None:
-    with pytest.raises(CameraError, match="try another index"):
+    with pytest.raises(CameraError, match="try another camera index"):
         open_source("7")
 
 
@@ -171,3 +171,23 @@ def test_capped_decoder_threads_give_the_same_frames(clip: Path) -> None:
     for fa, fb in pairs:
         assert fa.index == fb.index and fa.t_ms == fb.t_ms
         assert np.array_equal(fa.image, fb.image)
+
+
+@pytest.mark.parametrize("ext", [".jpg", ".png"])
+def test_a_photo_under_a_video_name_is_a_photo(tmp_path: Path, ext: str) -> None:
+    # given: a photo saved with a video's name
+    photo = tmp_path / f"p{ext}"
+    cv2().imwrite(str(photo), np.full((48, 64, 3), 128, np.uint8))
+    renamed = photo.rename(tmp_path / "p.mp4")
+    # when
+    with open_source(renamed) as src:
+        frames = list(src)
+    # then: judged as the photo it is (one frame, image rules), not as a one-frame video
+    assert src.kind is SourceKind.IMAGE and len(frames) == 1
+
+
+def test_a_tiny_picture_is_refused(tmp_path: Path) -> None:
+    photo = tmp_path / "tiny.png"
+    cv2().imwrite(str(photo), np.zeros((8, 40, 3), np.uint8))
+    with pytest.raises(UnsupportedInputError, match="40x8 px; formcheck needs at least 16"):
+        open_source(photo)

@@ -110,6 +110,21 @@ def sniff_container(path: Path) -> str | None:
     return None
 
 
+# the first bytes of the photo formats a phone or camera writes (JPEG, PNG, WebP, BMP, TIFF)
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def sniff_image(path: Path) -> bool:
+    """Whether the file's first bytes are a photo's, whatever its name says."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    webp = head.startswith(b"RIFF") and head[8:12] == b"WEBP"
+    return webp or head.startswith(IMAGE_MAGIC)
+
+
 class ImageSource(FrameSource):
     """A still photo as a one-frame source (EXIF orientation applied)."""
 
@@ -336,7 +351,10 @@ def open_source(spec: str | Path | int, decode_threads: int | None = None) -> Fr
     if path.stat().st_size == 0:
         raise UnsupportedInputError(f"{path}: the file is empty")
     source: FrameSource
-    if path.suffix.lower() in IMAGE_SUFFIXES and sniff_container(path) is None:
+    # a photo is judged as a photo even under a video's name (a JPEG saved as .mp4 was
+    # read as a one-frame video, judged by the video's rules)
+    if sniff_container(path) is None and (path.suffix.lower() in IMAGE_SUFFIXES
+                                          or sniff_image(path)):
         source = ImageSource(path)
     else:
         source = VideoFileSource(path, decode_threads)
