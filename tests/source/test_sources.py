@@ -191,3 +191,8 @@ def test_a_tiny_picture_is_refused(tmp_path: Path) -> None:
     cv2().imwrite(str(photo), np.zeros((8, 40, 3), np.uint8))
     with pytest.raises(UnsupportedInputError, match="40x8 px; formcheck needs at least 16"):
         open_source(photo)
+
+
+def test_a_device_is_not_called_empty() -> None:
+    with pytest.raises(UnsupportedInputError, match="not a regular file"):
+        open_source("/dev/zero")

@@ -348,6 +348,9 @@ def open_source(spec: str | Path | int, decode_threads: int | None = None) -> Fr
         raise InputNotFoundError(f"{path}: no such file")
     if path.is_dir():
         raise UnsupportedInputError(f"{path}: is a folder; give a video or image file")
+    if not path.is_file():  # /dev/zero, a pipe: neither a video nor a photo, nor empty
+        raise UnsupportedInputError(f"{path}: not a regular file (a device or a pipe); "
+                                    "give a video or image file")
     if path.stat().st_size == 0:
         raise UnsupportedInputError(f"{path}: the file is empty")
     source: FrameSource
