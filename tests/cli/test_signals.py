@@ -71,47 +71,45 @@ def test_the_next_run_clears_what_a_killed_run_left(
     assert sorted(p.name for p in out.iterdir()) == ["Calves-SMR__0", "my-notes.txt"]
 
 
+def _terminated_while_writing(argv: list[str], folder: Path, partial: str) -> str:
+    """Run ``formcheck ARGV``, SIGTERM it once a file matching ``partial`` is being
+    written in ``folder``, and return its stderr (it must have exited 143, no
+    traceback)."""
+    proc = subprocess.Popen([*FORMCHECK, *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(folder.glob(partial)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert proc.poll() is None, "the command ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    return err
+
+
 def test_an_interrupted_roller_view_keeps_the_earlier_file(
     tmp_path: Path, model_path: Path
 ) -> None:
     # given: a file of the user's where the drawn video is to go
     out = tmp_path / "mine.mp4"
     out.write_bytes(b"my video")
-    proc = subprocess.Popen(
-        [*FORMCHECK, "roller", str(DEMO), "--out", str(out), "--model", str(model_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".mine.mp4.*.part.mp4")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)
-    assert proc.poll() is None, "the roller view ended before it could be stopped"
-    # when
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    # when: stopped while it draws
+    _terminated_while_writing(["roller", str(DEMO), "--out", str(out), "--model",
+                               str(model_path)], tmp_path, ".mine.mp4.*.part.mp4")
     # then: the user's file as it was, no partial file beside it
-    assert proc.returncode == 143, err
-    assert "Traceback" not in err
     assert out.read_bytes() == b"my video"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.mp4"]
 
 
 def test_an_interrupted_scene_render_keeps_the_earlier_files(tmp_path: Path) -> None:
-    # given: a whole render of a scenario, then a long one into the same names
-    argv = [*FORMCHECK, "scenes", "render", "good", "--out", str(tmp_path), "--size",
-            "128x72"]
-    subprocess.run([*argv, "--seconds", "1"], capture_output=True, check=True, timeout=300)
+    # given: a whole render of a scenario
+    argv = ["scenes", "render", "good", "--out", str(tmp_path), "--size", "128x72"]
+    subprocess.run([*FORMCHECK, *argv, "--seconds", "1"], capture_output=True, check=True,
+                   timeout=300)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    proc = subprocess.Popen([*argv, "--seconds", "120"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".good.mp4.*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)
-    assert proc.poll() is None, "the render ended before it could be stopped"
-    # when
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    # when: a long one into the same names, stopped midway
+    _terminated_while_writing([*argv, "--seconds", "120"], tmp_path, ".good.mp4.*")
     # then: the earlier clip and its truth whole, nothing half-written beside them
-    assert proc.returncode == 143, err
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
