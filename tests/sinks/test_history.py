@@ -123,3 +123,16 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+
+
+def test_a_data_folder_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
+    # given: $FORMCHECK_DATA_DIR naming a file
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("mine\n")
+    # when
+    result = cli("history", env={**_env(), "FORMCHECK_DATA_DIR": str(not_a_folder)})
+    # then: exit 1, one line saying so (it read "No sessions yet" before), the file as it was
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "names" in lines[0] and "which is not a folder" in lines[0]
+    assert not_a_folder.read_text() == "mine\n"

@@ -54,10 +54,18 @@ class HistoryError(FormcheckError):
 
 
 def data_dir() -> Path:
-    """The user's formcheck data folder (``$FORMCHECK_DATA_DIR`` overrides)."""
+    """The user's formcheck data folder (``$FORMCHECK_DATA_DIR`` overrides).
+
+    Raises:
+        HistoryError: ``$FORMCHECK_DATA_DIR`` names something that is not a folder.
+    """
     env = os.environ.get(DATA_DIR_ENV)
     if env:
-        return Path(env).expanduser()
+        folder = Path(env).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise HistoryError(f"${DATA_DIR_ENV} names {folder}, which is not a folder; "
+                               "point it at a folder (or unset it for the default)")
+        return folder
     import platformdirs
 
     return Path(platformdirs.user_data_dir("formcheck"))
