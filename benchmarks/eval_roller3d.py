@@ -138,6 +138,8 @@ def main() -> None:
     ap.add_argument("--confirmation", action="store_true",
                     help="only the tuning part's confirmation stills")
     args = ap.parse_args()
+    if args.unseen and args.confirmation:
+        ap.error("--unseen and --confirmation select different shots; give one")
     colours = {c for c in args.colours.split(",") if c}
     detectors: dict[str, Any] = {
         "learned": LearnedRollerDetector(args.learned_model, use_heads=not args.no_heads)}

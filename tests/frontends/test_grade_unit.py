@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from formcheck.errors import UsageError
+from formcheck.errors import OutputError, UsageError
 from formcheck.frontends import grade as g
 from formcheck.frontends.grade_engines import (
     ClipJob,
@@ -335,3 +335,22 @@ def test_out_keeps_distinct_folders(tmp_path: Path) -> None:
     report = g.grade([str(clips)], _options(tmp_path, out=tmp_path / "keep"),
                      clip_fn=fake_clip)
     assert sorted(Path(r["out_dir"]).name for r in report.rows) == ["same", "same-2"]
+
+
+def test_an_earlier_grade_file_is_written_over_and_a_users_file_is_not(tmp_path: Path) -> None:
+    # given: a batch's CSV saved again by a spreadsheet (a BOM before its header), and its JSON
+    clips = tmp_path / "clips"
+    _touch(clips, "a1.mp4")
+    g.grade([str(clips)], _options(tmp_path), clip_fn=fake_clip)
+    csv_path = tmp_path / "out.csv"
+    csv_path.write_bytes(b"\xef\xbb\xbf" + csv_path.read_bytes())
+    # then: both are recognised as grade files, to be written over (and resumed from)
+    g.validate(_options(tmp_path, resume=True))
+    # given: a CSV and a JSON of the user's under those names
+    csv_path.write_text("name,amount\nalice,3\n")
+    with pytest.raises(OutputError, match="is not a formcheck grade CSV"):
+        g.validate(_options(tmp_path))
+    csv_path.unlink()
+    (tmp_path / "out.json").write_text('{"my": "data"}\n')
+    with pytest.raises(OutputError, match="is not a formcheck grade JSON"):
+        g.validate(_options(tmp_path))

@@ -196,3 +196,20 @@ def test_a_tiny_picture_is_refused(tmp_path: Path) -> None:
 def test_a_device_is_not_called_empty() -> None:
     with pytest.raises(UnsupportedInputError, match="not a regular file"):
         open_source("/dev/zero")
+
+
+def test_a_raw_mjpeg_stream_is_a_video_whatever_its_name(clip: Path, tmp_path: Path) -> None:
+    # given: JPEG frames one after another (as IP cameras send), under two names
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("needs ffmpeg")
+    stream = tmp_path / "cam.mjpeg"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(clip), "-frames:v", "5",
+                    "-f", "mjpeg", str(stream)], check=True)
+    renamed = tmp_path / "cam.mp4"
+    renamed.write_bytes(stream.read_bytes())
+    for path in (stream, renamed):
+        # when
+        with open_source(path) as src:
+            frames = list(src)
+        # then: every frame, not the first as a photo
+        assert src.kind is SourceKind.VIDEO and len(frames) == 5, path

@@ -303,7 +303,7 @@ def _previous_csv(path: Path) -> list[GradeRow]:
     if not path.is_file():
         return []
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
             return [row_from_csv(c) for c in csv.DictReader(fh)
                     if c.get("file") and c.get("status")]
     except (OSError, ValueError, KeyError, csv.Error):
@@ -314,7 +314,7 @@ def _is_grade_csv(path: Path) -> bool:
     """Whether ``path`` is a CSV this command wrote (its header starts as ours does: a
     damaged one still counts, as ``--resume`` reads past it)."""
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # a spreadsheet adds a BOM
             header = next(csv.reader(fh), [])
     except (OSError, ValueError, csv.Error):
         return False
@@ -324,6 +324,9 @@ def _is_grade_csv(path: Path) -> bool:
 def _is_grade_json(path: Path) -> bool:
     """Whether ``path`` is a JSON this command wrote (its ``schema``)."""
     try:
+        with path.open("rb") as fh:
+            if not fh.read(64).lstrip().startswith(b"{"):
+                return False  # not JSON at all (a clip named by mistake): not read whole
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
@@ -464,6 +467,7 @@ def validate(options: GradeOptions) -> None:
 
     Raises:
         UsageError: a bad value, or Ray asked for but not installed.
+        OutputError: --csv or --json names a file this command did not write.
     """
     if options.fail_under is not None and not 0 <= options.fail_under <= 100:
         raise UsageError(f"--fail-under must be within 0..100, got {options.fail_under:g}")

@@ -254,8 +254,14 @@ def check_session_dir(out_dir: Path) -> None:
 
 
 def default_out_dir(started: datetime) -> Path:
-    """``<data dir>/sessions/<YYYY-mm-dd_HHMMSS>``."""
-    return data_dir() / "sessions" / started.strftime("%Y-%m-%d_%H%M%S")
+    """``<data dir>/sessions/<YYYY-mm-dd_HHMMSS>``, with ``-2``, ``-3`` ... after it
+    when a session started in the same second has that folder."""
+    base = data_dir() / "sessions" / started.strftime("%Y-%m-%d_%H%M%S")
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
 
 
 def _fmt_clock(seconds: float) -> str:

@@ -138,19 +138,21 @@ class _Drawn:
     def write(self, image: Any, found: bool) -> None:
         from formcheck.lazy import cv2 as _cv2
 
-        self.frames += 1
-        self.found += int(found)
         if self.still:
             if not _cv2().imwrite(str(self.path), image):
                 raise OutputError(f"{self.out}: cannot write the image")
-            return
-        if self._video is None:
-            self._video = _VideoWriter(self.path, image.shape[1], image.shape[0], self.fps)
-        self._video.write(image)
+        else:
+            if self._video is None:
+                self._video = _VideoWriter(self.path, image.shape[1], image.shape[0],
+                                           self.fps)
+            self._video.write(image)
+        # counted once written: a Ctrl-C in the middle leaves the count at what is there
+        self.frames += 1
+        self.found += int(found)
 
     def close(self) -> None:
         """Finish the file; refuse to leave an empty one."""
-        if not self.frames:
+        if not self.frames or (not self.still and self._video is None):
             raise CorruptVideoError(f"no frame of the input could be read; {self.out} "
                                     "was not written")
         if self._video is not None:

@@ -112,8 +112,10 @@ def reported_as(target: Path, option: str = "--out") -> Iterator[None]:
         if err.errno not in MAKE_ERRNOS:
             raise
         reason = err.strerror or str(err)
-        raise OutputError(f"{target}: cannot write it ({reason}); nothing was changed. "
-                          f"Free some space or choose another {option}") from err
+        full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        todo = f"free some space or choose another {option}" if full else f"choose another {option}"
+        raise OutputError(f"{target}: cannot write it ({reason}); what was there is kept; "
+                          f"{todo}") from err
 
 
 @contextlib.contextmanager

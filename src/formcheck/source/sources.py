@@ -114,15 +114,22 @@ def sniff_container(path: Path) -> str | None:
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*")
 
 
+MJPEG_PEEK_BYTES = 4 << 20  # a phone photo is 2-8 MB; a second frame shows within this
+
+
 def sniff_image(path: Path) -> bool:
-    """Whether the file's first bytes are a photo's, whatever its name says."""
+    """Whether the file's first bytes are a photo's, whatever its name says. A stream of
+    JPEGs one after another (raw MJPEG, from IP cameras) is a video, not a photo."""
     try:
         with path.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(MJPEG_PEEK_BYTES)
     except OSError:
         return False
     webp = head.startswith(b"RIFF") and head[8:12] == b"WEBP"
+    if head.startswith(b"\xff\xd8\xff"):
+        return b"\xff\xd9\xff\xd8" not in head  # an end of image, then another
     return webp or head.startswith(IMAGE_MAGIC)
+
 
 
 class ImageSource(FrameSource):
