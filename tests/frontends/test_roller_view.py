@@ -34,10 +34,6 @@ class _Camera(FrameSource):
                 yield frame
         raise KeyboardInterrupt
 
-    @property
-    def size(self) -> tuple[int, int]:
-        return (1280, 720)
-
 
 def _run(monkeypatch: pytest.MonkeyPatch, frames: int, out: Path, model: Path) -> str:
     from formcheck.frontends import roller_view

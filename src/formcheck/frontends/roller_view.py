@@ -98,7 +98,7 @@ def run(input: str, out: Path, model: Path | None = None,
         except BaseException:
             writer.abort()
             raise
-    if result is not None and still:
+    if result is not None:  # a still: the roller found, as JSON
         return result
     return f"{input}: roller found in {writer.found}/{writer.frames} frames; wrote {out}"
 

@@ -240,6 +240,9 @@ def _with_expected(rec: TruthRecord, expected: dict[str, str | None]) -> TruthRe
     return replace(rec, expected=expected)
 
 
+MAX_SIDE_PX = 4096  # 4K: larger frames are no test of anything and exhaust the memory
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``"640x360"`` to (640, 360); ValueError otherwise."""
     try:
@@ -250,9 +253,6 @@ def parse_size(text: str) -> tuple[int, int]:
         raise ValueError(f"size must be even, from 64x64 to {MAX_SIDE_PX}x{MAX_SIDE_PX}, "
                          f"got {text!r}")
     return w, h
-
-
-MAX_SIDE_PX = 4096  # 4K: larger frames are no test of anything and exhaust the memory
 
 
 def check_stem(stem: str) -> str:

@@ -110,10 +110,9 @@ def sniff_container(path: Path) -> str | None:
     return None
 
 
-# the first bytes of the photo formats a phone or camera writes (JPEG, PNG, WebP, BMP, TIFF)
-IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*")
-
-
+# the first bytes of the photo formats a phone or camera writes besides JPEG and WebP
+# (read apart below): PNG, BMP, TIFF
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*")
 MJPEG_PEEK_BYTES = 4 << 20  # a phone photo is 2-8 MB; a second frame shows within this
 
 
@@ -129,7 +128,6 @@ def sniff_image(path: Path) -> bool:
     if head.startswith(b"\xff\xd8\xff"):
         return b"\xff\xd9\xff\xd8" not in head  # an end of image, then another
     return webp or head.startswith(IMAGE_MAGIC)
-
 
 
 class ImageSource(FrameSource):
