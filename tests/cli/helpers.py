@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 FORMCHECK = [sys.executable, "-m", "formcheck"]
 
 
-def run_formcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``formcheck ARGS`` in a fresh interpreter, its output captured."""
+def run_formcheck(*args: str, cwd: Path | None = None,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``formcheck ARGS`` in a fresh interpreter, its output captured; ``env`` is added
+    to this process's environment."""
     return subprocess.run(
-        [*FORMCHECK, *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False
+        [*FORMCHECK, *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False,
+        env=None if env is None else {**os.environ, **env},
     )
 
 

@@ -19,3 +19,11 @@ def test_models_path_prints_an_existing_bundle(model_path: Path) -> None:
     result = run_formcheck("models", "path")
     assert result.returncode == 0
     assert Path(result.stdout.strip()).is_file()
+
+
+def test_models_path_refuses_a_broken_bundle_named_by_the_variable(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.task"
+    broken.write_text("not a zip")
+    result = run_formcheck("models", "path", env={"FORMCHECK_MODEL": str(broken)})
+    assert_one_clear_line(result, "not a model bundle")
+    assert "FORMCHECK_MODEL" in result.stderr

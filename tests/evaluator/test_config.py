@@ -61,6 +61,10 @@ def test_explicit_file_wins_over_the_working_directory(tmp_path: Path) -> None:
             "[thresholds]\nroller_neck_max = 0.5\nroller_lower_back_min = 0.4\n",
             "roller_neck_max must be below roller_lower_back_min",
         ),
+        (
+            "[setup]\nfault_max_azimuth_deg = 70\n",
+            "fault_max_azimuth_deg must not exceed max_azimuth_deg or body_max_azimuth_deg",
+        ),
         ("[thresholds\n", "not valid TOML"),
     ],
 )

@@ -39,12 +39,15 @@ def fetch(
 
 @app.command("path")
 def path(model: ModelOption = None, variant: VariantOption = Variant.FULL) -> None:
-    """Print the path of the bundle that commands will use (exit 1 if there is none)."""
+    """Print the path of the bundle that commands will use (exit 1 if there is none, or
+    if the one found is no usable bundle)."""
     from formcheck.model import bundle
+    from formcheck.pose.landmarker import check_bundle
 
     found = bundle.find(model, variant)
     if found is None:
         raise ModelError("no pose model bundle found; run: formcheck models fetch")
+    check_bundle(found)  # a path the commands would fail on is no answer
     typer.echo(str(found))
 
 

@@ -173,6 +173,18 @@ class SetupConfig(_Section):
     # 2-3% of the pose model's time, and someone joining is told within 5 s.
     people_count_s: float = Field(5.0, ge=0, le=600)
 
+    @model_validator(mode="after")
+    def _fault_limit_within_reach(self) -> Self:
+        # a fault allowed further round than any check is judged would never be raised:
+        # most likely the two limits were swapped or mistyped
+        reach = max(self.max_azimuth_deg, self.body_max_azimuth_deg)
+        if self.fault_max_azimuth_deg > reach:
+            raise ValueError(
+                "fault_max_azimuth_deg must not exceed max_azimuth_deg or "
+                f"body_max_azimuth_deg, got {self.fault_max_azimuth_deg} against {reach}"
+            )
+        return self
+
 
 class NearSideConfig(_Section):
     """Which side of the body faces the camera, kept stable."""

@@ -289,16 +289,17 @@ def render_to_files(
     """
     import av  # PyAV: only needed to write files
 
-    from formcheck.sinks.atomic import atomic_path
+    from formcheck.sinks.atomic import atomic_paths
 
     out = Path(out_dir)
     video = out / f"{check_stem(stem or name)}.mp4"
     truth = out / f"{stem or name}.truth.jsonl"
     frames = 0
     rate = round(fps) if math.isclose(fps, round(fps)) else fps
-    # both files appear only when complete (the truth last, so a clip with a truth file
-    # is whole); an interrupt leaves earlier files of those names as they were
-    with (atomic_path(truth) as truth_tmp, atomic_path(video, ".part.mp4") as video_tmp,
+    # both files appear only when complete, together (an interrupt is held between the
+    # two renames; the truth last, so a clip with a truth file is whole); an interrupt
+    # before leaves earlier files of those names as they were
+    with (atomic_paths((video, ".part.mp4"), (truth, ".part")) as (video_tmp, truth_tmp),
           av.open(str(video_tmp), mode="w") as container, truth_tmp.open("w") as tf):
         from fractions import Fraction
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -79,22 +82,86 @@ def write_failure(err: OSError, out: Path) -> OutputError:
                        "Free some space or choose another --out")
 
 
+def _umask() -> int:
+    """The process's file-creation mask (Linux: read without changing it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def real_target(target: Path) -> Path:
+    """Where writing ``target`` puts the file: through a symbolic link to the file it
+    names (as the shell's ``>`` does), so the link stays a link."""
+    return target.resolve() if target.is_symlink() else target
+
+
+def commit(tmp: Path, target: Path) -> None:
+    """Move the finished ``tmp`` over ``target`` (its :func:`real_target`) in one rename,
+    with the permissions a file written in place would have: the earlier file's where
+    there was one, else the default (0666 less the umask; ``mkstemp`` makes 0600)."""
+    real = real_target(target)
+    try:
+        mode = stat.S_IMODE(real.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(tmp, mode)
+    os.replace(tmp, real)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for a block (they arrive after it): several renames
+    that belong together are then not cut between two of them. A no-op off the main
+    thread or where the platform has no signal masks."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, before)
+
+
+@contextlib.contextmanager
+def atomic_paths(*targets: tuple[Path, str]) -> Iterator[list[Path]]:
+    """Temporary paths beside each (``target``, ``suffix``) (a writer that picks its
+    format from the name needs the target's own suffix); on success each replaces its
+    target, in the order given, with interrupts held so that all of them or none are
+    replaced; on failure every target is left as it was. Failures are the system's
+    OSError: the caller says which output failed (:func:`reported_as`)."""
+    tmps: list[Path] = []
+    try:
+        for target, suffix in targets:
+            real = real_target(target)
+            prepare_output_dir(real.parent)
+            fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.",
+                                        suffix=suffix)
+            os.close(fd)
+            tmps.append(Path(name))
+        yield tmps
+        with interrupts_held():
+            for tmp, (target, _) in zip(tmps, targets, strict=True):
+                commit(tmp, target)
+    finally:
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path, suffix: str = ".part") -> Iterator[Path]:
-    """Yield a temporary path beside ``target`` (ending in ``suffix``: a writer that
-    picks its format from the name needs the target's own); on success it replaces
-    ``target``, which is otherwise left as it was. Failures are the system's OSError:
-    the caller says which output failed (:func:`reported_as`, :func:`write_failure`)."""
-    prepare_output_dir(target.parent)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    """One file's :func:`atomic_paths`: yield a temporary path beside ``target``; on
+    success it replaces ``target``, which is otherwise left as it was."""
+    with atomic_paths((target, suffix)) as (tmp,):
         yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # ... and what making a file where there is no folder for it fails with (/proc, a gone folder)

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from formcheck.errors import OutputError
 from formcheck.priority import lower_thread_priority
-from formcheck.sinks.atomic import prepare_output_dir
+from formcheck.sinks.atomic import commit, prepare_output_dir, real_target
 
 _STOP = object()
 
@@ -68,8 +68,9 @@ class H264Writer:
         self.path = path
         self.size = size
         self.encode_s = 0.0  # time the encoder thread spent, s
-        prepare_output_dir(path.parent)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part.mp4")
+        real = real_target(path)  # beside the file a symbolic link names: one rename
+        prepare_output_dir(real.parent)
+        fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".part.mp4")
         os.close(fd)
         self._tmp = Path(name)
         rate = Fraction(fps).limit_denominator(1001)
@@ -141,8 +142,7 @@ class H264Writer:
                     self._container.mux(packet)
             self._container.close()
             if keep and self._error is None:
-                os.chmod(self._tmp, 0o644)
-                os.replace(self._tmp, self.path)
+                commit(self._tmp, self.path)
         finally:
             self._tmp.unlink(missing_ok=True)
         if keep and self._error is not None:
