@@ -265,6 +265,12 @@ ELSEWHERE = {
     "9l": "tests/cli/test_help_text.py::test_a_bare_group_shows_its_help_and_no_empty_error",
     "9m": "tests/cli/test_signals.py::test_an_interrupted_roller_view_keeps_the_earlier_file",
     "9n": "tests/cli/test_signals.py::test_an_interrupted_scene_render_keeps_the_earlier_files",
+    "9p": "tests/cli/test_models.py::"
+          "test_models_path_refuses_a_broken_bundle_named_by_the_variable",
+    "9q": "tests/evaluator/test_config.py::test_invalid_values_name_the_field",
+    # every output goes through sinks.atomic (the writers and the video encoder)
+    "9r": "tests/sinks/test_atomic_commit.py::test_a_symbolic_link_at_the_output_is_written_through",
+    "9s": "tests/sinks/test_atomic_commit.py::test_an_interrupt_between_the_renames_waits_for_both",
 }
 
 
