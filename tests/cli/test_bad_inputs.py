@@ -269,7 +269,8 @@ ELSEWHERE = {
           "test_models_path_refuses_a_broken_bundle_named_by_the_variable",
     "9q": "tests/evaluator/test_config.py::test_invalid_values_name_the_field",
     # every output goes through sinks.atomic (the writers and the video encoder)
-    "9r": "tests/sinks/test_atomic_commit.py::test_a_symbolic_link_at_the_output_is_written_through",
+    "9r": "tests/sinks/test_atomic_commit.py::"
+          "test_a_symbolic_link_at_the_output_is_written_through",
     "9s": "tests/sinks/test_atomic_commit.py::test_an_interrupt_between_the_renames_waits_for_both",
 }
 
