@@ -121,6 +121,27 @@ def _photo_in_out(ctx: Ctx) -> str:
     return str(path)
 
 
+def _mine(ctx: Ctx, name: str) -> str:
+    """A file of the user's, OUT/``name``, where an output is to go."""
+    path = ctx.out / name
+    path.write_bytes(b"mine")
+    return str(path)
+
+
+def _render_over_mine(ctx: Ctx) -> list[str]:
+    """``scenes render good`` into OUT, where OUT/good.mp4 is the user's (9v)."""
+    _mine(ctx, "good.mp4")
+    return ["scenes", "render", "good", "--out", str(ctx.out), "--seconds", "0.5",
+            "--size", "128x72"]
+
+
+def _clip_in_out(ctx: Ctx) -> str:
+    """A clip of the user's inside OUT (9b: a recording must not replace it)."""
+    path = ctx.out / "clip.mp4"
+    path.write_bytes(DEMO.read_bytes())
+    return str(path)
+
+
 def _users_csv(ctx: Ctx) -> str:
     """A CSV of the user's in OUT, named as --csv (9e)."""
     path = ctx.out / "budget.csv"
@@ -199,14 +220,14 @@ CASES: dict[str, Case] = {
     "9a": Case(lambda c: ["roller", _photo_in_out(c), "--out", str(c.out / "p.jpg"),
                           "--model", str(c.model)],
                1, "p.jpg: is an input; refusing to overwrite it"),
-    "9b": Case(lambda c: ["live", "--source", _photo_in_out(c), "--no-window",
-                          "--record", str(c.out / "p.jpg"), "--out", str(c.tmp / "s"),
+    "9b": Case(lambda c: ["live", "--source", _clip_in_out(c), "--no-window",
+                          "--record", str(c.out / "clip.mp4"), "--out", str(c.tmp / "s"),
                           "--model", str(c.model)],
-               1, "p.jpg: is an input; refusing to overwrite it"),
+               1, "clip.mp4: is an input; refusing to overwrite it"),
     "9c": Case(lambda c: ["live", "--source", str(DEMO), "--no-window",
-                          "--record", str(c.out / "my-notes.txt"), "--out", str(c.tmp / "s"),
+                          "--record", _mine(c, "mine.mp4"), "--out", str(c.tmp / "s"),
                           "--model", str(c.model)],
-               1, "my-notes.txt: the file is there already; move it away or choose another"),
+               1, "mine.mp4: the file is there already; move it away or choose another"),
     "9d": Case(lambda c: ["live", "--source", str(DEMO), "--no-window", "--out",
                           _session_there(c), "--model", str(c.model)],
                1, "holds summary.json already; choose another --out or move them away"),
@@ -217,9 +238,10 @@ CASES: dict[str, Case] = {
                2, "--csv and --json both name"),
     "9g": Case(lambda c: ["landmarks", c.photo(), "--out", "/proc/x.jsonl",
                           "--model", str(c.model)],
-               1, "/proc/x.jsonl: cannot write it ("),
+               1, "/proc: the output folder takes no new files ("),
     "9h": Case(lambda c: ["grade", c.photo(), "--csv", "/proc/x.csv", "--model", str(c.model)],
-               1, "/proc/x.csv: cannot write it ("),
+               1, "--csv /proc: cannot write there (No such file or directory); choose "
+                  "another --csv"),
     "9i": Case(lambda c: ["scenes", "render", "good", "--out", str(c.out), "--stem",
                           "../escape"],
                2, "--stem '../escape': give a plain file name, without a folder"),
@@ -233,6 +255,27 @@ CASES: dict[str, Case] = {
                2, "--video-height 1: use 0 (the input's height) or at least 16 px"),
     "6n": Case(lambda c: ["config", "show", "--config", _bool_setting(c)],
                2, "thresholds.knee_straight_deg: Input should be a valid number (got true)"),
+    "9t": Case(lambda c: ["landmarks", c.photo(), "--out", _mine(c, "other.mp4"),
+                          "--model", str(c.model)],
+               1, "other.mp4: a file is there already that formcheck did not write; move it "
+                  "away, choose another file, or add --force to replace it"),
+    "9u": Case(lambda c: ["roller", c.photo(), "--out", _mine(c, "mine.jpg"),
+                          "--model", str(c.model)],
+               1, "mine.jpg: a file is there already that formcheck did not write"),
+    "9v": Case(lambda c: _render_over_mine(c),
+               1, "good.mp4: a file is there already that formcheck did not write"),
+    "9w": Case(lambda c: ["analyze", c.photo(), "--out", "/proc", "--model", str(c.model)],
+               1, "--out /proc: cannot write there (No such file or directory); choose "
+                  "another --out"),
+    "9x": Case(lambda c: ["live", "--camera", "0", "--source", str(DEMO), "--no-window",
+                          "--model", str(c.model)],
+               2, "--camera and --source both name where the frames come from; give one"),
+    "9y": Case(lambda c: ["live", "--source", c.photo(), "--no-window", "--model",
+                          str(c.model)],
+               2, "is a photo; live needs a video or a camera (for a photo: formcheck analyze)"),
+    "9z": Case(lambda c: ["live", "--source", str(DEMO), "--no-window", "--record",
+                          str(c.tmp / "rec.txt"), "--model", str(c.model)],
+               2, "rec.txt: the recording is an MP4 video; name it .mp4"),
 }
 
 

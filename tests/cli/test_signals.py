@@ -92,11 +92,11 @@ def _terminated_while_writing(argv: list[str], folder: Path, partial: str) -> st
 def test_an_interrupted_roller_view_keeps_the_earlier_file(
     tmp_path: Path, model_path: Path
 ) -> None:
-    # given: a file of the user's where the drawn video is to go
+    # given: a file of the user's where the drawn video is to go, replaced with --force
     out = tmp_path / "mine.mp4"
     out.write_bytes(b"my video")
     # when: stopped while it draws
-    _terminated_while_writing(["roller", str(DEMO), "--out", str(out), "--model",
+    _terminated_while_writing(["roller", str(DEMO), "--out", str(out), "--force", "--model",
                                str(model_path)], tmp_path, ".mine.mp4.*.part.mp4")
     # then: the user's file as it was, no partial file beside it
     assert out.read_bytes() == b"my video"

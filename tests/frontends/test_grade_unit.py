@@ -114,7 +114,8 @@ def test_nothing_matched_is_a_usage_error(tmp_path: Path) -> None:
         ({"fail_under": 101}, "--fail-under must be within 0..100"),
         ({"fail_under": -1}, "--fail-under must be within 0..100"),
         ({"workers": 0}, "--workers must be at least 1"),
-        ({"timeout_s": 0}, "--timeout must be positive"),
+        ({"timeout_s": 0}, "--timeout must be a positive number of seconds"),
+        ({"timeout_s": float("nan")}, "--timeout must be a positive number of seconds, got nan"),
         ({"resume": True, "csv": None, "json": None}, "--resume needs --csv or --json"),
     ],
 )

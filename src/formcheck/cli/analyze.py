@@ -44,11 +44,13 @@ def analyze(
 ) -> None:
     """Analyse recordings and photos: annotated video, frames.jsonl, summary.json, report.html."""
     from formcheck.frontends.analyze import AnalyzeOptions, analyze_input, output_dir_for
+    from formcheck.sinks.atomic import check_out_folder
     from formcheck.source.sources import MIN_SIDE_PX
 
     if 0 < video_height < MIN_SIDE_PX:
         raise UsageError(f"--video-height {video_height}: use 0 (the input's height) or at "
                          f"least {MIN_SIDE_PX} px")
+    check_out_folder(out)  # before the model is looked for (or fetched)
     cfg, cfg_path = load_config(config, roller_detector)
 
     note_colour_hint(roller_color, roller_detector)

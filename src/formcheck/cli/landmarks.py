@@ -9,6 +9,7 @@ import typer
 
 from formcheck.cli.options import (
     ConfigOption,
+    ForceOption,
     ModelOption,
     ModelVariantOption,
     load_config,
@@ -23,12 +24,18 @@ def landmarks(
     model: ModelOption = None,
     model_variant: ModelVariantOption = None,
     config: ConfigOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Write the pose landmarks of every frame as JSON lines."""
-    from formcheck.frontends.landmarks import run_landmarks
+    """Write the pose landmarks of every frame as JSON lines (an earlier landmarks file
+    at --out is replaced; any other file only with --force)."""
+    from formcheck.frontends.landmarks import is_landmarks_file, run_landmarks
+    from formcheck.sinks.atomic import check_not_input, check_replaceable
 
+    # before the model is looked for (or fetched)
+    check_not_input(out, [Path(input)])
+    check_replaceable(out, ours=out.is_file() and is_landmarks_file(out), force=force)
     # the settings' [model] variant applies here as to every command that runs the model
     cfg, _ = load_config(config)
     bundle = resolve_model(model, model_variant, command="landmarks", config=cfg)
-    frames, found = run_landmarks(input, out, bundle)
-    say(f"{frames} frames, a person in {found}: {out}")
+    frames, found = run_landmarks(input, out, bundle, force)
+    say(f"{frames} frame{'' if frames == 1 else 's'}, a person in {found}: {out}")

@@ -17,10 +17,12 @@ from formcheck.cli.options import (
     note_colour_hint,
     resolve_model,
 )
+from formcheck.errors import UsageError
 
 
 def live(
-    camera: Annotated[int, typer.Option("--camera", help="Camera index.", min=0)] = 0,
+    camera: Annotated[int | None, typer.Option("--camera", help="Camera index (default 0).",
+                                               min=0)] = None,
     source: Annotated[
         Path | None,
         typer.Option("--source", help="Play a video file as if it were a camera.",
@@ -61,14 +63,23 @@ def live(
     to the history (see: formcheck history).
     """
     from formcheck.frontends.live import LiveOptions, check_display, run_live
+    from formcheck.source.sources import sniff_image
 
+    if camera is not None and source is not None:
+        raise UsageError("--camera and --source both name where the frames come from; "
+                         "give one")
+    if record is not None and record.suffix.lower() != ".mp4":
+        raise UsageError(f"--record {record}: the recording is an MP4 video; name it .mp4")
+    if source is not None and source.is_file() and sniff_image(source):
+        raise UsageError(f"--source {source}: is a photo; live needs a video or a camera "
+                         "(for a photo: formcheck analyze)")
     if window:
         check_display()  # before anything is opened or fetched
     cfg, cfg_path = load_config(config, roller_detector)
     note_colour_hint(roller_color, roller_detector)
     options = LiveOptions(
         model=resolve_model(model, model_variant, command="live", config=cfg),
-        camera=camera, source=source, voice=voice,
+        camera=0 if camera is None else camera, source=source, voice=voice,
         record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,
         config=cfg, config_path=cfg_path, roller_color=roller_color,
     )

@@ -46,7 +46,9 @@ def path(model: ModelOption = None, variant: VariantOption = Variant.FULL) -> No
 
     found = bundle.find(model, variant)
     if found is None:
-        raise ModelError("no pose model bundle found; run: formcheck models fetch")
+        fetch = "formcheck models fetch" + ("" if variant is Variant.FULL
+                                            else f" --variant {variant.value}")
+        raise ModelError(f"no pose model bundle found; run: {fetch}")
     check_bundle(found)  # a path the commands would fail on is no answer
     typer.echo(str(found))
 

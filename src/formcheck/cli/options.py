@@ -46,6 +46,9 @@ ModelVariantOption = Annotated[
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help=CONFIG_HELP, dir_okay=False),
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace a file at --out that formcheck did not write."),
+]
 RollerColorOption = Annotated[
     str | None,
     typer.Option("--roller-color", help="Roller colour hint: a name (blue), #rrggbb or r,g,b "

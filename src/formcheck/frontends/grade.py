@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import math
 import os
 import signal
 import threading
@@ -473,8 +474,9 @@ def validate(options: GradeOptions) -> None:
         raise UsageError(f"--fail-under must be within 0..100, got {options.fail_under:g}")
     if options.workers is not None and options.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {options.workers}")
-    if options.timeout_s is not None and options.timeout_s <= 0:
-        raise UsageError(f"--timeout must be positive, got {options.timeout_s:g}")
+    if options.timeout_s is not None and not 0 < options.timeout_s < math.inf:
+        raise UsageError(f"--timeout must be a positive number of seconds, got "
+                         f"{options.timeout_s:g}")
     if options.keep_video and options.out is None:
         raise UsageError("--video keeps each clip's annotated video in --out; give --out too")
     if options.resume and options.csv is None and options.json is None:
@@ -482,6 +484,13 @@ def validate(options: GradeOptions) -> None:
     if (options.csv is not None and options.json is not None
             and options.csv.resolve() == options.json.resolve()):
         raise UsageError(f"--csv and --json both name {options.csv}; give each its own file")
+    from formcheck.sinks.atomic import check_out_folder
+
+    for folder, option in ((options.out, "--out"),
+                           (options.csv and options.csv.parent, "--csv"),
+                           (options.json and options.json.parent, "--json")):
+        if folder is not None:
+            check_out_folder(folder, option)
     for path, option, ours in ((options.csv, "--csv", _is_grade_csv),
                                (options.json, "--json", _is_grade_json)):
         if path is not None and path.is_file() and path.stat().st_size and not ours(path):

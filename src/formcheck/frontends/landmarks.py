@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from formcheck.pose.frame import PoseFrame
-from formcheck.sinks.atomic import atomic_text, check_not_input, reported_as
+from formcheck.sinks.atomic import atomic_text, check_not_input, check_replaceable, reported_as
 from formcheck.source import SourceKind, open_source
 from formcheck.ui import progress_bar
 
@@ -26,14 +26,35 @@ def landmark_record(frame: PoseFrame) -> dict[str, object]:
     return {"frame": frame.index, "t_ms": round(frame.t_ms, 3), "landmarks": rows}
 
 
-def run_landmarks(input_spec: str, out: Path, model: Path) -> tuple[int, int]:
+def is_landmarks_file(path: Path) -> bool:
+    """Whether ``path`` is an earlier ``landmarks`` output: its first line a record of
+    :func:`landmark_record`'s keys (an empty file counts: a run with no frame)."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 16)
+    except OSError:
+        return False
+    if not first.strip():
+        return path.stat().st_size == 0
+    try:
+        record = json.loads(first)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(record, dict) and set(record) == {"frame", "t_ms", "landmarks"}
+
+
+def run_landmarks(input_spec: str, out: Path, model: Path,
+                  force: bool = False) -> tuple[int, int]:
     """Write the landmarks of every frame of ``input_spec`` to ``out`` (JSONL, atomic).
+    A file at ``out`` is replaced only when it is an earlier landmarks file or with
+    ``force``.
 
     Returns:
         (frames read, frames with a person).
     """
     from formcheck.pose.landmarker import Mode, PoseLandmarker
 
+    check_replaceable(out, ours=out.is_file() and is_landmarks_file(out), force=force)
     with open_source(input_spec) as source:
         if source.kind is not SourceKind.CAMERA:
             check_not_input(out, [Path(input_spec)])

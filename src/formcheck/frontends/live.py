@@ -603,11 +603,12 @@ class LiveSession:
         from formcheck.frontends.session import SessionCore, frames_log
         from formcheck.lazy import cv2 as _cv2
         from formcheck.overlay.draw import Timeline
-        from formcheck.sinks.atomic import prepare_output_dir
+        from formcheck.sinks.atomic import check_out_folder, prepare_output_dir
 
         o = self.o
         check_record(o.record, o.source)
         check_session_dir(self.out_dir)
+        check_out_folder(self.out_dir)
         if o.window:
             check_display()
         cv2 = _cv2()

@@ -20,24 +20,46 @@ from typing import IO
 from formcheck.errors import OutputError
 
 
-def prepare_output_dir(path: Path) -> list[Path]:
-    """Create ``path`` (and parents) and check it is writable.
+def prepare_output_dir(path: Path, option: str = "--out") -> list[Path]:
+    """Create ``path`` (and parents) and check it takes new files (:func:`write_problem`).
 
     Returns:
         The folders this call created, outermost first (empty when ``path`` existed):
         what :func:`output_dir` removes again when the work fails.
 
     Raises:
-        OutputError: the folder cannot be created or written.
+        OutputError: the folder cannot be created or written; the line names ``option``.
     """
     missing = [p for p in (path, *path.parents) if not p.exists()][::-1]
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputError(f"{path}: cannot create the output folder ({err.strerror})") from err
-    if not os.access(path, os.W_OK):
-        raise OutputError(f"{path}: the output folder is not writable; choose another --out")
+        raise OutputError(f"{path}: cannot create the output folder ({err.strerror}); "
+                          f"choose another {option}") from err
+    if (problem := write_problem(path)) is not None:
+        raise OutputError(f"{path}: the output folder takes no new files ({problem}); "
+                          f"choose another {option}")
     return missing
+
+
+def check_out_folder(folder: Path, option: str = "--out") -> None:
+    """Before any work: ``folder`` (or, where it is not there yet, the nearest folder
+    above it, where it would be made) is a folder that takes new files.
+
+    Raises:
+        OutputError: a file is there, or the folder takes no files (read-only, /proc).
+    """
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{option} {folder}: is a file, not a folder; choose another {option}")
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise OutputError(f"{option} {folder}: {existing} is a file, not a folder; choose "
+                          f"another {option}")
+    if (problem := write_problem(existing)) is not None:
+        raise OutputError(f"{option} {folder}: cannot write there ({problem}); choose another "
+                          f"{option}")
 
 
 def write_problem(folder: Path) -> str | None:
@@ -78,8 +100,10 @@ def write_failure(err: OSError, out: Path) -> OutputError:
     """The one line for an output that could not be written (disk full, read-only,
     quota, permission): what failed, where, and what to do."""
     reason = err.strerror or str(err)
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    todo = "Free some space or choose another --out" if full else "Choose another --out"
     return OutputError(f"{out}: writing the outputs failed ({reason}); nothing was kept. "
-                       "Free some space or choose another --out")
+                       f"{todo}")
 
 
 def _umask() -> int:
@@ -202,3 +226,22 @@ def check_not_input(target: Path, inputs: list[Path]) -> None:
     for path in inputs:
         if path.exists() and path.resolve() == resolved:
             raise OutputError(f"{target}: is an input; refusing to overwrite it")
+
+
+def check_replaceable(target: Path, ours: bool = False, force: bool = False,
+                      option: str = "--out") -> None:
+    """Refuse to replace a file at ``target`` that formcheck did not write: ``ours``
+    says the caller recognised it as its own earlier output (replaced as before), and
+    ``force`` is the user's ``--force``. A folder there is refused too.
+
+    Raises:
+        OutputError: a file of the user's is there and ``force`` was not given.
+    """
+    real = real_target(target)
+    if real.is_dir():
+        raise OutputError(f"{option} {target}: is a folder; name a file")
+    if not real.exists() or ours or force:
+        return
+    raise OutputError(f"{option} {target}: a file is there already that formcheck did not "
+                      "write; move it away, choose another file, or add --force to replace "
+                      "it (nothing was changed)")
