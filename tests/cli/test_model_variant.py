@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,7 +46,7 @@ def test_every_command_that_runs_the_model_takes_the_option() -> None:
         assert "model_variant" in params, name
 
 
-def _analyze(tmp_path: Path, *args: str, cwd: Path | None = None) -> dict[str, object]:
+def _analyze(tmp_path: Path, *args: str, cwd: Path | None = None) -> dict[str, Any]:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("FORMCHECK_MODEL", None)
     out = tmp_path / "out"
@@ -54,7 +55,7 @@ def _analyze(tmp_path: Path, *args: str, cwd: Path | None = None) -> dict[str, o
         capture_output=True, text=True, env=env, cwd=cwd or tmp_path, timeout=300,
         check=False)
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads((out / PHOTO.stem / "summary.json").read_text())
+    summary: dict[str, Any] = json.loads((out / PHOTO.stem / "summary.json").read_text())
     shutil.rmtree(out)
     return summary
 
@@ -69,14 +70,14 @@ def test_a_named_variant_and_a_configured_one_pick_their_bundles(
         shutil.copy(model_path, store / f"pose_landmarker_{v}.task")
     # when / then: --model-variant names the bundle
     used = _analyze(tmp_path, "--model-variant", "heavy")["analysis"]
-    assert str(used["model"]).endswith("pose_landmarker_heavy.task")  # type: ignore[index]
+    assert str(used["model"]).endswith("pose_landmarker_heavy.task")
     # the settings' model.variant, when no option names one
     (tmp_path / "formcheck.toml").write_text('[model]\nvariant = "lite"\n')
     used = _analyze(tmp_path)["analysis"]
-    assert str(used["model"]).endswith("pose_landmarker_lite.task")  # type: ignore[index]
+    assert str(used["model"]).endswith("pose_landmarker_lite.task")
     # and the option over the settings
     used = _analyze(tmp_path, "--model-variant", "heavy")["analysis"]
-    assert str(used["model"]).endswith("pose_landmarker_heavy.task")  # type: ignore[index]
+    assert str(used["model"]).endswith("pose_landmarker_heavy.task")
 
 
 def test_an_unknown_variant_in_the_settings_is_one_line(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.vocabulary import CheckId, Status
 
-L = Landmark
+L: type[Landmark] = Landmark
 TORSO = 0.5  # m
 
 
@@ -175,14 +175,15 @@ def _rotation(a: float, b: float, c: float) -> np.ndarray:
     def rz(t: float) -> np.ndarray:
         return np.array([[math.cos(t), -math.sin(t), 0], [math.sin(t), math.cos(t), 0], [0, 0, 1]])
 
-    return rz(a) @ rx(b) @ rz(c)
+    rotation: np.ndarray = rz(a) @ rx(b) @ rz(c)
+    return rotation
 
 
 def _mirrored(w: np.ndarray) -> np.ndarray:
     """The body seen in a mirror: coordinates reflected, and left and right swapped (a
     mirrored left arm is a right arm)."""
     m = w * np.array([1.0, -1.0, 1.0])
-    out = m.copy()
+    out: np.ndarray = m.copy()
     for name in L.__members__:
         if name.startswith("LEFT_"):
             r = "RIGHT_" + name[5:]

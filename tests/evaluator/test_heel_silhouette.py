@@ -111,6 +111,7 @@ def test_missing_or_empty_masks_give_no_reading() -> None:
     assert math.isnan(heel_lift_from_silhouette(empty, w, a, t, h))
     nan = np.array([np.nan, np.nan])
     assert math.isnan(heel_lift_from_silhouette(frame.mask, w, nan, t, h))
+    assert frame.mask is not None
     assert math.isnan(heel_lift_from_silhouette(frame.mask[:1, :1], w, a, t, h))
 
 

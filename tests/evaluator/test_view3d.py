@@ -7,6 +7,7 @@ image landmarks, so these test the geometry alone.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ from formcheck.scenes3d import dataset
 SHOTS = [s for s in dataset.load() if s.row["scenario"] != "no_person"]
 
 
-def _landmarks(t: dict) -> tuple[np.ndarray, np.ndarray]:
+def _landmarks(t: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     xy = np.full((33, 2), np.nan)
     w = np.full((33, 3), np.nan)
     for k, v in t["joints_px"].items():
@@ -28,7 +29,7 @@ def _landmarks(t: dict) -> tuple[np.ndarray, np.ndarray]:
     return xy, w
 
 
-def _cases(bins: tuple[str, ...]) -> list[tuple[dataset.Shot, dict]]:
+def _cases(bins: tuple[str, ...]) -> list[tuple[dataset.Shot, dict[str, Any]]]:
     return [(s, s.truth()[0]) for s in SHOTS if s.camera_bin in bins]
 
 
@@ -184,7 +185,7 @@ def test_the_3d_reading_gates_a_camera_too_far_round_and_names_the_move() -> Non
     assert seen["far"] and seen["near"]
 
 
-def _collapsed(t: dict) -> tuple[np.ndarray, np.ndarray]:
+def _collapsed(t: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """What the pose model makes of a body seen from the head end near the floor: the far
     shoulder and hip drawn onto the near ones (the left-right axis turned into the line of
     sight), the rest of the body true. World landmarks in the camera's axes about the
@@ -260,6 +261,7 @@ def test_the_left_right_axis_is_turned_in_the_floor_plane_to_the_corrected_azimu
         if bv.seen_lateral is not None:
             turned += 1
             # the turned axis lies in the floor plane, as far round as the azimuth says
+            assert bv.up is not None
             assert abs(float(bv.seen_lateral @ bv.up)) < 1e-6
             h = bv.view - float(bv.view @ bv.up) * bv.up
             h /= np.linalg.norm(h)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -25,6 +25,7 @@ from formcheck.evaluator.config import (
     ThresholdsConfig,
 )
 from formcheck.evaluator.evaluator import Evaluator
+from formcheck.evaluator.results import FrameVerdict
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import Landmark
 from formcheck.roller.observation import RollerObservation
@@ -88,7 +89,7 @@ def _seen(t: dict[str, Any], R: np.ndarray, tr: np.ndarray,
 
     def px(p: np.ndarray) -> np.ndarray:
         c = p @ R.T + tr
-        uv = FOCAL * c[..., :2] / c[..., 2:3] + np.array([W / 2, H / 2])
+        uv: np.ndarray = FOCAL * c[..., :2] / c[..., 2:3] + np.array([W / 2, H / 2])
         if mirror:
             uv[..., 0] = W - uv[..., 0]
         return uv
@@ -182,8 +183,9 @@ def _seen_from(t: dict[str, Any], az: float,
     return _seen(t, R, tr, mirror=False)
 
 
-def _verdict(t: dict[str, Any], az: float, el: float, geometry: str = "3d",
-             nose_drop_px: float = 0.0):
+def _verdict(t: dict[str, Any], az: float, el: float,
+             geometry: Literal["image", "3d"] = "3d",
+             nose_drop_px: float = 0.0) -> FrameVerdict:
     from formcheck.evaluator.evaluator import Evaluator
 
     frame, roller = _seen_from(t, az, el)

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ import typer
 from typer.testing import CliRunner
 
 from formcheck.frontends import grade as g
+from formcheck.frontends.choices import EngineName
+from formcheck.frontends.grade_rows import CSV_COLUMNS
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -106,7 +109,7 @@ def test_acceptance_folder(acceptance: Path, tmp_path: Path, model_path: Path) -
     assert result.exit_code == 3, result.output
     with out_csv.open(newline="") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames or ()) == g.CSV_COLUMNS
+        assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
         rows = {Path(r["file"]).name: r for r in reader}
     assert set(rows) == {"good.mp4", "straight_legs.mp4", "photo.png", "huge.mp4", *INVALID}
     for name in ("good.mp4", "straight_legs.mp4", "photo.png", "huge.mp4"):
@@ -182,7 +185,7 @@ def test_killed_batch_resumes(tmp_path: Path, model_path: Path) -> None:
     assert doc["complete"] and doc["counts"]["skipped"] == len(first)
 
 
-def _comparable(row: dict[str, Any]) -> dict[str, Any]:
+def _comparable(row: Mapping[str, object]) -> dict[str, object]:
     return {k: v for k, v in row.items() if k not in ("wall_s",)}
 
 
@@ -195,7 +198,7 @@ def test_ray_engine_matches_local(acceptance: Path, tmp_path: Path, model_path: 
     local = g.grade(inputs, g.GradeOptions(model=model_path, workers=2, progress=False))
     try:
         remote = g.grade(inputs, g.GradeOptions(model=model_path, workers=2, progress=False,
-                                                engine=g.EngineName.RAY))
+                                                engine=EngineName.RAY))
     finally:
         if ray.is_initialized():
             ray.shutdown()

@@ -3,6 +3,8 @@ from the CSV is the row that was written."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from formcheck.frontends.grade_rows import (
     CHECK_IDS,
     CSV_COLUMNS,
@@ -45,6 +47,8 @@ def test_cells_cover_every_column_for_graded_and_error_rows() -> None:
 def test_a_row_read_back_from_the_csv_is_the_row_written() -> None:
     row = _graded()
     cells = {k: str(v) for k, v in csv_row(row).items()}  # as csv.DictReader gives them
-    back = row_from_csv(cells)
+    # a TypedDict is a Mapping[str, object]: index both by the field names CSV_FIELDS holds
+    back: Mapping[str, object] = row_from_csv(cells)
+    written: Mapping[str, object] = row
     for field in CSV_FIELDS:
-        assert back[field] == row[field], field
+        assert back[field] == written[field], field

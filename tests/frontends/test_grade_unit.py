@@ -13,12 +13,13 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from formcheck.errors import OutputError, UsageError
 from formcheck.frontends import grade as g
+from formcheck.frontends.choices import EngineName
 from formcheck.frontends.grade_engines import (
     ClipJob,
     LocalEngine,
@@ -27,7 +28,7 @@ from formcheck.frontends.grade_engines import (
     error_row,
     row_from_summary,
 )
-from formcheck.frontends.grade_rows import GradeRow
+from formcheck.frontends.grade_rows import CSV_COLUMNS, GradeRow
 from formcheck.sinks.document import EpisodePart
 from formcheck.vocabulary import CheckId, CueKey, Status, Zone
 from tests.sinks.helpers import summary_with
@@ -127,7 +128,7 @@ def test_usage_errors(tmp_path: Path, kw: dict[str, Any], message: str) -> None:
 def test_ray_missing_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     with pytest.raises(UsageError, match=r"pip install 'formcheck\[ray\]'"):
-        g.validate(_options(tmp_path, engine=g.EngineName.RAY))
+        g.validate(_options(tmp_path, engine=EngineName.RAY))
 
 
 def test_defaults() -> None:
@@ -178,9 +179,11 @@ def test_a_score_from_fewer_checks_says_how_many() -> None:
     from formcheck.vocabulary import CHECK_IDS
 
     # given: one clip with every check known, one (no roller seen) with two of them
-    every = _row("every", score=100) | {"checks": {c: {"status": "ok"} for c in CHECK_IDS}}
-    two = _row("two", score=100) | {"checks": {c: {"status": "ok" if i < 2 else "unknown"}
-                                               for i, c in enumerate(CHECK_IDS)}}
+    every: GradeRow = {**_row("every", score=100),
+                       "checks": {c: {"status": "ok", "ok_fraction": None} for c in CHECK_IDS}}
+    two: GradeRow = {**_row("two", score=100),
+                     "checks": {c: {"status": "ok" if i < 2 else "unknown", "ok_fraction": None}
+                                for i, c in enumerate(CHECK_IDS)}}
     console = Console(width=200, record=True)
     # when
     console.print(g.render_table(g.GradeReport([every, two], "local", 1, None)))
@@ -199,8 +202,9 @@ def test_the_table_fits_80_columns_and_keeps_the_file_names_end() -> None:
 
     # given: long paths, every check known, a long clip, and an error row
     long = "/data/clips/a-rather-long-folder-name/roller-upper-back-side-view-0001.mp4"
-    graded = _row(long, score=100) | {"checks": {c: {"status": "fault"} for c in CHECK_IDS},
-                                      "duration_s": 1234.5}
+    graded: GradeRow = {**_row(long, score=100),
+                        "checks": {c: {"status": "fault", "ok_fraction": None} for c in CHECK_IDS},
+                        "duration_s": 1234.5}
     broken = _row("/data/clips/another-long-folder/broken-clip-0002.mp4", "error")
     console = Console(width=80, record=True)
     # when
@@ -231,7 +235,8 @@ def test_crash_segfault_and_hang_are_error_rows(tmp_path: Path) -> None:
     assert set(rows) == {p.name for p in paths}
     assert rows["crash.mp4"]["error"] == "the worker process exited unexpectedly (exit code 3)"
     assert rows["segv.mp4"]["error"] == "the worker process crashed (SIGSEGV)"
-    assert rows["hang.mp4"]["error"].startswith("timed out after 3 s")
+    hang_error = rows["hang.mp4"]["error"]
+    assert hang_error is not None and hang_error.startswith("timed out after 3 s")
     assert [rows[n]["score"] for n in ("a1.mp4", "b22.mp4", "c333.mp4")] == [20, 30, 40]
 
 
@@ -251,8 +256,8 @@ def test_grade_writes_csv_and_json_and_resumes(tmp_path: Path) -> None:
     assert report.exit_code == 3 and len(seen) == 3
     with (tmp_path / "out.csv").open(newline="") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0]) == list(g.CSV_COLUMNS)
-    assert list(g.CSV_COLUMNS[:9]) == ["file", "status", "score", "error", "knees_bent",
+    assert list(table[0]) == list(CSV_COLUMNS)
+    assert list(CSV_COLUMNS[:9]) == ["file", "status", "score", "error", "knees_bent",
                                       "feet_flat", "roller_position", "roller_across_back",
                                       "rolling_speed"]
     by_name = {Path(r["file"]).name: r for r in table}
@@ -335,7 +340,7 @@ def test_out_keeps_distinct_folders(tmp_path: Path) -> None:
     _touch(clips, "x/same.mp4", "y/same.mp4")
     report = g.grade([str(clips)], _options(tmp_path, out=tmp_path / "keep"),
                      clip_fn=fake_clip)
-    assert sorted(Path(r["out_dir"]).name for r in report.rows) == ["same", "same-2"]
+    assert sorted(Path(cast(str, r["out_dir"])).name for r in report.rows) == ["same", "same-2"]
 
 
 def test_an_earlier_grade_file_is_written_over_and_a_users_file_is_not(tmp_path: Path) -> None:

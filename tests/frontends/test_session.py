@@ -21,9 +21,10 @@ from formcheck.vocabulary import CUES, CheckId, CueKey
 from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 SPEC = BodySpec()
-INPUT = {"path": "x.mp4", "kind": "video", "width": 640, "height": 360, "fps": 15.0,
-         "frames_read": 30}
-ANALYSIS = {"fps": None, "frames_analysed": 30, "model": "m.task", "config": None}
+INPUT: dict[str, object] = {"path": "x.mp4", "kind": "video", "width": 640, "height": 360,
+                            "fps": 15.0, "frames_read": 30}
+ANALYSIS: dict[str, object] = {"fps": None, "frames_analysed": 30, "model": "m.task",
+                               "config": None}
 
 
 def _session(frames: int, sinks: list[FrameSink]) -> tuple[SessionCore, Evaluator]:

@@ -85,8 +85,9 @@ def test_lite_and_heavy_come_from_the_npm_package_and_full_from_the_wheel() -> N
     assert landmarks[Variant.FULL].archive is bundle.WHEEL
     assert landmarks[Variant.LITE].archive is bundle.NPM
     assert landmarks[Variant.HEAVY].member.endswith("pose_landmark_heavy.tflite")
-    assert landmarks[Variant.HEAVY].archive.url is not None
-    assert landmarks[Variant.HEAVY].archive.url.startswith("https://registry.npmjs.org/")
+    heavy_url = landmarks[Variant.HEAVY].archive.url
+    assert heavy_url is not None
+    assert heavy_url.startswith("https://registry.npmjs.org/")
     # every variant's build is pinned, each to a different digest
     assert len({bundle.VARIANTS[v].built_sha256 for v in Variant}) == 3
 

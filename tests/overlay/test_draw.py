@@ -11,7 +11,6 @@ from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.results import FrameVerdict
 from formcheck.lazy import cv2
 from formcheck.overlay.draw import (
-    CHECK_LABELS,
     PANEL_BG,
     STATUS_BGR,
     STATUS_TEXT_BGR,
@@ -24,7 +23,7 @@ from formcheck.overlay.draw import (
     roller_rect,
 )
 from formcheck.roller.observation import RollerObservation
-from formcheck.vocabulary import CheckId, Status
+from formcheck.vocabulary import CHECK_LABELS, CheckId, Status
 from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 # The demo clip's layout at 1280x720: the body from 46% to 78% of the height (its

@@ -12,7 +12,8 @@ CYAN = np.array([255, 255, 0])
 
 
 def _cyan(img: np.ndarray) -> np.ndarray:
-    return np.all(img == CYAN, axis=2)
+    mask: np.ndarray = np.all(img == CYAN, axis=2)
+    return mask
 
 
 def test_both_ends_and_the_axis_are_drawn() -> None:
@@ -53,8 +54,9 @@ def test_a_find_too_unsure_to_report_is_outlined_in_grey() -> None:
     out = draw_roller(img, frame, RollerObservation.missing(NotFoundReason.HIDDEN), blob)
     def grey(a: np.ndarray) -> np.ndarray:  # anti-aliased: near the grey, channels equal
         g = a.astype(int)
-        return (np.abs(g - np.array(UNSURE_GREY)).max(axis=2) < 60) & (g[..., 0] > 60) & (
-            np.ptp(g, axis=2) < 6)
+        near: np.ndarray = (np.abs(g - np.array(UNSURE_GREY)).max(axis=2) < 60) & (
+            g[..., 0] > 60) & (np.ptp(g, axis=2) < 6)
+        return near
 
     assert grey(out)[78:83, 150:250].sum() > 50 and not grey(out)[95:105, 180:220].any()
     # without a blob nothing is outlined there

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from formcheck.pose import NUM_LANDMARKS, SIDE_LANDMARKS, Landmark, Pose, PoseFrame
+from formcheck.vocabulary import Side
 
 
 def test_from_pixels_normalises_by_image_size() -> None:
@@ -36,5 +37,7 @@ def test_pose_frame_seconds_and_person() -> None:
 
 
 def test_side_landmarks_match_mediapipe_indices() -> None:
-    assert SIDE_LANDMARKS["left"]["knee"] == Landmark.LEFT_KNEE == 25
-    assert SIDE_LANDMARKS["right"]["foot_index"] == Landmark.RIGHT_FOOT_INDEX == 32
+    assert SIDE_LANDMARKS[Side.LEFT]["knee"] == Landmark.LEFT_KNEE
+    assert int(Landmark.LEFT_KNEE) == 25
+    assert SIDE_LANDMARKS[Side.RIGHT]["foot_index"] == Landmark.RIGHT_FOOT_INDEX
+    assert int(Landmark.RIGHT_FOOT_INDEX) == 32

@@ -11,13 +11,14 @@ from formcheck.pose import SIDE_LANDMARKS
 from formcheck.pose.frame import Pose
 from formcheck.pose.landmarker import Mode, PoseLandmarker
 from formcheck.source import open_source
+from formcheck.vocabulary import Side
 
 pytestmark = pytest.mark.model
 
 
 def _knee_angle(pose: Pose) -> float:
     """Hip-knee-ankle angle of the more visible side, degrees."""
-    best = max(("left", "right"), key=lambda s: pose.visibility[SIDE_LANDMARKS[s]["knee"]])
+    best = max((Side.LEFT, Side.RIGHT), key=lambda s: pose.visibility[SIDE_LANDMARKS[s]["knee"]])
     idx = SIDE_LANDMARKS[best]
     hip, knee, ankle = (pose.xy[idx[k]] for k in ("hip", "knee", "ankle"))
     a, b = hip - knee, ankle - knee

@@ -218,6 +218,7 @@ def test_the_2d_scenes_label_the_whole_roller_not_its_visible_part() -> None:
             assert r is None
             continue
         seen += 1
+        assert r is not None
         (x0, y0), (x1, y1) = truth["roller_ends_px"]
         cx, cy = r["center_px"]
         assert abs(cx - (x0 + x1) / 2) < 0.5 and abs(cy - (y0 + y1) / 2) < 0.5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import cv2
 import numpy as np
@@ -231,7 +232,7 @@ def test_floor_below_goes_on_beside_the_person() -> None:
     person[10:30, 30:70] = 255  # the body, its underside at row 29
     person[5:20, 20:30] = 255  # a raised head
     under = np.maximum.accumulate(person, axis=0)
-    below = _floor_below(person, under, cv2.bitwise_not(person))
+    below = _floor_below(person, under, np.asarray(cv2.bitwise_not(person), np.uint8))
     assert below[40, 50] and not below[20, 50]  # under the body, not the body
     assert below[40, 5] and below[40, 90]  # the floor beside it, below its lowest point
     assert not below[25, 5] and not below[25, 90]  # beside it, higher up: the wall's
@@ -304,6 +305,11 @@ class _Scripted:
         return self.obs.pop(0)
 
 
+def _tracker(script: _Scripted, min_interval_ms: float = 0.0) -> RollerTracker:
+    """A tracker over a scripted detector: it has the detectors' ``detect``, not their type."""
+    return RollerTracker(cast(RollerDetector, script), min_interval_ms=min_interval_ms)
+
+
 def test_tracker_carries_the_ends_through_a_blend_and_a_miss() -> None:
     # given two finds 2 px apart with ends named in opposite order, then a miss
     pose_frame = _frame(_pose())
@@ -313,8 +319,8 @@ def test_tracker_carries_the_ends_through_a_blend_and_a_miss() -> None:
                               0.9, ((240.0, 230.0), (300.0, 230.0)))
     second = build_observation((272.0, 230.0), (60.0, 20.0), 0.0, Orientation.ACROSS, body,
                                0.9, ((302.0, 230.0), (242.0, 230.0)))
-    tracker = RollerTracker(_Scripted([first, second,
-                                       RollerObservation.missing(NotFoundReason.HIDDEN)]))
+    tracker = _tracker(_Scripted([first, second,
+                                  RollerObservation.missing(NotFoundReason.HIDDEN)]))
     img = np.zeros((H, W, 3), np.uint8)
 
     # when
@@ -344,7 +350,7 @@ def test_tracker_detects_at_most_once_per_interval_and_holds_between() -> None:
                               0.8, None)
     miss = RollerObservation.missing(NotFoundReason.NOT_PRESENT)
     script = _Scripted([miss, find, moved, moved, find])
-    tracker = RollerTracker(script, min_interval_ms=60.0)
+    tracker = _tracker(script, min_interval_ms=60.0)
     img = np.zeros((H, W, 3), np.uint8)
 
     def at(t_ms: float) -> RollerObservation:
@@ -367,13 +373,13 @@ def test_tracker_detects_at_most_once_per_interval_and_holds_between() -> None:
     assert len(script.obs) == 1
     # and after a miss the next frame looks again, however soon (a lost track is not
     # held at its old confidence)
-    lost = RollerTracker(_Scripted([find, miss, find, find]), min_interval_ms=60.0)
+    lost = _tracker(_Scripted([find, miss, find, find]), min_interval_ms=60.0)
     lost.update(img, PoseFrame(index=0, t_ms=0.0, width=W, height=H, pose=pose))
     lost.update(img, PoseFrame(index=1, t_ms=66.0, width=W, height=H, pose=pose))
     after_miss = lost.update(img, PoseFrame(index=2, t_ms=99.0, width=W, height=H, pose=pose))
-    assert len(lost.detector.obs) == 1 and after_miss.found  # type: ignore[union-attr]
+    assert len(cast(_Scripted, lost.detector).obs) == 1 and after_miss.found
     # without an interval, every frame is detected
-    every = RollerTracker(_Scripted([find, find, find]))
+    every = _tracker(_Scripted([find, find, find]))
     for k in range(3):
         every.update(img, PoseFrame(index=k, t_ms=33.0 * k, width=W, height=H, pose=pose))
-    assert not every.detector.obs  # type: ignore[union-attr]
+    assert not cast(_Scripted, every.detector).obs

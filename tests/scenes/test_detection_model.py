@@ -32,14 +32,15 @@ SEED = 3
 @pytest.mark.skipif(not MODEL.exists(), reason=f"model bundle not found at {MODEL} "
                     "(build it or set FORMCHECK_MODEL)")
 def test_scenes_are_detected_and_knees_measured() -> None:
-    from formcheck.pose.landmarker import PoseLandmarker
+    from formcheck.pose.landmarker import Mode, PoseLandmarker
     from formcheck.pose.landmarks import SIDE_LANDMARKS
+    from formcheck.vocabulary import Side
 
     rates: dict[str, float] = {}
     errors: list[float] = []
     for name, scenario in SCENARIOS.items():
         found = total = 0
-        with PoseLandmarker(MODEL, mode="video") as lm:
+        with PoseLandmarker(MODEL, mode=Mode.VIDEO) as lm:
             for image, truth in iter_scene(name, size=SIZE, fps=FPS, seconds=SECONDS,
                                            seed=SEED):
                 frame = lm.detect(image, truth.t_ms, truth.frame)
@@ -51,7 +52,7 @@ def test_scenes_are_detected_and_knees_measured() -> None:
                 if scenario.has_person and truth.knee_angle_deg is not None and all(
                     truth.in_frame(f"{near}_{role}") for role in ("hip", "knee", "ankle")
                 ):
-                    ids = SIDE_LANDMARKS[near]
+                    ids = SIDE_LANDMARKS[Side(near)]
                     xy = frame.pose.xy
                     measured = angle_deg(xy[ids["hip"]], xy[ids["knee"]], xy[ids["ankle"]])
                     errors.append(abs(measured - truth.knee_angle_deg))

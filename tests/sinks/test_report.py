@@ -253,6 +253,7 @@ def test_a_portrait_video_keeps_a_sane_size(tmp_path: Path) -> None:
     # when it is shown in a 1100x2400 window
     assert _open(page, tmp_path / "profile", shot) == []
     image = cv2.imread(str(shot))
+    assert image is not None
     magenta = (image[:, :, 1] < 40) & (image[:, :, 0] > 215) & (image[:, :, 2] > 215)
     rows = np.flatnonzero(magenta.any(axis=1))
     # then the picture is at most 720 px tall, its shape kept
