@@ -5,11 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=0
-[[ "${1:-}" == "--dev" ]] && dev=1
+for arg in "$@"; do
+    case $arg in
+        --dev) dev=1 ;;
+        -h|--help) echo "usage: scripts/setup.sh [--dev]  (--dev: the test tools and programs too)"
+                   exit 0 ;;
+        *) echo "scripts/setup.sh: unknown option '$arg'; usage: scripts/setup.sh [--dev]" >&2
+           exit 2 ;;
+    esac
+done
 
 py=${PYTHON:-python3}
+if ! command -v "$py" >/dev/null; then
+    echo "no Python at '$py'; install Python 3.11 or newer, or set PYTHON=/path/to/python3.11" >&2
+    exit 2
+fi
 if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "formcheck needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2
+    echo "formcheck needs Python 3.11 or newer ($py is $("$py" -V 2>&1)); set" \
+         "PYTHON=/path/to/python3.11" >&2
     exit 2
 fi
 

@@ -170,6 +170,9 @@ SCORE_MIN_KNOWN = 0.1
 SCORE_NEEDS: tuple[CheckId, ...] = (CheckId.ROLLER_POSITION,)
 """Checks without which there is no score: a session that never judged where the roller
 pressed says nothing about the one fault that hurts most."""
+SCORE_MIN_VIDEO_S = 1.0
+"""A video (not a photo) shorter than this, s, gets no score: a fault must last 0.5 s to
+be raised, so a shorter clip could only read well."""
 SCORE_MIN_WEIGHT = 0.5
 """The checks counted must carry at least this share of the total weight: a score from
 one or two minor checks would read 100 for a session that was hardly judged."""
@@ -200,14 +203,19 @@ NO_SCORE_NOTHING_JUDGED = f"no check was judged for {SCORE_MIN_KNOWN:.0%} of the
 """Why there is no score when no check at all was judged long enough."""
 
 
-def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False) -> str | None:
+def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False,
+                    video_s: float | None = None) -> str | None:
     """Why a session gets no score (None: it gets one).
 
     Args:
         known: each check's known fraction of the session (0-1).
         roller_seen: whether the roller stage found a roller in any frame (its place
             may still never have been judged: the camera, an unsure find).
+        video_s: the video's analysed duration, s (None: a photo).
     """
+    if video_s is not None and video_s < SCORE_MIN_VIDEO_S:
+        return (f"the video is too short to judge ({video_s:.1f} s; a score needs "
+                f"{SCORE_MIN_VIDEO_S:g} s, or give a photo)")
     counted = [c for c in CHECK_IDS if known.get(c, 0.0) >= SCORE_MIN_KNOWN]
     if not counted:
         return NO_SCORE_NOTHING_JUDGED

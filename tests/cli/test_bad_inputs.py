@@ -276,6 +276,14 @@ CASES: dict[str, Case] = {
     "9z": Case(lambda c: ["live", "--source", str(DEMO), "--no-window", "--record",
                           str(c.tmp / "rec.txt"), "--model", str(c.model)],
                2, "rec.txt: the recording is an MP4 video; name it .mp4"),
+    "10a": Case(lambda c: ["analyze", str(DEMO), "--fps", "0.2", "--out", str(c.tmp / "o"),
+                           "--model", str(c.model)],
+                2, "0.2: the checks that need time (a fault must last 0.5 s, a speed 1 s) need "
+                   "at least 2 frames a second; use 0 for every frame"),
+    "10b": Case(lambda c: ["models", "fetch", "--sha256", "nothex"],
+                2, "--sha256 'nothex': give the 64 hex digits of the digest"),
+    "10c": Case(lambda c: ["grade", str(c.tmp), "--model", str(c.model)],
+                2, "no video or photo files in"),
 }
 
 
@@ -315,6 +323,7 @@ ELSEWHERE = {
     "9r": "tests/sinks/test_atomic_commit.py::"
           "test_a_symbolic_link_at_the_output_is_written_through",
     "9s": "tests/sinks/test_atomic_commit.py::test_an_interrupt_between_the_renames_waits_for_both",
+    "10d": "tests/cli/test_no_score.py::test_a_video_needs_a_second_for_a_score_and_a_photo_none",
 }
 
 

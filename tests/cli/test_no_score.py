@@ -60,6 +60,14 @@ def test_a_score_needs_half_the_weight() -> None:
         "no check was judged for 10% of the time")
 
 
+def test_a_video_needs_a_second_for_a_score_and_a_photo_none() -> None:
+    known = dict.fromkeys(CHECK_IDS, 1.0)  # everything judged throughout
+    assert no_score_reason(known, video_s=0.2) == (
+        "the video is too short to judge (0.2 s; a score needs 1 s, or give a photo)")
+    assert no_score_reason(known, video_s=1.0) is None
+    assert no_score_reason(known, video_s=None) is None  # a photo: one frame is the point
+
+
 def test_grades_line_for_a_clip_without_a_score(capsys: pytest.CaptureFixture[str]) -> None:
     # given: a graded clip whose roller was never seen
     row: GradeRow = {"file": "clips/sit-up.mp4", "status": "graded", "score": None,

@@ -114,7 +114,11 @@ def test_acceptance_folder(acceptance: Path, tmp_path: Path, model_path: Path) -
     assert set(rows) == {"good.mp4", "straight_legs.mp4", "photo.png", "huge.mp4", *INVALID}
     for name in ("good.mp4", "straight_legs.mp4", "photo.png", "huge.mp4"):
         assert rows[name]["status"] == "graded", rows[name]
+    for name in ("good.mp4", "straight_legs.mp4", "photo.png"):
         assert 0 <= int(rows[name]["score"]) <= 100
+    # three frames (0.2 s) are graded but too short for a score: no fault could show
+    assert rows["huge.mp4"]["score"] == ""
+    assert "too short to judge" in rows["huge.mp4"]["score_reason"]
     for name in INVALID:
         assert rows[name]["status"] == "error" and rows[name]["error"], rows[name]
     assert "empty" in rows["empty.mp4"]["error"]

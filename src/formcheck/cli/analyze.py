@@ -62,7 +62,12 @@ def analyze(
     )
     taken: set[Path] = set()
     failures = 0
+    seen: set[Path] = set()
     for path in inputs:
+        if path.resolve() in seen:  # one file named twice: one folder, not x/ and x-2/
+            say(f"{path}: named twice; analysed once")
+            continue
+        seen.add(path.resolve())
         try:
             result = analyze_input(path, output_dir_for(path, out, taken), options)
         except ModelError:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from formcheck.cli.options import ModelOption, fetch_model
-from formcheck.errors import ModelError
+from formcheck.errors import ModelError, UsageError
 from formcheck.model.bundle import Variant
 from formcheck.ui import say
 
@@ -26,9 +26,19 @@ def fetch(
     force: Annotated[bool, typer.Option(help="Fetch again even if present.")] = False,
 ) -> None:
     """Fetch the pose model bundle: the official one, or built offline from the registry."""
+    import re
+
     from formcheck.pose.landmarker import check_bundle
 
+    if sha256 is not None:
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
+            raise UsageError(f"--sha256 {sha256!r}: give the 64 hex digits of the digest")
+        sha256 = sha256.lower()
     result = fetch_model(variant, sha256, force)
+    if result.already_present and sha256 is not None and result.sha256 != sha256:
+        raise ModelError(f"the {variant.value} bundle present ({result.path}) has sha256 "
+                         f"{result.sha256[:12]}…, not the one given; fetch it again with "
+                         "--force")
     if result.already_present:
         check_bundle(result.path)  # present is not enough: a broken one says --force
         say(f"Already present ({result.route.value}): {result.path}")

@@ -3,6 +3,7 @@ look-ups behind ``--model`` and ``--config``."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,8 +61,20 @@ RollerDetectorOption = Annotated[
                  "the settings' roller.detector (learned; rules with a colour hint).",
                  show_default=False),
 ]
+MIN_FPS = 2.0  # fewer frames a second than this and a 0.5 s fault onset spans no frame pair
+
+
+def _check_fps(fps: float) -> float:
+    if 0 < fps < MIN_FPS or not math.isfinite(fps):
+        raise typer.BadParameter(f"{fps:g}: the checks that need time (a fault must last "
+                                 f"0.5 s, a speed 1 s) need at least {MIN_FPS:g} frames a "
+                                 "second; use 0 for every frame")
+    return fps
+
+
 FpsOption = Annotated[
-    float, typer.Option("--fps", help="Frames analysed per second (0: every frame).", min=0),
+    float, typer.Option("--fps", help="Frames analysed per second (0: every frame; else at "
+                        f"least {MIN_FPS:g}).", min=0, callback=_check_fps),
 ]
 
 

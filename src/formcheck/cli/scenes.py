@@ -89,12 +89,13 @@ def render3d(
     size: Annotated[str, typer.Option(help="Frame size WxH, px.")] = "640x360",
     seed: Annotated[int, typer.Option(help="Seed for the body, look and camera place.")] = 0,
     camera_height: Annotated[float | None, typer.Option(
-        help="Lens height above the floor, m (0.1-1.3).", min=0.05, max=2.0)] = None,
+        help="Lens height above the floor, m (the benchmark set draws 0.1-1.3).", min=0.05,
+        max=2.0)] = None,
     camera_azimuth: Annotated[float | None, typer.Option(
         help="Degrees round from a side view: + towards the feet, - towards the head.",
         min=-80.0, max=80.0)] = None,
     camera_distance: Annotated[float | None, typer.Option(
-        help="Lens to body, m (1.5-4).", min=1.0, max=6.0)] = None,
+        help="Lens to body, m (the benchmark set draws 1.5-4).", min=1.0, max=6.0)] = None,
     roller_color: Annotated[str | None, typer.Option(
         help="Roller look: black, blue, grey, white, orange, red, green, purple, "
              "patterned, dotted, grid, grid_blue.")] = None,

@@ -211,6 +211,10 @@ def discover_inputs(inputs: list[str]) -> list[Path]:
         else:
             add(p)  # named explicitly: always attempted (missing: an error row)
     if not found:
+        folders = [t for t in inputs if Path(t).expanduser().is_dir()]
+        if folders and len(folders) == len(inputs):
+            raise UsageError(f"no video or photo files in {' '.join(folders)} (or the folders "
+                             f"under it); formcheck reads {', '.join(sorted(MEDIA_SUFFIXES))}")
         raise UsageError(f"no inputs matched {' '.join(inputs) or '(none given)'}; "
                          "give video or photo files, folders or globs")
     return sorted(found.values(), key=lambda p: (str(p), p))

@@ -69,7 +69,8 @@ and ~0.3-0.5 GB of memory)."""
 NODE_LOSS_RETRIES = 2
 """Ray engine: how many times a clip is run again when the node running it dies."""
 
-RAY_INSTALL_HINT = "the Ray engine needs Ray: pip install 'formcheck[ray]'"
+RAY_INSTALL_HINT = ("the Ray engine needs Ray: scripts/setup.sh --dev in a checkout, or "
+                    "pip install -e '.[ray]' into its .venv")
 
 
 @dataclass(frozen=True)

@@ -831,7 +831,8 @@ class LiveSession:
         o.status(
             f"session {_fmt_clock(self.phases.session_elapsed(time.perf_counter()))}, "
             f"{score_text(summary.score, summary.score_reason)}, "
-            f"{session.strokes.count} strokes -> {self.out_dir}/"
+            f"{session.strokes.count} stroke{'' if session.strokes.count == 1 else 's'} -> "
+            f"{self.out_dir}/"
         )
         if o.save_history:
             try:

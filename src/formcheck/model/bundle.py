@@ -463,11 +463,13 @@ def _download(url: str, expected: str, dest_dir: Path, what: str) -> Path:
 def _copy_with_progress(
     src: object, out: object, digest: hashlib._Hash, total: int, label: str
 ) -> None:
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
+    # on stderr: stdout carries only the bundle's path (M=$(formcheck models fetch))
     with Progress(
         "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-        TransferSpeedColumn(), transient=True,
+        TransferSpeedColumn(), transient=True, console=Console(stderr=True),
     ) as bar:
         task = bar.add_task(label, total=total or None)
         while True:

@@ -308,7 +308,8 @@ SCENARIOS: dict[str, Scenario] = {
                  "checks unknown)", lying_flat),
         Scenario("low_light", "Good form in a dim, noisy image", low_light),
         Scenario("session", "Good rolling mixed with straight legs, heels up, lower back, "
-                 "too fast and a hold", session, default_seconds=20.0),
+                 "too fast and a pause (1.5 s: under the 3 s a hold needs)", session,
+                 default_seconds=20.0),
         Scenario("head_hanging", "The head hanging back over the roller (head_supported "
                  "fault)", head_hanging),
         Scenario("hands_behind_head", "Good form, the hands behind the head holding it",

@@ -273,6 +273,12 @@ def hips_svg(record: SessionRecord, th: Thresholds) -> str:
     return "".join(parts)
 
 
+
+def _hundredths(x: float) -> str:
+    """``x`` to two decimals, a rounded -0.001 shown as 0.00 (not -0.00)."""
+    text = f"{x:.2f}"
+    return "0.00" if text == "-0.00" else text
+
 def coverage_svg(coverage: CoveragePart, th: Thresholds) -> str:
     """Seconds per slice of the back, as horizontal bars from shoulder (top) to hip.
 
@@ -307,8 +313,10 @@ def coverage_svg(coverage: CoveragePart, th: Thresholds) -> str:
         colour = "#4cbe5e" if name == "Shoulder blades" else "#eb8080"
         y0 = top + i * bar_h
         parts.append(f'<rect x="{left}" y="{y0}" width="{span * s / smax:.1f}" '
-                     f'height="{bar_h - 2}" fill="{colour}"><title>{name}, {edges[i]:.2f} to '
-                     f"{edges[i + 1]:.2f} of the way from shoulders to hips: {s:.1f} s</title>"
+                     f'height="{bar_h - 2}" fill="{colour}"><title>{name}, '
+                     f"{_hundredths(edges[i])} to {_hundredths(edges[i + 1])} of the way "
+                     "from shoulders to hips: "
+                     f"{s:.1f} s</title>"
                      "</rect>")
         if groups and groups[-1][0] == name:
             groups[-1] = (name, groups[-1][1], y0 + bar_h - 2)
