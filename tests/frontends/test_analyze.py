@@ -229,7 +229,8 @@ def test_bad_inputs_on_the_command_line(clips: Path, tmp_path: Path, model_path:
         ([str(text), "--out", out], "not a video or image"),
         ([str(truncated), "--out", out], "truncated"),
         ([str(clips / "no_person.mp4"), "--out", out], "no person"),
-        ([str(clips / "good.mp4"), "--out", str(blocker / "sub")], "cannot create the output"),
+        ([str(clips / "good.mp4"), "--out", str(blocker / "sub")],
+         "is a file, not a folder; choose another --out"),
     ]
     for args, fragment in cases:
         # when
