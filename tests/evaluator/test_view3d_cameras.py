@@ -333,3 +333,26 @@ def test_a_fault_waits_for_a_camera_nearer_the_side() -> None:
     # the knee's fault holds from 40 degrees round
     straight = next(t for name, t in _cases() if name.endswith("straight_legs"))
     assert _verdict(straight, 40.0, 10.0).checks[CheckId.KNEES_BENT].status is Status.FAULT
+
+
+@pytest.mark.parametrize(("az", "el", "expected"), [
+    (0.0, 3.0, "fault"),      # side-on at the floor: the band is 0.05 wide
+    (20.0, 10.0, "fault"),    # 0.05 + 0.05 * 20 / 45 = 0.072
+    (45.0, 10.0, "unknown"),  # 0.10 at 45 degrees round...
+    (10.0, 45.0, "unknown"),  # ...or up
+])
+def test_the_band_at_the_shoulder_blades_edge_widens_off_the_side(
+        az: float, el: float, expected: str) -> None:
+    # given: a roller read 0.08 past the lower back's edge (0.45), across the back
+    from formcheck.evaluator.body import ViewPosture
+    from tests.evaluator.kinematic import BodySpec, make_roller
+
+    ev = Evaluator(EvaluatorConfig(roller=RollerConfig(geometry="3d")), still=True)
+    roller = make_roller(BodySpec(), 0.53)
+    view = ViewPosture(az, el, torso_rise_deg=10.0, upright_deg=0.0, back_down=1.0)
+    # when
+    raw = ev._position(roller, True, True, 0.53, Orientation.ACROSS, view)
+    # then: a fault side-on; from further round or up, near the edge (unknown)
+    assert raw.status.value == expected
+    if expected == "unknown":
+        assert raw.reason == "Roller near the edge of the shoulder blades"

@@ -16,7 +16,9 @@ from formcheck.roller.learned import (
     MODEL_PATH,
     WORK_PX,
     LearnedRollerDetector,
+    axis_centre,
     crop,
+    peak,
     principal,
     search_region,
 )
@@ -50,6 +52,50 @@ def test_principal_axes_find_both_ends_of_a_tilted_bar() -> None:
     angle = math.degrees(math.atan2(ends[1][1] - ends[0][1], ends[1][0] - ends[0][0]))
     assert abs((angle - math.degrees(math.atan2(30, 50)) + 90) % 180 - 90) < 3
     assert 55 < length < 70 and 5 < thick < 11
+
+
+def _bar(angle_deg: float) -> np.ndarray:
+    """A 40 x 8 work-px bar through (48, 48) at ``angle_deg``."""
+    blob = np.zeros((96, 96), np.uint8)
+    rect = ((48.0, 48.0), (40.0, 8.0), angle_deg)
+    cv2.fillPoly(blob, [np.round(cv2.boxPoints(rect)).astype(np.int32)], 1)
+    return blob.astype(bool)
+
+
+@pytest.mark.parametrize("angle_deg", [0.0, 30.0, 90.0])
+def test_the_centre_moves_along_the_roller_not_across_it(angle_deg: float) -> None:
+    # given: a centre heatmap spread along the bar, its highest pixel 8 px along it from
+    # the middle and 2 px across
+    geo = principal(_bar(angle_deg))
+    u, v = geo.major, geo.minor
+    g = np.mgrid[0:96, 0:96][::-1].transpose(1, 2, 0) + 0.5  # (y, x, [x, y])
+    d = g - np.array([48.0, 48.0])
+    along, across = d @ u, d @ v
+    heat = (np.exp(-(along**2) / (2 * 9.0**2) - across**2 / (2 * 1.5**2)) * 0.5
+            + 0.6 * np.exp(-((along - 8) ** 2 + (across - 2) ** 2) / 2.0)).astype(np.float32)
+    # when
+    centre, top = axis_centre(heat, geo)
+    # then: along the bar near the spread's middle (the highest pixel is 8 px along), across
+    # it exactly where the highest pixel's 3x3 refinement is
+    off, top_off = centre - np.array([48.0, 48.0]), peak(heat)[0] - np.array([48.0, 48.0])
+    assert float(top_off @ u) > 5.0
+    assert abs(float(off @ u)) < 3.0
+    assert float(off @ v) == pytest.approx(float(top_off @ v), abs=1e-9)
+    assert top == pytest.approx(float(heat.max()))
+
+
+def test_an_end_on_disc_keeps_the_highest_pixel() -> None:
+    # given: a round blob (no axis) and a heatmap whose highest pixel is off its middle
+    disc = np.zeros((96, 96), np.uint8)
+    cv2.circle(disc, (48, 48), 8, 1, -1)
+    geo = principal(disc.astype(bool))
+    heat = np.zeros((96, 96), np.float32)
+    heat[40:57, 40:57] = 0.3
+    heat[44, 52] = 0.9
+    # when
+    centre, _ = axis_centre(heat, geo)
+    # then
+    assert centre == pytest.approx(peak(heat)[0])
 
 
 def test_unknown_detector_name_is_refused() -> None:

@@ -410,7 +410,7 @@ class Evaluator:
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
         raws[CheckId.FEET_FLAT] = self._feet(reading, posture)
         raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position,
-                                                       orientation)
+                                                       orientation, in_3d)
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
                                                         orientation, position)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
@@ -560,6 +560,7 @@ class Evaluator:
         sure: bool,
         position: float | None,
         orientation: Orientation | None = None,
+        view: ViewPosture | None = None,
     ) -> _Raw:
         if not found:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
@@ -587,6 +588,9 @@ class Evaluator:
         if zone is Zone.SHOULDER_BLADES:
             return _Raw(Status.OK, position, zone=zone)
         m = c.roller.zone_margin
+        if view is not None and c.roller.zone_margin_view:
+            off_side = max(view.azimuth_deg, view.elevation_deg) / 45.0
+            m += c.roller.zone_margin_view * min(1.0, max(0.0, off_side))
         if tracker.key is None and neck_max - m <= position <= low_min + m:
             return _Raw(Status.UNKNOWN, position, ROLLER_NEAR_EDGE)
         return _Raw(Status.FAULT, position, key=CueKey.of(CheckId.ROLLER_POSITION, zone),

@@ -263,6 +263,28 @@ def peak(heat: NDArray[np.float32], away_from: NDArray[np.float64] | None = None
     return point, float(h[iy, ix])
 
 
+def axis_centre(heat: NDArray[np.float32], geo: Silhouette) -> tuple[NDArray[np.float64], float]:
+    """The whole roller's centre from its heatmap (work px, pixel centres at +0.5) and
+    the heatmap's peak probability: the highest pixel (:func:`peak`), moved along the
+    visible silhouette's long axis to the middle, along that axis, of the heatmap's
+    region round it (the pixels connected to it from half its height up, weighted by
+    probability). From above the heatmap spreads along the roller and its highest pixel
+    sits off to one side; across the axis the highest pixel is right. An end-on disc
+    (under 1.5 diameters long) has no axis to trust: its highest pixel stands."""
+    import cv2
+
+    point, top = peak(heat)
+    if geo.length < 1.5 * geo.diameter or top <= 0:
+        return point, top
+    iy, ix = np.unravel_index(int(np.argmax(heat)), heat.shape)
+    _n, labels = cv2.connectedComponents((heat >= 0.5 * float(heat[iy, ix])).astype(np.uint8),
+                                         connectivity=8)
+    ys, xs = np.nonzero(labels == labels[iy, ix])
+    w = heat[ys, xs].astype(np.float64)
+    middle = np.array([(w * xs).sum(), (w * ys).sum()]) / max(float(w.sum()), 1e-9) + 0.5
+    return point + float((middle - point) @ geo.major) * geo.major, top
+
+
 @dataclass(frozen=True, slots=True)
 class Whole:
     """The whole roller from the heatmaps, work px: its centre, and its two ends where
@@ -282,7 +304,7 @@ def whole_roller(maps: NDArray[np.float32], geo: Silhouette) -> Whole | None:
     diameters (at least 2 work px) apart."""
     if maps.shape[0] < 3:
         return None
-    centre, p = peak(maps[1])
+    centre, p = axis_centre(maps[1], geo)
     reach = CENTRE_REACH * max(geo.length, geo.diameter)
     if p < CENTRE_MIN or float(np.hypot(*(centre - geo.centre))) > reach:
         return None
