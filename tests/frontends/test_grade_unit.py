@@ -127,7 +127,7 @@ def test_usage_errors(tmp_path: Path, kw: dict[str, Any], message: str) -> None:
 
 def test_ray_missing_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
-    with pytest.raises(UsageError, match=r"pip install 'formcheck\[ray\]'"):
+    with pytest.raises(UsageError, match=r"the Ray engine needs Ray: scripts/setup.sh --dev"):
         g.validate(_options(tmp_path, engine=EngineName.RAY))
 
 

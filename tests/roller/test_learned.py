@@ -116,7 +116,7 @@ def test_training_sample_holds_the_roller_mask() -> None:
 
 
 @needs_set
-def test_learned_model_outlines_the_visible_roller_on_evaluation_stills() -> None:
+def test_learned_model_places_the_whole_roller_on_evaluation_stills() -> None:
     assert MODEL_PATH.exists()
     det = LearnedRollerDetector()
     near = tried = 0
@@ -126,19 +126,21 @@ def test_learned_model_outlines_the_visible_roller_on_evaluation_stills() -> Non
         img, truth = next(shot.frames())
         pf = pose_frame_from_truth(truth)
         body = None if pf.pose is None else Body.from_pose(pf.pose)
-        ys, xs = np.nonzero(shot.masks()[0] == 2)
+        _ys, xs = np.nonzero(shot.masks()[0] == 2)
         if body is None or not truth["roller"]["visible"] or len(xs) == 0:
             continue
         tried += 1
         obs = det.detect(img, pf)
         if obs.found and obs.center_px is not None:
-            # the visible pixels' centroid: the network segments what it can see
-            err = math.dist(obs.center_px, (xs.mean(), ys.mean())) / body.length
+            # the whole roller's middle, hidden part included: what the detector reports
+            # (the visible pixels' centroid was the yardstick before the heads)
+            err = math.dist(obs.center_px, truth["roller"]["center_px"]) / body.length
             near += int(err <= 0.1)
     assert tried >= 50
-    # 42 of 113 measured with the committed model: a floor that a swapped colour
-    # order, a misplaced crop or a retrained model that lost the roller falls through
-    assert near / tried >= 0.3
+    # 100 of 161 measured with the committed model and code (stop 36): a floor that a
+    # swapped colour order, a misplaced crop or a retrained model that lost the roller
+    # falls through
+    assert near / tried >= 0.5
 
 
 @needs_set
