@@ -324,6 +324,7 @@ ELSEWHERE = {
           "test_a_symbolic_link_at_the_output_is_written_through",
     "9s": "tests/sinks/test_atomic_commit.py::test_an_interrupt_between_the_renames_waits_for_both",
     "10d": "tests/cli/test_no_score.py::test_a_video_needs_a_second_for_a_score_and_a_photo_none",
+    "10e": "tests/cli/test_help_text.py::test_verbose_after_the_command_says_where_it_goes",
 }
 
 

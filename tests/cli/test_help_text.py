@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from tests.cli.helpers import assert_one_clear_line, run_formcheck
+
 
 def _help(*argv: str) -> str:
     env = dict(os.environ, COLUMNS="80", TERM="dumb")
@@ -54,3 +56,10 @@ def test_a_bare_group_shows_its_help_and_no_empty_error(group: list[str]) -> Non
     assert result.returncode == 2
     assert "Usage:" in result.stdout + result.stderr
     assert "error" not in result.stderr
+
+
+def test_verbose_after_the_command_says_where_it_goes() -> None:
+    result = run_formcheck("analyze", "--verbose", "x.mp4")
+    assert_one_clear_line(result, "--verbose goes before the command: formcheck --verbose "
+                                  "analyze ...")
+    assert result.returncode == 2

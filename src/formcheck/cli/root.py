@@ -126,6 +126,10 @@ def main() -> None:
         if not message.strip():  # a group run bare: its help was shown, nothing else
             sys.exit(int(getattr(err, "exit_code", 2)))
         ctx = getattr(err, "ctx", None)
+        if message.startswith("No such option: --verbose") and ctx is not None:
+            # the one option of formcheck itself, not of each command
+            message = (f"--verbose goes before the command: formcheck --verbose "
+                       f"{ctx.info_name} ...")
         # a message that ends in a question ("Did you mean 'analyze'?") takes a full stop
         # after it, not a semicolon
         sep = " See" if message.endswith("?") else "; see"
