@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,20 @@ def test_a_failed_block_leaves_every_target_as_it_was(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "a.truth.jsonl"]
 
 
+@pytest.mark.parametrize("other_thread", [False, True])
 def test_an_interrupt_between_the_renames_waits_for_both(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other_thread: bool) -> None:
+    # with another thread alive (an encoder's, a reader's) the kernel may hand the
+    # signal to it: a signal mask on the main thread alone would not hold it
+    stop = threading.Event()
+
+    def spin() -> None:  # busy, so the kernel may hand it the signal
+        while not stop.is_set():
+            pass
+
+    worker = threading.Thread(target=spin, daemon=True)
+    if other_thread:
+        worker.start()
     a, b = tmp_path / "a.mp4", tmp_path / "a.truth.jsonl"
     a.write_text("old a")
     b.write_text("old b")
@@ -92,6 +105,7 @@ def test_an_interrupt_between_the_renames_waits_for_both(
                 tb.write_text("new b")
     finally:
         signal.signal(signal.SIGINT, previous)
+        stop.set()
     assert seen == ["new a / new b"]  # delivered after both renames, not between them
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "a.truth.jsonl"]
 

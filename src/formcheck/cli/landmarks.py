@@ -28,14 +28,11 @@ def landmarks(
 ) -> None:
     """Write the pose landmarks of every frame as JSON lines (an earlier landmarks file
     at --out is replaced; any other file only with --force)."""
-    from formcheck.frontends.landmarks import is_landmarks_file, run_landmarks
-    from formcheck.sinks.atomic import check_not_input, check_replaceable
+    from formcheck.frontends.landmarks import check_target, run_landmarks
 
-    # before the model is looked for (or fetched)
-    check_not_input(out, [Path(input)])
-    check_replaceable(out, ours=out.is_file() and is_landmarks_file(out), force=force)
+    check_target(input, out, force)  # before the model is looked for (or fetched)
     # the settings' [model] variant applies here as to every command that runs the model
     cfg, _ = load_config(config)
     bundle = resolve_model(model, model_variant, command="landmarks", config=cfg)
-    frames, found = run_landmarks(input, out, bundle, force)
+    frames, found = run_landmarks(input, out, bundle)
     say(f"{frames} frame{'' if frames == 1 else 's'}, a person in {found}: {out}")

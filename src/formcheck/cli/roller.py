@@ -34,12 +34,10 @@ def roller(
 ) -> None:
     """Find the foam roller and draw it (outline, centre, both ends and the axis, contact
     point, zones). A file already at --out is replaced only with --force."""
-    from formcheck.frontends.roller_view import run
-    from formcheck.sinks.atomic import check_not_input, check_replaceable
+    from formcheck.frontends.roller_view import check_target, run
 
     check_out(out)  # before the model is looked for (or fetched)
-    check_not_input(out, [Path(input)])
-    check_replaceable(out, force=force)
+    check_target(input, out, force)
     cfg, _ = load_config(config, roller_detector)
     note_colour_hint(roller_color, roller_detector)
     bundle = resolve_model(model, model_variant, command="roller", config=cfg)

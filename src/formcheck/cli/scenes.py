@@ -52,8 +52,14 @@ def render(
     """Render scenario NAME to OUT/NAME.mp4 with OUT/NAME.truth.jsonl beside it (an
     earlier render of that name, both files, is replaced; other files only with --force)."""
     from formcheck.scenes.scenarios import SCENARIOS
-    from formcheck.scenes.stream import check_stem, frame_total, parse_size, render_to_files
-    from formcheck.sinks.atomic import check_replaceable, prepare_output_dir, reported_as
+    from formcheck.scenes.stream import (
+        check_render_targets,
+        check_stem,
+        frame_total,
+        parse_size,
+        render_to_files,
+    )
+    from formcheck.sinks.atomic import prepare_output_dir, reported_as
     from formcheck.ui import progress_bar
 
     if name not in SCENARIOS:
@@ -64,10 +70,7 @@ def render(
             check_stem(stem)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    video, truth = out / f"{stem or name}.mp4", out / f"{stem or name}.truth.jsonl"
-    earlier = video.is_file() and truth.is_file()  # a render leaves both, or neither
-    for target in (video, truth):
-        check_replaceable(target, ours=earlier, force=force)
+    check_render_targets(out, name, stem, force)
     prepare_output_dir(out)
     with (reported_as(out),
           progress_bar(frame_total(name, seconds, fps), f"rendering {name}") as advance):

@@ -43,21 +43,27 @@ def is_landmarks_file(path: Path) -> bool:
     return isinstance(record, dict) and set(record) == {"frame", "t_ms", "landmarks"}
 
 
-def run_landmarks(input_spec: str, out: Path, model: Path,
-                  force: bool = False) -> tuple[int, int]:
-    """Write the landmarks of every frame of ``input_spec`` to ``out`` (JSONL, atomic).
-    A file at ``out`` is replaced only when it is an earlier landmarks file or with
-    ``force``.
+def check_target(input_spec: str, out: Path, force: bool = False) -> None:
+    """Before any work: ``out`` is not the input, and a file there is replaced only when
+    it is an earlier landmarks file or with ``force``.
+
+    Raises:
+        OutputError: either is not so.
+    """
+    check_not_input(out, [Path(input_spec)])
+    check_replaceable(out, ours=out.is_file() and is_landmarks_file(out), force=force)
+
+
+def run_landmarks(input_spec: str, out: Path, model: Path) -> tuple[int, int]:
+    """Write the landmarks of every frame of ``input_spec`` to ``out`` (JSONL, atomic);
+    the caller has checked ``out`` (:func:`check_target`).
 
     Returns:
         (frames read, frames with a person).
     """
     from formcheck.pose.landmarker import Mode, PoseLandmarker
 
-    check_replaceable(out, ours=out.is_file() and is_landmarks_file(out), force=force)
     with open_source(input_spec) as source:
-        if source.kind is not SourceKind.CAMERA:
-            check_not_input(out, [Path(input_spec)])
         mode = Mode.IMAGE if source.kind is SourceKind.IMAGE else Mode.VIDEO
         frames = found = 0
         with (

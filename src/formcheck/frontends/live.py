@@ -222,7 +222,7 @@ def check_record(record: Path | None, source: Path | None = None) -> None:
     """Raise :class:`OutputError` where ``--record`` names a file that cannot be made, the
     ``--source`` video itself, or a file that is there already (a recording never
     replaces a file: it may be the user's)."""
-    from formcheck.sinks.atomic import check_not_input, write_problem
+    from formcheck.sinks.atomic import check_not_input, check_out_folder
 
     if record is None:
         return
@@ -231,13 +231,8 @@ def check_record(record: Path | None, source: Path | None = None) -> None:
     if record.exists() or record.is_symlink():
         raise OutputError(f"--record {record}: the file is there already; move it away or "
                           "choose another file (nothing was changed)")
-    # the recorder makes missing folders: try the nearest one that is there
-    folder = next((p for p in record.parents if p.exists()), Path("."))
-    if not folder.is_dir():
-        raise OutputError(f"--record {record}: {folder} is a file, not a folder")
-    if (problem := write_problem(folder)) is not None:
-        raise OutputError(f"--record {record}: cannot write there ({problem}); "
-                          "choose another file")
+    # the recorder makes missing folders: the nearest one that is there must take files
+    check_out_folder(record.parent, "--record", named=record)
 
 
 SESSION_FILES = ("summary.json", "report.html", "frames.jsonl")

@@ -52,17 +52,31 @@ def check_out(out: Path, still: bool | None = None) -> None:
         raise UsageError(f"--out {out}: cannot write {what}; use {OUT_HELP}")
 
 
+def check_target(input: str, out: Path, force: bool = False) -> None:
+    """Before any work: ``out`` is not the input, and no file is there unless ``force``
+    (the debug view cannot tell its own earlier drawing from a photo of the user's).
+
+    Raises:
+        OutputError: either is not so.
+    """
+    from formcheck.sinks.atomic import check_not_input, check_replaceable
+
+    check_not_input(out, [Path(input)])
+    check_replaceable(out, force=force)
+
+
 def run(input: str, out: Path, model: Path | None = None,
         roller_color: str | None = None, detector_name: str = "learned") -> str:
     """Run the debug view; return a one-line summary (for an image, the roller found as
     one line of JSON). Raises FormcheckError subclasses. ``out`` appears only when
     complete (written beside it under a temporary name, then renamed): an error or an
-    interrupt leaves no partial file and an earlier file of that name as it was; the
-    input itself is never written over."""
+    interrupt leaves no partial file and an earlier file of that name as it was. The
+    caller has checked ``out`` against the input and the user's files
+    (:func:`check_target`)."""
     from formcheck.frontends.pipeline import make_roller_tracker
     from formcheck.model import bundle
     from formcheck.pose.landmarker import Mode, PoseLandmarker
-    from formcheck.sinks.atomic import atomic_path, check_not_input, reported_as, write_problem
+    from formcheck.sinks.atomic import atomic_path, reported_as, write_problem
     from formcheck.source import SourceKind, open_source
 
     model_path = model if model is not None else bundle.find()
@@ -72,7 +86,6 @@ def run(input: str, out: Path, model: Path | None = None,
         raise OutputError(f"{out.parent}: no such folder")
     if (problem := write_problem(out.parent)) is not None:
         raise OutputError(f"{out}: cannot write there ({problem}); choose another --out")
-    check_not_input(out, [Path(input)])
     source = open_source(input)
     still = source.kind is SourceKind.IMAGE
     try:

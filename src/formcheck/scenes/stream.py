@@ -269,6 +269,29 @@ def frame_total(name: str, seconds: float | None, fps: float) -> int:
     return max(1, round(secs * fps))
 
 
+def render_paths(out_dir: Path, name: str, stem: str | None = None) -> tuple[Path, Path]:
+    """The clip and truth files :func:`render_to_files` writes for ``name`` (``stem``
+    replacing it in the names)."""
+    base = check_stem(stem or name)
+    return out_dir / f"{base}.mp4", out_dir / f"{base}.truth.jsonl"
+
+
+def check_render_targets(out_dir: Path, name: str, stem: str | None = None,
+                         force: bool = False) -> None:
+    """Before any work: an earlier render of that name (its clip and truth, both) is
+    replaced; any other file of those names only with ``force``.
+
+    Raises:
+        OutputError: a file of the user's is there and ``force`` was not given.
+    """
+    from formcheck.sinks.atomic import check_replaceable
+
+    video, truth = render_paths(out_dir, name, stem)
+    earlier = video.is_file() and truth.is_file()  # a render leaves both, or neither
+    for target in (video, truth):
+        check_replaceable(target, ours=earlier, force=force)
+
+
 def render_to_files(
     name: str,
     out_dir: Path | str,
@@ -291,9 +314,7 @@ def render_to_files(
 
     from formcheck.sinks.atomic import atomic_paths
 
-    out = Path(out_dir)
-    video = out / f"{check_stem(stem or name)}.mp4"
-    truth = out / f"{stem or name}.truth.jsonl"
+    video, truth = render_paths(Path(out_dir), name, stem)
     frames = 0
     rate = round(fps) if math.isclose(fps, round(fps)) else fps
     # both files appear only when complete, together (an interrupt is held between the

@@ -42,24 +42,23 @@ def prepare_output_dir(path: Path, option: str = "--out") -> list[Path]:
     return missing
 
 
-def check_out_folder(folder: Path, option: str = "--out") -> None:
+def check_out_folder(folder: Path, option: str = "--out", named: Path | None = None) -> None:
     """Before any work: ``folder`` (or, where it is not there yet, the nearest folder
-    above it, where it would be made) is a folder that takes new files.
+    above it, where it would be made) is a folder that takes new files. ``named``: the
+    path the user gave, for the message (default ``folder``).
 
     Raises:
         OutputError: a file is there, or the folder takes no files (read-only, /proc).
     """
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{option} {folder}: is a file, not a folder; choose another {option}")
+    said = f"{option} {named or folder}"
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is None:
         return
     if not existing.is_dir():
-        raise OutputError(f"{option} {folder}: {existing} is a file, not a folder; choose "
-                          f"another {option}")
+        where = "is a file" if existing == folder else f"{existing} is a file"
+        raise OutputError(f"{said}: {where}, not a folder; choose another {option}")
     if (problem := write_problem(existing)) is not None:
-        raise OutputError(f"{option} {folder}: cannot write there ({problem}); choose another "
-                          f"{option}")
+        raise OutputError(f"{said}: cannot write there ({problem}); choose another {option}")
 
 
 def write_problem(folder: Path) -> str | None:
@@ -100,10 +99,16 @@ def write_failure(err: OSError, out: Path) -> OutputError:
     """The one line for an output that could not be written (disk full, read-only,
     quota, permission): what failed, where, and what to do."""
     reason = err.strerror or str(err)
-    full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-    todo = "Free some space or choose another --out" if full else "Choose another --out"
+    todo = remedy(err, "--out")
     return OutputError(f"{out}: writing the outputs failed ({reason}); nothing was kept. "
-                       f"{todo}")
+                       f"{todo[0].upper()}{todo[1:]}")
+
+
+def remedy(err: OSError, option: str) -> str:
+    """What to do about a failed write: free space where the disk or quota is full, else
+    another place."""
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return f"free some space or choose another {option}" if full else f"choose another {option}"
 
 
 def _umask() -> int:
@@ -140,19 +145,30 @@ def commit(tmp: Path, target: Path) -> None:
 
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for a block (they arrive after it): several renames
-    that belong together are then not cut between two of them. A no-op off the main
-    thread or where the platform has no signal masks."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None or threading.current_thread() is not threading.main_thread():
+    """Hold SIGINT and SIGTERM back for a block (their handlers run after it): several
+    renames that belong together are then not cut between two of them. Done with Python
+    handlers, not a signal mask: a mask holds a signal for one thread only, and the
+    kernel hands a process's signal to any thread that does not block it (an encoder's,
+    a reader's). A no-op off the main thread, where handlers cannot be set."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = mask(signal.SIG_BLOCK, held)
+    pending: list[int] = []
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    held = [sig for sig, handler in before.items() if handler is not None]
+    for sig in held:
+        signal.signal(sig, lambda signum, _frame: pending.append(signum))
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, before)
+        for sig in held:
+            signal.signal(sig, before[sig])
+        for signum in pending:  # as it would have been handled, now the block is done
+            handler = before[signal.Signals(signum)]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 @contextlib.contextmanager
@@ -203,10 +219,8 @@ def reported_as(target: Path, option: str = "--out") -> Iterator[None]:
         if err.errno not in MAKE_ERRNOS:
             raise
         reason = err.strerror or str(err)
-        full = err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-        todo = f"free some space or choose another {option}" if full else f"choose another {option}"
         raise OutputError(f"{target}: cannot write it ({reason}); what was there is kept; "
-                          f"{todo}") from err
+                          f"{remedy(err, option)}") from err
 
 
 @contextlib.contextmanager
