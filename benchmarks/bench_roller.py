@@ -1,6 +1,7 @@
 """Roller stage cost per frame: detection and tracking on synthetic 640x480 frames.
 
-Run: ``.venv/bin/python benchmarks/bench_roller.py [--detector rules|learned]``. Uses the
+Run: ``.venv/bin/python benchmarks/bench_roller.py [--detector rules|learned]
+[--learned-model PATH]``. Uses the
 scene truth as the pose (no model), one OpenCV thread, and prints ms/frame.
 """
 
@@ -9,12 +10,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 
 from formcheck.lazy import cv2 as _cv2
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
 from formcheck.roller.tracker import RollerTracker
 from formcheck.scenes import iter_scene
 
@@ -31,6 +34,8 @@ def main() -> None:
     ap.add_argument("--detector", choices=("rules", "learned"), default="rules")
     ap.add_argument("--passes", type=int, default=7,
                     help="passes over the frames; the median pass is printed")
+    ap.add_argument("--learned-model", type=Path, default=MODEL_PATH,
+                    help="the learned detector's ONNX network (a candidate to time)")
     args = ap.parse_args()
     cv2 = _cv2()
     cv2.setNumThreads(1)
@@ -42,6 +47,12 @@ def main() -> None:
                            pose=_pose(truth.joints_px, w, h))
             frames.append((img, pf))
     tracker = RollerTracker.named(args.detector)
+    if args.learned_model != MODEL_PATH:
+        if args.detector != "learned" or not args.learned_model.with_suffix(".json").is_file():
+            # uncalibrated, its finds would take other paths through the tracker
+            raise SystemExit("bench_roller: --learned-model needs --detector learned and "
+                             "the model's calibration (NAME.json) beside it")
+        tracker.detector = LearnedRollerDetector(args.learned_model)
     for img, pf in frames[:5]:
         tracker.update(img, pf)
     passes = []

@@ -24,11 +24,13 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
+import onnx
 import torch
+from fold_decoder import fold  # scripts/, beside this one
 from torch import nn
 
 from formcheck.roller.learned import MODEL_PATH, WORK_PX
@@ -56,19 +58,44 @@ def block(cin: int, cout: int, dilation: int = 1, separable: bool = False) -> nn
         nn.Conv2d(cout, cout, 1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
+def lean_block(cin: int, cout: int, convs: int = 1) -> nn.Sequential:
+    """A 1x1 convolution from the joined skip and upsampled channels down to ``cout``, then
+    ``convs`` 3x3 ones, each with batch norm and ReLU: a decoder block at a third
+    (``convs`` 1) or three fifths (2) of :func:`block`'s cost (the decoder's blocks, on the
+    joined channels, were the network's dearest)."""
+    layers: list[nn.Module] = [nn.Conv2d(cin, cout, 1), nn.BatchNorm2d(cout),
+                               nn.ReLU(inplace=True)]
+    for _ in range(convs):
+        layers += [nn.Conv2d(cout, cout, 3, padding=1), nn.BatchNorm2d(cout),
+                   nn.ReLU(inplace=True)]
+    return nn.Sequential(*layers)
+
+
 class TinyUNet(nn.Module):
     """RGB (N, 3, 96, 96) in 0..1 -> logits (N, 1 + heads, 96, 96): the visible roller
-    pixels, then with ``heads`` the whole roller's centre and its ends as heatmaps."""
+    pixels, then with ``heads`` the whole roller's centre and its ends as heatmaps.
+    ``decoder``: "full" (each block two 3x3 convolutions, ``separable`` or not; the
+    committed network), "lean" or "mixed" (:func:`lean_block`; ``separable`` does not
+    apply to them)."""
 
     def __init__(self, heads: int = 0, dilation: int = 1,
-                 channels: tuple[int, int, int] = (16, 32, 64), separable: bool = False) -> None:
+                 channels: tuple[int, int, int] = (16, 32, 64), separable: bool = False,
+                 decoder: Literal["full", "lean", "mixed"] = "full") -> None:
         super().__init__()
         w1, w2, w3 = channels
         sep = separable
         # the deepest block's second convolution dilated: a wider view at the same cost
         self.e1, self.e2 = block(3, w1, separable=sep), block(w1, w2, separable=sep)
         self.e3 = block(w2, w3, dilation, separable=sep)
-        self.d2, self.d1 = block(w3 + w2, w2, separable=sep), block(w2 + w1, w1, separable=sep)
+        if decoder == "lean":
+            self.d2, self.d1 = lean_block(w3 + w2, w2), lean_block(w2 + w1, w1)
+        elif decoder == "mixed":  # the full-resolution block keeps two 3x3 convolutions
+            self.d2, self.d1 = lean_block(w3 + w2, w2), lean_block(w2 + w1, w1, 2)
+        elif decoder == "full":
+            self.d2, self.d1 = (block(w3 + w2, w2, separable=sep),
+                                block(w2 + w1, w1, separable=sep))
+        else:
+            raise ValueError(f"unknown decoder {decoder!r}")
         self.pool, self.up = nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="nearest")
         self.out = nn.Conv2d(w1, 1 + heads, 1)
         with torch.no_grad():  # heatmaps start near 0.1 everywhere (CenterNet's prior)
@@ -192,6 +219,14 @@ def parse_args() -> argparse.Namespace:
                          "DNN runs multiples of 8 fastest)")
     ap.add_argument("--separable", action="store_true",
                     help="depthwise-separable convolutions (a cheaper network)")
+    ap.add_argument("--decoder", choices=("full", "lean", "mixed"), default="full",
+                    help="lean: each decoder block a 1x1 then one 3x3; mixed: the "
+                    "full-resolution block a 1x1 then two 3x3 (cheaper networks)")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="an ONNX network (same outputs) whose probability maps the "
+                    "network learns besides the truth: distillation")
+    ap.add_argument("--distill", type=float, default=1.0,
+                    help="the teacher's term's weight")
     ap.add_argument("--heads", action="store_true",
                     help="also predict the whole roller's centre and ends as heatmaps")
     ap.add_argument("--dilation", type=int, default=1,
@@ -204,6 +239,14 @@ def parse_args() -> argparse.Namespace:
 def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
           args: argparse.Namespace, t0: float) -> float:
     """Adam with a one-cycle rate over ``args.steps`` batches; the loss's running mean."""
+    teacher = None
+    if args.teacher is not None:  # the network's outputs learned as well as the truth
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        teacher = ort.InferenceSession(str(args.teacher), options,
+                                       providers=["CPUExecutionProvider"])
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=args.steps)
     bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(3.0))
@@ -218,6 +261,11 @@ def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
         loss = bce(logits, y) + dice
         if args.heads:
             loss = loss + args.head_weight * focal(out[:, 1:], heat, hw)
+        if teacher is not None:  # squared gap of the probability maps, per image and map
+            t = torch.sigmoid(torch.from_numpy(np.concatenate(  # exported for one image
+                [teacher.run(None, {"rgb": x[i:i + 1].numpy()})[0] for i in range(len(x))])))
+            gap = (torch.sigmoid(out) - t) ** 2
+            loss = loss + args.distill * gap.sum() / (gap.shape[0] * gap.shape[1])
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -230,11 +278,21 @@ def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
 
 
 def export(net: TinyUNet, args: argparse.Namespace, meta: dict[str, Any]) -> None:
-    """The network to ONNX at ``args.out``, ``meta`` with its hash beside it (``.json``)."""
+    """The network to ONNX at ``args.out`` (its decoder's upsampling folded where it has
+    one to fold: :mod:`fold_decoder`, the same function, cheaper; the unfolded file's
+    sha256 kept), ``meta`` with its hash beside it (``.json``)."""
     net.eval()
-    torch.onnx.export(net, (torch.zeros(1, 3, WORK_PX, WORK_PX),), str(args.out),
+    raw = args.out.with_name(args.out.name + ".unfolded")
+    torch.onnx.export(net, (torch.zeros(1, 3, WORK_PX, WORK_PX),), str(raw),
                       input_names=["rgb"], output_names=["logits"], opset_version=13,
                       dynamo=False)
+    unfolded = hashlib.sha256(raw.read_bytes()).hexdigest()
+    try:
+        onnx.save(fold(onnx.load(str(raw))), str(raw))
+        meta = {**meta, "decoder_folded": True, "unfolded_sha256": unfolded}
+    except ValueError:  # the lean, mixed and separable decoders have nothing to fold
+        meta = {**meta, "decoder_folded": False}
+    raw.replace(args.out)
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
     meta = {"sha256": digest, "bytes": args.out.stat().st_size, **meta}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
@@ -257,7 +315,8 @@ def main() -> None:
                                                          args.scenes2d_centre == "whole")))
     print(f"{n3d} tuning frames and {len(frames) - n3d} 2D scene frames loaded in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
-    net = TinyUNet(2 if args.heads else 0, args.dilation, args.channels, args.separable)
+    net = TinyUNet(2 if args.heads else 0, args.dilation, args.channels, args.separable,
+                   args.decoder)
     loss_avg = train(net, frames, rng, args, t0)
     export(net, args, {
         "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_frames": n3d,
@@ -268,7 +327,10 @@ def main() -> None:
         "desaturate": args.desaturate, "recolour": args.recolour,
         "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,
-        "channels": list(args.channels), "separable": args.separable,
+        "channels": list(args.channels), "separable": args.separable, "decoder": args.decoder,
+        "teacher": (None if args.teacher is None else
+                    hashlib.sha256(args.teacher.read_bytes()).hexdigest()),
+        "distill": args.distill if args.teacher is not None else None,
         "seconds": round(time.perf_counter() - t0), "final_loss": round(loss_avg, 4),
         "torch": torch.__version__})
 
