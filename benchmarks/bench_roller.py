@@ -17,7 +17,7 @@ import numpy as np
 from formcheck.lazy import cv2 as _cv2
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
+from formcheck.roller.learned import MODEL_PATH
 from formcheck.roller.tracker import RollerTracker
 from formcheck.scenes import iter_scene
 
@@ -46,13 +46,12 @@ def main() -> None:
             pf = PoseFrame(index=k, t_ms=truth.t_ms, width=w, height=h,
                            pose=_pose(truth.joints_px, w, h))
             frames.append((img, pf))
-    tracker = RollerTracker.named(args.detector)
-    if args.learned_model != MODEL_PATH:
-        if args.detector != "learned" or not args.learned_model.with_suffix(".json").is_file():
-            # uncalibrated, its finds would take other paths through the tracker
-            raise SystemExit("bench_roller: --learned-model needs --detector learned and "
-                             "the model's calibration (NAME.json) beside it")
-        tracker.detector = LearnedRollerDetector(args.learned_model)
+    if args.learned_model != MODEL_PATH and (
+            args.detector != "learned" or not args.learned_model.with_suffix(".json").is_file()):
+        # uncalibrated, its finds would take other paths through the tracker
+        raise SystemExit("bench_roller: --learned-model needs --detector learned and "
+                         "the model's calibration (NAME.json) beside it")
+    tracker = RollerTracker.named(args.detector, args.learned_model)
     for img, pf in frames[:5]:
         tracker.update(img, pf)
     passes = []

@@ -24,7 +24,7 @@ import numpy as np
 
 from formcheck.model.bundle import find
 from formcheck.pose.landmarker import Mode, PoseLandmarker
-from formcheck.roller.learned import LearnedRollerDetector
+from formcheck.roller.learned import MODEL_PATH
 from formcheck.roller.tracker import RollerTracker
 from formcheck.scenes import iter_scene
 from formcheck.scenes.scenarios import SCENARIOS
@@ -59,9 +59,7 @@ def main() -> None:
         view = found = within = whole = orient = false = empty = 0
         errors: list[float] = []
         for seed in seeds:
-            tracker = RollerTracker.named(args.detector)
-            if args.learned_model is not None and args.detector == "learned":
-                tracker.detector = LearnedRollerDetector(args.learned_model)
+            tracker = RollerTracker.named(args.detector, args.learned_model or MODEL_PATH)
             if args.every_frame:
                 tracker.min_interval_ms = 0.0
             with PoseLandmarker(model, Mode.VIDEO, segmentation=True) as lm:

@@ -7,13 +7,15 @@ confidence that decays; a long loss resets the track. Pixel coordinates as in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.detector import RollerDetector, build_observation
 from formcheck.roller.geometry import Body
-from formcheck.roller.learned import LearnedRollerDetector
+from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
 
 # The learned detector's network costs about as much CPU as the rest of the roller stage
@@ -66,10 +68,12 @@ class RollerTracker:
         self.reset()
 
     @classmethod
-    def named(cls, kind: str) -> RollerTracker:
-        """A tracker over the detector named ``kind``: "rules" or "learned"."""
+    def named(cls, kind: str, learned_model: Path = MODEL_PATH) -> RollerTracker:
+        """A tracker over the detector named ``kind``: "rules" or "learned" (its network
+        ``learned_model``, the committed one unless a benchmark times another)."""
         if detector_name(kind) == "learned":
-            return cls(LearnedRollerDetector(), min_interval_ms=LEARNED_MIN_INTERVAL_MS)
+            return cls(LearnedRollerDetector(learned_model),
+                       min_interval_ms=LEARNED_MIN_INTERVAL_MS)
         return cls(RollerDetector())
 
     def reset(self) -> None:
