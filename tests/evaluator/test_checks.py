@@ -491,3 +491,47 @@ def test_roller_along_the_spine_has_no_position_verdict() -> None:
     assert verdict.checks[CheckId.ROLLER_POSITION].status is Status.UNKNOWN
     assert "along the spine" in verdict.checks[CheckId.ROLLER_POSITION].reason
     assert verdict.checks[CheckId.ROLLER_ACROSS_BACK].status is Status.FAULT
+
+
+def _with_world_foot(spec: BodySpec, foot_shape: float) -> PoseFrame:
+    """The still of ``spec`` whose world landmarks hold only the near foot (the rest at
+    the origin, as the generated frames have them): heel and ankle as drawn (px read
+    as mm) and the toe ``foot_shape`` heel -> ankle lengths from the heel, along the
+    drawn foot."""
+    frame = make_frame(spec)
+    assert frame.pose is not None
+    drawn = np.column_stack([frame.pose.xy, frame.pose.normalized[:, 2] * frame.width]) / 1000
+    ids = SIDE_LANDMARKS[Side(spec.near_side)]
+    heel, ankle, toe = drawn[ids["heel"]], drawn[ids["ankle"]], drawn[ids["foot_index"]]
+    world = np.zeros_like(drawn)
+    world[ids["heel"]], world[ids["ankle"]] = heel, ankle
+    along = (toe - heel) / np.linalg.norm(toe - heel)
+    world[ids["foot_index"]] = heel + along * foot_shape * np.linalg.norm(ankle - heel)
+    return replace(frame, pose=replace(frame.pose, world=world))
+
+
+@pytest.mark.parametrize(
+    ("foot_shape", "pitch_deg", "lift_shin", "expected"),
+    [
+        (2.8, 30.0, -0.1, Status.FAULT),  # a whole foot, tilted: toes up
+        (2.31, 30.0, -0.1, Status.FAULT),
+        (2.29, 30.0, -0.1, Status.UNKNOWN),  # the toe pulled in: the tilt is not read
+        (1.5, 30.0, -0.1, Status.UNKNOWN),
+        (1.5, 5.0, -0.1, Status.OK),  # a short foot that reads flat stays flat
+        (1.5, 30.0, 0.6, Status.FAULT),  # the feet in the air need no toe
+    ],
+)
+def test_feet_flat_tilt_not_read_from_a_toe_pulled_in(
+    foot_shape: float, pitch_deg: float, lift_shin: float, expected: Status
+) -> None:
+    # given a foot at this pitch and lift whose world toe lies this far from the heel
+    frame = _with_world_foot(GOOD.with_(foot_pitch_deg=pitch_deg, ankle_lift_shin=lift_shin),
+                             foot_shape)
+    # when
+    verdict = evaluate_still(frame, None).checks[FEET]
+    # then a tilt read from a foot shorter than 2.3 heel -> ankle lengths is unknown
+    assert verdict.status is expected
+    if expected is Status.UNKNOWN:
+        assert "toes read too close to the ankle" in verdict.reason
+    if pitch_deg > 20 and lift_shin < 0:
+        assert verdict.extra["foot_shape"] == pytest.approx(foot_shape, abs=1e-6)

@@ -48,6 +48,12 @@ Decisions, and why:
   this holds in a side view from near floor level, where the silhouette's lower edge
   is the sole's floor contact; the evaluator uses it only there (see
   ``sole_view_max_spread``).
+- **A foot misread**: in stills the model often pulls the toe landmark in towards the
+  ankle (half a foot or more), which tilts the heel -> toe line like raised toes in
+  both the image and the depth reading. The foot's shape in world coordinates shows
+  it: the heel -> toe length over the heel -> ankle length falls. Below
+  ``foot_shape_min`` the pitch and the ankle's height over the foot line are not read
+  (the foot is unknown unless another reading finds a fault).
 - **Feet in the air**: the ankle compared with the hip joint, in shin lengths. With the
   feet on the floor the ankle lies at or below the hip joint (hips on the floor or
   lifted); lifted feet put it above.
@@ -154,6 +160,8 @@ class BodyReading:
         body_roll_deg: angle of the body's left-right axis to the image's horizontal
             plane in (x, y, depth), 0..90 degrees (~0 on the back, ~90 on the side; NaN
             without depth or a left-right axis).
+        foot_shape: the near foot's heel -> toe length over its heel -> ankle length in
+            world coordinates (metres over metres; NaN without world landmarks).
         torso_px: shoulder-to-hip length, px.
         torso_tilt_deg: angle of the shoulder-to-hip line to the horizontal, 0..90.
         spread: left-right spread of shoulders and hips over the torso length.
@@ -170,6 +178,7 @@ class BodyReading:
     ankle_height_foot: float
     heel_lift_foot: float
     body_roll_deg: float
+    foot_shape: float
     torso_px: float
     torso_tilt_deg: float
     spread: float
@@ -366,6 +375,23 @@ def floor_readings_in_depth(xyz: FloatArray, near_side: Side) -> tuple[float, fl
     return pitch, lift
 
 
+def foot_shape(world: FloatArray | None, near_side: Side) -> float:
+    """The near foot's heel -> toe length over its heel -> ankle length, from the world
+    landmarks ((33, 3), metres; hip-centred). A toe landmark pulled in towards the ankle
+    (the model's commonest foot error in stills) shortens it, and tilts the heel -> toe
+    line as if the toes were raised. NaN without world landmarks or with a degenerate
+    foot."""
+    if world is None:
+        return math.nan
+    idx = SIDE_INDEX[near_side]
+    heel = world[idx[HEEL]]
+    ankle_len = float(np.linalg.norm(world[idx[ANKLE]] - heel))
+    toe_len = float(np.linalg.norm(world[idx[TOE]] - heel))
+    if not (math.isfinite(ankle_len) and math.isfinite(toe_len)) or ankle_len <= 0:
+        return math.nan
+    return toe_len / ankle_len
+
+
 def read_body(
     xy: FloatArray,
     visibility: FloatArray,
@@ -375,6 +401,7 @@ def read_body(
     cfg: SetupConfig,
     z: FloatArray | None = None,
     mask: NDArray[np.float32] | None = None,
+    world: FloatArray | None = None,
 ) -> BodyReading:
     """Measure the body in one frame.
 
@@ -387,6 +414,7 @@ def read_body(
         z: (33,) the model's relative depth (normalised, image-width units), or None.
         mask: the person's segmentation mask (mask px, 0..1; any size with the image's
             aspect ratio), or None.
+        world: (33, 3) world landmarks, metres (hip-centred), or None.
     """
     idx = SIDE_INDEX[near_side]
     pts = xy[idx]
@@ -421,6 +449,7 @@ def read_body(
         ankle_height_foot=ankle_height,
         heel_lift_foot=heel_lift,
         body_roll_deg=roll,
+        foot_shape=foot_shape(world, near_side),
         torso_px=torso_px if torso_ok else math.nan,
         torso_tilt_deg=tilt,
         spread=spread,

@@ -71,6 +71,9 @@ class ThresholdsConfig(_Section):
     # side than its back, the lower foot on its outer edge (the camera's elevation adds
     # 10-30 degrees lying on the back).
     body_roll_max_deg: float = Field(_T.body_roll_max_deg, gt=0, le=90)
+    # The foot's heel -> toe over heel -> ankle length (world) under which the toe
+    # landmark is taken as misplaced and the foot's pitch is not read (0: always read).
+    foot_shape_min: float = Field(_T.foot_shape_min, ge=0, le=10)
     # Good form: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
     roller_neck_max: float = Field(_T.roller_neck_max, ge=-0.5, le=0.5)
     roller_lower_back_min: float = Field(_T.roller_lower_back_min, gt=0, le=1)

@@ -142,6 +142,7 @@ ROLLER_MISSING = "Roller not visible"
 ROLLER_NEAR_EDGE = "Roller near the edge of the shoulder blades"
 ROLLER_UNSURE = "Roller detection unsure"
 ROLLER_AWAY = "Roller is not under the back"
+FOOT_UNCLEAR = "Foot not clearly seen (the toes read too close to the ankle)"
 
 
 @dataclass(slots=True)
@@ -292,7 +293,7 @@ class Evaluator:
             near = self._choose_side(vis, pose.normalized[:, 2], t)
             z = np.where(np.isfinite(pose.normalized[:, 2]), pose.normalized[:, 2], np.nan)
             reading = read_body(landmarks, vis, near, frame.width, frame.height, c.setup, z,
-                                frame.mask)
+                                frame.mask, pose.world)
             head_side = reading.head_side
             setup, raws, position = self._judge(frame, reading, landmarks, near, roller, t)
         self._last_t = t
@@ -548,8 +549,15 @@ class Evaluator:
             extra["heel_lift_foot"] = heel
         if pitch is None or lift is None or height is None:
             return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
-        if (pitch > pitch_thr or lift > lift_thr or height < side_thr
-                or (heel is not None and heel > heel_thr)):
+        if lift > lift_thr or (heel is not None and heel > heel_thr):
+            return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra)
+        if pitch > pitch_thr or height < side_thr:
+            shape = _finite(r.foot_shape)
+            if shape is not None:
+                extra["foot_shape"] = shape
+            if shape is not None and shape < th.foot_shape_min:
+                # The toe landmark pulled in (body.py) reads as this tilt: not a fault.
+                return _Raw(Status.UNKNOWN, pitch, FOOT_UNCLEAR, extra=extra)
             return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra)
         return _Raw(Status.OK, pitch, extra=extra)
 

@@ -47,6 +47,11 @@ class Thresholds:
     # rests on its outer edge. Above 45 the body is turned more onto its side than its
     # back: the feet are not both flat.
     body_roll_max_deg: float = 45.0
+    # The near foot's heel -> toe length over its heel -> ankle length in the world
+    # landmarks: under this the toe landmark is pulled in towards the ankle and the foot's
+    # pitch is not read (body.py, "A foot misread"; chosen on the 3D set's tuning part,
+    # docs/view3d.md).
+    foot_shape_min: float = 2.3
     # Good form: the shoulder blades lie roughly in the upper 10%-45% of the
     # shoulder-to-hip line; above it is the neck, below it the lumbar spine.
     roller_neck_max: float = 0.10
