@@ -10,7 +10,7 @@ import pytest
 
 from formcheck.evaluator.body import read_body
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
-from formcheck.evaluator.evaluator import evaluate_still
+from formcheck.evaluator.evaluator import Evaluator, evaluate_still
 from formcheck.pose.frame import Pose, PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
 from formcheck.roller.observation import NotFoundReason, Orientation, RollerObservation
@@ -493,12 +493,13 @@ def test_roller_along_the_spine_has_no_position_verdict() -> None:
     assert verdict.checks[CheckId.ROLLER_ACROSS_BACK].status is Status.FAULT
 
 
-def _with_world_foot(spec: BodySpec, foot_shape: float) -> PoseFrame:
-    """The still of ``spec`` whose world landmarks hold only the near foot (the rest at
+def _with_world_foot(spec: BodySpec, foot_shape: float, t_s: float = 0.0, index: int = 0,
+                     mask_scale: float | None = None) -> PoseFrame:
+    """The frame of ``spec`` whose world landmarks hold only the near foot (the rest at
     the origin, as the generated frames have them): heel and ankle as drawn (px read
     as mm) and the toe ``foot_shape`` heel -> ankle lengths from the heel, along the
     drawn foot."""
-    frame = make_frame(spec)
+    frame = make_frame(spec, t_s=t_s, index=index, mask_scale=mask_scale)
     assert frame.pose is not None
     drawn = np.column_stack([frame.pose.xy, frame.pose.normalized[:, 2] * frame.width]) / 1000
     ids = SIDE_LANDMARKS[Side(spec.near_side)]
@@ -535,3 +536,45 @@ def test_feet_flat_tilt_not_read_from_a_toe_pulled_in(
         assert "toes read too close to the ankle" in verdict.reason
     if pitch_deg > 20 and lift_shin < 0:
         assert verdict.extra["foot_shape"] == pytest.approx(foot_shape, abs=1e-6)
+
+
+@pytest.mark.parametrize(("foot_shape", "expected"), [(2.8, Status.FAULT), (1.5, Status.UNKNOWN)])
+def test_a_foot_on_its_edge_read_from_a_toe_pulled_in_is_unknown(
+    foot_shape: float, expected: Status
+) -> None:
+    # given a level foot rolled 70 degrees onto its edge: the ankle near the foot line
+    frame = _with_world_foot(GOOD.with_(foot_roll_deg=70.0), foot_shape)
+    # when
+    verdict = evaluate_still(frame, None).checks[FEET]
+    # then the ankle's height, read against a toe that may be misplaced, is not a fault
+    assert verdict.extra["ankle_height_foot"] < 0.18
+    assert verdict.status is expected
+
+
+def test_a_heel_raise_in_the_silhouette_faults_with_a_toe_pulled_in() -> None:
+    # given a heel raised 30 degrees, its silhouette in view, and a short world foot
+    frame = _with_world_foot(GOOD.with_(foot_pitch_deg=-30.0), 1.5, mask_scale=0.5)
+    # when
+    verdict = evaluate_still(frame, None).checks[FEET]
+    # then the silhouette's reading needs no toe: a fault
+    assert verdict.extra["heel_lift_foot"] > 0.22
+    assert verdict.status is Status.FAULT
+
+
+def test_a_fault_holds_while_the_foot_shape_hovers_at_the_threshold() -> None:
+    # given toes raised 30 degrees in a video: a whole foot until the fault is reported,
+    # then the world foot a little under 2.3 (within the 0.1 hysteresis), then well under
+    ev = Evaluator()
+    spec = GOOD.with_(foot_pitch_deg=30.0)
+    shapes = [2.8] * 30 + [2.25] * 10 + [2.1] * 10
+    out = [ev.update(_with_world_foot(spec, sh, t_s=i / 30, index=i), None).checks[FEET]
+           for i, sh in enumerate(shapes)]
+    # then the fault is reported, holds at 2.25, and the frame reads unknown at 2.1
+    assert out[29].status is Status.FAULT
+    assert all(v.frame_status is Status.FAULT for v in out[30:40])
+    assert all(v.frame_status is Status.UNKNOWN for v in out[40:])
+    # and without a fault reported first, 2.25 reads unknown
+    fresh = Evaluator()
+    first = [fresh.update(_with_world_foot(spec, 2.25, t_s=i / 30, index=i), None).checks[FEET]
+             for i in range(5)]
+    assert all(v.frame_status is Status.UNKNOWN for v in first)

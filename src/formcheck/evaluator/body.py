@@ -52,8 +52,8 @@ Decisions, and why:
   ankle (half a foot or more), which tilts the heel -> toe line like raised toes in
   both the image and the depth reading. The foot's shape in world coordinates shows
   it: the heel -> toe length over the heel -> ankle length falls. Below
-  ``foot_shape_min`` the pitch and the ankle's height over the foot line are not read
-  (the foot is unknown unless another reading finds a fault).
+  ``foot_shape_min`` a fault from the pitch or from the ankle's height over the foot
+  line reads unknown (a fault from another reading stands; a flat reading stays ok).
 - **Feet in the air**: the ankle compared with the hip joint, in shin lengths. With the
   feet on the floor the ankle lies at or below the hip joint (hips on the floor or
   lifted); lifted feet put it above.

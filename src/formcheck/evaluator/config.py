@@ -72,7 +72,8 @@ class ThresholdsConfig(_Section):
     # 10-30 degrees lying on the back).
     body_roll_max_deg: float = Field(_T.body_roll_max_deg, gt=0, le=90)
     # The foot's heel -> toe over heel -> ankle length (world) under which the toe
-    # landmark is taken as misplaced and the foot's pitch is not read (0: always read).
+    # landmark is taken as misplaced: a pitch or ankle-height fault then reads unknown
+    # (0: never).
     foot_shape_min: float = Field(_T.foot_shape_min, ge=0, le=10)
     # Good form: the shoulder blades lie in the upper 10%-45% of the shoulder-to-hip line.
     roller_neck_max: float = Field(_T.roller_neck_max, ge=-0.5, le=0.5)
@@ -239,6 +240,9 @@ class TemporalConfig(_Section):
     # The body's roll jitters by ~3 degrees between frames lying on the side (the far
     # shoulder and hip are hidden there; under 0.2 on the back).
     body_roll_hysteresis_deg: float = Field(5.0, ge=0, le=45)
+    # The foot's world heel -> toe over heel -> ankle length steps by a median 0.045
+    # between frames (the world landmarks are not smoothed).
+    foot_shape_hysteresis: float = Field(0.1, ge=0, le=2)
     roller_hysteresis: float = Field(0.03, ge=0, le=0.5)
     speed_hysteresis_cm_s: float = Field(2.0, ge=0, le=50)
     # Speed is the roller's path length over this window, s: "sustained" in the rules;

@@ -508,8 +508,9 @@ class Evaluator:
         th, tp = self.config.thresholds, self.config.temporal
         pitch_thr, lift_thr = th.foot_pitch_max_deg, th.foot_lift_max_shin
         side_thr, roll_thr = th.ankle_height_min_foot, th.body_roll_max_deg
-        heel_thr = th.heel_lift_max_foot
+        heel_thr, shape_min = th.heel_lift_max_foot, th.foot_shape_min
         if self._trackers[CheckId.FEET_FLAT].active_fault:
+            shape_min -= tp.foot_shape_hysteresis
             heel_thr -= tp.heel_lift_hysteresis_foot
             pitch_thr -= tp.foot_pitch_hysteresis_deg
             lift_thr -= tp.foot_lift_hysteresis_shin
@@ -547,15 +548,15 @@ class Evaluator:
             heel = None
         if heel is not None:
             extra["heel_lift_foot"] = heel
+        shape = _finite(r.foot_shape)
+        if shape is not None:
+            extra["foot_shape"] = shape
         if pitch is None or lift is None or height is None:
             return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
         if lift > lift_thr or (heel is not None and heel > heel_thr):
             return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra)
         if pitch > pitch_thr or height < side_thr:
-            shape = _finite(r.foot_shape)
-            if shape is not None:
-                extra["foot_shape"] = shape
-            if shape is not None and shape < th.foot_shape_min:
+            if shape is not None and shape < shape_min:
                 # The toe landmark pulled in (body.py) reads as this tilt: not a fault.
                 return _Raw(Status.UNKNOWN, pitch, FOOT_UNCLEAR, extra=extra)
             return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra)

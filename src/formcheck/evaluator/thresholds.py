@@ -48,9 +48,9 @@ class Thresholds:
     # back: the feet are not both flat.
     body_roll_max_deg: float = 45.0
     # The near foot's heel -> toe length over its heel -> ankle length in the world
-    # landmarks: under this the toe landmark is pulled in towards the ankle and the foot's
-    # pitch is not read (body.py, "A foot misread"; chosen on the 3D set's tuning part,
-    # docs/view3d.md).
+    # landmarks: under this the toe landmark is pulled in towards the ankle, and a pitch
+    # or ankle-height fault reads unknown (body.py, "A foot misread"; chosen on the 3D
+    # set's tuning part, docs/scenes3d.md).
     foot_shape_min: float = 2.3
     # Good form: the shoulder blades lie roughly in the upper 10%-45% of the
     # shoulder-to-hip line; above it is the neck, below it the lumbar spine.
