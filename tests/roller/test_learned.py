@@ -477,3 +477,24 @@ def test_the_report_floor_is_the_evaluators_confidence() -> None:
     from formcheck.roller.learned import REPORT_MIN
 
     assert REPORT_MIN == RollerConfig().min_confidence
+
+
+def test_a_network_for_another_crop_size_is_refused(tmp_path: Path) -> None:
+    """A network whose input is not WORK_PX square would read every crop wrongly: loading
+    it raises with both sizes named."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    from formcheck.roller.learned import SegModel
+
+    side = WORK_PX - 16
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, side, side])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, side, side])
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    path = tmp_path / "other.onnx"
+    onnx.save(model, str(path))
+    named = f"takes \\[{side}, {side}\\] px crops.*{WORK_PX} x {WORK_PX}"
+    with pytest.raises(ValueError, match=named):
+        SegModel(path)

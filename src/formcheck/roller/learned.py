@@ -143,7 +143,12 @@ class SegModel:
         options.log_severity_level = 3  # no warnings on a user's terminal
         self._session = ort.InferenceSession(str(path), options,
                                              providers=["CPUExecutionProvider"])
-        self._input = self._session.get_inputs()[0].name
+        first = self._session.get_inputs()[0]
+        self._input = first.name
+        if list(first.shape[-2:]) != [WORK_PX, WORK_PX]:
+            # a network trained for another work crop would read every crop wrongly
+            raise ValueError(f"{path}: the network takes {first.shape[-2:]} px crops, "
+                             f"this formcheck cuts {WORK_PX} x {WORK_PX}")
 
     def __call__(self, work_bgr: Image) -> NDArray[np.float32]:
         # RGB, channels first, 0..1: as the network was trained
