@@ -78,7 +78,7 @@ from numpy.typing import NDArray
 
 from formcheck.evaluator.config import SetupConfig
 from formcheck.evaluator.results import SetupCode, SetupState
-from formcheck.evaluator.view3d import nan_to_zero
+from formcheck.evaluator.view3d import nan_to_zero, vec_norm
 from formcheck.pose.landmarks import SIDE_LANDMARKS, Landmark
 from formcheck.vocabulary import Side
 
@@ -385,8 +385,8 @@ def foot_shape(world: FloatArray | None, near_side: Side) -> float:
         return math.nan
     idx = SIDE_INDEX[near_side]
     heel = world[idx[HEEL]]
-    ankle_len = float(np.linalg.norm(world[idx[ANKLE]] - heel))
-    toe_len = float(np.linalg.norm(world[idx[TOE]] - heel))
+    ankle_len = vec_norm(world[idx[ANKLE]] - heel)
+    toe_len = vec_norm(world[idx[TOE]] - heel)
     if not (math.isfinite(ankle_len) and math.isfinite(toe_len)) or ankle_len <= 0:
         return math.nan
     return toe_len / ankle_len
