@@ -1,7 +1,8 @@
 """knees_bent and feet_flat against the hand labels of the shared footage (real model).
 
 The labels (``labels.csv``) were made by eye for side and oblique-side views. A still is
-judged by :func:`evaluate_still`; a clip by the evaluator's overall status. Body gating
+judged by :func:`evaluate_still` as ``analyze`` judges a photo, read as taken and mirrored
+(a fault stands where both readings find it); a clip by the evaluator's overall status. Body gating
 is off (``gate_body_checks = false``) so postures other than lying on the back are
 judged too. The landmarker returns the segmentation mask, as in ``analyze`` (feet_flat
 reads a raised heel from it in side views). ``unknown`` counts as a disagreement. The
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
@@ -38,9 +40,11 @@ CHECKS = ("knees_bent", "feet_flat")
 def _status(path: Path, model: Path, config: EvaluatorConfig) -> dict[str, str]:
     with open_source(path) as src:
         if src.kind is SourceKind.IMAGE:
+            image = next(iter(src)).image
             with PoseLandmarker(model, Mode.IMAGE, segmentation=True) as lm:
-                frame = lm.detect(next(iter(src)).image)
-            verdict = evaluate_still(frame, None, config)
+                frame = lm.detect(image)
+                mirrored = lm.detect(np.ascontiguousarray(image[:, ::-1]))
+            verdict = evaluate_still(frame, None, config, mirrored=(mirrored, None))
             return {c: verdict.checks[CheckId(c)].status.value for c in CHECKS}
         evaluator = Evaluator(config)
         with PoseLandmarker(model, Mode.VIDEO, segmentation=True) as lm:

@@ -102,3 +102,41 @@ def test_calibrating_the_roller_switches_the_learned_stage_to_the_colour_rules(
         after = [pipe.step(VideoFrame(k, t.t_ms, img)).roller.found
                  for k, (img, t) in enumerate(frames[5:], start=5)]
         assert sum(after) >= len(after) - 1
+
+
+@pytest.mark.model
+def test_a_photo_is_read_as_taken_and_mirrored(model_path: Path) -> None:
+    from formcheck.evaluator.evaluator import READ_TWO_WAYS
+    from formcheck.frontends.pipeline import FramePipeline, Step
+    from formcheck.scenes3d import dataset
+    from formcheck.source import VideoFrame
+    from formcheck.vocabulary import CheckId, Status
+
+    # given a rendered photo of good form (feet flat) that the model, as taken, reads
+    # with the near foot lifted, and mirrored with it on the floor (3D set, tuning part)
+    shot = next(s for s in dataset.load(split="tuning")
+                if s.name.startswith("tuni-still-1703-good"))
+    image, truth = next(iter(shot.frames()))
+    assert truth["expected"]["feet_flat"] == "ok"
+    feet = CheckId.FEET_FLAT
+
+    def read(mirrored: bool) -> tuple[Step, dict[str, float]]:
+        with FramePipeline(model_path, still=True, read_mirrored=mirrored) as pipe:
+            return pipe.step(VideoFrame(0, 0.0, image)), pipe.times.seconds
+
+    # when read once, and read as analyze reads a photo
+    once, once_times = read(False)
+    twice, twice_times = read(True)
+    # then the single reading faults the feet; the two readings leave them unknown,
+    # saying why, and cue nothing
+    assert once.verdict.checks[feet].status is Status.FAULT
+    assert twice.verdict.checks[feet].status is Status.UNKNOWN
+    assert twice.verdict.checks[feet].reason == READ_TWO_WAYS
+    assert twice.verdict.cue is None
+    # the mirror pass is timed apart, and only when it runs
+    assert twice_times.get("mirror", 0.0) > 0.0
+    assert once_times.get("mirror", 0.0) == 0.0
+    # the checks the photo reads ok stay ok
+    for check in (CheckId.KNEES_BENT, CheckId.HEAD_SUPPORTED):
+        assert once.verdict.checks[check].status is Status.OK
+        assert twice.verdict.checks[check].status is Status.OK

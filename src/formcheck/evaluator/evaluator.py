@@ -143,6 +143,7 @@ ROLLER_NEAR_EDGE = "Roller near the edge of the shoulder blades"
 ROLLER_UNSURE = "Roller detection unsure"
 ROLLER_AWAY = "Roller is not under the back"
 FOOT_UNCLEAR = "Foot not clearly seen (the toes read too close to the ankle)"
+READ_TWO_WAYS = "This photo reads two ways (as taken and mirrored): try another photo or a video"
 
 
 @dataclass(slots=True)
@@ -263,15 +264,24 @@ class Evaluator:
         n_bins = c.session.coverage_bins
         self._bin_edges = np.linspace(-0.2, 1.2, n_bins + 1)
         self._totals = _Totals.empty(n_bins)
+        self._mirror: Evaluator | None = None  # a still's mirrored reading's own evaluator
 
     # ------------------------------------------------------------------ per frame
-    def update(self, frame: PoseFrame, roller: RollerObservation | None = None) -> FrameVerdict:
+    def update(
+        self, frame: PoseFrame, roller: RollerObservation | None = None,
+        mirrored: tuple[PoseFrame, RollerObservation | None] | None = None,
+    ) -> FrameVerdict:
         """Evaluate one frame.
 
         Args:
             frame: the pose stage's frame (timestamps strictly increasing).
             roller: the roller stage's observation, or None when there is none.
+            mirrored: for a still only, the same photo read again mirrored left to right:
+                its pose and roller, in the mirrored image's px. A fault stands only where
+                both readings find it (:func:`merge_mirrored`).
         """
+        if mirrored is not None and not self.still:
+            raise ValueError("a mirrored reading is for stills only")
         t = frame.t_s
         self._account(t)
         c = self.config
@@ -296,6 +306,13 @@ class Evaluator:
                                 frame.mask, pose.world)
             head_side = reading.head_side
             setup, raws, position = self._judge(frame, reading, landmarks, near, roller, t)
+        if mirrored is not None:
+            # One photo gives one look, no time to debounce a misread; the model misreads
+            # a photo and its mirror image in different ways (docs/scenes3d.md).
+            if self._mirror is None:
+                self._mirror = Evaluator(self.config, still=True)
+            other = self._mirror.update(*mirrored)
+            merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
         self._last_t = t
         verdict_checks, active_keys = self._debounce(t, raws)
         cue = self._cue(t, active_keys)
@@ -913,6 +930,17 @@ def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
                 Status.UNKNOWN, partial_message(lacking), None, None)
 
 
+def merge_mirrored(raws: dict[CheckId, _Raw], mirrored: dict[CheckId, Status]) -> None:
+    """Join a photo's reading (``raws``) with its mirror image's statuses: a fault stands
+    only where the mirror reads a fault too, else it is unknown (:data:`READ_TWO_WAYS`).
+    An ok or an unknown stands as the photo reads it (a missed fault is the lesser
+    error; the set-up is the photo's as taken)."""
+    for check, raw in raws.items():
+        if raw.status is Status.FAULT and mirrored.get(check) is not Status.FAULT:
+            raw.status, raw.reason, raw.key, raw.zone = (
+                Status.UNKNOWN, READ_TWO_WAYS, None, None)
+
+
 def _hold_faults(raws: dict[CheckId, _Raw], azimuth_deg: float, limit_deg: float) -> None:
     """Make unknown every fault but those of :data:`FAULT_ANY_VIEW` when the camera is
     read further round than ``limit_deg`` (degrees from a side view): an ok stands, a
@@ -944,7 +972,9 @@ def evaluate_still(
     frame: PoseFrame,
     roller: RollerObservation | None = None,
     config: EvaluatorConfig | None = None,
+    mirrored: tuple[PoseFrame, RollerObservation | None] | None = None,
 ) -> FrameVerdict:
     """Evaluate one photo: each check's status is this frame's reading, with no onset
-    delay or smoothing; rolling_speed is unknown ("Speed needs a video")."""
-    return Evaluator(config, still=True).update(frame, roller)
+    delay or smoothing; rolling_speed is unknown ("Speed needs a video"). With
+    ``mirrored``, the photo's mirror image's reading (:meth:`Evaluator.update`)."""
+    return Evaluator(config, still=True).update(frame, roller, mirrored)

@@ -97,6 +97,10 @@ class FramePipeline(Closing):
         people_every_s: seconds of stream time between counts of the people in view
             (:class:`~formcheck.pose.people.PeopleCounter`); None: the config's
             ``setup.people_count_s``; 0: no count.
+        read_mirrored: a photo (``still``) is read a second time mirrored left to right,
+            and a fault stands only where both readings find it
+            (:func:`~formcheck.evaluator.evaluator.merge_mirrored`); off for a caller
+            that reads the mirror itself.
     """
 
     def __init__(
@@ -110,6 +114,7 @@ class FramePipeline(Closing):
         work_side: int = 1280,
         pose_side: int = 480,
         people_every_s: float | None = None,
+        read_mirrored: bool = True,
     ) -> None:
         from formcheck.pose.landmarker import Mode, PoseLandmarker
         from formcheck.pose.people import PeopleCounter
@@ -118,6 +123,10 @@ class FramePipeline(Closing):
         self.work_side = work_side
         self.evaluator = Evaluator(config, still=still)
         self.roller = make_roller_tracker(roller_color, self.evaluator.config.roller.detector)
+        # a photo is read a second time, mirrored, with a roller stage of its own
+        self._mirror_roller = make_roller_tracker(
+            roller_color, self.evaluator.config.roller.detector
+        ) if still and read_mirrored else None
         self._landmarker = PoseLandmarker(
             model_path, Mode.IMAGE if still else Mode.VIDEO, segmentation=segmentation,
             # A photo is one frame: no time to save, so the model sees the work frame.
@@ -206,12 +215,24 @@ class FramePipeline(Closing):
         else:
             roller = self.roller.update(frame.image, pose)
         t2 = time.perf_counter()
-        verdict = self.evaluator.update(pose, roller)
+        mirrored = None
+        if self._mirror_roller is not None:
+            image, mirror_pose = self.mirrored(frame)
+            mirrored = (mirror_pose, self._mirror_roller.update(image, mirror_pose))
+            self.times.add("mirror", time.perf_counter() - t2)
+            t2 = time.perf_counter()
+        verdict = self.evaluator.update(pose, roller, mirrored)
         t3 = time.perf_counter()
         self.times.add("roller", t2 - t1)
         self.times.add("evaluate", t3 - t2)
         self.times.frames += 1
         return Step(frame, pose, roller, verdict)
+
+    def mirrored(self, frame: VideoFrame) -> tuple[NDArray[np.uint8], PoseFrame]:
+        """A photo's second look: the work frame mirrored left to right, and its pose
+        (px of the mirrored frame). For stills (the landmarker in IMAGE mode)."""
+        image = np.ascontiguousarray(frame.image[:, ::-1])
+        return image, self._landmarker.detect(image, frame.t_ms, frame.index)
 
     def step(self, frame: VideoFrame) -> Step:
         """Run one frame through pose, roller and evaluator (at the working size; the

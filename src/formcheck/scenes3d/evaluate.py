@@ -34,19 +34,23 @@ class Observed:
     pose: PoseFrame
     rollers: dict[str, RollerObservation]
     truth: dict[str, Any]
+    # a still's second reading, mirrored (as analyze reads a photo): its pose and rollers
+    mirrored: tuple[PoseFrame, dict[str, RollerObservation]] | None = None
 
 
 def observe_shot(shot: Shot, model: Path,
                  detectors: Sequence[str] = ("rules",)) -> list[Observed]:
     """Every frame of ``shot`` through the pose model and each named roller detector,
-    as ``analyze`` runs them."""
+    as ``analyze`` runs them: a still is also read mirrored (``Observed.mirrored``)."""
     from formcheck.frontends.pipeline import FramePipeline
     from formcheck.roller.tracker import RollerTracker
     from formcheck.source import VideoFrame
 
     out: list[Observed] = []
     trackers = {name: RollerTracker.named(name) for name in detectors}
-    with FramePipeline(model, still=shot.still) as pipe:
+    mirror_trackers = {name: RollerTracker.named(name) for name in detectors}
+    # the mirror is read here, once for every detector
+    with FramePipeline(model, still=shot.still, read_mirrored=False) as pipe:
         for i, (image, truth) in enumerate(shot.frames()):
             work, ready = pipe.prepare(VideoFrame(i, float(truth["t_ms"]), image))
             work, pose = pipe.detect(work, ready)
@@ -54,14 +58,21 @@ def observe_shot(shot: Shot, model: Path,
             for name, tracker in trackers.items():
                 pipe.roller = tracker
                 rollers[name] = pipe.finish(work, pose, ready).roller
-            out.append(Observed(replace(pose, mask=None), rollers, truth))
+            mirrored = None
+            if shot.still:
+                flipped, mirror_pose = pipe.mirrored(work)
+                mirrored = (replace(mirror_pose, mask=None), {
+                    name: t.update(flipped, mirror_pose) for name, t in mirror_trackers.items()})
+            out.append(Observed(replace(pose, mask=None), rollers, truth, mirrored))
     return out
 
 
 def judge_shot(shot: Shot, observed: Iterable[Observed],
                config: EvaluatorConfig | None = None,
                detector: str = "rules") -> list[FrameResult]:
-    """The evaluator over one shot's observations, each verdict beside its truth."""
+    """The evaluator over one shot's observations, each verdict beside its truth; a
+    still's mirrored reading joins it as in ``analyze`` (not with the "truth" roller,
+    which has no mirror image: that geometry study reads the photo once)."""
     from formcheck.evaluator.evaluator import Evaluator
 
     evaluator = Evaluator(config, still=shot.still)
@@ -70,7 +81,10 @@ def judge_shot(shot: Shot, observed: Iterable[Observed],
     for ob in observed:
         truth, pose = ob.truth, ob.pose.pose
         roller = truth_roller(truth) if detector == "truth" else ob.rollers[detector]
-        v = evaluator.update(ob.pose, roller)
+        mirrored = None
+        if ob.mirrored is not None and detector != "truth":
+            mirrored = (ob.mirrored[0], ob.mirrored[1][detector])
+        v = evaluator.update(ob.pose, roller, mirrored)
         knee = None
         if pose is not None:
             ids = SIDE_LANDMARKS[truth["near_side"]]
@@ -125,6 +139,8 @@ def _current(ob: Observed) -> Observed:
     """An observation read from an older cache, with the fields its frame type has
     gained since at their defaults (a slotted dataclass unpickles only the fields it
     was saved with)."""
+    if not hasattr(ob, "mirrored"):
+        ob = Observed(ob.pose, ob.rollers, ob.truth)
     frame = ob.pose
     if all(hasattr(frame, f.name) for f in fields(PoseFrame)):
         return ob
@@ -138,7 +154,9 @@ def cached_observations(shot: Shot, model: Path, cache: Path | None,
     model; a private scratch space, never shared: pickles run code when read)."""
     if cache is None:
         return observe_shot(shot, model, detectors)
-    path = cache / f"{shot.name}.{model.stem}.{'+'.join(detectors)}.pkl"
+    # a still's cache holds its mirrored reading too (a cache from before it, not)
+    kind = ".mirrored" if shot.still else ""
+    path = cache / f"{shot.name}.{model.stem}.{'+'.join(detectors)}{kind}.pkl"
     if path.exists():
         with path.open("rb") as f:
             data: list[Observed] = pickle.load(f)
