@@ -95,10 +95,13 @@ def footage_figures(footage: Path, model: Path) -> dict[str, Any]:
         lying = row["supine"] in ("yes", "partly")
         with open_source(path) as src:
             if src.kind is SourceKind.IMAGE:
+                image = next(iter(src)).image
                 with PoseLandmarker(model, Mode.IMAGE, segmentation=True) as lm:
-                    frame = lm.detect(next(iter(src)).image)
+                    frame = lm.detect(image)
+                    # as analyze reads a photo: as taken and mirrored
+                    mirror = lm.detect(np.ascontiguousarray(image[:, ::-1]))
                 hits, n = int(frame.pose is not None), 1
-                verdict = evaluate_still(frame, None, config)
+                verdict = evaluate_still(frame, None, config, mirrored=(mirror, None))
                 got = {c: verdict.checks[CheckId(c)].status.value for c in CHECKS}
             else:
                 evaluator = Evaluator(config)

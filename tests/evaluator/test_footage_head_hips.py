@@ -3,8 +3,9 @@
 None of the footage shows a head hanging back over a roller, so this guards the other
 side: on the photos of good form where the head rests on the floor or in the hands and
 the hips are down (looked at by eye; the list below), neither check raises a fault with
-the product's own settings (the set-up gate on, as ``analyze`` runs a photo). The test
-prints every still's reading of both checks.
+the product's own settings (the set-up gate on). Each photo is read once, not also
+mirrored as ``analyze`` reads it: one reading is the stricter guard (the mirror only
+vetoes faults). The test prints every still's reading of both checks.
 """
 
 from __future__ import annotations

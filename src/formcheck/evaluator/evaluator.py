@@ -143,7 +143,8 @@ ROLLER_NEAR_EDGE = "Roller near the edge of the shoulder blades"
 ROLLER_UNSURE = "Roller detection unsure"
 ROLLER_AWAY = "Roller is not under the back"
 FOOT_UNCLEAR = "Foot not clearly seen (the toes read too close to the ankle)"
-READ_TWO_WAYS = "This photo reads two ways (as taken and mirrored): try another photo or a video"
+READ_TWO_WAYS = ("Not sure from this photo (its mirror image reads differently): "
+                 "try another photo or a video")
 
 
 @dataclass(slots=True)
@@ -264,7 +265,6 @@ class Evaluator:
         n_bins = c.session.coverage_bins
         self._bin_edges = np.linspace(-0.2, 1.2, n_bins + 1)
         self._totals = _Totals.empty(n_bins)
-        self._mirror: Evaluator | None = None  # a still's mirrored reading's own evaluator
 
     # ------------------------------------------------------------------ per frame
     def update(
@@ -278,7 +278,7 @@ class Evaluator:
             roller: the roller stage's observation, or None when there is none.
             mirrored: for a still only, the same photo read again mirrored left to right:
                 its pose and roller, in the mirrored image's px. A fault stands only where
-                both readings find it (:func:`merge_mirrored`).
+                both readings find it (:func:`_merge_mirrored`).
         """
         if mirrored is not None and not self.still:
             raise ValueError("a mirrored reading is for stills only")
@@ -309,10 +309,8 @@ class Evaluator:
         if mirrored is not None:
             # One photo gives one look, no time to debounce a misread; the model misreads
             # a photo and its mirror image in different ways (docs/scenes3d.md).
-            if self._mirror is None:
-                self._mirror = Evaluator(self.config, still=True)
-            other = self._mirror.update(*mirrored)
-            merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
+            other = Evaluator(self.config, still=True).update(*mirrored)
+            _merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
         self._last_t = t
         verdict_checks, active_keys = self._debounce(t, raws)
         cue = self._cue(t, active_keys)
@@ -336,6 +334,12 @@ class Evaluator:
             others=frame.others,
             followed_at=frame.followed_at,
         )
+
+    def _holding(self, check: CheckId) -> bool:
+        """True while ``check``'s fault is reported in a video: its ok margin widens
+        (hysteresis). Photos are independent, so one photo's fault moves no bar for the
+        next."""
+        return not self.still and self._trackers[check].active_fault
 
     def _lose_person(self) -> None:
         self._filter.reset()
@@ -501,7 +505,7 @@ class Evaluator:
         the world landmarks once the camera stands round (``KNEE_WORLD_FROM_AZIMUTH_DEG``),
         where the image opens or closes the angle."""
         thr = self.config.thresholds.knee_straight_deg
-        if self._trackers[CheckId.KNEES_BENT].active_fault:
+        if self._holding(CheckId.KNEES_BENT):
             thr -= self.config.temporal.knee_hysteresis_deg
         value = _finite(r.knee_deg)
         if (value is not None and view is not None and pose is not None and near is not None
@@ -526,7 +530,7 @@ class Evaluator:
         pitch_thr, lift_thr = th.foot_pitch_max_deg, th.foot_lift_max_shin
         side_thr, roll_thr = th.ankle_height_min_foot, th.body_roll_max_deg
         heel_thr, shape_min = th.heel_lift_max_foot, th.foot_shape_min
-        if self._trackers[CheckId.FEET_FLAT].active_fault:
+        if self._holding(CheckId.FEET_FLAT):
             shape_min -= tp.foot_shape_hysteresis
             heel_thr -= tp.heel_lift_hysteresis_foot
             pitch_thr -= tp.foot_pitch_hysteresis_deg
@@ -605,10 +609,10 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, position, ROLLER_AWAY)
         neck_max = c.thresholds.roller_neck_max
         low_min = c.thresholds.roller_lower_back_min
-        tracker = self._trackers[CheckId.ROLLER_POSITION]
-        if tracker.key is CueKey.ROLLER_NECK:
+        held = self._trackers[CheckId.ROLLER_POSITION].key if not self.still else None
+        if held is CueKey.ROLLER_NECK:
             neck_max += c.temporal.roller_hysteresis
-        elif tracker.key is CueKey.ROLLER_LOWER_BACK:
+        elif held is CueKey.ROLLER_LOWER_BACK:
             low_min -= c.temporal.roller_hysteresis
         zone = zone_of(position, neck_max, low_min)
         if zone is Zone.SHOULDER_BLADES:
@@ -617,7 +621,7 @@ class Evaluator:
         if view is not None and c.roller.zone_margin_view:
             off_side = max(view.azimuth_deg, view.elevation_deg) / 45.0
             m += c.roller.zone_margin_view * min(1.0, max(0.0, off_side))
-        if tracker.key is None and neck_max - m <= position <= low_min + m:
+        if held is None and neck_max - m <= position <= low_min + m:
             return _Raw(Status.UNKNOWN, position, ROLLER_NEAR_EDGE)
         return _Raw(Status.FAULT, position, key=CueKey.of(CheckId.ROLLER_POSITION, zone),
                     zone=zone)
@@ -656,7 +660,7 @@ class Evaluator:
         c = self.config
         cm_s = speed * c.thresholds.torso_length_cm
         thr = c.thresholds.speed_max_cm_s
-        if self._trackers[CheckId.ROLLING_SPEED].active_fault:
+        if self._holding(CheckId.ROLLING_SPEED):
             thr -= c.temporal.speed_hysteresis_cm_s
         if cm_s > thr:
             return _Raw(Status.FAULT, cm_s, key=CueKey.ROLLING_SPEED)
@@ -930,7 +934,7 @@ def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
                 Status.UNKNOWN, partial_message(lacking), None, None)
 
 
-def merge_mirrored(raws: dict[CheckId, _Raw], mirrored: dict[CheckId, Status]) -> None:
+def _merge_mirrored(raws: dict[CheckId, _Raw], mirrored: dict[CheckId, Status]) -> None:
     """Join a photo's reading (``raws``) with its mirror image's statuses: a fault stands
     only where the mirror reads a fault too, else it is unknown (:data:`READ_TWO_WAYS`).
     An ok or an unknown stands as the photo reads it (a missed fault is the lesser

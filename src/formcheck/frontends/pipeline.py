@@ -28,7 +28,7 @@ from formcheck.source import VideoFrame
 if TYPE_CHECKING:
     from formcheck.pose.landmarker import ModelInput
 
-STAGES = ("decode", "pose", "roller", "evaluate", "draw", "encode")
+STAGES = ("decode", "pose", "roller", "mirror", "evaluate", "draw", "encode")
 
 
 @dataclass
@@ -99,7 +99,7 @@ class FramePipeline(Closing):
             ``setup.people_count_s``; 0: no count.
         read_mirrored: a photo (``still``) is read a second time mirrored left to right,
             and a fault stands only where both readings find it
-            (:func:`~formcheck.evaluator.evaluator.merge_mirrored`); off for a caller
+            (:meth:`~formcheck.evaluator.evaluator.Evaluator.update`); off for a caller
             that reads the mirror itself.
     """
 
@@ -181,7 +181,8 @@ class FramePipeline(Closing):
         ``ready`` is the frame's :meth:`prepare` output when a front end made it ahead
         (``frame`` is then the work frame). Thread-safe against :meth:`finish` of an
         earlier frame, so a front end can run the two halves on two threads (the model
-        releases the GIL).
+        releases the GIL); for a video only: a photo's :meth:`finish` runs the model
+        once more (its mirror image), and a photo is one frame.
         """
         t0 = time.perf_counter()
         if ready is None:
@@ -215,6 +216,7 @@ class FramePipeline(Closing):
         else:
             roller = self.roller.update(frame.image, pose)
         t2 = time.perf_counter()
+        self.times.add("roller", t2 - t1)
         mirrored = None
         if self._mirror_roller is not None:
             image, mirror_pose = self.mirrored(frame)
@@ -223,14 +225,17 @@ class FramePipeline(Closing):
             t2 = time.perf_counter()
         verdict = self.evaluator.update(pose, roller, mirrored)
         t3 = time.perf_counter()
-        self.times.add("roller", t2 - t1)
         self.times.add("evaluate", t3 - t2)
         self.times.frames += 1
         return Step(frame, pose, roller, verdict)
 
     def mirrored(self, frame: VideoFrame) -> tuple[NDArray[np.uint8], PoseFrame]:
         """A photo's second look: the work frame mirrored left to right, and its pose
-        (px of the mirrored frame). For stills (the landmarker in IMAGE mode)."""
+        (px of the mirrored frame). Photos only (a video's model keeps time). The
+        people count is the photo's as taken: the mirror's pose comes straight from the
+        landmarker, which follows the person it finds first."""
+        if not self.evaluator.still:
+            raise RuntimeError("mirrored() reads a photo; this pipeline reads a video")
         image = np.ascontiguousarray(frame.image[:, ::-1])
         return image, self._landmarker.detect(image, frame.t_ms, frame.index)
 
@@ -264,6 +269,8 @@ class FramePipeline(Closing):
             self.roller = RollerTracker(rules)
         else:
             self.roller.detector.calibrate(image, pose)
+        if self._mirror_roller is not None:  # the colour is the same in the mirror image
+            self._mirror_roller = RollerTracker(self.roller.detector)
         return True
 
     def close(self) -> None:

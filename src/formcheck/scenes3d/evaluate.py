@@ -34,7 +34,8 @@ class Observed:
     pose: PoseFrame
     rollers: dict[str, RollerObservation]
     truth: dict[str, Any]
-    # a still's second reading, mirrored (as analyze reads a photo): its pose and rollers
+    # a still's second reading, mirrored (as analyze reads a photo): its pose and
+    # rollers, in the mirror image's px
     mirrored: tuple[PoseFrame, dict[str, RollerObservation]] | None = None
 
 
@@ -141,11 +142,19 @@ def _current(ob: Observed) -> Observed:
     was saved with)."""
     if not hasattr(ob, "mirrored"):
         ob = Observed(ob.pose, ob.rollers, ob.truth)
-    frame = ob.pose
+    ob = replace(ob, pose=_current_frame(ob.pose))
+    if ob.mirrored is not None:
+        ob = replace(ob, mirrored=(_current_frame(ob.mirrored[0]), ob.mirrored[1]))
+    return ob
+
+
+def _current_frame(frame: PoseFrame) -> PoseFrame:
+    """A pose frame unpickled from an older cache, with its missing fields at their
+    defaults."""
     if all(hasattr(frame, f.name) for f in fields(PoseFrame)):
-        return ob
+        return frame
     kept = {f.name: getattr(frame, f.name) for f in fields(PoseFrame) if hasattr(frame, f.name)}
-    return replace(ob, pose=PoseFrame(**kept))
+    return PoseFrame(**kept)
 
 
 def cached_observations(shot: Shot, model: Path, cache: Path | None,
