@@ -72,7 +72,7 @@ def main() -> int:
     rows: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
     by_end: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
     for shot in dataset.load(a.set, a.split):
-        for ob in cached_observations(shot, model, a.cache, ["rules"]):
+        for ob in cached_observations(shot, model, a.cache, ["rules"], mirrored=False):
             pose = ob.pose.pose
             if pose is None:
                 continue

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.model]
 def test_a_roller_across_seen_from_the_head_end_is_never_read_along(model_path: Path) -> None:
     shot = next(s for s in dataset.load(split="tuning") if s.name == "tuni-clip-901-session")
     assert shot.row["camera"]["end"] == "head" and shot.camera_bin == "oblique"
-    results = judge_shot(shot, observe_shot(shot, model_path, ()), detector="truth")
+    results = judge_shot(shot, observe_shot(shot, model_path, (), mirrored=False), detector="truth")
     across = [r for r in results if r.truth["roller"].get("orientation") == "across"]
     assert len(across) >= 30
     faults = [r.truth["frame"] for r in across if r.frame_status["roller_across_back"] == "fault"]

@@ -39,10 +39,11 @@ class Observed:
     mirrored: tuple[PoseFrame, dict[str, RollerObservation]] | None = None
 
 
-def observe_shot(shot: Shot, model: Path,
-                 detectors: Sequence[str] = ("rules",)) -> list[Observed]:
+def observe_shot(shot: Shot, model: Path, detectors: Sequence[str] = ("rules",),
+                 mirrored: bool = True) -> list[Observed]:
     """Every frame of ``shot`` through the pose model and each named roller detector,
-    as ``analyze`` runs them: a still is also read mirrored (``Observed.mirrored``)."""
+    as ``analyze`` runs them: a still is also read mirrored (``Observed.mirrored``)
+    unless ``mirrored`` is off (for a caller that reads the photo's pose alone)."""
     from formcheck.frontends.pipeline import FramePipeline
     from formcheck.roller.tracker import RollerTracker
     from formcheck.source import VideoFrame
@@ -59,12 +60,12 @@ def observe_shot(shot: Shot, model: Path,
             for name, tracker in trackers.items():
                 pipe.roller = tracker
                 rollers[name] = pipe.finish(work, pose, ready).roller
-            mirrored = None
-            if shot.still:
+            second = None
+            if shot.still and mirrored:
                 flipped, mirror_pose = pipe.mirrored(work)
-                mirrored = (replace(mirror_pose, mask=None), {
+                second = (replace(mirror_pose, mask=None), {
                     name: t.update(flipped, mirror_pose) for name, t in mirror_trackers.items()})
-            out.append(Observed(replace(pose, mask=None), rollers, truth, mirrored))
+            out.append(Observed(replace(pose, mask=None), rollers, truth, second))
     return out
 
 
@@ -158,13 +159,14 @@ def _current_frame(frame: PoseFrame) -> PoseFrame:
 
 
 def cached_observations(shot: Shot, model: Path, cache: Path | None,
-                        detectors: Sequence[str] = ("rules",)) -> list[Observed]:
+                        detectors: Sequence[str] = ("rules",),
+                        mirrored: bool = True) -> list[Observed]:
     """:func:`observe_shot`, kept in ``cache`` (a folder of pickles, one per shot and
     model; a private scratch space, never shared: pickles run code when read)."""
     if cache is None:
-        return observe_shot(shot, model, detectors)
+        return observe_shot(shot, model, detectors, mirrored)
     # a still's cache holds its mirrored reading too (a cache from before it, not)
-    kind = ".mirrored" if shot.still else ""
+    kind = ".mirrored" if shot.still and mirrored else ""
     path = cache / f"{shot.name}.{model.stem}.{'+'.join(detectors)}{kind}.pkl"
     if path.exists():
         with path.open("rb") as f:
@@ -175,7 +177,7 @@ def cached_observations(shot: Shot, model: Path, cache: Path | None,
         truth = shot.truth()
         if len(truth) == len(data):
             return [replace(_current(o), truth=t) for o, t in zip(data, truth, strict=True)]
-    data = observe_shot(shot, model, detectors)
+    data = observe_shot(shot, model, detectors, mirrored)
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")
     with tmp.open("wb") as f:
