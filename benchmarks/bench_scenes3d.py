@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
+from formcheck.evaluator.config import EvaluatorConfig, RollerConfig, SetupConfig
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.evaluate import cached_observations, judge_shot
 from formcheck.scenes3d.scoring import Table, render_compare, render_tables, score
@@ -41,6 +41,9 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=None,
                     help="Keep the model's and roller stage's output per shot in this "
                          "folder, so a second run only re-runs the evaluator.")
+    ap.add_argument("--camera-reading", choices=("geometric", "learned"),
+                    default="geometric", help="setup.camera_reading: how the evaluator "
+                    "reads the camera's azimuth (default: the evaluator's own)")
     a = ap.parse_args()
     from formcheck.model import bundle
 
@@ -65,7 +68,9 @@ def main() -> int:
     tables: dict[tuple[str, str], Table] = {}
     for detector in detectors:
         for geometry in geometries:
-            config = EvaluatorConfig(roller=RollerConfig(geometry=geometry))  # type: ignore[arg-type]
+            config = EvaluatorConfig(
+                roller=RollerConfig(geometry=geometry),  # type: ignore[arg-type]
+                setup=SetupConfig(camera_reading=a.camera_reading))
             results = [r for shot in shots
                        for r in judge_shot(shot, observed[shot.name], config, detector)]
             print(f"\nroller detector {detector!r}, geometry {geometry!r}, {a.split} split: "

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.evaluator import Evaluator
-from formcheck.evaluator.config import EvaluatorConfig, ThresholdsConfig
+from formcheck.evaluator.config import EvaluatorConfig, SetupConfig, ThresholdsConfig
 from formcheck.evaluator.head_hips import (
     HEAD_LINE_IN_LINE_DEG,
     HEAD_LINE_PER_NECK,
@@ -91,8 +91,11 @@ def readings(w: np.ndarray, seen: np.ndarray | None = None
             hip_rise_torso(w, axes), neck_from_head_line(head_line_deg(w, axes, seen)))
 
 
-# exact landmarks carry none of the pose model's bias in reading the shoulder -> ear line
-EXACT = EvaluatorConfig(thresholds=ThresholdsConfig(head_line_read_bias_deg=0.0))
+# exact landmarks carry none of the pose model's bias in reading the shoulder -> ear line,
+# nor its compressed depth, which the learned camera reading is fitted to: the geometric
+# reading is exact for them
+EXACT = EvaluatorConfig(thresholds=ThresholdsConfig(head_line_read_bias_deg=0.0),
+                        setup=SetupConfig(camera_reading="geometric"))
 
 
 @pytest.mark.parametrize("head", [-30.0, -10.0, 0.0, 14.0, 16.0, 40.0])

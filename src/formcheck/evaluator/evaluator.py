@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,6 +46,7 @@ from formcheck.evaluator.body import (
     setup_state,
     side_scores,
 )
+from formcheck.evaluator.camera_reading import default_model
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.head_hips import (
     arms_hold_head,
@@ -496,7 +497,11 @@ class Evaluator:
             return None
         # the affine camera: on the tuning split it placed the roller as well as the pinhole
         # one (docs/scenes3d.md), needs no focal length and costs less
-        return body_view(pose.xy, pose.world, pose.visibility)
+        view = body_view(pose.xy, pose.world, pose.visibility)
+        if view is None or self.config.setup.camera_reading != "learned":
+            return view
+        azimuth = default_model().azimuth_deg(pose.xy, pose.world, pose.visibility, view)
+        return view if azimuth is None else replace(view, azimuth_deg=azimuth)
 
     # ------------------------------------------------------------------ the checks
     def _knees(self, r: BodyReading, view: BodyView | None = None,
