@@ -42,8 +42,9 @@ def main() -> int:
                     help="Keep the model's and roller stage's output per shot in this "
                          "folder, so a second run only re-runs the evaluator.")
     ap.add_argument("--camera-reading", choices=("geometric", "learned"),
-                    default="geometric", help="setup.camera_reading: how the evaluator "
-                    "reads the camera's azimuth (default: the evaluator's own)")
+                    default=SetupConfig().camera_reading, help="setup.camera_reading: "
+                    "how the evaluator reads the camera's azimuth (default: the "
+                    "evaluator's own)")
     a = ap.parse_args()
     from formcheck.model import bundle
 

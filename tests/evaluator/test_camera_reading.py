@@ -102,4 +102,4 @@ def test_the_evaluator_judges_from_the_learned_reading_when_asked() -> None:
     # then the session's camera place is each reading's (to the histogram's degree)
     assert places["geometric"] == pytest.approx(view.azimuth_deg, abs=1.0)
     assert places["learned"] == pytest.approx(learned, abs=1.0)
-    assert EvaluatorConfig().setup.camera_reading == "geometric"
+    assert EvaluatorConfig().setup.camera_reading == "learned"

