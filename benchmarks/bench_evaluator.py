@@ -81,11 +81,16 @@ def main() -> None:
     parser.add_argument("--no-mask", action="store_true", help="frames without a mask")
     parser.add_argument("--geometry", choices=("image", "3d"), default=None,
                         help="roller.geometry (default: the configuration's default)")
+    parser.add_argument("--camera-reading", choices=("learned", "geometric"), default=None,
+                        help="setup.camera_reading (default: the configuration's default)")
     args = parser.parse_args()
-    from formcheck.evaluator.config import EvaluatorConfig, RollerConfig
+    from formcheck.evaluator.config import EvaluatorConfig, RollerConfig, SetupConfig
 
     config = EvaluatorConfig() if args.geometry is None else EvaluatorConfig(
         roller=RollerConfig(geometry=args.geometry))
+    if args.camera_reading is not None:
+        config = config.model_copy(update={
+            "setup": SetupConfig(camera_reading=args.camera_reading)})
     session = [(_with_world(f), r) for f, r in _session(args.frames, args.fps,
                                                         not args.no_mask)]
     evaluator = Evaluator(config)
@@ -103,7 +108,8 @@ def main() -> None:
     mean_us = statistics.fmean(times) * 1e6
     p99_us = sorted(times)[int(0.99 * len(times))] * 1e6
     print(
-        f"evaluator ({config.roller.geometry} geometry): {mean_us:.0f} µs/frame mean, "
+        f"evaluator ({config.roller.geometry} geometry, {config.setup.camera_reading} "
+        f"camera reading): {mean_us:.0f} µs/frame mean, "
         f"{p99_us:.0f} µs p99 over {len(times)} frames "
         f"(target < 1000 µs); summary {summary_ms:.2f} ms"
     )
