@@ -113,3 +113,16 @@ def test_every_default_has_its_reason() -> None:
     without = [lines[i].strip() for i in fields if not has_reason(i)]
     assert fields
     assert without == ["enabled: bool = True"]
+
+
+def test_the_fault_hold_follows_the_camera_reading_unless_set() -> None:
+    from formcheck.evaluator.config import GEOMETRIC_FAULT_MAX_AZIMUTH_DEG, SetupConfig
+
+    # each camera reading has the hold chosen for it; a value the user sets wins
+    assert SetupConfig().camera_reading == "learned"
+    assert SetupConfig().fault_max_azimuth_deg == 30.0
+    geometric = SetupConfig(camera_reading="geometric")
+    assert geometric.fault_max_azimuth_deg == GEOMETRIC_FAULT_MAX_AZIMUTH_DEG == 25.0
+    assert SetupConfig(camera_reading="geometric",
+                       fault_max_azimuth_deg=40.0).fault_max_azimuth_deg == 40.0
+    assert SetupConfig(fault_max_azimuth_deg=20.0).fault_max_azimuth_deg == 20.0
