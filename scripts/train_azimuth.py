@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.camera_reading import MODEL_FILE, features, mirrored
+from formcheck.evaluator.camera_reading import MODEL_FILE, AzimuthModel, features, mirrored
 from formcheck.evaluator.view3d import body_view
 from formcheck.model import bundle
 from formcheck.scenes3d import dataset
@@ -63,17 +63,12 @@ def rows(root: Path, model: Path, cache: Path | None
     return np.array(xs), np.array(ys), shots, bins, np.array(read)
 
 
-def fit(x: FloatArray, y: FloatArray, ridge: float) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(mean, scale, weights with the intercept last) of a ridge regression."""
+def fit(x: FloatArray, y: FloatArray, ridge: float) -> AzimuthModel:
+    """A ridge regression on standardised features, in closed form."""
     mean, scale = x.mean(0), x.std(0) + 1e-6
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     weights = np.linalg.solve(z.T @ z + ridge * np.eye(z.shape[1]), z.T @ y)
-    return mean, scale, weights
-
-
-def predict(mean: FloatArray, scale: FloatArray, weights: FloatArray, x: FloatArray
-            ) -> FloatArray:
-    return np.asarray(((x - mean) / scale) @ weights[:-1] + weights[-1], float)
+    return AzimuthModel(mean, scale, weights)
 
 
 def cross_validated(x: FloatArray, y: FloatArray, shots: list[str], ridge: float
@@ -82,8 +77,7 @@ def cross_validated(x: FloatArray, y: FloatArray, shots: list[str], ridge: float
     fold = np.array([zlib.crc32(s.encode()) % FOLDS for s in shots])
     out = np.zeros_like(y)
     for k in range(FOLDS):
-        m, s, w = fit(x[fold != k], y[fold != k], ridge)
-        out[fold == k] = predict(m, s, w, x[fold == k])
+        out[fold == k] = fit(x[fold != k], y[fold != k], ridge).predict(x[fold == k])
     return np.clip(out, 0.0, 90.0)
 
 
@@ -119,7 +113,7 @@ def main() -> int:
     print(f"{len(y)} readings (frames and their mirror images) from "
           f"{len(set(shots))} tuning shots")
     report(y, cross_validated(x, y, shots, a.ridge), read, bins)
-    mean, scale, weights = fit(x, y, a.ridge)
+    model_fit = fit(x, y, a.ridge)
     manifest = (a.set / "manifest.jsonl").read_bytes()
     a.out.write_text(json.dumps({
         "about": "formcheck.evaluator.camera_reading: ridge regression to the camera's "
@@ -128,9 +122,9 @@ def main() -> int:
         "ridge": a.ridge, "readings": len(y), "shots": len(set(shots)),
         "set_manifest_sha256": hashlib.sha256(manifest).hexdigest(),
         "pose_model": model.name,
-        "mean": [round(float(v), 9) for v in mean],
-        "scale": [round(float(v), 9) for v in scale],
-        "weights": [round(float(v), 9) for v in weights],
+        "mean": [round(float(v), 9) for v in model_fit.mean],
+        "scale": [round(float(v), 9) for v in model_fit.scale],
+        "weights": [round(float(v), 9) for v in model_fit.weights],
     }, indent=1) + "\n", encoding="utf-8")
     print(f"written: {a.out}")
     return 0

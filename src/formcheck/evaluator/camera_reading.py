@@ -17,28 +17,31 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.view3d import BodyView
+from formcheck.evaluator.view3d import BodyView, body_view
+from formcheck.pose.landmarks import Landmark
 
 FloatArray = NDArray[np.float64]
 
 MODEL_FILE = Path(__file__).with_name("camera_azimuth.json")
 # The landmarks read (nose, ears, shoulders, hips, knees, ankles, heels, toes): the
 # body's outline that a camera's place changes; the hands and arms move on their own.
-POINTS = (0, 7, 8, 11, 12, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)
-# Mirroring swaps each left landmark with its right one.
-_PAIRS = ((1, 4), (2, 5), (3, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16),
-          (17, 18), (19, 20), (21, 22), (23, 24), (25, 26), (27, 28), (29, 30), (31, 32))
-MIRROR_ORDER = np.arange(33)
-for _a, _b in _PAIRS:
-    MIRROR_ORDER[_a], MIRROR_ORDER[_b] = _b, _a
-N_FEATURES = 6 * len(POINTS) + 6 + 2  # image 2, world 3, visibility 1 a point; camera 6; reading 2
+POINTS = np.array([Landmark[name] for name in (
+    "NOSE", "LEFT_EAR", "RIGHT_EAR", "LEFT_SHOULDER", "RIGHT_SHOULDER", "LEFT_HIP",
+    "RIGHT_HIP", "LEFT_KNEE", "RIGHT_KNEE", "LEFT_ANKLE", "RIGHT_ANKLE", "LEFT_HEEL",
+    "RIGHT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_FOOT_INDEX")])
+# In a mirror each left landmark takes its right one's place, and the other way round.
+MIRROR_ORDER = np.array([
+    Landmark[m.name.replace("LEFT", "@").replace("RIGHT", "LEFT").replace("@", "RIGHT")]
+    for m in Landmark])
+# per point: image 2, world 3, visibility 1; the camera's rows 6; the reading 2
+N_FEATURES = 6 * len(POINTS) + 6 + 2
 
 
 def mirrored(xy: FloatArray, world: FloatArray, visibility: FloatArray
@@ -63,11 +66,11 @@ def features(xy: FloatArray, world: FloatArray, visibility: FloatArray,
         visibility: (33,) 0..1.
         view: the pose's :func:`~formcheck.evaluator.view3d.body_view`.
     """
-    p = np.asarray(xy, float)[list(POINTS)]
+    p = np.asarray(xy, float)[POINTS]
     if not np.isfinite(p).all():
         return None
-    hip = (xy[23] + xy[24]) / 2
-    d = (xy[11] + xy[12]) / 2 - hip
+    hip = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
+    d = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2 - hip
     length = math.hypot(float(d[0]), float(d[1]))
     if not length > 1.0:
         return None
@@ -75,9 +78,9 @@ def features(xy: FloatArray, world: FloatArray, visibility: FloatArray,
     n = np.array([-u[1], u[0]])
     rel = (p - hip) / length  # image points in the torso's frame, torso lengths
     axes = view.axes
-    w = (np.asarray(world, float)[list(POINTS)] - axes.hip) / max(axes.torso_m, 1e-3)
+    w = (np.asarray(world, float)[POINTS] - axes.hip) / max(axes.torso_m, 1e-3)
     a = view.A / max(float(np.linalg.norm(view.A)), 1e-9)  # scale-free camera rows
-    vis = np.nan_to_num(np.asarray(visibility, float)[list(POINTS)])
+    vis = np.nan_to_num(np.asarray(visibility, float)[POINTS])
     out = np.concatenate([
         rel @ u, rel @ n,
         w @ axes.spine, w @ axes.lateral, w @ axes.back,
@@ -111,10 +114,10 @@ class AzimuthModel:
             raise ValueError(f"{path}: made for {len(model.mean)} features, not {N_FEATURES}")
         return model
 
-    def predict(self, x: FloatArray) -> float:
-        """The azimuth for one feature vector, degrees (not clipped)."""
-        z = (x - self.mean) / self.scale
-        return float(z @ self.weights[:-1] + self.weights[-1])
+    def predict(self, x: FloatArray) -> FloatArray:
+        """The azimuths, degrees (not clipped), of feature vectors (the last axis)."""
+        return np.asarray(((x - self.mean) / self.scale) @ self.weights[:-1]
+                          + self.weights[-1], float)
 
     def azimuth_deg(self, xy: FloatArray, world: FloatArray, visibility: FloatArray,
                     view: BodyView) -> float | None:
@@ -123,10 +126,29 @@ class AzimuthModel:
         mirrored too, and a ridge fit on a set closed under a signed permutation of the
         features is itself unchanged by it."""
         x = features(xy, world, visibility, view)
-        return None if x is None else min(90.0, max(0.0, self.predict(x)))
+        return None if x is None else min(90.0, max(0.0, float(self.predict(x))))
 
 
 @lru_cache(maxsize=1)
 def default_model() -> AzimuthModel:
     """The committed model (read once)."""
     return AzimuthModel.load()
+
+
+def read_view(xy: FloatArray, world: FloatArray, visibility: FloatArray,
+              camera_reading: str = "learned") -> BodyView | None:
+    """The body frame and camera of one pose as the evaluator judges it: the affine
+    :func:`~formcheck.evaluator.view3d.body_view`, its azimuth read by the learned model
+    where ``camera_reading`` (``setup.camera_reading``) is "learned". Every consumer
+    (the evaluator, the roller's debug view) reads the camera through this, so they agree.
+
+    Args:
+        xy: (33, 2) image landmarks, px.
+        world: (33, 3) world landmarks, m.
+        visibility: (33,) 0..1.
+    """
+    view = body_view(xy, world, visibility)
+    if view is None or camera_reading != "learned":
+        return view
+    azimuth = default_model().azimuth_deg(xy, world, visibility, view)
+    return view if azimuth is None else replace(view, azimuth_deg=azimuth)

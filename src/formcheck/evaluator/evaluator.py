@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,7 +46,7 @@ from formcheck.evaluator.body import (
     setup_state,
     side_scores,
 )
-from formcheck.evaluator.camera_reading import default_model
+from formcheck.evaluator.camera_reading import read_view
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.head_hips import (
     arms_hold_head,
@@ -504,11 +504,8 @@ class Evaluator:
             return None
         # the affine camera: on the tuning split it placed the roller as well as the pinhole
         # one (docs/scenes3d.md), needs no focal length and costs less
-        view = body_view(pose.xy, pose.world, pose.visibility)
-        if view is None or self.config.setup.camera_reading != "learned":
-            return view
-        azimuth = default_model().azimuth_deg(pose.xy, pose.world, pose.visibility, view)
-        return view if azimuth is None else replace(view, azimuth_deg=azimuth)
+        return read_view(pose.xy, pose.world, pose.visibility,
+                         self.config.setup.camera_reading)
 
     # ------------------------------------------------------------------ the checks
     def _knees(self, r: BodyReading, view: BodyView | None = None,

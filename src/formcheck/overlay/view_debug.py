@@ -1,6 +1,7 @@
 """The body's 3D axes and the camera's place, drawn for the roller's debug view.
 
-From the pose's world and image landmarks (:func:`formcheck.evaluator.view3d.body_view`):
+From the pose's world and image landmarks, as the evaluator reads them
+(:func:`formcheck.evaluator.camera_reading.read_view`):
 the spine (green), the left-right axis (blue) and the back's normal (magenta) drawn from
 the mid-hip as they project into the image, 0.25 m each, and a line of text with the
 camera's azimuth and elevation as read from them, and the roller's orientation and place
@@ -13,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from formcheck.evaluator.camera_reading import read_view
 from formcheck.evaluator.config import SetupConfig
-from formcheck.evaluator.view3d import BodyView, body_view, observed_orientation
+from formcheck.evaluator.view3d import BodyView, observed_orientation
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 
@@ -55,7 +57,9 @@ def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
 
     cv2 = _cv2()
     pose = pose_frame.pose
-    view = None if pose is None else body_view(pose.xy, pose.world, pose.visibility)
+    cfg = setup or SetupConfig()
+    view = None if pose is None else read_view(pose.xy, pose.world, pose.visibility,
+                                               cfg.camera_reading)
     w = image_bgr.shape[1]
     lw = max(1, round(w / 400))
     if view is not None:
