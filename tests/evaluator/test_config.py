@@ -115,14 +115,26 @@ def test_every_default_has_its_reason() -> None:
     assert without == ["enabled: bool = True"]
 
 
-def test_the_fault_hold_follows_the_camera_reading_unless_set() -> None:
-    from formcheck.evaluator.config import GEOMETRIC_FAULT_MAX_AZIMUTH_DEG, SetupConfig
+def test_the_camera_limits_follow_the_camera_reading_unless_set() -> None:
+    from formcheck.evaluator.config import (
+        GEOMETRIC_FAULT_MAX_AZIMUTH_DEG,
+        GEOMETRIC_MAX_AZIMUTH_DEG,
+        SetupConfig,
+    )
 
-    # each camera reading has the hold chosen for it; a value the user sets wins
+    # each camera reading has the fault hold and the set-up gate chosen for it; a value
+    # the user sets wins
     assert SetupConfig().camera_reading == "learned"
     assert SetupConfig().fault_max_azimuth_deg == 30.0
+    assert SetupConfig().max_azimuth_deg == 50.0
     geometric = SetupConfig(camera_reading="geometric")
     assert geometric.fault_max_azimuth_deg == GEOMETRIC_FAULT_MAX_AZIMUTH_DEG == 25.0
-    assert SetupConfig(camera_reading="geometric",
-                       fault_max_azimuth_deg=40.0).fault_max_azimuth_deg == 40.0
+    assert geometric.max_azimuth_deg == GEOMETRIC_MAX_AZIMUTH_DEG == 45.0
+    mine = SetupConfig(camera_reading="geometric", fault_max_azimuth_deg=40.0,
+                       max_azimuth_deg=55.0)
+    assert (mine.fault_max_azimuth_deg, mine.max_azimuth_deg) == (40.0, 55.0)
+    # one set, the other still follows the reading
+    half = SetupConfig(camera_reading="geometric", max_azimuth_deg=55.0)
+    assert (half.fault_max_azimuth_deg, half.max_azimuth_deg) == (25.0, 55.0)
     assert SetupConfig(fault_max_azimuth_deg=20.0).fault_max_azimuth_deg == 20.0
+    assert SetupConfig(max_azimuth_deg=40.0).max_azimuth_deg == 40.0
