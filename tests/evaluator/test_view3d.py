@@ -277,3 +277,31 @@ def test_the_left_right_axis_is_turned_in_the_floor_plane_to_the_corrected_azimu
         along += read.status == "along"
     assert turned >= len(cases) // 2
     assert along == 0, f"{along} of {len(cases)} rollers across read along the spine"
+
+
+def test_a_long_roller_minimum_along_the_spine_settles_oblique_views() -> None:
+    """Seen obliquely from near the floor, a roller across and one along the spine both
+    lie along the image's horizontal; only the length tells them apart. A roller along the
+    spine bears the back from the hips up, so reading one only where the outline is as
+    long as a 0.6 m roller there (rather than 0.3 m) settles more across rollers without
+    reading any roller the wrong way (exact outlines)."""
+    tally: dict[float, dict[str, int]] = {}
+    for along_min in (0.3, 0.6):
+        counts = {"right": 0, "unknown": 0, "wrong": 0}
+        for _shot, t in _cases(("floor_side", "oblique", "elevated")):
+            xy, w = _landmarks(t)
+            bv = body_view(xy, w, image_size=(t["width"], t["height"]))
+            assert bv is not None
+            ends = np.asarray(t["roller_ends_px"])
+            dia = t["roller"]["size_px"][1]
+            axis = ends[1] - ends[0]
+            got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
+                                     along_min_m=along_min)
+            key = ("unknown" if got.status == "unknown"
+                   else "right" if got.status == t["roller"]["orientation"] else "wrong")
+            counts[key] += 1
+        tally[along_min] = counts
+    print(f"orientation on exact outlines by the shortest roller along: {tally}")
+    assert tally[0.6]["wrong"] <= tally[0.3]["wrong"]
+    assert tally[0.6]["unknown"] < tally[0.3]["unknown"]
+    assert tally[0.6]["right"] > tally[0.3]["right"]

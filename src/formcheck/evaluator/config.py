@@ -312,6 +312,10 @@ class RollerConfig(_Section):
     # exact roller is read with p90 errors of 0.09-0.10 against 0.06 side-on (the 3D
     # set's tuning part; docs/roller_learned.md, "Stop 36").
     zone_margin_view: float = Field(0.05, ge=0, le=0.3)
+    # With geometry 3d a silhouette is read as a roller along the spine only if it is as
+    # long as one this long (m) would look there: a roller along the spine bears the back
+    # from the hips up.
+    along_min_length_m: float = Field(0.6, gt=0, le=2)
     # Read the camera place, lying, on the back and the roller's place and orientation
     # in the image plane (as seen side-on) or against the body's 3D axes (from the world
     # landmarks: any camera place). "3d": on the 3D set's evaluation split it halves the

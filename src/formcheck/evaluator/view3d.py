@@ -496,6 +496,7 @@ def _line_angle(a: FloatArray, b: FloatArray) -> float:
 
 def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
                        thickness_px: float, *, roller_m: tuple[float, float] = (0.3, 0.9),
+                       along_min_m: float = 0.6,
                        across_off_deg: float = 30.0, along_off_deg: float = 15.0,
                        short_lateral: float = 0.5, short_lateral_off_deg: float = 60.0,
                        slack: float = 0.3, across_long_slack: float = 0.5) -> OrientationReading:
@@ -507,6 +508,8 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     the roller is thick, its direction (within ``across_off_deg`` or ``along_off_deg``).
     The reading is the one way the silhouette fits; where both fit (the view cannot tell
     them apart) or neither does, it is unknown.
+
+    Rollers are ``roller_m`` long (m); one along the spine at least ``along_min_m``.
 
     The left-right axis is ``view.roller_lateral`` (turned to the corrected azimuth from
     the head end, where the model's own one collapses onto the line of sight). It rests
@@ -527,7 +530,7 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         per_m = vec_norm(a)
         # across, the shortest outline is the end-on disc: the model's depth makes the
         # left-right axis's image too uncertain to bound it from below
-        lo = thick if name == "across" else per_m * roller_m[0] + thick
+        lo = thick if name == "across" else per_m * along_min_m + thick
         hi = per_m * roller_m[1] + thick
         long_enough = per_m * roller_m[0] >= 0.5 * thick
         off[name] = _line_angle(axis_px, a)
@@ -553,11 +556,14 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     return OrientationReading("unknown", "the roller's outline fits neither way", *angles)
 
 
-def observed_orientation(view: BodyView, roller: RollerObservation) -> OrientationReading:
+def observed_orientation(view: BodyView, roller: RollerObservation,
+                         along_min_m: float = 0.6) -> OrientationReading:
     """:func:`roller_orientation` of what the roller stage reports: its silhouette's long
-    axis, length and thickness (px). Unknown where it reports no silhouette."""
+    axis, length and thickness (px), a roller along the spine at least ``along_min_m``
+    long (m). Unknown where it reports no silhouette."""
     if roller.size_px is None:
         return OrientationReading("unknown", "the roller's outline is not known")
     a = math.radians(roller.angle_deg)
     return roller_orientation(view, np.array([math.cos(a), math.sin(a)]),
-                              float(roller.size_px[0]), float(roller.size_px[1]))
+                              float(roller.size_px[0]), float(roller.size_px[1]),
+                              along_min_m=along_min_m)

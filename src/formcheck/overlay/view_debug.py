@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.evaluator.camera_reading import read_view
-from formcheck.evaluator.config import SetupConfig
+from formcheck.evaluator.config import RollerConfig, SetupConfig
 from formcheck.evaluator.view3d import BodyView, observed_orientation
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
@@ -28,9 +28,11 @@ AXES = (("spine", (60, 200, 60)), ("roller_lateral", (230, 120, 30)),
 
 
 def view_text(view: BodyView | None, setup: SetupConfig | None = None,
-              roller: RollerObservation | None = None) -> str:
+              roller: RollerObservation | None = None,
+              roller_cfg: RollerConfig | None = None) -> str:
     """One line: the camera's place read from the body, whether it is supported, and the
-    roller's orientation and place along the back as the evaluator reads them in 3D."""
+    roller's orientation and place along the back as the evaluator reads them in 3D
+    (with ``setup`` and ``roller_cfg``, the defaults where None)."""
     if view is None:
         return "body axes: not read (no pose or no world landmarks)"
     cfg = setup or SetupConfig()
@@ -41,7 +43,8 @@ def view_text(view: BodyView | None, setup: SetupConfig | None = None,
         note = "  too high"
     read = ""
     if roller is not None and roller.found and roller.size_px is not None:
-        read = f"  3D: {observed_orientation(view, roller).status}"
+        along_min = (roller_cfg or RollerConfig()).along_min_length_m
+        read = f"  3D: {observed_orientation(view, roller, along_min).status}"
         if roller.contact_px is not None:
             read += f" at {view.position(np.asarray(roller.contact_px, float)):.2f}"
     return (f"camera {view.azimuth_deg:.0f} deg round, {view.elevation_deg:.0f} deg up"
@@ -50,7 +53,8 @@ def view_text(view: BodyView | None, setup: SetupConfig | None = None,
 
 def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
                    roller: RollerObservation | None = None,
-                   setup: SetupConfig | None = None) -> BodyView | None:
+                   setup: SetupConfig | None = None,
+                   roller_cfg: RollerConfig | None = None) -> BodyView | None:
     """Draw the body's axes and the camera line on ``image_bgr`` (in place); return the
     body view read (None where there is none)."""
     from formcheck.lazy import cv2 as _cv2
@@ -72,7 +76,7 @@ def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
                                 color, 2 * lw, cv2.LINE_AA, tipLength=0.15)
     scale = max(0.45, w / 1400)
     y = int(56 * scale / 0.6)
-    text = view_text(view, setup, roller)
+    text = view_text(view, setup, roller, roller_cfg)
     cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
                 3 * lw, cv2.LINE_AA)
     cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255),
