@@ -305,3 +305,30 @@ def test_a_long_roller_minimum_along_the_spine_settles_oblique_views() -> None:
     assert tally[0.6]["wrong"] <= tally[0.3]["wrong"]
     assert tally[0.6]["unknown"] < tally[0.3]["unknown"]
     assert tally[0.6]["right"] > tally[0.3]["right"]
+
+
+def test_a_stubby_outline_s_direction_is_not_held_against_across() -> None:
+    """An outline under twice as long as thick (a roller across seen from above, most of
+    it under the body) has no direction to speak of: its long axis turned 60 degrees off
+    the left-right axis still reads across, never along; with the old 1.3 times the
+    thickness it fitted neither way."""
+    reads: dict[float, list[str]] = {1.3: [], 2.0: []}
+    for _shot, t in _cases(("elevated",)):
+        if t["roller"].get("orientation") != "across" or not t.get("roller_ends_px"):
+            continue
+        xy, w = _landmarks(t)
+        bv = body_view(xy, w, image_size=(t["width"], t["height"]))
+        assert bv is not None
+        lat = bv.image_dir(bv.roller_lateral)
+        a = math.atan2(float(lat[1]), float(lat[0])) + math.radians(60.0)
+        axis = np.array([math.cos(a), math.sin(a)])
+        dia = float(t["roller"]["size_px"][1])
+        for stubby in reads:
+            reads[stubby].append(roller_orientation(bv, axis, 1.8 * dia, dia,
+                                                    stubby=stubby).status)
+        # 2.0 is the default the evaluator reads with
+        assert roller_orientation(bv, axis, 1.8 * dia, dia).status == reads[2.0][-1]
+    assert len(reads[2.0]) >= 20
+    assert "along" not in reads[2.0]
+    assert reads[2.0].count("across") > reads[1.3].count("across")
+    assert reads[2.0].count("across") >= 0.9 * len(reads[2.0]), reads[2.0]

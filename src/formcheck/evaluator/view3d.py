@@ -497,6 +497,7 @@ def _line_angle(a: FloatArray, b: FloatArray) -> float:
 def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
                        thickness_px: float, *, roller_m: tuple[float, float] = (0.3, 0.9),
                        along_min_m: float = 0.6,
+                       stubby: float = 2.0,
                        across_off_deg: float = 30.0, along_off_deg: float = 15.0,
                        short_lateral: float = 0.5, short_lateral_off_deg: float = 60.0,
                        slack: float = 0.3, across_long_slack: float = 0.5) -> OrientationReading:
@@ -509,7 +510,10 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     The reading is the one way the silhouette fits; where both fit (the view cannot tell
     them apart) or neither does, it is unknown.
 
-    Rollers are ``roller_m`` long (m); one along the spine at least ``along_min_m``.
+    Rollers are ``roller_m`` long (m); one along the spine at least ``along_min_m`` (it
+    bears the back from the hips up). An outline under ``stubby`` times as long as it is
+    thick has no direction to hold against either way (seen from above, most of a roller
+    across lies under the body).
 
     The left-right axis is ``view.roller_lateral`` (turned to the corrected azimuth from
     the head end, where the model's own one collapses onto the line of sight). It rests
@@ -542,7 +546,7 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
             tol = across_off_deg
         long_slack = across_long_slack if name == "across" else slack
         length_ok = (1 - slack) * lo <= length_px <= (1 + long_slack) * hi
-        dir_ok = (not long_enough) or off[name] <= tol or length_px < 1.3 * thick
+        dir_ok = (not long_enough) or off[name] <= tol or length_px < stubby * thick
         fits[name] = length_ok and dir_ok
     sep = _line_angle(view.image_dir(view.roller_lateral), view.image_dir(view.spine))
     angles = (sep, off["across"], off["along"])
