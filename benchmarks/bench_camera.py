@@ -68,7 +68,7 @@ def main() -> int:
     if model is None:
         print("no pose model: run `formcheck models fetch`")
         return 1
-    limits = SetupConfig()
+    limits = SetupConfig(camera_reading="geometric")  # the reading measured here
     rows: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
     by_end: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
     for shot in dataset.load(a.set, a.split):

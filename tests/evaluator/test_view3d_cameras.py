@@ -287,7 +287,9 @@ def test_the_knees_head_and_hips_are_judged_further_round_than_the_roller() -> N
             assert cv.status is Status.UNKNOWN and cv.reason == "Move the camera round to your side"
     v = _verdict(t, 75.0, 10.0, reading="geometric")
     assert all(cv.status is Status.UNKNOWN for cv in v.checks.values())
-    # the learned reading's gate, 50 round, holds the roller's checks from 65
+    # the learned reading's gate, 50 round: this body seen 60 round reads 47 (judged; the
+    # geometric reading's 45 would turn it away) and 65 round reads 52 (turned away)
+    assert _verdict(t, 60.0, 10.0).setup.code is not SetupCode.CAMERA_TOO_FAR_ROUND
     assert _verdict(t, 65.0, 10.0).setup.code is SetupCode.CAMERA_TOO_FAR_ROUND
 
 
@@ -365,3 +367,38 @@ def test_the_band_at_the_shoulder_blades_edge_widens_off_the_side(
     assert raw.status.value == expected
     if expected == "unknown":
         assert raw.reason == "Roller near the edge of the shoulder blades"
+
+
+def test_the_evaluator_reads_a_roller_along_the_spine_only_if_it_is_long() -> None:
+    """Seen 35-40 degrees round from the floor, a roller across and one along the spine
+    both lie along the image's horizontal: with a roller along the spine at least 0.3 m
+    long some rollers across look like one; with ``roller.along_min_length_m`` at its
+    default (0.6) they read across, and none reads along."""
+    from formcheck.vocabulary import Status
+
+    counts: dict[float | None, list[Status]] = {0.3: [], None: []}
+    for _name, t in _cases():
+        for az in (35.0, 40.0):
+            frame, roller = _seen_from(t, az, 3.0)
+            for along_min in counts:
+                rc = (RollerConfig(geometry="3d") if along_min is None
+                      else RollerConfig(geometry="3d", along_min_length_m=along_min))
+                cfg = EvaluatorConfig(roller=rc, setup=SetupConfig(camera_reading="geometric"))
+                v = Evaluator(cfg, still=True).update(frame, roller)
+                counts[along_min].append(v.checks[CheckId.ROLLER_ACROSS_BACK].status)
+    assert Status.FAULT not in counts[None]
+    assert counts[None].count(Status.OK) > counts[0.3].count(Status.OK)
+
+
+def test_the_debug_view_reads_the_orientation_with_the_users_settings() -> None:
+    from formcheck.evaluator.camera_reading import read_view
+    from formcheck.overlay.view_debug import view_text
+
+    name, t = next(c for c in _cases() if c[0] == "eval-still-011-good")
+    frame, roller = _seen_from(t, 35.0, 3.0)
+    assert frame.pose is not None
+    setup = SetupConfig(camera_reading="geometric")
+    view = read_view(frame.pose.xy, frame.pose.world, frame.pose.visibility, "geometric")
+    short = view_text(view, setup, roller, RollerConfig(along_min_length_m=0.3))
+    assert "3D: unknown" in short, (name, short)
+    assert "3D: across" in view_text(view, setup, roller)  # the default, 0.6

@@ -41,4 +41,4 @@ def roller(
     cfg, _ = load_config(config, roller_detector)
     note_colour_hint(roller_color, roller_detector)
     bundle = resolve_model(model, model_variant, command="roller", config=cfg)
-    typer.echo(run(input, out, bundle, roller_color, cfg.roller.detector))
+    typer.echo(run(input, out, bundle, roller_color, cfg.roller.detector, cfg))

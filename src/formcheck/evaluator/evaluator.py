@@ -476,7 +476,7 @@ class Evaluator:
         the image line from the near shoulder to the near hip."""
         c = self.config
         orientation = None if view is None else Orientation(
-            observed_orientation(view, roller, c.roller.along_min_length_m).status)
+            observed_orientation(view, roller, along_min_m=c.roller.along_min_length_m).status)
         if not torso:
             return None, orientation
         idx = SIDE_INDEX[near]

@@ -560,8 +560,8 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     return OrientationReading("unknown", "the roller's outline fits neither way", *angles)
 
 
-def observed_orientation(view: BodyView, roller: RollerObservation,
-                         along_min_m: float = 0.6) -> OrientationReading:
+def observed_orientation(view: BodyView, roller: RollerObservation, *,
+                         along_min_m: float) -> OrientationReading:
     """:func:`roller_orientation` of what the roller stage reports: its silhouette's long
     axis, length and thickness (px), a roller along the spine at least ``along_min_m``
     long (m). Unknown where it reports no silhouette."""

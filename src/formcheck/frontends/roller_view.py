@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formcheck.errors import CorruptVideoError, ModelError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from formcheck.evaluator.config import EvaluatorConfig
 
 IMAGE_OUT_SUFFIXES = (".png", ".jpg", ".jpeg")
 """``--out`` suffixes for a drawn still (written by OpenCV)."""
@@ -66,13 +69,15 @@ def check_target(input: str, out: Path, force: bool = False) -> None:
 
 
 def run(input: str, out: Path, model: Path | None = None,
-        roller_color: str | None = None, detector_name: str = "learned") -> str:
+        roller_color: str | None = None, detector_name: str = "learned",
+        config: EvaluatorConfig | None = None) -> str:
     """Run the debug view; return a one-line summary (for an image, the roller found as
-    one line of JSON). Raises FormcheckError subclasses. ``out`` appears only when
-    complete (written beside it under a temporary name, then renamed): an error or an
-    interrupt leaves no partial file and an earlier file of that name as it was. The
-    caller has checked ``out`` against the input and the user's files
-    (:func:`check_target`)."""
+    one line of JSON). ``config``: the evaluator's settings the body view is read with
+    (the camera's limits and reading, the roller's orientation; the defaults if None).
+    Raises FormcheckError subclasses. ``out`` appears only when complete (written beside
+    it under a temporary name, then renamed): an error or an interrupt leaves no partial
+    file and an earlier file of that name as it was. The caller has checked ``out``
+    against the input and the user's files (:func:`check_target`)."""
     from formcheck.frontends.pipeline import make_roller_tracker
     from formcheck.model import bundle
     from formcheck.pose.landmarker import Mode, PoseLandmarker
@@ -100,7 +105,7 @@ def run(input: str, out: Path, model: Path | None = None,
         try:
             with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
                                         segmentation=True) as lm:
-                result = _draw_frames(source, lm, tracker, writer)
+                result = _draw_frames(source, lm, tracker, writer, config)
             writer.close()
         except KeyboardInterrupt:
             if source.kind is not SourceKind.CAMERA or not writer.frames:
@@ -116,7 +121,8 @@ def run(input: str, out: Path, model: Path | None = None,
     return f"{input}: roller found in {writer.found}/{writer.frames} frames; wrote {out}"
 
 
-def _draw_frames(source: Any, lm: Any, tracker: Any, writer: _Drawn) -> str | None:
+def _draw_frames(source: Any, lm: Any, tracker: Any, writer: _Drawn,
+                 config: EvaluatorConfig | None = None) -> str | None:
     """Every frame through the pose and roller stages, drawn into ``writer``; for a
     still, the roller found as one line of JSON."""
     from formcheck.overlay.roller_debug import draw_roller
@@ -132,7 +138,8 @@ def _draw_frames(source: Any, lm: Any, tracker: Any, writer: _Drawn) -> str | No
             obs = (detector.detect(frame.image, pf) if writer.still
                    else tracker.update(frame.image, pf))
             drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
-            draw_body_view(drawn, pf, obs)
+            draw_body_view(drawn, pf, obs, None if config is None else config.setup,
+                           None if config is None else config.roller)
             writer.write(drawn, obs.found)
             if writer.still:
                 return json.dumps(obs.to_dict())

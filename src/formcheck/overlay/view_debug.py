@@ -44,7 +44,7 @@ def view_text(view: BodyView | None, setup: SetupConfig | None = None,
     read = ""
     if roller is not None and roller.found and roller.size_px is not None:
         along_min = (roller_cfg or RollerConfig()).along_min_length_m
-        read = f"  3D: {observed_orientation(view, roller, along_min).status}"
+        read = f"  3D: {observed_orientation(view, roller, along_min_m=along_min).status}"
         if roller.contact_px is not None:
             read += f" at {view.position(np.asarray(roller.contact_px, float)):.2f}"
     return (f"camera {view.azimuth_deg:.0f} deg round, {view.elevation_deg:.0f} deg up"
