@@ -6,6 +6,7 @@ image landmarks, so these test the geometry alone.
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -98,8 +99,14 @@ def test_mirroring_the_image_changes_nothing() -> None:
         assert mv.azimuth_deg == pytest.approx(bv.azimuth_deg, abs=1e-6)
 
 
-def test_orientation_is_almost_never_the_wrong_way_on_exact_outlines() -> None:
-    wrong = right = unknown = 0
+def _exact_outline_tally(along_min_m: float | None = None) -> dict[str, int]:
+    """The orientation read from each supported shot's exact roller outline (its true
+    ends and diameter, px), against the truth: how many right, unknown (each with its
+    reason) and wrong; with :func:`roller_orientation`'s ``along_min_m`` (m) where given,
+    else its default."""
+    if along_min_m is None:
+        along_min_m = inspect.signature(roller_orientation).parameters["along_min_m"].default
+    counts = {"right": 0, "unknown": 0, "wrong": 0}
     for _shot, t in _cases(("floor_side", "oblique", "elevated")):
         xy, w = _landmarks(t)
         bv = body_view(xy, w, image_size=(t["width"], t["height"]))
@@ -107,15 +114,19 @@ def test_orientation_is_almost_never_the_wrong_way_on_exact_outlines() -> None:
         ends = np.asarray(t["roller_ends_px"])
         dia = t["roller"]["size_px"][1]
         axis = ends[1] - ends[0]
-        got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia)
-        want = t["roller"]["orientation"]
+        got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
+                                 along_min_m=along_min_m)
         if got.status == "unknown":
-            unknown += 1
             assert got.reason
-        elif got.status == want:
-            right += 1
+            counts["unknown"] += 1
         else:
-            wrong += 1
+            counts["right" if got.status == t["roller"]["orientation"] else "wrong"] += 1
+    return counts
+
+
+def test_orientation_is_almost_never_the_wrong_way_on_exact_outlines() -> None:
+    tally = _exact_outline_tally()
+    right, unknown, wrong = tally["right"], tally["unknown"], tally["wrong"]
     print(f"orientation on exact outlines: {right} right, {unknown} unknown, {wrong} wrong")
     # one known exception: a long roller along the spine reaching under the hips, whose
     # outline seen 24 degrees round lines up with the hips' image (tuni-still-140)
@@ -285,22 +296,7 @@ def test_a_long_roller_minimum_along_the_spine_settles_oblique_views() -> None:
     spine bears the back from the hips up, so reading one only where the outline is as
     long as a 0.6 m roller there (rather than 0.3 m) settles more across rollers without
     reading any roller the wrong way (exact outlines)."""
-    tally: dict[float, dict[str, int]] = {}
-    for along_min in (0.3, 0.6):
-        counts = {"right": 0, "unknown": 0, "wrong": 0}
-        for _shot, t in _cases(("floor_side", "oblique", "elevated")):
-            xy, w = _landmarks(t)
-            bv = body_view(xy, w, image_size=(t["width"], t["height"]))
-            assert bv is not None
-            ends = np.asarray(t["roller_ends_px"])
-            dia = t["roller"]["size_px"][1]
-            axis = ends[1] - ends[0]
-            got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
-                                     along_min_m=along_min)
-            key = ("unknown" if got.status == "unknown"
-                   else "right" if got.status == t["roller"]["orientation"] else "wrong")
-            counts[key] += 1
-        tally[along_min] = counts
+    tally = {m: _exact_outline_tally(along_min_m=m) for m in (0.3, 0.6)}
     print(f"orientation on exact outlines by the shortest roller along: {tally}")
     assert tally[0.6]["wrong"] <= tally[0.3]["wrong"]
     assert tally[0.6]["unknown"] < tally[0.3]["unknown"]
