@@ -82,7 +82,9 @@ def draw_roller(
                 cv2.line(out, pt(obs.contact_px), pt(foot), (0, 0, 255), lw, cv2.LINE_AA)
         zone = ("-" if obs.position is None
                 else zone_of(obs.position, th.roller_neck_max, th.roller_lower_back_min).value)
-        text = (f"roller {obs.orientation.value}  conf {obs.confidence:.2f}  "
+        # the roller stage's own reading, in the image plane as seen side-on; the line
+        # under it (view_debug) says what the evaluator reads in 3D, the default
+        text = (f"roller conf {obs.confidence:.2f}  image plane: {obs.orientation.value}  "
                 f"pos {obs.position if obs.position is None else round(obs.position, 2)}  "
                 f"{zone if obs.under_back else 'not under back'}")
     else:
