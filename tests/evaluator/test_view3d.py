@@ -6,17 +6,19 @@ image landmarks, so these test the geometry alone.
 
 from __future__ import annotations
 
-import inspect
 import math
 from typing import Any
 
 import numpy as np
 import pytest
 
+from formcheck.evaluator.config import RollerConfig
 from formcheck.evaluator.view3d import body_view, roller_orientation
 from formcheck.pose.landmarks import Landmark
 from formcheck.scenes3d import dataset
 
+# the shortest roller read along the spine, as the evaluator reads it (m)
+ALONG_MIN_M = RollerConfig().along_min_length_m
 SHOTS = [s for s in dataset.load() if s.row["scenario"] != "no_person"]
 
 
@@ -103,9 +105,9 @@ def _exact_outline_tally(along_min_m: float | None = None) -> dict[str, int]:
     """The orientation read from each supported shot's exact roller outline (its true
     ends and diameter, px), against the truth: how many right, unknown (each with its
     reason) and wrong; with :func:`roller_orientation`'s ``along_min_m`` (m) where given,
-    else its default."""
+    else the evaluator's default."""
     if along_min_m is None:
-        along_min_m = inspect.signature(roller_orientation).parameters["along_min_m"].default
+        along_min_m = ALONG_MIN_M
     counts = {"right": 0, "unknown": 0, "wrong": 0}
     for _shot, t in _cases(("floor_side", "oblique", "elevated")):
         xy, w = _landmarks(t)
@@ -284,7 +286,8 @@ def test_the_left_right_axis_is_turned_in_the_floor_plane_to_the_corrected_azimu
         ends = np.asarray(t["roller_ends_px"])
         dia = t["roller"]["size_px"][1]
         axis = ends[1] - ends[0]
-        read = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia)
+        read = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
+                                  along_min_m=ALONG_MIN_M)
         along += read.status == "along"
     assert turned >= len(cases) // 2
     assert along == 0, f"{along} of {len(cases)} rollers across read along the spine"
@@ -321,9 +324,11 @@ def test_a_stubby_outline_s_direction_is_not_held_against_across() -> None:
         dia = float(t["roller"]["size_px"][1])
         for stubby in reads:
             reads[stubby].append(roller_orientation(bv, axis, 1.8 * dia, dia,
+                                                    along_min_m=ALONG_MIN_M,
                                                     stubby=stubby).status)
         # 2.0 is the default the evaluator reads with
-        assert roller_orientation(bv, axis, 1.8 * dia, dia).status == reads[2.0][-1]
+        assert roller_orientation(bv, axis, 1.8 * dia, dia,
+                                  along_min_m=ALONG_MIN_M).status == reads[2.0][-1]
     assert len(reads[2.0]) >= 20
     assert "along" not in reads[2.0]
     assert reads[2.0].count("across") > reads[1.3].count("across")

@@ -399,6 +399,7 @@ def test_the_debug_view_reads_the_orientation_with_the_users_settings() -> None:
     assert frame.pose is not None
     setup = SetupConfig(camera_reading="geometric")
     view = read_view(frame.pose.xy, frame.pose.world, frame.pose.visibility, "geometric")
-    short = view_text(view, setup, roller, RollerConfig(along_min_length_m=0.3))
+    short = view_text(view, roller, EvaluatorConfig(
+        setup=setup, roller=RollerConfig(along_min_length_m=0.3)))
     assert "3D: unknown" in short, (name, short)
-    assert "3D: across" in view_text(view, setup, roller)  # the default, 0.6
+    assert "3D: across" in view_text(view, roller, EvaluatorConfig(setup=setup))  # 0.6

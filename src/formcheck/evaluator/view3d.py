@@ -495,8 +495,8 @@ def _line_angle(a: FloatArray, b: FloatArray) -> float:
 
 
 def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
-                       thickness_px: float, *, roller_m: tuple[float, float] = (0.3, 0.9),
-                       along_min_m: float = 0.6,
+                       thickness_px: float, *, along_min_m: float,
+                       roller_m: tuple[float, float] = (0.3, 0.9),
                        stubby: float = 2.0,
                        across_off_deg: float = 30.0, along_off_deg: float = 15.0,
                        short_lateral: float = 0.5, short_lateral_off_deg: float = 60.0,
@@ -510,10 +510,10 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     The reading is the one way the silhouette fits; where both fit (the view cannot tell
     them apart) or neither does, it is unknown.
 
-    Rollers are ``roller_m`` long (m); one along the spine at least ``along_min_m`` (it
-    bears the back from the hips up). An outline under ``stubby`` times as long as it is
-    thick has no direction to hold against either way (seen from above, most of a roller
-    across lies under the body).
+    Rollers are ``roller_m`` long (m); one along the spine at least ``along_min_m``
+    (``roller.along_min_length_m``: it bears the back from the hips up). An outline under
+    ``stubby`` times as long as it is thick has no direction to hold against either way
+    (seen from above, most of a roller across lies under the body).
 
     The left-right axis is ``view.roller_lateral`` (turned to the corrected azimuth from
     the head end, where the model's own one collapses onto the line of sight). It rests

@@ -138,8 +138,7 @@ def _draw_frames(source: Any, lm: Any, tracker: Any, writer: _Drawn,
             obs = (detector.detect(frame.image, pf) if writer.still
                    else tracker.update(frame.image, pf))
             drawn = draw_roller(frame.image, pf, obs, detector.last_blob)
-            draw_body_view(drawn, pf, obs, None if config is None else config.setup,
-                           None if config is None else config.roller)
+            draw_body_view(drawn, pf, obs, config)
             writer.write(drawn, obs.found)
             if writer.still:
                 return json.dumps(obs.to_dict())

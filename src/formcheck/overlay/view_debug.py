@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.evaluator.camera_reading import read_view
-from formcheck.evaluator.config import RollerConfig, SetupConfig
+from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.view3d import BodyView, observed_orientation
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
@@ -27,15 +27,15 @@ AXES = (("spine", (60, 200, 60)), ("roller_lateral", (230, 120, 30)),
         ("back", (200, 60, 200)))
 
 
-def view_text(view: BodyView | None, setup: SetupConfig | None = None,
-              roller: RollerObservation | None = None,
-              roller_cfg: RollerConfig | None = None) -> str:
+def view_text(view: BodyView | None, roller: RollerObservation | None = None,
+              config: EvaluatorConfig | None = None) -> str:
     """One line: the camera's place read from the body, whether it is supported, and the
     roller's orientation and place along the back as the evaluator reads them in 3D
-    (with ``setup`` and ``roller_cfg``, the defaults where None)."""
+    (with ``config``'s set-up and roller settings; the defaults where None)."""
     if view is None:
         return "body axes: not read (no pose or no world landmarks)"
-    cfg = setup or SetupConfig()
+    config = config or EvaluatorConfig()
+    cfg = config.setup
     note = ""
     if view.azimuth_deg > cfg.max_azimuth_deg:
         note = "  too far round"
@@ -43,7 +43,7 @@ def view_text(view: BodyView | None, setup: SetupConfig | None = None,
         note = "  too high"
     read = ""
     if roller is not None and roller.found and roller.size_px is not None:
-        along_min = (roller_cfg or RollerConfig()).along_min_length_m
+        along_min = config.roller.along_min_length_m
         read = f"  3D: {observed_orientation(view, roller, along_min_m=along_min).status}"
         if roller.contact_px is not None:
             read += f" at {view.position(np.asarray(roller.contact_px, float)):.2f}"
@@ -53,17 +53,17 @@ def view_text(view: BodyView | None, setup: SetupConfig | None = None,
 
 def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
                    roller: RollerObservation | None = None,
-                   setup: SetupConfig | None = None,
-                   roller_cfg: RollerConfig | None = None) -> BodyView | None:
-    """Draw the body's axes and the camera line on ``image_bgr`` (in place); return the
-    body view read (None where there is none)."""
+                   config: EvaluatorConfig | None = None) -> BodyView | None:
+    """Draw the body's axes and the camera line on ``image_bgr`` (in place), read with
+    ``config`` (the defaults where None); return the body view read (None where there is
+    none)."""
     from formcheck.lazy import cv2 as _cv2
 
     cv2 = _cv2()
     pose = pose_frame.pose
-    cfg = setup or SetupConfig()
+    config = config or EvaluatorConfig()
     view = None if pose is None else read_view(pose.xy, pose.world, pose.visibility,
-                                               cfg.camera_reading)
+                                               config.setup.camera_reading)
     w = image_bgr.shape[1]
     lw = max(1, round(w / 400))
     if view is not None:
@@ -76,7 +76,7 @@ def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
                                 color, 2 * lw, cv2.LINE_AA, tipLength=0.15)
     scale = max(0.45, w / 1400)
     y = int(56 * scale / 0.6)
-    text = view_text(view, setup, roller, roller_cfg)
+    text = view_text(view, roller, config)
     cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
                 3 * lw, cv2.LINE_AA)
     cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255),
