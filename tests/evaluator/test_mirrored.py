@@ -1,13 +1,13 @@
 """A photo read twice (as taken and mirrored): a fault stands only where both readings
 find it; an ok or an unknown is the photo's (evaluator.merge_mirrored, Evaluator.update's
-``mirrored``)."""
+``mirrored``); a complaint about the posture ("Lie on your back") also needs both."""
 
 from __future__ import annotations
 
 import pytest
 
 from formcheck.evaluator.evaluator import READ_TWO_WAYS, Evaluator, evaluate_still
-from formcheck.evaluator.results import FrameVerdict
+from formcheck.evaluator.results import FrameVerdict, SetupCode
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 from formcheck.vocabulary import CheckId, Side, Status
@@ -108,6 +108,30 @@ def test_the_setup_is_the_photos_as_taken() -> None:
     alone = evaluate_still(frame, roller)
     verdict = evaluate_still(frame, roller, mirrored=_reading(None))
     assert verdict.setup == alone.setup
+
+
+def test_a_photo_read_face_down_only_as_taken_is_judged_from_its_mirror_image() -> None:
+    # given a photo the model reads face down (its sides swapped), whose mirror image
+    # it reads on the back, with straight knees there
+    face_down = GOOD.with_(face_down=True)
+    alone = evaluate_still(*_reading(face_down))
+    verdict = _twice(face_down, _mirror_of(STRAIGHT))
+    # then the photo alone says "Lie on your back"; read both ways, the mirror's set-up
+    # and oks stand, and its fault, which the photo as taken did not find, is unknown
+    assert alone.setup.code is SetupCode.NOT_ON_BACK
+    assert verdict.setup.code is SetupCode.OK
+    assert verdict.checks[CheckId.FEET_FLAT].status is Status.OK
+    assert verdict.checks[POSITION].status is Status.OK
+    assert verdict.checks[KNEES].status is Status.UNKNOWN
+    assert verdict.checks[KNEES].reason == READ_TWO_WAYS
+    assert verdict.cue is None
+
+
+def test_lie_on_your_back_stands_where_both_readings_say_it() -> None:
+    face_down = GOOD.with_(face_down=True)
+    verdict = _twice(face_down, _mirror_of(face_down))
+    assert verdict.setup.code is SetupCode.NOT_ON_BACK
+    assert all(v.status is Status.UNKNOWN for v in verdict.checks.values())
 
 
 def test_a_mirrored_reading_is_refused_in_a_video() -> None:

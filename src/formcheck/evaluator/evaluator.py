@@ -148,6 +148,9 @@ ROLLER_NEAR_EDGE = "Roller near the edge of the shoulder blades"
 ROLLER_UNSURE = "Roller detection unsure"
 ROLLER_AWAY = "Roller is not under the back"
 FOOT_UNCLEAR = "Foot not clearly seen (the toes read too close to the ankle)"
+# Set-up complaints about the body's posture ("Lie on your back"): on a photo, like a
+# fault, one stands only where its mirror image's reading makes it too.
+POSTURE_CODES = frozenset({SetupCode.NOT_LYING, SetupCode.NOT_ON_BACK})
 READ_TWO_WAYS = ("Not sure from this photo (its mirror image reads differently): "
                  "try another photo or a video")
 
@@ -286,7 +289,10 @@ class Evaluator:
             roller: the roller stage's observation, or None when there is none.
             mirrored: for a still only, the same photo read again mirrored left to right:
                 its pose and roller, in the mirrored image's px. A fault stands only where
-                both readings find it (:func:`_merge_mirrored`).
+                both readings find it (:func:`_merge_mirrored`), and so does a complaint
+                about the posture (:data:`POSTURE_CODES`, with body gating on): where
+                only the photo as taken makes one, the mirror's reading is judged
+                (:func:`_mirror_raws`).
         """
         if mirrored is not None and not self.still:
             raise ValueError("a mirrored reading is for stills only")
@@ -318,7 +324,15 @@ class Evaluator:
             # One photo gives one look, no time to debounce a misread; the model misreads
             # a photo and its mirror image in different ways (docs/scenes3d.md).
             other = Evaluator(self.config, still=True).update(*mirrored)
-            _merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
+            if (c.setup.gate_body_checks and setup.code in POSTURE_CODES
+                    and other.setup.code not in POSTURE_CODES):
+                # read face down or sitting one way and lying on the back the other: the
+                # model swapped the body's sides in one reading (a misread a photo has no
+                # second frame to outvote), and a complaint, like a fault, needs both
+                setup, position = other.setup, other.roller_position
+                raws = _mirror_raws(other)
+            else:
+                _merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
         self._last_t = t
         verdict_checks, active_keys = self._debounce(t, raws)
         cue = self._cue(t, active_keys)
@@ -952,6 +966,20 @@ def _merge_mirrored(raws: dict[CheckId, _Raw], mirrored: dict[CheckId, Status]) 
         if raw.status is Status.FAULT and mirrored.get(check) is not Status.FAULT:
             raw.status, raw.reason, raw.key, raw.zone = (
                 Status.UNKNOWN, READ_TWO_WAYS, None, None)
+
+
+def _mirror_raws(other: FrameVerdict) -> dict[CheckId, _Raw]:
+    """The mirror image's reading as the photo's own, for a photo the model read lying on
+    the back only mirrored: its oks and unknowns stand, its faults are unknown
+    (:data:`READ_TWO_WAYS`: the photo as taken did not find them)."""
+    out: dict[CheckId, _Raw] = {}
+    for check, v in other.checks.items():
+        if v.frame_status is Status.FAULT:
+            out[check] = _Raw(Status.UNKNOWN, v.value, READ_TWO_WAYS, extra=dict(v.extra))
+        else:
+            out[check] = _Raw(v.frame_status, v.value, v.reason, zone=v.zone,
+                              extra=dict(v.extra))
+    return out
 
 
 def _hold_faults(raws: dict[CheckId, _Raw], azimuth_deg: float, limit_deg: float) -> None:
