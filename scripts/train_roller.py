@@ -233,12 +233,25 @@ def parse_args() -> argparse.Namespace:
                     help="dilation of the deepest block's second convolution")
     ap.add_argument("--head-weight", type=float, default=0.5,
                     help="the heatmaps' focal loss's weight against the mask's loss")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="export an exponential moving average of the weights (and the "
+                    "batch norms' statistics) with this decay per step, e.g. 0.998; "
+                    "0: the last step's weights")
     return ap.parse_args()
 
 
 def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
-          args: argparse.Namespace, t0: float) -> float:
-    """Adam with a one-cycle rate over ``args.steps`` batches; the loss's running mean."""
+          args: argparse.Namespace, t0: float) -> tuple[nn.Module, float]:
+    """Adam with a one-cycle rate over ``args.steps`` batches: the network to export (with
+    ``args.ema``, the weights' moving average: one seed's last step lands far from
+    another's, and an average over the last few hundred steps is steadier) and the
+    loss's running mean."""
+    ema = None
+    if args.ema:
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(args.ema),
+                            use_buffers=True)
     teacher = None
     if args.teacher is not None:  # the network's outputs learned as well as the truth
         import onnxruntime as ort
@@ -270,14 +283,16 @@ def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
         loss.backward()
         opt.step()
         sched.step()
+        if ema is not None:
+            ema.update_parameters(net)
         loss_avg = 0.95 * loss_avg + 0.05 * float(loss.detach()) if step else float(loss.detach())
         if step % 50 == 0 or step == args.steps - 1:
             print(f"step {step} loss {loss_avg:.3f} {time.perf_counter() - t0:.0f} s",
                   flush=True)
-    return loss_avg
+    return (net if ema is None else ema.module), loss_avg
 
 
-def export(net: TinyUNet, args: argparse.Namespace, meta: dict[str, Any]) -> None:
+def export(net: nn.Module, args: argparse.Namespace, meta: dict[str, Any]) -> None:
     """The network to ONNX at ``args.out`` (its decoder's upsampling folded where it has
     one to fold: :mod:`fold_decoder`, the same function, cheaper; the unfolded file's
     sha256 kept), ``meta`` with its hash beside it (``.json``)."""
@@ -317,8 +332,8 @@ def main() -> None:
           f"{time.perf_counter() - t0:.0f} s", flush=True)
     net = TinyUNet(2 if args.heads else 0, args.dilation, args.channels, args.separable,
                    args.decoder)
-    loss_avg = train(net, frames, rng, args, t0)
-    export(net, args, {
+    trained, loss_avg = train(net, frames, rng, args, t0)
+    export(trained, args, {
         "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_frames": n3d,
         "kept_unseen": args.keep_unseen, "scenes2d_frames": len(frames) - n3d,
         "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None,
@@ -331,6 +346,7 @@ def main() -> None:
         "teacher": (None if args.teacher is None else
                     hashlib.sha256(args.teacher.read_bytes()).hexdigest()),
         "distill": args.distill if args.teacher is not None else None,
+        **({"ema": args.ema} if args.ema else {}),
         "seconds": round(time.perf_counter() - t0), "final_loss": round(loss_avg, 4),
         "torch": torch.__version__})
 
