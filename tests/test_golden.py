@@ -12,7 +12,7 @@ import pytest
 
 from tests.golden.produce import PRODUCERS, stored, stored_sha256
 
-pytestmark = [pytest.mark.model, pytest.mark.footage, pytest.mark.slow]
+pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 
 def _diff(name: str, want: bytes, got: bytes) -> str:
@@ -23,8 +23,7 @@ def _diff(name: str, want: bytes, got: bytes) -> str:
 
 
 @pytest.mark.parametrize("producer", sorted(PRODUCERS))
-def test_outputs_match_golden(producer: str, model_path: Path, footage: Path,
-                              tmp_path: Path) -> None:
+def test_outputs_match_golden(producer: str, model_path: Path, tmp_path: Path) -> None:
     # when
     outputs = PRODUCERS[producer](model_path, tmp_path)
 

@@ -4,7 +4,7 @@ The golden files pin the outputs of ``analyze`` (the demo clip and a photo), of 
 session played from the demo clip, and of ``grade`` on a small folder, so that a
 restructuring can be shown to change none of them. Normalising replaces only what
 differs from run to run or machine to machine: absolute paths (the output folder, the
-model, the checkout, the footage), the live report's dated title, timing figures
+model, the checkout), the live report's dated title, timing figures
 (``grade``'s ``wall_s``, a file's ``mtime_ns``) and, in the live report only, the
 pictures, whose HUD shows the measured frame rate and the wall-clock session timer.
 
@@ -28,9 +28,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "files"
-FOOTAGE = REPO.parent / "shared" / "footage"
 DEMO = "videos/demo.mp4"
-PHOTO = "pexels/glute-bridge.webp"  # in FOOTAGE
+# A photo: a still of the 3D benchmark set (a rendered CC0 body), seen 33 degrees round
+# from near the floor. Not a photo of the shared footage: that is test data, and nothing
+# made from it (a person's landmarks, verdicts) is kept in the repository.
+PHOTO = "data/scenes3d/tuni-still-1734-good.jpg"
+PHOTO_STEM = Path(PHOTO).stem
 
 # Files larger than this are stored as their sha256 plus a gzipped normalised copy
 # (for a readable diff when the comparison fails).
@@ -72,11 +75,10 @@ def _mask_uris(data: bytes) -> bytes:
 def analyze_outputs(model: Path, work: Path) -> dict[str, bytes]:
     """``analyze`` on the demo clip and on a photo: ``{name: normalised bytes}``."""
     out = work / "analyze"
-    _cli(["analyze", DEMO, str(FOOTAGE / PHOTO), "--out", str(out), "--model", str(model)],
-         cwd=REPO)
-    replace = {out: "<OUT>", model: "<MODEL>", FOOTAGE: "<FOOTAGE>", REPO: "<REPO>"}
+    _cli(["analyze", DEMO, PHOTO, "--out", str(out), "--model", str(model)], cwd=REPO)
+    replace = {out: "<OUT>", model: "<MODEL>", REPO: "<REPO>"}
     result: dict[str, bytes] = {}
-    for stem in ("demo", "glute-bridge"):
+    for stem in ("demo", PHOTO_STEM):
         for name in ("frames.jsonl", "summary.json", "report.html"):
             data = _paths((out / stem / name).read_bytes(), replace)
             if name == "report.html":
@@ -123,7 +125,7 @@ def grade_outputs(model: Path, work: Path) -> dict[str, bytes]:
     folder = work / "grade-in"
     folder.mkdir()
     shutil.copy(REPO / DEMO, folder / "demo.mp4")
-    shutil.copy(FOOTAGE / PHOTO, folder / Path(PHOTO).name)
+    shutil.copy(REPO / PHOTO, folder / Path(PHOTO).name)
     (folder / "empty.mp4").write_bytes(b"")
     (folder / "notes.mp4").write_text("not a video\n")
     csv_path, json_path = work / "grades.csv", work / "grades.json"

@@ -10,7 +10,7 @@ from formcheck.vocabulary import CheckId
 RECORDED = Path(__file__).resolve().parents[1] / "golden" / "files"
 
 
-def recorded_summary(name: str = "analyze-glute-bridge-summary.json") -> SummaryDocument:
+def recorded_summary(name: str = "analyze-tuni-still-1734-good-summary.json") -> SummaryDocument:
     """A ``summary.json`` recorded by ``tests/golden`` (a photo's, by default)."""
     return SummaryDocument.from_json((RECORDED / name).read_text())
 
