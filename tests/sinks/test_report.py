@@ -197,6 +197,18 @@ def test_the_headline_says_what_the_score_means_beside_the_time_in_good_form() -
     assert "/100" not in header
 
 
+def test_the_header_tells_where_to_film_from_when_the_camera_lost_the_roller() -> None:
+    doc = _demo()
+    assert doc.camera is not None and doc.camera.advice is None  # the demo stood well
+    page = render_report(doc, SessionRecord(), [], title="t", video_path=None)
+    assert "Tip:" not in page
+    advice = "the roller's place was unknown 70% of the time from here: film side-on"
+    far = _demo(camera=doc.camera.model_copy(update={"advice": advice}))
+    page = render_report(far, SessionRecord(), [], title="t", video_path=None)
+    header = _visible_text(page.partition("<header>")[2].partition("</header>")[0])
+    assert f"Tip: {advice}." in header
+
+
 def test_no_internal_names_on_the_page() -> None:
     # given the demo's report, with a check never judged
     doc = _with_check(_demo(), CheckId.HIP_HEIGHT, status=Status.UNKNOWN, ok_fraction=None)

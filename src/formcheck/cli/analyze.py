@@ -81,6 +81,8 @@ def analyze(
             continue
         s = result.summary
         say(f"{path.name}: {score_text(s.score, s.score_reason)} -> {result.out_dir}/")
+        if s.camera is not None and s.camera.advice:
+            say(f"  tip: {s.camera.advice}")
         if s.others is not None:
             say(f"{path.name}: {s.others.words}; only the person rolling should be in view")
     if failures:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,6 +74,7 @@ from formcheck.evaluator.results import (
     SetupCode,
     SetupState,
     StrokeSummary,
+    camera_advice,
 )
 from formcheck.evaluator.smoothing import OneEuroFilter
 from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
@@ -265,6 +266,8 @@ class Evaluator:
         # the camera's azimuth and elevation per frame read in 3D, as 1-degree histograms
         # (a session's median in constant memory)
         self._camera_hist = np.zeros((2, 91))
+        # the bins (azimuth, elevation) the last frame's camera reading went into
+        self._camera_last: tuple[int, int] | None = None
         # (t s, azimuth, elevation degrees) of the last camera_smoothing_s seconds
         self._camera_s: deque[tuple[float, float, float]] = deque()
         self._last_dt = 0.0
@@ -298,6 +301,7 @@ class Evaluator:
             raise ValueError("a mirrored reading is for stills only")
         t = frame.t_s
         self._account(t)
+        self._camera_last = None
         c = self.config
         raws: dict[CheckId, _Raw]
         landmarks: FloatArray | None = None
@@ -323,7 +327,8 @@ class Evaluator:
         if mirrored is not None:
             # One photo gives one look, no time to debounce a misread; the model misreads
             # a photo and its mirror image in different ways (docs/scenes3d.md).
-            other = Evaluator(self.config, still=True).update(*mirrored)
+            mirror_reader = Evaluator(self.config, still=True)
+            other = mirror_reader.update(*mirrored)
             if (c.setup.gate_body_checks and setup.code in POSTURE_CODES
                     and other.setup.code not in POSTURE_CODES):
                 # read face down or sitting one way and lying on the back the other: the
@@ -331,6 +336,7 @@ class Evaluator:
                 # second frame to outvote), and a complaint, like a fault, needs both
                 setup, position = other.setup, other.roller_position
                 raws = _mirror_raws(other)
+                self._take_camera(mirror_reader)
             else:
                 _merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
         self._last_t = t
@@ -356,6 +362,14 @@ class Evaluator:
             others=frame.others,
             followed_at=frame.followed_at,
         )
+
+    def _take_camera(self, other: Evaluator) -> None:
+        """This frame's camera reading replaced by ``other``'s (the reading judged)."""
+        for k, b in enumerate(self._camera_last or ()):
+            self._camera_hist[k, b] -= 1
+        self._camera_last = other._camera_last
+        for k, b in enumerate(self._camera_last or ()):
+            self._camera_hist[k, b] += 1
 
     def _holding(self, check: CheckId) -> bool:
         """True while ``check``'s fault is reported in a video: its ok margin widens
@@ -417,8 +431,10 @@ class Evaluator:
         posture = None
         view = self._view(frame) if c.roller.geometry == "3d" else None
         if view is not None and math.isfinite(view.azimuth_deg + view.elevation_deg):
-            self._camera_hist[0, min(90, max(0, round(view.azimuth_deg)))] += 1
-            self._camera_hist[1, min(90, max(0, round(view.elevation_deg)))] += 1
+            self._camera_last = (min(90, max(0, round(view.azimuth_deg))),
+                                 min(90, max(0, round(view.elevation_deg))))
+            self._camera_hist[0, self._camera_last[0]] += 1
+            self._camera_hist[1, self._camera_last[1]] += 1
         in_3d: ViewPosture | None = None
         if present[SHOULDER] and present[HIP]:
             in_3d = None if view is None else ViewPosture(
@@ -874,7 +890,7 @@ class Evaluator:
                 totals.others_max,
                 max(totals.followed, key=totals.followed.__getitem__)
                 if totals.followed else None),
-            camera=self._camera_place(),
+            camera=self._camera_place(checks[CheckId.ROLLER_POSITION].known_fraction),
         )
 
     def _camera_smoothed(self, view: BodyView, t: float) -> tuple[float, float]:
@@ -896,13 +912,19 @@ class Evaluator:
         return (float(statistics.median(a for _, a, _ in self._camera_s)),
                 float(statistics.median(e for _, _, e in self._camera_s)))
 
-    def _camera_place(self) -> CameraPlace | None:
-        """The median camera place over the frames read in 3D, or None."""
+    def _camera_place(self, position_known: float) -> CameraPlace | None:
+        """The median camera place over the frames read in 3D, with advice where the
+        roller was seen but its place known for ``position_known`` (0-1) of the session
+        only, or None."""
         n = float(self._camera_hist[0].sum())
         if n == 0:
             return None
         az, el = (float(np.searchsorted(np.cumsum(h), n / 2)) for h in self._camera_hist)
-        return CameraPlace(az, el)
+        place = CameraPlace(az, el)
+        if not self._roller_seen:
+            # nothing says a roller was there to see: the camera is not to blame
+            return place
+        return replace(place, advice=camera_advice(place, position_known, self.still))
 
     def _check_summary(
         self, check: CheckId, totals: _Totals, duration: float, end_t: float,

@@ -48,11 +48,13 @@ class AnalysisInfo(_Part):
 
 class CameraPart(_Part):
     """Where the camera stood, read in 3D: degrees round from a side view and above the
-    floor, and the place in words."""
+    floor, the place in words, and where to film from next time (None: nothing to say;
+    since 1.4)."""
 
     azimuth_deg: float
     elevation_deg: float
     place: str
+    advice: str | None = None
 
 
 class OthersPart(_Part):

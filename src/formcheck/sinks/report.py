@@ -424,6 +424,7 @@ def render_report(
 <body><header><div class="score">{big}</div>
 <div><h1>Foam rolling, upper back: {html.escape(title)}</h1>
 <p class="meaning">{html.escape(headline(summary))}</p>
+{_advice(summary)}
 <div class="sub">{basis}
 {_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s) ·{camera}
 formcheck {html.escape(summary.formcheck_version)}</div></div></header>
@@ -447,6 +448,12 @@ it does not diagnose. With a back condition (herniated disc, spinal stenosis) as
 professional first, and stop at once on pain, numbness or tingling.</footer>
 </body></html>
 """
+
+
+def _advice(summary: SummaryDocument) -> str:
+    """The camera advice as a paragraph under the headline, or nothing."""
+    advice = None if summary.camera is None else summary.camera.advice
+    return "" if not advice else f'<p class="meaning">Tip: {html.escape(advice)}.</p>'
 
 
 def no_score_reason(summary: SummaryDocument) -> str:

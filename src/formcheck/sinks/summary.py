@@ -23,7 +23,7 @@ from formcheck.sinks.document import SummaryDocument
 from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 
 
