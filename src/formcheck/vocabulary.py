@@ -203,22 +203,27 @@ NO_SCORE_NOTHING_JUDGED = f"no check was judged for {SCORE_MIN_KNOWN:.0%} of the
 """Why there is no score when no check at all was judged long enough."""
 
 
+NO_SCORE_NOTHING_IN_PHOTO = "no check could be judged in this photo"
+"""The same for a photo, which has no time to judge for (the set-up says why)."""
+
+
 def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False,
-                    video_s: float | None = None) -> str | None:
+                    video_s: float | None = None, photo: bool = False) -> str | None:
     """Why a session gets no score (None: it gets one).
 
     Args:
         known: each check's known fraction of the session (0-1).
         roller_seen: whether the roller stage found a roller in any frame (its place
             may still never have been judged: the camera, an unsure find).
-        video_s: the video's analysed duration, s (None: a photo).
+        video_s: the video's analysed duration, s (None: a photo, or not known).
+        photo: the session is one photo: its reasons speak of the photo, not of time.
     """
     if video_s is not None and video_s < SCORE_MIN_VIDEO_S:
         return (f"the video is too short to judge ({video_s:.1f} s; a score needs "
                 f"{SCORE_MIN_VIDEO_S:g} s, or give a photo)")
     counted = [c for c in CHECK_IDS if known.get(c, 0.0) >= SCORE_MIN_KNOWN]
     if not counted:
-        return NO_SCORE_NOTHING_JUDGED
+        return NO_SCORE_NOTHING_IN_PHOTO if photo else NO_SCORE_NOTHING_JUDGED
     for need in SCORE_NEEDS:
         if need in counted:
             continue
@@ -228,6 +233,8 @@ def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False,
                 return ("a roller was seen, but its place along the back was never judged "
                         "(the report gives the reasons)")
             return "no roller was seen under the back, so its place was never judged"
+        if photo:
+            return f"{CHECK_LABELS[need].lower()} could not be judged in this photo"
         said = "under 1%" if share < 0.01 else f"{share:.0%}"
         return (f"{CHECK_LABELS[need].lower()} was judged for only {said} of the time "
                 f"(a score needs {SCORE_MIN_KNOWN:.0%})")

@@ -60,6 +60,12 @@ def test_a_score_needs_half_the_weight() -> None:
         "no check was judged for 10% of the time")
 
 
+def test_a_photo_s_reason_speaks_of_the_photo_not_of_time() -> None:
+    nothing = dict.fromkeys(CHECK_IDS, 0.0)
+    assert no_score_reason(nothing, photo=True) == "no check could be judged in this photo"
+    assert no_score_reason(nothing) == "no check was judged for 10% of the time"
+
+
 def test_a_video_needs_a_second_for_a_score_and_a_photo_none() -> None:
     known = dict.fromkeys(CHECK_IDS, 1.0)  # everything judged throughout
     assert no_score_reason(known, video_s=0.2) == (

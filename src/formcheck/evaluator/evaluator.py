@@ -854,7 +854,8 @@ class Evaluator:
         strokes = self._motion.strokes_so_far()
         holds = self._motion.holds_so_far()
         reason = no_score_reason({c: s.known_fraction for c, s in checks.items()},
-                                 self._roller_seen, None if self.still else duration)
+                                 self._roller_seen, None if self.still else duration,
+                                 photo=self.still)
         torso_cm = self.config.thresholds.torso_length_cm
         speeds = [s.length * torso_cm / s.duration_s for s in strokes if s.duration_s > 0]
         return SessionSummary(
