@@ -321,9 +321,9 @@ class CameraPlace:
 
     @property
     def side_on_near_floor(self) -> bool:
-        """Within 15 degrees of a side view and of the floor: where the roller shows best
-        (on the 3D set's evaluation part the detector finds it in 96% of the frames from
-        there and from up to 45 degrees round at floor level, 42% from a chair's height)."""
+        """Within ``SIDE_ON_DEG`` of a side view and ``NEAR_FLOOR_DEG`` of the floor
+        (degrees): where the roller shows best (docs/scenes3d.md, "Where to film
+        from")."""
         return self.azimuth_deg < SIDE_ON_DEG and self.elevation_deg < NEAR_FLOOR_DEG
 
     @property
