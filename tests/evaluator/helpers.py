@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
 
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
 from formcheck.evaluator.results import FrameVerdict
+from formcheck.pose.frame import Pose, PoseFrame
+from formcheck.pose.landmarks import Landmark
 from formcheck.roller.observation import Orientation, RollerObservation
 from tests.evaluator.kinematic import BodySpec, make_frame, make_roller
 
 FPS = 30.0
 GOOD = BodySpec()
+
+
+def exact_frame(truth: dict[str, Any]) -> PoseFrame:
+    """A 3D set truth row's exact landmarks as a pose frame: its pixels as the image
+    landmarks (px) and its 3D joints about the mid-hip as the world landmarks (m), as
+    MediaPipe gives them; a landmark the row lacks at 0."""
+    xy, world = np.zeros((33, 2)), np.zeros((33, 3))
+    for name, p in truth["joints_px"].items():
+        if name.upper() in Landmark.__members__:
+            xy[Landmark[name.upper()]] = p
+            world[Landmark[name.upper()]] = truth["joints_3d"][name]
+    hips = world[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP]].mean(axis=0)
+    pose = replace(Pose.from_pixels(xy, (truth["width"], truth["height"])), world=world - hips)
+    return PoseFrame(index=0, t_ms=0.0, width=truth["width"], height=truth["height"], pose=pose)
 
 
 def still(

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import Evaluator
 from formcheck.evaluator.results import CameraPlace, camera_advice
-from formcheck.pose.frame import Pose, PoseFrame
-from formcheck.pose.landmarks import Landmark
+from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
+
+from .helpers import exact_frame
 
 
 @pytest.mark.parametrize(("az", "el"), [(0.0, 0.0), (10.0, 14.0)])
@@ -41,23 +41,15 @@ def test_a_high_camera_that_lost_the_place_is_told_where_to_film_from() -> None:
 
 def _exact_still(bin_name: str) -> tuple[PoseFrame, RollerObservation]:
     """The first good-form still of the 3D set in ``bin_name``: its exact landmarks as
-    the pose (the truth's 3D joints as the world landmarks), and its roller as the truth
-    has it but found with a confidence too low to judge its place from (0.1)."""
+    the pose, and its roller as the truth has it but found with a confidence too low to
+    judge its place from (0.1)."""
     from formcheck.scenes3d import dataset
     from formcheck.scenes3d.evaluate import truth_roller
 
     shot = next(s for s in dataset.load(split="tuning")
                 if s.still and s.scenario == "good" and s.camera_bin == bin_name)
     t = shot.truth()[0]
-    xy, w = np.zeros((33, 2)), np.zeros((33, 3))
-    for k, v in t["joints_px"].items():
-        if k.upper() in Landmark.__members__:
-            xy[Landmark[k.upper()]] = v
-            w[Landmark[k.upper()]] = t["joints_3d"][k]
-    pose = replace(Pose.from_pixels(xy, (t["width"], t["height"])),
-                   world=w - w[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP]].mean(0))
-    frame = PoseFrame(index=0, t_ms=0.0, width=t["width"], height=t["height"], pose=pose)
-    return frame, replace(truth_roller(t), confidence=0.1)
+    return exact_frame(t), replace(truth_roller(t), confidence=0.1)
 
 
 def _advice(frame: PoseFrame, roller: RollerObservation | None) -> object:

@@ -17,6 +17,8 @@ from formcheck.evaluator.view3d import body_view, roller_orientation
 from formcheck.pose.landmarks import Landmark
 from formcheck.scenes3d import dataset
 
+from .helpers import exact_frame
+
 # the shortest roller read along the spine, as the evaluator reads it (m)
 ALONG_MIN_M = RollerConfig().along_min_length_m
 SHOTS = [s for s in dataset.load() if s.row["scenario"] != "no_person"]
@@ -162,12 +164,9 @@ def test_the_3d_reading_gates_a_camera_too_far_round_and_names_the_move() -> Non
     """From the 3D set's exact landmarks: within 45 degrees the camera place passes, beyond
     it every check but the knees, the head and the hips is unknown and the set-up says to
     move the camera round."""
-    from dataclasses import replace
-
     from formcheck.evaluator.config import EvaluatorConfig, RollerConfig, SetupConfig
     from formcheck.evaluator.evaluator import BODY_AXES_CHECKS, Evaluator
     from formcheck.evaluator.results import SetupCode
-    from formcheck.pose.frame import Pose, PoseFrame
 
     # the truth's exact landmarks: the geometric camera reading is exact for them (the
     # learned one is fitted to the pose model's compressed depth)
@@ -179,13 +178,7 @@ def test_the_3d_reading_gates_a_camera_too_far_round_and_names_the_move() -> Non
     for shot, t in _cases(("floor_side", "beyond")):
         if not whole_person(t):
             continue
-        xy, w = _landmarks(t)
-        if not np.isfinite(xy[[int(i) for i in Landmark]]).all():
-            xy = np.nan_to_num(xy)
-            w = np.nan_to_num(w)
-        pose = replace(Pose.from_pixels(xy, (t["width"], t["height"])), world=w - w[23:25].mean(0))
-        frame = PoseFrame(index=0, t_ms=0.0, width=t["width"], height=t["height"], pose=pose)
-        verdict = Evaluator(config, still=True).update(frame, None)
+        verdict = Evaluator(config, still=True).update(exact_frame(t), None)
         az = shot.row["camera"]["azimuth_deg"]
         if az > 58:
             seen["far"] += 1

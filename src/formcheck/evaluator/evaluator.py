@@ -266,7 +266,8 @@ class Evaluator:
         # the camera's azimuth and elevation per frame read in 3D, as 1-degree histograms
         # (a session's median in constant memory)
         self._camera_hist = np.zeros((2, 91))
-        # the bins (azimuth, elevation) the last frame's camera reading went into
+        # this frame's camera reading as histogram bins (azimuth, elevation), counted once
+        # the frame's reading is settled (a photo may be judged from its mirror image's)
         self._camera_last: tuple[int, int] | None = None
         # (t s, azimuth, elevation degrees) of the last camera_smoothing_s seconds
         self._camera_s: deque[tuple[float, float, float]] = deque()
@@ -295,7 +296,7 @@ class Evaluator:
                 both readings find it (:func:`_merge_mirrored`), and so does a complaint
                 about the posture (:data:`POSTURE_CODES`, with body gating on): where
                 only the photo as taken makes one, the mirror's reading is judged
-                (:func:`_mirror_raws`).
+                (:func:`_raws_of`).
         """
         if mirrored is not None and not self.still:
             raise ValueError("a mirrored reading is for stills only")
@@ -329,16 +330,20 @@ class Evaluator:
             # a photo and its mirror image in different ways (docs/scenes3d.md).
             mirror_reader = Evaluator(self.config, still=True)
             other = mirror_reader.update(*mirrored)
+            second = {check: v.frame_status for check, v in other.checks.items()}
             if (c.setup.gate_body_checks and setup.code in POSTURE_CODES
                     and other.setup.code not in POSTURE_CODES):
                 # read face down or sitting one way and lying on the back the other: the
                 # model swapped the body's sides in one reading (a misread a photo has no
-                # second frame to outvote), and a complaint, like a fault, needs both
-                setup, position = other.setup, other.roller_position
-                raws = _mirror_raws(other)
-                self._take_camera(mirror_reader)
-            else:
-                _merge_mirrored(raws, {c: v.frame_status for c, v in other.checks.items()})
+                # second frame to outvote), and a complaint, like a fault, needs both:
+                # the mirror's reading is judged, the photo's (all unknown) the second
+                second = {check: raw.status for check, raw in raws.items()}
+                setup, position, raws = other.setup, other.roller_position, _raws_of(other)
+                self._camera_last = mirror_reader._camera_last
+            _merge_mirrored(raws, second)
+        if self._camera_last is not None:
+            self._camera_hist[0, self._camera_last[0]] += 1
+            self._camera_hist[1, self._camera_last[1]] += 1
         self._last_t = t
         verdict_checks, active_keys = self._debounce(t, raws)
         cue = self._cue(t, active_keys)
@@ -362,14 +367,6 @@ class Evaluator:
             others=frame.others,
             followed_at=frame.followed_at,
         )
-
-    def _take_camera(self, other: Evaluator) -> None:
-        """This frame's camera reading replaced by ``other``'s (the reading judged)."""
-        for k, b in enumerate(self._camera_last or ()):
-            self._camera_hist[k, b] -= 1
-        self._camera_last = other._camera_last
-        for k, b in enumerate(self._camera_last or ()):
-            self._camera_hist[k, b] += 1
 
     def _holding(self, check: CheckId) -> bool:
         """True while ``check``'s fault is reported in a video: its ok margin widens
@@ -433,8 +430,6 @@ class Evaluator:
         if view is not None and math.isfinite(view.azimuth_deg + view.elevation_deg):
             self._camera_last = (min(90, max(0, round(view.azimuth_deg))),
                                  min(90, max(0, round(view.elevation_deg))))
-            self._camera_hist[0, self._camera_last[0]] += 1
-            self._camera_hist[1, self._camera_last[1]] += 1
         in_3d: ViewPosture | None = None
         if present[SHOULDER] and present[HIP]:
             in_3d = None if view is None else ViewPosture(
@@ -991,18 +986,13 @@ def _merge_mirrored(raws: dict[CheckId, _Raw], mirrored: dict[CheckId, Status]) 
                 Status.UNKNOWN, READ_TWO_WAYS, None, None)
 
 
-def _mirror_raws(other: FrameVerdict) -> dict[CheckId, _Raw]:
-    """The mirror image's reading as the photo's own, for a photo the model read lying on
-    the back only mirrored: its oks and unknowns stand, its faults are unknown
-    (:data:`READ_TWO_WAYS`: the photo as taken did not find them)."""
-    out: dict[CheckId, _Raw] = {}
-    for check, v in other.checks.items():
-        if v.frame_status is Status.FAULT:
-            out[check] = _Raw(Status.UNKNOWN, v.value, READ_TWO_WAYS, extra=dict(v.extra))
-        else:
-            out[check] = _Raw(v.frame_status, v.value, v.reason, zone=v.zone,
-                              extra=dict(v.extra))
-    return out
+def _raws_of(verdict: FrameVerdict) -> dict[CheckId, _Raw]:
+    """A reading's frame statuses as raw readings, to be judged as this photo's (the
+    mirror image's, for a photo read lying on the back only mirrored). Its faults carry
+    no cue key: :func:`_merge_mirrored` makes them unknown, the photo as taken having
+    judged nothing."""
+    return {check: _Raw(v.frame_status, v.value, v.reason, zone=v.zone, extra=dict(v.extra))
+            for check, v in verdict.checks.items()}
 
 
 def _hold_faults(raws: dict[CheckId, _Raw], azimuth_deg: float, limit_deg: float) -> None:
