@@ -106,3 +106,59 @@ def test_roller_cli_learned_detector_gives_both_ends(tmp_path: Path, model_path:
     assert found["found"], found
     assert len(found["ends_px"]) == 2 and found["diameter_px"] > 0
     assert out.is_file()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["drawn.png", "drawn.jpg"])
+def test_roller_cli_replaces_its_own_drawing_not_a_users_file(
+    tmp_path: Path, model_path: Path, name: str
+) -> None:
+    # given a photo drawn once, and a user's image of another name
+    photo, out, mine = tmp_path / "photo.png", tmp_path / name, tmp_path / f"mine{name[5:]}"
+    cv2.imwrite(str(photo), _photo())
+    mine.write_bytes(cv2.imencode(mine.suffix, _photo())[1].tobytes())
+    before = mine.read_bytes()
+    args = ["--model", str(model_path)]
+    first = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out), *args])
+    assert first.exit_code == 0, first.output
+    # when drawn again to the same file, and to the user's
+    again = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out), *args])
+    refused = CliRunner().invoke(app, ["roller", str(photo), "--out", str(mine), *args])
+    # then the earlier drawing is replaced (still an image), the user's image is not
+    assert again.exit_code == 0, again.output
+    assert cv2.imread(str(out)) is not None
+    assert refused.exit_code != 0 and "did not write" in str(refused.exception)
+    assert mine.read_bytes() == before
+
+
+def test_a_drawing_is_marked_and_a_plain_image_is_not(tmp_path: Path) -> None:
+    """The mark survives decoding (the image reads as before) and tells the view's own
+    PNG, JPEG and videos from anyone else's."""
+    import av
+
+    from formcheck.frontends.roller_view import MARK, is_own_drawing, marked_image
+
+    image = _photo()
+    for suffix in (".png", ".jpg"):
+        plain = cv2.imencode(suffix, image)[1].tobytes()
+        (tmp_path / f"plain{suffix}").write_bytes(plain)
+        (tmp_path / f"ours{suffix}").write_bytes(marked_image(plain, suffix))
+        assert not is_own_drawing(tmp_path / f"plain{suffix}")
+        assert is_own_drawing(tmp_path / f"ours{suffix}")
+        back = cv2.imread(str(tmp_path / f"ours{suffix}"))
+        want = cv2.imread(str(tmp_path / f"plain{suffix}"))
+        assert back is not None and want is not None and np.array_equal(back, want)
+    for suffix in (".mp4", ".mkv"):
+        for name, tag in (("plain", None), ("ours", MARK)):
+            path = tmp_path / f"{name}{suffix}"
+            with av.open(str(path), mode="w") as c:
+                if tag:
+                    c.metadata["comment"] = tag
+                s = c.add_stream("libx264", rate=15)
+                s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+                frame = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="bgr24")
+                for packet in [*s.encode(frame), *s.encode()]:
+                    c.mux(packet)
+            assert is_own_drawing(path) == (tag is not None), path
+    (tmp_path / "junk.mp4").write_bytes(b"not a video")
+    assert not is_own_drawing(tmp_path / "junk.mp4")

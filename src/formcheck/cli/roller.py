@@ -33,7 +33,8 @@ def roller(
     force: ForceOption = False,
 ) -> None:
     """Find the foam roller and draw it (outline, centre, both ends and the axis, contact
-    point, zones). A file already at --out is replaced only with --force."""
+    point, zones). A file already at --out is replaced when it is an earlier drawing of
+    this command, any other file only with --force."""
     from formcheck.frontends.roller_view import check_target, run
 
     check_out(out)  # before the model is looked for (or fetched)

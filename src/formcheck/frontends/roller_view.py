@@ -7,6 +7,7 @@ or JPEG for an image, an H.264 MP4 for a video).
 from __future__ import annotations
 
 import json
+import zlib
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,44 @@ def _listed(suffixes: tuple[str, ...]) -> str:
 
 
 OUT_HELP = f"{_listed(IMAGE_OUT_SUFFIXES)} for an image, {_listed(VIDEO_OUT_SUFFIXES)} for a video"
+MARK = "formcheck roller"
+"""What every drawing carries (a PNG text chunk, a JPEG comment, the video's comment tag):
+a later run replaces its own earlier drawing, and a user's file only with --force."""
+
+
+def marked_image(encoded: bytes, suffix: str) -> bytes:
+    """An encoded PNG or JPEG with :data:`MARK` put in: a PNG's ``tEXt`` chunk right
+    after its header chunk, a JPEG's comment segment right after its first marker."""
+    mark = MARK.encode()
+    if suffix.lower() == ".png":
+        assert encoded[12:16] == b"IHDR"  # the header chunk ends at byte 33
+        data = b"Software\x00" + mark
+        chunk = (len(data).to_bytes(4, "big") + b"tEXt" + data
+                 + zlib.crc32(b"tEXt" + data).to_bytes(4, "big"))
+        return encoded[:33] + chunk + encoded[33:]
+    assert encoded[:2] == b"\xff\xd8"  # start of image
+    return encoded[:2] + b"\xff\xfe" + (len(mark) + 2).to_bytes(2, "big") + mark + encoded[2:]
+
+
+def is_own_drawing(path: Path) -> bool:
+    """Whether the file at ``path`` is an earlier drawing of this view (:data:`MARK`)."""
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_OUT_SUFFIXES:
+        try:
+            with path.open("rb") as fh:
+                return MARK.encode() in fh.read(128)
+        except OSError:
+            return False
+    if suffix not in VIDEO_OUT_SUFFIXES:
+        return False
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            tags = {k.lower(): v for k, v in container.metadata.items()}  # Matroska: COMMENT
+            return bool(tags.get("comment") == MARK)
+    except Exception:  # any file PyAV cannot open as a video is not one of ours
+        return False
 
 
 def check_out(out: Path, still: bool | None = None) -> None:
@@ -56,8 +95,8 @@ def check_out(out: Path, still: bool | None = None) -> None:
 
 
 def check_target(input: str, out: Path, force: bool = False) -> None:
-    """Before any work: ``out`` is not the input, and no file is there unless ``force``
-    (the debug view cannot tell its own earlier drawing from a photo of the user's).
+    """Before any work: ``out`` is not the input, and a file there is replaced only when
+    it is an earlier drawing of this view (:func:`is_own_drawing`) or with ``force``.
 
     Raises:
         OutputError: either is not so.
@@ -65,7 +104,7 @@ def check_target(input: str, out: Path, force: bool = False) -> None:
     from formcheck.sinks.atomic import check_not_input, check_replaceable
 
     check_not_input(out, [Path(input)])
-    check_replaceable(out, force=force)
+    check_replaceable(out, ours=out.is_file() and is_own_drawing(out), force=force)
 
 
 def run(input: str, out: Path, model: Path | None = None,
@@ -158,8 +197,13 @@ class _Drawn:
         from formcheck.lazy import cv2 as _cv2
 
         if self.still:
-            if not _cv2().imwrite(str(self.path), image):
+            ok, encoded = _cv2().imencode(self.out.suffix.lower(), image)
+            if not ok:
                 raise OutputError(f"{self.out}: cannot write the image")
+            try:
+                self.path.write_bytes(marked_image(encoded.tobytes(), self.out.suffix))
+            except OSError as e:
+                raise OutputError(f"{self.out}: cannot write the image ({e.strerror})") from e
         else:
             if self._video is None:
                 self._video = _VideoWriter(self.path, image.shape[1], image.shape[0],
@@ -191,6 +235,7 @@ class _VideoWriter:
 
         self._av = av
         self._c = av.open(str(path), mode="w")
+        self._c.metadata["comment"] = MARK  # a later run knows its own drawing by it
         rate = Fraction(fps if fps and fps > 0 else 30.0).limit_denominator(1001)
         self._s = self._c.add_stream("libx264", rate=rate)
         self._s.width, self._s.height = width - width % 2, height - height % 2
