@@ -189,7 +189,7 @@ def test_the_headline_says_what_the_score_means_beside_the_time_in_good_form() -
     # (the demo's good-form time, under 10 s, as m:ss; it moves when the goldens do)
     good = doc.session.good_form_s
     assert good is not None and good < 9.5
-    assert f"All checks in good form at once: 0:{round(good):02d} of 0:20" in header
+    assert f"No fault among the checks judged: 0:{round(good):02d} of 0:20" in header
     # without a score: no number, and why
     page = render_report(_demo(score=None), SessionRecord(), [], title="t", video_path=None)
     header = _visible_text(page.partition("<header>")[2].partition("</header>")[0])
@@ -273,3 +273,35 @@ def test_a_portrait_video_keeps_a_sane_size(tmp_path: Path) -> None:
     cols = np.flatnonzero(magenta.any(axis=0))
     shape = (rows.max() - rows.min() + 1) / (cols.max() - cols.min() + 1)
     assert shape == pytest.approx(3, rel=0.03)
+
+
+def _numbers_text(page: str) -> str:
+    table = page.partition("<h2>Session numbers</h2>")[2].partition("</section>")[0]
+    return " ".join(_visible_text(table).split())
+
+
+def test_a_photo_has_no_time_to_count_and_says_whether_it_is_in_good_form() -> None:
+    # given the golden photo (every check judged is ok), and the same with a fault
+    photo = recorded_summary()
+    faulty = _with_check(photo, CheckId.FEET_FLAT, status=Status.FAULT, ok_fraction=0.0)
+    # when drawn
+    numbers = [_numbers_text(render_report(d, SessionRecord(), [], title="t",
+                                           video_path=None)) for d in (photo, faulty)]
+    # then no duration, strokes or speed (a photo has no time), and good form yes / no
+    assert photo.input.kind == "image" and photo.session.good_form_s == 0.0
+    assert "Duration" not in numbers[0] and "Strokes" not in numbers[0]
+    assert numbers[0].endswith("judged) yes") and numbers[1].endswith("judged) no")
+
+
+def test_no_fault_is_praised_as_well_rolled_only_where_a_roller_was_seen() -> None:
+    # given the demo (rolled, five episodes but no thumbnails passed) and the same clip
+    # with no rolling time
+    rolled = _visible_text(render_report(_demo(), SessionRecord(), [], title="t",
+                                         video_path=None))
+    demo = _demo()
+    unrolled = _visible_text(render_report(
+        _demo(session=demo.session.model_copy(update={"rolling_s": 0.0})), SessionRecord(),
+        [], title="t", video_path=None))
+    # then only the clip with a roller under the back is "well rolled"
+    assert "Well rolled." in rolled and "Well rolled." not in unrolled
+    assert "no roller was seen under the back" in unrolled

@@ -184,7 +184,6 @@ class _Totals:
     zone_s: dict[Zone, float]
     bin_s: FloatArray
     good_s: float = 0.0
-    good_n: int = 0
     rolling_s: float = 0.0
     others_s: float = 0.0
     others_n: int = 0
@@ -209,7 +208,6 @@ class _Totals:
             zone_s=dict(self.zone_s),
             bin_s=self.bin_s.copy(),
             good_s=self.good_s,
-            good_n=self.good_n,
             rolling_s=self.rolling_s,
             others_s=self.others_s,
             others_n=self.others_n,
@@ -819,7 +817,6 @@ class Evaluator:
         known = [s for s in statuses.values() if s is not Status.UNKNOWN]
         if known and Status.FAULT not in known:
             totals.good_s += dt
-            totals.good_n += 1
         if rolling and position is not None:
             totals.rolling_s += dt
             th = self.config.thresholds
@@ -878,7 +875,7 @@ class Evaluator:
                 bin_edges=tuple(float(e) for e in self._bin_edges),
                 bin_s=tuple(float(s) for s in totals.bin_s),
             ),
-            good_form_s=totals.good_s if duration > 0 else float(totals.good_n),
+            good_form_s=totals.good_s,  # a photo has no time: 0 (its checks say the rest)
             score=None if reason is not None else _score(checks),
             score_reason=reason,
             others=None if totals.others_n == 0 else OthersInView(

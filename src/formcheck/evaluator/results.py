@@ -400,7 +400,8 @@ class SessionSummary:
         checks: per-check summary.
         fault_episodes: every reported fault, in order of start.
         strokes, holds, coverage: see their types.
-        good_form_s: time in which at least one check was known and none was faulty, s.
+        good_form_s: time in which at least one check was known and none was faulty, s
+            (0 for a photo, which has no time).
         score: 0-100, or None when the checks judged long enough are not those a score
             needs (:data:`formcheck.vocabulary.SCORE_FORMULA`).
         score_reason: why there is no score, in words (None when there is one).

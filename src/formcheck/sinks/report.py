@@ -7,8 +7,8 @@ are data URIs: no script, no network, nothing beside the file (the video is embe
 up to ``EMBED_VIDEO_MAX_BYTES``; a longer one is linked as ``annotated.mp4`` beside it).
 
 The page speaks the user's words, never the summary's: checks by their labels, the
-score's formula in words. The headline says what the score means beside the time in
-good form with all checks at once (or "no score" and why). Each check's chip is one of
+score's formula in words. The headline says what the score means beside the time with
+no fault among the checks judged (or "no score" and why). Each check's chip is one of
 ok (green); mostly ok, N faults (amber: in good form for at least ``MOSTLY_OK_MIN`` of
 the time it was judged); needs work, N faults (red); not judged: why (grey, the
 commonest reason the check was unknown). In the timeline the red spans are the fault
@@ -41,6 +41,7 @@ from formcheck.vocabulary import (
 )
 
 EMBED_VIDEO_MAX_BYTES = 25 * 1024 * 1024
+ROLLER_CHECKS = (CheckId.ROLLER_POSITION, CheckId.ROLLER_ACROSS_BACK)
 MOSTLY_OK_MIN = 0.75
 """A check with faults reads "mostly ok" (amber) when it was in good form for at least
 this share of the time it was judged, "needs work" (red) below."""
@@ -400,7 +401,10 @@ def render_report(
         for c in CHECK_IDS
     )
     media = _media(video_path, image_path)
-    thumbs = _thumbs(thumbnails)
+    # a photo has no rolling time: there its roller's checks judged say it was seen
+    rolled = (any(checks[c].status is not Status.UNKNOWN for c in ROLLER_CHECKS) if photo
+              else bool(session.rolling_s))
+    thumbs = _thumbs(thumbnails, rolled)
     table = _numbers(summary)
     ep_rows = "".join(
         f"<tr><td>{_fmt_s(e.start_s)}–{_fmt_s(e.end_s)}</td>"
@@ -462,14 +466,15 @@ def no_score_reason(summary: SummaryDocument) -> str:
 
 
 def headline(summary: SummaryDocument) -> str:
-    """What the score means, beside the time in good form (all checks at once)."""
+    """What the score means, beside the time in good form (no fault among the checks
+    judged, at least one judged)."""
     session = summary.session
     if summary.input.kind == "image":
         if summary.score is None:
             return f"No score: {no_score_reason(summary)}."
         return ("The share of the checks judged in this photo that are in good form, "
                 "weighted by how much harm each fault does.")
-    together = (f"All checks in good form at once: {_fmt_s(session.good_form_s)} of "
+    together = (f"No fault among the checks judged: {_fmt_s(session.good_form_s)} of "
                 f"{_fmt_s(session.duration_s)}.")
     if summary.score is None:
         return f"No score: {no_score_reason(summary)}. {together}"
@@ -563,14 +568,18 @@ def _media(video_path: Path | None, image_path: Path | None) -> str:
     return ""
 
 
-def _thumbs(thumbnails: Sequence[Thumbnail]) -> str:
-    """The worst moment of each fault episode, as captioned pictures."""
+def _thumbs(thumbnails: Sequence[Thumbnail], rolled: bool = True) -> str:
+    """The worst moment of each fault episode, as captioned pictures; without any, a
+    line that praises the rolling only where a roller was seen under the back."""
+    none = ("No fault was reported. Well rolled." if rolled else
+            "No fault was reported (no roller was seen under the back, so the roller's "
+            "checks were not judged).")
     return "".join(
         f'<figure><img alt="{html.escape(t.caption)}" src="data:image/jpeg;base64,'
         f'{base64.b64encode(t.jpeg).decode()}"><figcaption><b>{CHECK_LABELS[t.check]}</b> at '
         f"{_fmt_s(t.t_s)}: {html.escape(t.caption)}</figcaption></figure>"
         for t in thumbnails
-    ) or "<p class='muted'>No fault was reported. Well rolled.</p>"
+    ) or f"<p class='muted'>{html.escape(none)}</p>"
 
 
 def _numbers(summary: SummaryDocument) -> str:
@@ -579,21 +588,28 @@ def _numbers(summary: SummaryDocument) -> str:
     strokes = session.strokes
     speed = session.speed
     episodes = summary.fault_episodes
-    rows = [
-        ("Duration", _fmt_s(session.duration_s)),
-        ("Rolling (roller under the back)", _fmt_s(session.rolling_s)),
-        ("Target session", "10–15 min, 2–3 times a week"),
-        ("Time in good form (all checks at once)",
-         f"{_fmt_s(session.good_form_s)} of {_fmt_s(session.duration_s)}"
-         if session.duration_s else _fmt_s(session.good_form_s)),
-        ("Strokes", f"{strokes.count}"),
-        # per stroke: its length over its time; per frame: the speed the limit is checked on
-        ("Average stroke speed (length ÷ time of each pass)",
-         f"{strokes.mean_speed_cm_s or '–'} cm/s"),
-        ("Moment-to-moment speed, mean / max (incl. pauses)",
-         f"{speed.mean_cm_s or '–'} / {speed.max_cm_s or '–'} cm/s"),
-        ("Holds (roller still a few seconds)", f"{session.holds.count}"),
-        ("Fault episodes", f"{len(episodes)}"),
-    ]
+    if summary.input.kind == "image":
+        # a photo has no time: no duration, strokes, speed, holds or episodes to count
+        judged = [c for c in summary.checks.values() if c.status is not Status.UNKNOWN]
+        good = bool(judged) and all(c.status is Status.OK for c in judged)
+        rows = [("In good form (no fault among the checks judged)",
+                 "yes" if good else "no" if judged else "–")]
+    else:
+        rows = [
+            ("Duration", _fmt_s(session.duration_s)),
+            ("Rolling (roller under the back)", _fmt_s(session.rolling_s)),
+            ("Target session", "10–15 min, 2–3 times a week"),
+            ("Time in good form (no fault among the checks judged)",
+             f"{_fmt_s(session.good_form_s)} of {_fmt_s(session.duration_s)}"),
+            ("Strokes", f"{strokes.count}"),
+            # per stroke: its length over its time; per frame: the speed the limit is
+            # checked on
+            ("Average stroke speed (length ÷ time of each pass)",
+             f"{strokes.mean_speed_cm_s or '–'} cm/s"),
+            ("Moment-to-moment speed, mean / max (incl. pauses)",
+             f"{speed.mean_cm_s or '–'} / {speed.max_cm_s or '–'} cm/s"),
+            ("Holds (roller still a few seconds)", f"{session.holds.count}"),
+            ("Fault episodes", f"{len(episodes)}"),
+        ]
     return "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(str(b))}</td></tr>"
                    for a, b in rows)
