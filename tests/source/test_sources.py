@@ -70,6 +70,27 @@ def test_photo_is_a_one_frame_source(tmp_path: Path) -> None:
     assert [f.index for f in frames] == [0]
 
 
+def test_a_photo_cut_short_is_refused_in_one_line_and_decoder_noise_is_kept_quiet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # given a JPEG, whole and with its last half cut off (a copy that stopped midway)
+    rng = np.random.default_rng(0)
+    whole = cv2().imencode(".jpg", rng.integers(0, 255, (120, 160, 3), dtype=np.uint8))[1]
+    data = whole.tobytes()
+    (tmp_path / "whole.jpg").write_bytes(data)
+    (tmp_path / "cut.jpg").write_bytes(data[: len(data) // 2])
+    capfd.readouterr()
+    # when both are opened
+    with open_source(tmp_path / "whole.jpg") as src:
+        assert src.size == (160, 120)
+    with pytest.raises(UnsupportedInputError) as cut:
+        open_source(tmp_path / "cut.jpg")
+    # then the cut one is refused in one line that says so, and libjpeg's own warning
+    # does not reach the terminal
+    assert "cut short" in str(cut.value) and "\n" not in str(cut.value)
+    assert "JPEG" not in capfd.readouterr().err
+
+
 class _BrokenClock:
     """A capture whose container timestamps repeat and go backwards."""
 

@@ -8,6 +8,9 @@ container's own timestamps are broken. OpenCV is imported lazily.
 from __future__ import annotations
 
 import math
+import os
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -130,6 +133,29 @@ def sniff_image(path: Path) -> bool:
     return webp or head.startswith(IMAGE_MAGIC)
 
 
+# what libjpeg writes (to stderr, past Python) when a JPEG ends before its last row:
+# OpenCV then fills the rest grey and reports no error
+JPEG_CUT_SHORT = "Premature end of JPEG file"
+
+
+def read_image_quietly(path: Path) -> tuple[NDArray[np.uint8] | None, str]:
+    """OpenCV's reading of the image at ``path`` (EXIF orientation applied; None where
+    it cannot be read) and what its decoders wrote to standard error meanwhile, kept off
+    the user's terminal (libjpeg's warnings go there)."""
+    cv2 = _cv2()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as said:
+        os.dup2(said.fileno(), 2)
+        try:
+            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        said.seek(0)
+        return image, said.read().decode("utf-8", "replace")
+
+
 class ImageSource(FrameSource):
     """A still photo as a one-frame source (EXIF orientation applied)."""
 
@@ -138,11 +164,17 @@ class ImageSource(FrameSource):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = path.stem
-        cv2 = _cv2()
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        image, said = read_image_quietly(path)
         if image is None:
             raise UnsupportedInputError(
-                f"{path}: not an image OpenCV can read (try JPEG or PNG)"
+                f"{path}: cannot be read as an image (damaged, or not a photo format "
+                "formcheck reads); re-export it as JPEG or PNG"
+            )
+        if JPEG_CUT_SHORT in said:
+            # its lower part would be judged from grey: no reading is better than that one
+            raise UnsupportedInputError(
+                f"{path}: the photo is cut short (its last rows are missing); copy or "
+                "export it again"
             )
         self._image: NDArray[np.uint8] = image
 
