@@ -208,7 +208,8 @@ NO_SCORE_NOTHING_IN_PHOTO = "no check could be judged in this photo"
 
 
 def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False,
-                    video_s: float | None = None, photo: bool = False) -> str | None:
+                    video_s: float | None = None, photo: bool = False,
+                    setup: str | None = None) -> str | None:
     """Why a session gets no score (None: it gets one).
 
     Args:
@@ -217,12 +218,16 @@ def no_score_reason(known: dict[CheckId, float], roller_seen: bool = False,
             may still never have been judged: the camera, an unsure find).
         video_s: the video's analysed duration, s (None: a photo, or not known).
         photo: the session is one photo: its reasons speak of the photo, not of time.
+        setup: a photo's set-up message where its set-up was not ok ("Move the camera
+            round to your side"): said after "no check could be judged in this photo".
     """
     if video_s is not None and video_s < SCORE_MIN_VIDEO_S:
         return (f"the video is too short to judge ({video_s:.1f} s; a score needs "
                 f"{SCORE_MIN_VIDEO_S:g} s, or give a photo)")
     counted = [c for c in CHECK_IDS if known.get(c, 0.0) >= SCORE_MIN_KNOWN]
     if not counted:
+        if photo and setup:
+            return f"{NO_SCORE_NOTHING_IN_PHOTO}: {setup[:1].lower()}{setup[1:]}"
         return NO_SCORE_NOTHING_IN_PHOTO if photo else NO_SCORE_NOTHING_JUDGED
     for need in SCORE_NEEDS:
         if need in counted:

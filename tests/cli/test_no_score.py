@@ -64,6 +64,31 @@ def test_a_photo_s_reason_speaks_of_the_photo_not_of_time() -> None:
     nothing = dict.fromkeys(CHECK_IDS, 0.0)
     assert no_score_reason(nothing, photo=True) == "no check could be judged in this photo"
     assert no_score_reason(nothing) == "no check was judged for 10% of the time"
+    # and says why where its set-up was not ok
+    assert no_score_reason(nothing, photo=True, setup="Move the camera round to your side") == (
+        "no check could be judged in this photo: move the camera round to your side")
+
+
+def test_a_photo_judged_from_too_far_round_says_where_to_move_the_camera() -> None:
+    """The evaluator passes a photo's set-up message on (the real chain: a pose seen from
+    74 degrees round, exact landmarks of a tuning still of the 3D set)."""
+    from formcheck.evaluator.evaluator import Evaluator
+    from formcheck.evaluator.results import SetupCode
+    from formcheck.scenes3d.evaluate import truth_roller
+    from tests.evaluator.helpers import exact_frame
+
+    truth_file = Path(__file__).resolve().parents[2] / "data" / "scenes3d" / (
+        "tuni-still-035-good.truth.jsonl")
+    truth = json.loads(truth_file.read_text().splitlines()[0])
+    ev = Evaluator(still=True)
+    verdict = ev.update(exact_frame(truth), truth_roller(truth))
+    assert verdict.setup.code is SetupCode.CAMERA_TOO_FAR_ROUND
+    reason = ev.summary().score_reason
+    assert reason == "no check could be judged in this photo: move the camera round to your side"
+    # and the same without a roller found: the camera is still why nothing was judged
+    unseen = Evaluator(still=True)
+    unseen.update(exact_frame(truth), None)
+    assert unseen.summary().score_reason == reason
 
 
 def test_a_video_needs_a_second_for_a_score_and_a_photo_none() -> None:
