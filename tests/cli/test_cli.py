@@ -45,6 +45,11 @@ def test_version() -> None:
     [
         (("analyze", "videos/demo.mp4", "--fps", "-3"), "Invalid value for '--fps'"),
         (("analyze", "videos/demo.mp4", "--fps", "abc"), "Invalid value for '--fps'"),
+        # not a rate: said as such (nan was told it should be at least 0)
+        (("analyze", "videos/demo.mp4", "--fps", "nan"), "nan: give a number of frames"),
+        # a choice: no "Value error," from the validator
+        (("analyze", "videos/demo.mp4", "--model-variant", "huge"),
+         "'--model-variant': 'huge' is not one of 'lite', 'full', 'heavy'"),
         (("analyze",), "Missing argument"),
         (("bogus",), "No such command 'bogus'"),
     ],

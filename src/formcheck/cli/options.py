@@ -65,7 +65,10 @@ MIN_FPS = 2.0  # fewer frames a second than this and a 0.5 s fault onset spans n
 
 
 def _check_fps(fps: float) -> float:
-    if 0 < fps < MIN_FPS or not math.isfinite(fps):
+    if fps < 0 or not math.isfinite(fps):
+        raise typer.BadParameter(f"{fps:g}: give a number of frames a second, at least "
+                                 f"{MIN_FPS:g}, or 0 for every frame")
+    if 0 < fps < MIN_FPS:
         raise typer.BadParameter(f"{fps:g}: the checks that need time (a fault must last "
                                  f"0.5 s, a speed 1 s) need at least {MIN_FPS:g} frames a "
                                  "second; use 0 for every frame")
@@ -74,7 +77,7 @@ def _check_fps(fps: float) -> float:
 
 FpsOption = Annotated[
     float, typer.Option("--fps", help="Frames analysed per second (0: every frame; else at "
-                        f"least {MIN_FPS:g}).", min=0, callback=_check_fps),
+                        f"least {MIN_FPS:g}).", callback=_check_fps),
 ]
 
 

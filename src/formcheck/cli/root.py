@@ -123,6 +123,9 @@ def main() -> None:
     except typer.TyperException as err:  # click's UsageError, BadParameter, ...
         message = (err.format_message() if hasattr(err, "format_message") else str(err))
         message = message.rstrip(".")
+        # a choice or range refused by typer's validation carries the validator's own
+        # prefix ("Invalid value for '--model-variant': Value error, 'huge' is not ...")
+        message = message.replace(": Value error, ", ": ")
         if not message.strip():  # a group run bare: its help was shown, nothing else
             sys.exit(int(getattr(err, "exit_code", 2)))
         ctx = getattr(err, "ctx", None)
