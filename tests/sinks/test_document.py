@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from formcheck.sinks.document import SummaryDocument
 from formcheck.sinks.summary import SCHEMA_PATH
+from formcheck.vocabulary import CheckId
 from tests.sinks.helpers import RECORDED
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
@@ -73,3 +74,13 @@ def test_a_recorded_summary_reads_back_to_the_same_bytes(path: Any) -> None:
 
 def test_there_are_recorded_summaries_to_read() -> None:
     assert len(SUMMARIES) >= 3
+
+
+def test_an_unknown_check_says_why_in_the_summary() -> None:
+    """Since 1.5 each check carries the reason it was unknown most often (null where it
+    never was): the demo's speed waits for a second of positions at the start."""
+    demo = SummaryDocument.from_json((RECORDED / "analyze-demo-summary.json").read_text())
+    speed = demo.checks[CheckId.ROLLING_SPEED]
+    assert speed.unknown_s > 0 and speed.unknown_reason == "Measuring the rolling speed"
+    assert all((part.unknown_reason is None) == (part.unknown_s == 0)
+               for part in demo.checks.values())

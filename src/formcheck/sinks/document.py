@@ -77,6 +77,7 @@ class CheckPart(_Part):
     ok_s: float
     fault_s: float
     unknown_s: float
+    unknown_reason: str | None = None  # since 1.5: the commonest reason it was unknown
 
 
 class EpisodePart(_Part):

@@ -502,10 +502,7 @@ def score_in_words(photo: bool = False) -> str:
 
 def _reason(record: SessionRecord, check: CheckId) -> str | None:
     """The commonest reason ``check`` was not judged, or None."""
-    reasons = record.unknown_reasons[check]
-    if not reasons:
-        return None
-    return str(reasons.most_common(1)[0][0])
+    return record.commonest_reason(check)
 
 
 def _lower_first(text: str) -> str:

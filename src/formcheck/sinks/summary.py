@@ -23,7 +23,7 @@ from formcheck.sinks.document import SummaryDocument
 from formcheck.vocabulary import CHECK_IDS, SCORE_FORMULA, CheckId, Status, Zone
 
 SCHEMA_ID = "formcheck.summary"
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 
 
@@ -56,6 +56,11 @@ class SessionRecord:
     cue: list[str | None] = field(default_factory=list)
 
     _CODES: ClassVar[dict[Status, int]] = {Status.UNKNOWN: 0, Status.OK: 1, Status.FAULT: 2}
+
+    def commonest_reason(self, check: CheckId) -> str | None:
+        """The reason ``check`` was unknown in the most frames, or None where it never was."""
+        reasons = self.unknown_reasons[check]
+        return str(reasons.most_common(1)[0][0]) if reasons else None
 
     def add(self, verdict: FrameVerdict) -> None:
         """Record one frame's verdict."""
@@ -117,7 +122,8 @@ def build_summary(
         "score": session.score,
         "score_reason": session.score_reason,
         "score_formula": SCORE_FORMULA,
-        "checks": {c.value: checks[c.value] for c in CHECK_IDS},
+        "checks": {c.value: {**checks[c.value], "unknown_reason": record.commonest_reason(c)}
+                   for c in CHECK_IDS},
         "fault_episodes": s["fault_episodes"],
         "roller": {
             "zones_over_time": record.zones_over_time(),
