@@ -13,7 +13,9 @@ from formcheck.ui import say
 
 app = typer.Typer(help="Find, fetch and list the pose model bundle.", no_args_is_help=True)
 
-VariantOption = Annotated[Variant, typer.Option(help="Model variant.")]
+# --model-variant too: the name every command that runs the model takes
+VariantOption = Annotated[Variant, typer.Option("--variant", "--model-variant",
+                                                help="Model variant.")]
 
 
 @app.command("fetch")
@@ -23,7 +25,7 @@ def fetch(
         str | None,
         typer.Option(help="Expected sha256 of the official bundle (needed for lite/heavy)."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Fetch again even if present.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Fetch again even if present.")] = False,
 ) -> None:
     """Fetch the pose model bundle: the official one, or built offline from the registry."""
     import re

@@ -57,7 +57,8 @@ RollerColorOption = Annotated[
 ]
 RollerDetectorOption = Annotated[
     str | None,
-    typer.Option("--roller-detector", help="Roller detector: rules or learned; default: "
+    typer.Option("--roller-detector", metavar="[rules|learned]",
+                 help="Roller detector: rules or learned; default: "
                  "the settings' roller.detector (learned; rules with a colour hint).",
                  show_default=False),
 ]
