@@ -274,7 +274,8 @@ class Evaluator:
         self._pending: tuple[dict[CheckId, Status], SetupCode, float | None, bool,
                              tuple[int, str | None]] | None = None
         n_bins = c.session.coverage_bins
-        self._bin_edges = np.linspace(-0.2, 1.2, n_bins + 1)
+        # rounded: linspace puts the edge at 0 a hair below it, written as -0.0
+        self._bin_edges = np.round(np.linspace(-0.2, 1.2, n_bins + 1), 9) + 0.0
         self._totals = _Totals.empty(n_bins)
         self._knee_world_from = (KNEE_WORLD_FROM_LEARNED_AZIMUTH_DEG
                                  if c.setup.camera_reading == "learned"
