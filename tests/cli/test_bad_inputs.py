@@ -169,7 +169,7 @@ def _tiny_photo(ctx: Ctx) -> str:
 CASES: dict[str, Case] = {
     "1a": Case(lambda c: ["analyze", _users_folder(c), "--out", str(c.out),
                           "--model", str(c.model)],
-               1, "holds files formcheck did not write (notes.txt); move them away or choose "
+               1, "holds files formcheck did not write (notes.txt); move it away or choose "
                   "another --out (nothing was changed)"),
     "1b": Case(lambda c: ["analyze", _users_file(c), "--out", str(c.out),
                           "--model", str(c.model)],
@@ -230,7 +230,7 @@ CASES: dict[str, Case] = {
                1, "mine.mp4: the file is there already; move it away or choose another"),
     "9d": Case(lambda c: ["live", "--source", str(DEMO), "--no-window", "--out",
                           _session_there(c), "--model", str(c.model)],
-               1, "holds summary.json already; choose another --out or move them away"),
+               1, "holds summary.json already; choose another --out or move it away"),
     "9e": Case(lambda c: ["grade", c.photo(), "--csv", _users_csv(c), "--model", str(c.model)],
                1, "budget.csv: is not a formcheck grade CSV and would be written over"),
     "9f": Case(lambda c: ["grade", c.photo(), "--csv", str(c.out / "g.out"), "--json",

@@ -244,8 +244,9 @@ def check_session_dir(out_dir: Path) -> None:
     them."""
     there = [name for name in SESSION_FILES if (out_dir / name).exists()]
     if there:
+        them = "it" if len(there) == 1 else "them"
         raise OutputError(f"{out_dir} holds {', '.join(there)} already; choose another "
-                          "--out or move them away (nothing was changed)")
+                          f"--out or move {them} away (nothing was changed)")
 
 
 def default_out_dir(started: datetime) -> Path:

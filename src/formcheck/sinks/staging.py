@@ -65,10 +65,11 @@ def check_replaceable(final: Path) -> None:
     foreign = [n for n in names if n not in OUTPUT_NAMES]
     if foreign or not _is_summary(final / "summary.json"):
         shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-        what = f"holds files formcheck did not write ({shown})" if foreign else (
-            "is not a formcheck output (no formcheck summary.json in it)")
-        raise OutputError(f"{final} {what}; move them away or choose another --out "
-                          "(nothing was changed)")
+        them = "it" if len(foreign) == 1 else "them"
+        what = (f"holds files formcheck did not write ({shown}); move {them} away" if foreign
+                else "is not a formcheck output (its summary.json is not one formcheck "
+                "wrote); move its files away")
+        raise OutputError(f"{final} {what} or choose another --out (nothing was changed)")
 
 
 def _is_summary(path: Path) -> bool:
