@@ -1,7 +1,8 @@
-"""``formcheck analyze``: Ctrl-C."""
+"""``formcheck analyze``: Ctrl-C, and the line it prints for each input."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -36,3 +37,26 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_output(
     assert err.strip().splitlines()[-1] == "formcheck: interrupted"
     assert "Traceback" not in err
     assert not out.exists()  # the folder this run made goes again
+
+
+def test_the_result_line_names_the_faults_and_tells_inputs_of_one_name_apart(
+    tmp_path: Path, model_path: Path,
+) -> None:
+    # given: the demo, and a copy of it under the same name in another folder
+    demo = Path(__file__).parents[2] / "videos" / "demo.mp4"
+    other = tmp_path / "copy" / "demo.mp4"
+    other.parent.mkdir()
+    other.write_bytes(demo.read_bytes())
+    # when both are analysed (a few frames a second: the faults last seconds)
+    result = subprocess.run(
+        [*FORMCHECK, "analyze", str(demo), str(other), "--out", str(tmp_path / "out"),
+         "--fps", "5", "--model", str(model_path)],
+        capture_output=True, text=True, timeout=600)
+    # then each line names its input as given (two demo.mp4) and the checks that faulted
+    assert result.returncode == 0, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if " -> " in ln]
+    assert [ln.split(": ")[0] for ln in lines] == [str(demo), str(other)]
+    summary = json.loads((tmp_path / "out" / "demo" / "summary.json").read_text())
+    faulted = [c for c, part in summary["checks"].items() if part["status"] == "fault"]
+    assert faulted, "the demo has scripted faults"
+    assert "(faults: knees bent," in lines[0] and lines[0].count(",") == len(faulted) - 1

@@ -24,7 +24,7 @@ from formcheck.cli.options import (
 from formcheck.errors import FormcheckError, ModelError, UsageError
 from formcheck.frontends.choices import DEFAULT_VIDEO_HEIGHT
 from formcheck.ui import error_line, say
-from formcheck.vocabulary import score_text
+from formcheck.vocabulary import CHECK_IDS, CHECK_LABELS, Status, score_text
 
 
 def analyze(
@@ -63,6 +63,7 @@ def analyze(
     taken: set[Path] = set()
     failures = 0
     seen: set[Path] = set()
+    names = [p.name for p in inputs]
     for path in inputs:
         if path.resolve() in seen:  # one file named twice: one folder, not x/ and x-2/
             say(f"{path}: named twice; analysed once")
@@ -80,10 +81,14 @@ def analyze(
             failures += 1
             continue
         s = result.summary
-        say(f"{path.name}: {score_text(s.score, s.score_reason)} -> {result.out_dir}/")
+        # the name alone, unless another input has it too
+        shown = path.name if names.count(path.name) == 1 else str(path)
+        faulty = [CHECK_LABELS[c].lower() for c in CHECK_IDS if s.checks[c].status is Status.FAULT]
+        faults = f" (faults: {', '.join(faulty)})" if faulty else ""
+        say(f"{shown}: {score_text(s.score, s.score_reason)}{faults} -> {result.out_dir}/")
         if s.camera is not None and s.camera.advice:
             say(f"  tip: {s.camera.advice}")
         if s.others is not None:
-            say(f"{path.name}: {s.others.words}; only the person rolling should be in view")
+            say(f"{shown}: {s.others.words}; only the person rolling should be in view")
     if failures:
         raise typer.Exit(1)
