@@ -41,7 +41,6 @@ from formcheck.vocabulary import (
 )
 
 EMBED_VIDEO_MAX_BYTES = 25 * 1024 * 1024
-ROLLER_CHECKS = (CheckId.ROLLER_POSITION, CheckId.ROLLER_ACROSS_BACK)
 MOSTLY_OK_MIN = 0.75
 """A check with faults reads "mostly ok" (amber) when it was in good form for at least
 this share of the time it was judged, "needs work" (red) below."""
@@ -401,10 +400,7 @@ def render_report(
         for c in CHECK_IDS
     )
     media = _media(video_path, image_path)
-    # a photo has no rolling time: there its roller's checks judged say it was seen
-    rolled = (any(checks[c].status is not Status.UNKNOWN for c in ROLLER_CHECKS) if photo
-              else bool(session.rolling_s))
-    thumbs = _thumbs(thumbnails, rolled)
+    thumbs = _thumbs(thumbnails, rolled=bool(session.rolling_s))
     table = _numbers(summary)
     ep_rows = "".join(
         f"<tr><td>{_fmt_s(e.start_s)}–{_fmt_s(e.end_s)}</td>"
@@ -421,6 +417,20 @@ def render_report(
     else:
         big = '<span class="none">no score</span>'
         basis = f"{known} of {len(CHECK_IDS)} checks judged ·"
+    # a photo has no time: no timeline, positions, speed, hips over time or episodes
+    over_time = "" if photo else f"""<section><h2>Every check over time</h2>{legend}\
+{timeline_svg(record, episodes)}
+{f"<table>{ep_rows}</table>" if ep_rows else ""}</section>
+<section><h2>Where the roller was on your back</h2>
+{position_svg(record, th)}
+<h2 style="margin-top:16px">Coverage (time on each part of the back, shoulders at the top)</h2>
+{coverage_svg(summary.roller.coverage, th)}</section>
+<section><h2>Rolling speed</h2>{speed_svg(record, th)}</section>
+<section><h2>Hip height (pressure on the roller: higher hips, more weight; start gently)</h2>
+{hips_svg(record, th)}</section>
+<section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>"""
+    when = ("a photo" if photo else
+            f"{_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s)")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -430,22 +440,13 @@ def render_report(
 <p class="meaning">{html.escape(headline(summary))}</p>
 {_advice(summary)}
 <div class="sub">{basis}
-{_fmt_s(session.duration_s)} analysed · {len(episodes)} fault episode(s) ·{camera}
+{when} ·{camera}
 formcheck {html.escape(summary.formcheck_version)}</div></div></header>
 <main>
 <section><h2>Verdicts</h2><div class="chips">{chips}</div></section>
 {media}
-<section><h2>Every check over time</h2>{legend}{timeline_svg(record, episodes)}
-{f"<table>{ep_rows}</table>" if ep_rows else ""}</section>
-<section><h2>Where the roller was on your back</h2>
-{position_svg(record, th)}
-<h2 style="margin-top:16px">Coverage (time on each part of the back, shoulders at the top)</h2>
-{coverage_svg(summary.roller.coverage, th)}</section>
-<section><h2>Rolling speed</h2>{speed_svg(record, th)}</section>
-<section><h2>Hip height (pressure on the roller: higher hips, more weight; start gently)</h2>
-{hips_svg(record, th)}</section>
-<section><h2>The worst moment of each fault</h2><div class="thumbs">{thumbs}</div></section>
-<section><h2>Session numbers</h2><table>{table}</table></section>
+{over_time}
+<section><h2>{"Numbers" if photo else "Session numbers"}</h2><table>{table}</table></section>
 </main>
 <footer>{html.escape(score_in_words(photo))} formcheck coaches form;
 it does not diagnose. With a back condition (herniated disc, spinal stenosis) ask a
