@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,20 @@ def test_a_photo_cut_short_is_refused_in_one_line_and_decoder_noise_is_kept_quie
     # does not reach the terminal
     assert "cut short" in str(cut.value) and "\n" not in str(cut.value)
     assert "JPEG" not in capfd.readouterr().err
+
+
+def test_a_photo_is_read_where_standard_error_is_closed(tmp_path: Path) -> None:
+    # given a photo, and a process started with its standard error closed (2>&-)
+    path = tmp_path / "p.png"
+    cv2().imwrite(str(path), np.zeros((20, 30, 3), np.uint8))
+    code = ("import sys; from pathlib import Path; "
+            "from formcheck.source.sources import read_image_quietly; "
+            f"im, said = read_image_quietly(Path({str(path)!r})); print(im.shape, repr(said))")
+    # when it reads the photo
+    result = subprocess.run(["bash", "-c", f'"{sys.executable}" -c "{code}" 2>&-'],
+                            capture_output=True, text=True, timeout=120)
+    # then the photo is read (nothing to keep quiet, nothing to fail on)
+    assert result.returncode == 0 and result.stdout.strip() == "(20, 30, 3) ''"
 
 
 class _BrokenClock:

@@ -143,8 +143,12 @@ def read_image_quietly(path: Path) -> tuple[NDArray[np.uint8] | None, str]:
     it cannot be read) and what its decoders wrote to standard error meanwhile, kept off
     the user's terminal (libjpeg's warnings go there)."""
     cv2 = _cv2()
-    sys.stderr.flush()
-    saved = os.dup(2)
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error to keep quiet (closed by whoever started us)
+        return cv2.imread(str(path), cv2.IMREAD_COLOR), ""
     with tempfile.TemporaryFile() as said:
         os.dup2(said.fileno(), 2)
         try:
