@@ -44,6 +44,12 @@ def test_every_command_that_runs_the_model_takes_the_option() -> None:
     for name in ("analyze", "live", "grade", "roller", "landmarks"):
         params = {p.name for p in root.commands[name].params}  # type: ignore[attr-defined]
         assert "model_variant" in params, name
+    # and the models commands name it the same way (their --variant still works)
+    models = root.commands["models"].commands  # type: ignore[attr-defined]
+    for name in ("path", "fetch"):
+        flags = {o for p in models[name].params for o in p.opts}
+        assert {"--model-variant", "--variant"} <= flags, name
+    assert "--no-force" not in {o for p in models["fetch"].params for o in p.secondary_opts}
 
 
 def _analyze(tmp_path: Path, *args: str, cwd: Path | None = None) -> dict[str, Any]:
