@@ -460,6 +460,9 @@ def test_still_has_no_speed() -> None:
     # then the speed cannot be judged, and says so
     assert verdict.checks[SPEED].status is Status.UNKNOWN
     assert verdict.checks[SPEED].reason == "Speed needs a video"
+    # also where no roller was found: a roller in view would not give it one
+    unseen = evaluate_still(make_frame(GOOD), None)
+    assert unseen.checks[SPEED].reason == "Speed needs a video"
 
 
 def test_oblique_view_keeps_knee_verdicts() -> None:

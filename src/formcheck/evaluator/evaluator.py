@@ -687,12 +687,12 @@ class Evaluator:
         return _Raw(Status.UNKNOWN, ratio, "Roller orientation unclear")
 
     def _speed(self, found: bool, sure: bool, position: float | None, speed: float | None) -> _Raw:
+        if self.still:  # whatever the roller: a photo has no speed to judge
+            return _Raw(Status.UNKNOWN, reason="Speed needs a video")
         if not found:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
         if not sure:
             return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
-        if self.still:
-            return _Raw(Status.UNKNOWN, reason="Speed needs a video")
         if position is None or speed is None:
             return _Raw(Status.UNKNOWN, reason="Measuring the rolling speed")
         c = self.config
