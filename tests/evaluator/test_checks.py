@@ -431,10 +431,12 @@ def test_no_roller_makes_roller_checks_unknown(roller: RollerObservation | None)
 
     # when
     verdict = evaluate_still(make_frame(GOOD), roller)
-    # then the roller checks say why, the body checks still judge
+    # then the roller checks say why (a photo's speed: that it needs a video), the body
+    # checks still judge
     for check in (POS, ACROSS, SPEED):
         assert verdict.checks[check].status is Status.UNKNOWN
-        assert verdict.checks[check].reason == "Roller not visible"
+        assert verdict.checks[check].reason == (
+            "Speed needs a video" if check is SPEED else "Roller not visible")
     assert verdict.checks[KNEES].status is Status.OK
     assert verdict.setup.message == "Roller not visible"
 
