@@ -261,7 +261,7 @@ class Evaluator:
         self._first_t: float | None = None
         self._frames = 0
         self._roller_seen = False  # a roller found in any frame (for the no-score reason)
-        self._setup_said: str | None = None  # the last frame's set-up message, if not ok
+        self._setup_said: str | None = None  # a photo's set-up message, if not ok
         # the camera's azimuth and elevation per frame read in 3D, as 1-degree histograms
         # (a session's median in constant memory)
         self._camera_hist = np.zeros((2, 91))
@@ -345,10 +345,12 @@ class Evaluator:
             self._camera_hist[0, self._camera_last[0]] += 1
             self._camera_hist[1, self._camera_last[1]] += 1
         self._last_t = t
-        # a photo with no check judged says why in its no-score reason (a roller not
-        # seen leaves the body's checks to be judged: it is not why none was)
-        self._setup_said = (None if setup.code in (SetupCode.OK, SetupCode.ROLLER_NOT_VISIBLE)
-                            else setup.message)
+        if self.still:
+            # a photo with no check judged says why in its no-score reason (a roller not
+            # seen leaves the body's checks to be judged: it is not why none was)
+            self._setup_said = (None if setup.code in (SetupCode.OK,
+                                                       SetupCode.ROLLER_NOT_VISIBLE)
+                                else setup.message)
         verdict_checks, active_keys = self._debounce(t, raws)
         cue = self._cue(t, active_keys)
         self._pending = (
@@ -853,8 +855,7 @@ class Evaluator:
         holds = self._motion.holds_so_far()
         reason = no_score_reason({c: s.known_fraction for c, s in checks.items()},
                                  self._roller_seen, None if self.still else duration,
-                                 photo=self.still,
-                                 setup=self._setup_said if self.still else None)
+                                 photo=self.still, setup=self._setup_said)
         torso_cm = self.config.thresholds.torso_length_cm
         speeds = [s.length * torso_cm / s.duration_s for s in strokes if s.duration_s > 0]
         return SessionSummary(

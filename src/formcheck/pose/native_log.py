@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TextIO
 
 VERBOSE_ENV = "FORMCHECK_VERBOSE"
@@ -80,30 +81,43 @@ def before_native_lines(data: bytes) -> bytes:
     return data
 
 
+@dataclass
+class Captured:
+    """What fd 2 received inside a :func:`quiet_native_stderr` block that reads it."""
+
+    data: bytes = b""
+
+
 @contextlib.contextmanager
-def quiet_native_stderr() -> Iterator[None]:
+def quiet_native_stderr(*, read: bool = False) -> Iterator[Captured]:
     """Keep the native loggers' lines off stderr while the block runs.
 
     Safe to nest and to enter from several threads (one redirect at a time; a second
     thread waits for the first to finish its native call, a fraction of a second).
     Does nothing when :func:`verbose`, or where fd 2 is not open.
+
+    ``read``: the caller reads what fd 2 received (the yielded :class:`Captured`, filled
+    when the block ends; a decoder's warnings, say) and none of it is shown, or all of
+    it with :func:`verbose`. Nested in another quiet block it reads nothing (the outer
+    block has it).
     """
     global _depth
-    if verbose():
-        yield
+    captured = Captured()
+    if verbose() and not read:
+        yield captured
         return
     with _LOCK:
         if _depth:
             _depth += 1
             try:
-                yield
+                yield captured
             finally:
                 _depth -= 1
             return
         try:
             saved = os.dup(2)
         except OSError:  # no fd 2 at all (a daemon): nothing to keep clean
-            yield
+            yield captured
             return
         _depth = 1
         try:
@@ -112,12 +126,16 @@ def quiet_native_stderr() -> Iterator[None]:
                 python_stream = _python_stderr_to(saved)
                 os.dup2(sink.fileno(), 2)
                 try:
-                    yield
+                    yield captured
                 finally:
                     os.dup2(saved, 2)
                     _python_stderr_back(python_stream)
                     sink.seek(0)
-                    _write_all(2, before_native_lines(sink.read()))
+                    data = sink.read()
+                    if read:
+                        captured.data = data
+                    _write_all(2, (data if verbose() else b"") if read
+                               else before_native_lines(data))
         finally:
             os.close(saved)
             _depth = 0

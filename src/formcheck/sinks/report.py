@@ -396,7 +396,7 @@ def render_report(
     known = sum(1 for c in CHECK_IDS if checks[c].status is not Status.UNKNOWN)
     chips = "".join(
         _chip(c, checks[c], sum(1 for e in episodes if e.check is c),
-              _reason(record, c), photo=photo)
+              record.commonest_reason(c), photo=photo)
         for c in CHECK_IDS
     )
     media = _media(video_path, image_path)
@@ -499,11 +499,6 @@ def score_in_words(photo: bool = False) -> str:
     rule = f" No score unless {' and '.join(unless)}."
     return (f"How the score is made: {each}; the mean of these, weighted by how much harm "
             f"each fault does ({weights}), times 100, rounded.{rule}")
-
-
-def _reason(record: SessionRecord, check: CheckId) -> str | None:
-    """The commonest reason ``check`` was not judged, or None."""
-    return record.commonest_reason(check)
 
 
 def _lower_first(text: str) -> str:

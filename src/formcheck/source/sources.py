@@ -8,9 +8,6 @@ container's own timestamps are broken. OpenCV is imported lazily.
 from __future__ import annotations
 
 import math
-import os
-import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -141,23 +138,13 @@ JPEG_CUT_SHORT = "Premature end of JPEG file"
 def read_image_quietly(path: Path) -> tuple[NDArray[np.uint8] | None, str]:
     """OpenCV's reading of the image at ``path`` (EXIF orientation applied; None where
     it cannot be read) and what its decoders wrote to standard error meanwhile, kept off
-    the user's terminal (libjpeg's warnings go there)."""
+    the user's terminal (libjpeg's warnings go there, past Python)."""
+    from formcheck.pose.native_log import quiet_native_stderr
+
     cv2 = _cv2()
-    if sys.stderr is not None:
-        sys.stderr.flush()
-    try:
-        saved = os.dup(2)
-    except OSError:  # no standard error to keep quiet (closed by whoever started us)
-        return cv2.imread(str(path), cv2.IMREAD_COLOR), ""
-    with tempfile.TemporaryFile() as said:
-        os.dup2(said.fileno(), 2)
-        try:
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-        said.seek(0)
-        return image, said.read().decode("utf-8", "replace")
+    with quiet_native_stderr(read=True) as said:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    return image, said.data.decode("utf-8", "replace")
 
 
 class ImageSource(FrameSource):
