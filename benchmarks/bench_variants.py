@@ -13,7 +13,7 @@ Accuracy (no timing; other work on the machine does not matter):
   judges them: stills one by one, clips by the evaluator's overall status, body gating
   off, ``unknown`` a disagreement). The footage has no landmark truth.
 - on the 3D evaluation set (``--scenes3d``, default ``data/scenes3d`` in the checkout;
-  ``*.truth.jsonl`` + ``manifest.jsonl``, as :mod:`formcheck.scenes3d.dataset` reads it),
+  ``*.truth.jsonl.gz`` + ``manifest.jsonl``, as :mod:`formcheck.scenes3d.dataset` reads it),
   per camera bin: pose found in frames with a whole person, the pixel error of the near
   side's shoulder, hip, knee, ankle, heel and toe (median / p95, px, at the set's image
   size), the knee-angle error (deg), and each check's agreement

@@ -74,12 +74,13 @@ def test_a_photo_judged_from_too_far_round_says_where_to_move_the_camera() -> No
     74 degrees round, exact landmarks of a tuning still of the 3D set)."""
     from formcheck.evaluator.evaluator import Evaluator
     from formcheck.evaluator.results import SetupCode
+    from formcheck.scenes3d.dataset import read_truth
     from formcheck.scenes3d.evaluate import truth_roller
     from tests.evaluator.helpers import exact_frame
 
     truth_file = Path(__file__).resolve().parents[2] / "data" / "scenes3d" / (
-        "tuni-still-035-good.truth.jsonl")
-    truth = json.loads(truth_file.read_text().splitlines()[0])
+        "tuni-still-035-good.truth.jsonl.gz")
+    truth = read_truth(truth_file)[0]
     ev = Evaluator(still=True)
     verdict = ev.update(exact_frame(truth), truth_roller(truth))
     assert verdict.setup.code is SetupCode.CAMERA_TOO_FAR_ROUND

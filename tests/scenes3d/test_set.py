@@ -5,7 +5,9 @@ No model and no renderer: these read ``data/scenes3d`` as committed.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +20,9 @@ from formcheck.scenes3d.benchset import (
     EVAL_ONLY,
     HEAD_END_FIRST,
     LYING_FLAT_STILLS,
+    TRUTH_EXT,
     detector_training_shot,
+    pack_truth,
 )
 
 SHOTS = dataset.load()
@@ -209,3 +213,21 @@ def test_head_and_hips_truth_says_what_the_scenario_shows(
                 assert t["neck_extension_deg"] > TH.neck_extension_max_deg
     for split in ("tuning", "evaluation"):
         assert got[(split, want)] >= 0.6 * sum(n for (sp, _), n in got.items() if sp == split)
+
+
+def test_the_truth_is_stored_packed_and_packing_keeps_every_row(tmp_path: Path) -> None:
+    """The set's truth files are gzipped (most of its bytes otherwise); a plain file the
+    renderer writes packs to rows equal to its own, and packing twice is no change."""
+    assert all(s.row["truth"].endswith(TRUTH_EXT) for s in SHOTS)
+    assert not list(dataset.DEFAULT_SET.glob("*.truth.jsonl"))
+    rows = [{"frame": 0, "expected": {"knees_bent": "ok"}}, {"frame": 1, "t_ms": 125.0}]
+    plain = tmp_path / "x.truth.jsonl"
+    plain.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert pack_truth(tmp_path) == 1
+    packed = tmp_path / f"x{TRUTH_EXT}"
+    assert not plain.exists() and dataset.read_truth(packed) == rows
+    first = packed.read_bytes()
+    plain.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    pack_truth(tmp_path)
+    assert packed.read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == [packed.name]

@@ -10,6 +10,7 @@ The tuning part renders at ``draft`` quality, the evaluation part at ``final``.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from dataclasses import asdict, replace
@@ -116,6 +117,8 @@ ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
 CLIP_FPS = 8.0
 QUALITY = {"tuning": "draft", "evaluation": "final"}
+# the set's truth files, gzipped (the renderer writes them plain; pack_truth packs them)
+TRUTH_EXT = ".truth.jsonl.gz"
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
@@ -251,7 +254,7 @@ def calibration_shot(name: str) -> bool:
 def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
     """One manifest line: the file, its split, scenario, camera place and look."""
     return {
-        "file": media, "truth": f"{spec.name}.truth.jsonl", "masks": f"{spec.name}.masks.npz",
+        "file": media, "truth": f"{spec.name}{TRUTH_EXT}", "masks": f"{spec.name}.masks.npz",
         "split": split, "kind": "still" if spec.still else "clip",
         "scenario": spec.scenario, "seed": spec.seed, "quality": quality_of(spec, split),
         "camera": {**asdict(spec.camera), "bin": spec.camera.bin()},
@@ -265,8 +268,9 @@ def render_set(out: Path, *, split: str | None = None, batch: int = 12,
     from formcheck.scenes3d.runner import render_shots
 
     out.mkdir(parents=True, exist_ok=True)
+    pack_truth(out)  # a run stopped between a render and its packing
     todo = [(s, sp) for s, sp in plan() if (split is None or sp == split)
-            and not (out / f"{s.name}.truth.jsonl").exists()]
+            and not (out / f"{s.name}{TRUTH_EXT}").exists()]
     done = 0
     # evaluation stills first (the baseline), then the tuning part (for training), then
     # the evaluation clips
@@ -279,10 +283,27 @@ def render_set(out: Path, *, split: str | None = None, batch: int = 12,
                 chunk = group[i:i + batch]
                 render_shots([s for s, _ in chunk], out, size=size, quality=quality,
                              still_ext=".jpg")
+                pack_truth(out)
                 done += len(chunk)
                 print(f"rendered {done}/{len(todo)}", file=sys.stderr, flush=True)
     write_manifest(out)
     return done
+
+
+def pack_truth(out: Path) -> int:
+    """Compress every plain ``NAME.truth.jsonl`` of ``out`` into ``NAME.truth.jsonl.gz``
+    (the truth is most of the set's bytes and packs about sixfold); returns how many.
+    Written whole to a ``.part`` file and renamed, the plain file removed after."""
+    n = 0
+    for plain in sorted(out.glob("*.truth.jsonl")):
+        packed = plain.with_name(plain.name + ".gz")
+        tmp = packed.with_name(packed.name + ".part")
+        # mtime 0: the same truth packs to the same bytes, so a re-pack is no change
+        tmp.write_bytes(gzip.compress(plain.read_bytes(), compresslevel=9, mtime=0))
+        tmp.replace(packed)
+        plain.unlink()
+        n += 1
+    return n
 
 
 def write_manifest(out: Path) -> None:
@@ -290,7 +311,7 @@ def write_manifest(out: Path) -> None:
     rows = []
     for s, sp in plan():
         ext = ".jpg" if s.still else ".mp4"
-        if (out / f"{s.name}.truth.jsonl").exists() and (out / f"{s.name}{ext}").exists():
+        if (out / f"{s.name}{TRUTH_EXT}").exists() and (out / f"{s.name}{ext}").exists():
             rows.append(manifest_row(s, sp, f"{s.name}{ext}"))
     tmp = out / "manifest.jsonl.part"
     tmp.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows))
@@ -318,14 +339,15 @@ def _raw_of(t: dict[str, Any], scenario: str) -> dict[str, Any]:
 def retruth(out: Path) -> int:
     """Rewrite every truth file of the set from its stored geometry (after a change to the
     truth's definitions; no rendering). Returns how many files were rewritten."""
+    from formcheck.scenes3d.dataset import read_truth
     from formcheck.scenes3d.truth3d import truth_rows
 
     n = 0
     for s, _sp in plan():
-        path = out / f"{s.name}.truth.jsonl"
+        path = out / f"{s.name}{TRUTH_EXT}"
         if not path.exists():
             continue
-        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        rows = read_truth(path)
         first = rows[0]
         shot = {"orientation": first["roller"]["orientation"], "still": s.still,
                 "size": [first["width"], first["height"]],
@@ -334,7 +356,8 @@ def retruth(out: Path) -> int:
         new = truth_rows([_raw_of(t, s.scenario) for t in rows], shot,
                          [int(t["roller_pixels"]) for t in rows])
         tmp = path.with_suffix(".part")
-        tmp.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in new))
+        text = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in new)
+        tmp.write_bytes(gzip.compress(text.encode(), compresslevel=9, mtime=0))
         tmp.replace(path)
         n += 1
     return n
@@ -353,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rewrote {retruth(a.out)} truth files", file=sys.stderr)
         return 0
     if a.manifest_only:
+        pack_truth(a.out)
         write_manifest(a.out)
         return 0
     render_set(a.out, split=a.split, batch=a.batch)

@@ -6,6 +6,7 @@ Frames stream one at a time (a clip is decoded as it is read). Images are BGR ui
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,14 @@ GOOD_FORM = ("good", "holds", "facing_right", "low_light", "no_roller", "feet_ou
              "hands_behind_head", "lying_flat")
 
 
+def read_truth(path: Path) -> list[dict[str, Any]]:
+    """The truth rows of a ``NAME.truth.jsonl`` file, or of its gzip form
+    (``NAME.truth.jsonl.gz``: the committed set stores its truth compressed)."""
+    data = path.read_bytes()
+    text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode()
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 @dataclass(frozen=True, slots=True)
 class Shot:
     """One row of ``manifest.jsonl`` and where its files are."""
@@ -30,7 +39,7 @@ class Shot:
 
     @property
     def name(self) -> str:
-        return str(self.row["truth"]).removesuffix(".truth.jsonl")
+        return str(self.row["truth"]).removesuffix(".gz").removesuffix(".truth.jsonl")
 
     @property
     def still(self) -> bool:
@@ -54,8 +63,7 @@ class Shot:
 
     def truth(self) -> list[dict[str, Any]]:
         """Every frame's truth row."""
-        text = (self.root / str(self.row["truth"])).read_text()
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
+        return read_truth(self.root / str(self.row["truth"]))
 
     def masks(self) -> NDArray[np.uint8]:
         """(frames, height, width) labels: 0 background, 1 person, 2 roller."""
