@@ -20,7 +20,10 @@ from formcheck.scenes3d.benchset import (
     EVAL_ONLY,
     HEAD_END_FIRST,
     LYING_FLAT_STILLS,
+    SPEED_BINS,
+    SPEED_FIRST,
     TRUTH_EXT,
+    calibration_shot,
     detector_training_shot,
     pack_truth,
 )
@@ -74,7 +77,8 @@ def test_looks_held_out_for_evaluation_never_appear_in_tuning() -> None:
             assert not (cam["end"] == "head" and cam["azimuth_deg"] >= 25.0)
         else:
             assert cam["end"] == "head" and 20.0 <= cam["azimuth_deg"] <= 75.0, s.name
-        assert s.row["quality"] == ("final" if s.row["seed"] >= DETECTOR_FIRST else "draft")
+        final = DETECTOR_FIRST <= s.row["seed"] < SPEED_FIRST
+        assert s.row["quality"] == ("final" if final else "draft"), s.name
     head_end = [s for s in tuning if HEAD_END_FIRST <= s.row["seed"] < DETECTOR_FIRST]
     assert {s.camera_bin for s in head_end} == {"oblique", "elevated", "beyond"}
     assert not [s for s in evaluation if 700 <= s.row["seed"] - 100_000 < 1000]
@@ -231,3 +235,19 @@ def test_the_truth_is_stored_packed_and_packing_keeps_every_row(tmp_path: Path) 
     pack_truth(tmp_path)
     assert packed.read_bytes() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == [packed.name]
+
+
+def test_the_speed_clips_run_at_analyzes_rate_unseen_by_the_network() -> None:
+    """The rolling-speed clips (stop 43): 15 frames a second for 4 s, as `analyze` reads
+    a video, in the supported bins, both too fast and good; neither trained on nor in the
+    detector's calibration."""
+    clips = [s for s in SHOTS if s.row["seed"] % 100_000 >= SPEED_FIRST]
+    tuning = [s for s in clips if s.split == "tuning"]
+    assert len(tuning) == 9
+    assert {s.scenario for s in tuning} == {"rolling_too_fast", "good"}
+    assert {s.camera_bin for s in tuning} == set(SPEED_BINS)
+    for s in clips:
+        truth = s.truth()
+        seconds = (truth[-1]["t_ms"] - truth[0]["t_ms"]) / 1000 + 1 / 15
+        assert len(truth) == 60 and seconds == pytest.approx(4.0), s.name
+        assert not detector_training_shot(s.name) and not calibration_shot(s.name)

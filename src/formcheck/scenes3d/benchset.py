@@ -112,6 +112,20 @@ LYING_FLAT_FIRST = 1600
 CONFIRM_STILLS = 120
 CONFIRM_FIRST = 1700
 CONFIRM_BINS = ("floor_side", "oblique", "elevated")
+# Added for the rolling speed (issue 18, stop 43): `analyze` reads a video at 15 frames a
+# second, the clips above run at 8, and there the roller's tracker keeps 0.6-0.8 of the
+# truth's motion; the tuning part had one too-fast clip. Both parts, their own numbers
+# and seeds, the supported camera bins taken in turn, each part's own quality; unseen by
+# the network and out of its calibration's fit (the roller choices measured before them
+# stay comparable).
+# (the bins go round in threes: in each, two too fast and one good for tuning, one each
+# for evaluation)
+SPEED_CLIPS = {"tuning": ["rolling_too_fast"] * 6 + ["good"] * 3,
+               "evaluation": ["rolling_too_fast"] * 3 + ["good"] * 3}
+SPEED_FIRST = 1900
+SPEED_FPS = 15.0
+SPEED_SECONDS = 4.0
+SPEED_BINS = ("floor_side", "oblique", "elevated")
 # scenarios with no roller in view
 ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
@@ -129,7 +143,8 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
 
 def _shot(split: str, k: int, scenario: str, still: bool,
           place: tuple[tuple[float, float], tuple[float, float]] | None = None,
-          camera_bin: str | None = None) -> ShotSpec:
+          camera_bin: str | None = None, fps: float = CLIP_FPS,
+          seconds: float | None = None) -> ShotSpec:
     """Shot ``k`` of ``split``: its look and camera drawn from its seed; ``place`` (height m,
     azimuth deg ranges) puts the camera at the head end within those ranges instead;
     ``camera_bin`` puts it in that bin of :data:`BINS` instead of a drawn one."""
@@ -162,10 +177,10 @@ def _shot(split: str, k: int, scenario: str, still: bool,
     elif split == "tuning" and cam.end == "head" and cam.azimuth_deg >= 25.0:
         cam = replace(cam, end="feet")
     kind = "still" if still else "clip"
-    seconds = CLIP_SECONDS.get(scenario, 3.0)
+    seconds = seconds or CLIP_SECONDS.get(scenario, 3.0)
     name = f"{split[:4]}-{kind}-{k:03d}-{scenario}"
     return ShotSpec(name=name, scenario=scenario, seed=seed, seconds=8.0 if still else seconds,
-                    fps=CLIP_FPS, still=still, camera=cam, look=look)
+                    fps=fps, still=still, camera=cam, look=look)
 
 
 def plan() -> list[tuple[ShotSpec, str]]:
@@ -214,6 +229,11 @@ def plan() -> list[tuple[ShotSpec, str]]:
         scenario = _pick(rng, DETECTOR_SCENARIOS)
         out.append((_shot("tuning", CONFIRM_FIRST + j, scenario, True,
                           camera_bin=CONFIRM_BINS[j % len(CONFIRM_BINS)]), "tuning"))
+    for split, scenarios in SPEED_CLIPS.items():
+        for j, sc in enumerate(scenarios):
+            out.append((_shot(split, SPEED_FIRST + j, sc, False,
+                              camera_bin=SPEED_BINS[j % len(SPEED_BINS)], fps=SPEED_FPS,
+                              seconds=SPEED_SECONDS), split))
     return out
 
 
@@ -224,7 +244,7 @@ def shot_number(name: str) -> int:
 
 def quality_of(spec: ShotSpec, split: str) -> str:
     """The render quality of a shot: its part's, but final for the detector's shots."""
-    if shot_number(spec.name) >= DETECTOR_FIRST:
+    if DETECTOR_FIRST <= shot_number(spec.name) < SPEED_FIRST:
         return "final"
     return QUALITY[split]
 
@@ -245,10 +265,15 @@ def confirmation_shot(name: str) -> bool:
     return CONFIRM_FIRST <= shot_number(name) < CONFIRM_FIRST + CONFIRM_STILLS
 
 
+def speed_shot(name: str) -> bool:
+    """Whether a shot is one of the rolling-speed clips (:data:`SPEED_CLIPS`)."""
+    return shot_number(name) >= SPEED_FIRST
+
+
 def calibration_shot(name: str) -> bool:
     """Whether a tuning shot calibrates the learned detector's confidence: unseen by the
-    network and not a confirmation still."""
-    return not detector_training_shot(name) and not confirmation_shot(name)
+    network, not a confirmation still and not a rolling-speed clip."""
+    return not (detector_training_shot(name) or confirmation_shot(name) or speed_shot(name))
 
 
 def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
