@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.evaluator.body import read_body
+from formcheck.evaluator.body import ViewPosture, read_body
 from formcheck.evaluator.config import EvaluatorConfig, SetupConfig
 from formcheck.evaluator.evaluator import Evaluator, evaluate_still
 from formcheck.pose.frame import Pose, PoseFrame
@@ -115,6 +115,32 @@ def test_feet_flat_foot_on_its_side_around_threshold(roll_deg: float, expected: 
     assert verdict.extra["ankle_height_foot"] == pytest.approx(height, abs=1e-3)
     assert verdict.value == pytest.approx(0.0, abs=0.01)
     assert verdict.status is expected
+
+
+@pytest.mark.parametrize(("elevation_deg", "expected"),
+                         [(0.0, Status.FAULT), (15.0, Status.FAULT), (25.0, Status.UNKNOWN),
+                          (40.0, Status.UNKNOWN)])
+def test_a_low_ankle_is_a_foot_on_its_edge_only_from_near_the_floor(
+    elevation_deg: float, expected: Status
+) -> None:
+    # given a level foot whose ankle reads low over the heel -> toe line (a foot on its
+    # edge seen side-on), and the camera's place read this far above the floor
+    spec = GOOD.with_(foot_roll_deg=80.0)
+    frame = make_frame(spec)
+    assert frame.pose is not None
+    reading = read_body(frame.pose.xy, frame.pose.visibility, spec.near_side,
+                        frame.width, frame.height, SetupConfig())
+    view = ViewPosture(10.0, elevation_deg, torso_rise_deg=10.0, upright_deg=0.0,
+                       back_down=1.0)
+    # when
+    raw = Evaluator()._feet(reading, None, view)
+    # then from above (over setup.foot_edge_max_elevation_deg, 20) the low ankle may be
+    # the view's foreshortening of a flat foot (tuni-clip-1905: 0.15-0.17 from 35
+    # degrees up), so it is unknown with a reason
+    assert reading.ankle_height_foot < 0.18
+    assert raw.status is expected
+    if expected is Status.UNKNOWN:
+        assert raw.reason == "Foot not clearly seen from above"
 
 
 def test_feet_flat_on_its_side_clears_with_hysteresis() -> None:

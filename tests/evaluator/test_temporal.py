@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.evaluator.config import EvaluatorConfig, SmoothingConfig
+from formcheck.evaluator.results import FrameVerdict
 from formcheck.vocabulary import CheckId, Status, Zone
 from tests.evaluator.kinematic import make_roller
 
@@ -236,6 +237,33 @@ def test_fast_rolling_is_cued() -> None:
     assert first.text == "Roll slower"
     speeds = [v.checks[CheckId.ROLLING_SPEED].value for v in verdicts if v.t_s > 4.0]
     assert np.median([s for s in speeds if s is not None]) == pytest.approx(25.0, rel=0.2)
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0])
+def test_fast_rolling_reads_near_its_speed_at_the_rates_a_video_is_read(fps: float) -> None:
+    # given rolling at 22 cm/s from the start, read at this frame rate (analyze reads 15)
+    steps = timeline(6.0, lambda t: GOOD, _roll(22.0), fps=fps)
+    # when
+    _, verdicts = run(steps, fps=fps)
+    # then the speed, measured on the place before its smoothing, keeps most of it
+    speeds = [v.checks[CheckId.ROLLING_SPEED].value for v in verdicts if v.t_s > 2.0]
+    assert np.median([s for s in speeds if s is not None]) > 0.85 * 22.0
+    assert verdicts[-1].checks[CheckId.ROLLING_SPEED].status is Status.FAULT
+
+
+def test_speed_read_after_the_smoothing_lost_a_fast_roll_at_8_fps() -> None:
+    """Why the speed reads the place before its smoothing: the smoothed place cuts each
+    stroke's turns short at the 3D set's 8 frames a second."""
+    steps = timeline(6.0, lambda t: GOOD, _roll(22.0), fps=8.0)
+    old = EvaluatorConfig.model_validate({"temporal": {"speed_before_smoothing": False}})
+    _, before = run(steps, config=old, fps=8.0)
+    _, now = run(steps, fps=8.0)
+
+    def median(vs: list[FrameVerdict]) -> float:
+        xs = [v.checks[CheckId.ROLLING_SPEED].value for v in vs if v.t_s > 2.0]
+        return float(np.median([x for x in xs if x is not None]))
+
+    assert median(before) < median(now) - 2.0
 
 
 def test_detector_jitter_does_not_look_like_rolling() -> None:

@@ -159,6 +159,10 @@ class SetupConfig(_Section):
     # (stop 39), 25 with the geometric one, whose errors are wider (stop 32), which is
     # the default when camera_reading = "geometric" and this is not set (docs/scenes3d.md).
     fault_max_azimuth_deg: float = Field(30.0, gt=0, le=90)
+    # The foot on its edge (a low ankle over the heel -> toe line in the image) is judged
+    # only from a camera under this elevation, degrees: from above, the ankle's height
+    # foreshortens onto the sole's line and a flat foot reads as on its edge.
+    foot_edge_max_elevation_deg: float = Field(20.0, ge=0, le=90)
     # How the camera's azimuth is read for the limits above and the knee's switch to the
     # world landmarks: "learned", a linear model fitted on the 3D set's tuning part over
     # the whole pose (evaluator/camera_reading.py; cross-validated there its error's
@@ -280,6 +284,10 @@ class TemporalConfig(_Section):
     speed_deadband_cm: float = Field(0.3, ge=0, le=20)
     # A speed needs at least this much of the window known, s.
     speed_min_span_s: float = Field(0.6, gt=0, le=10)
+    # Measure the speed on the roller's place as read each frame, before the place's
+    # smoothing (the window and the slack already filter it; the smoothing's lag cut
+    # the strokes' turns short).
+    speed_before_smoothing: bool = True
     # Frame gaps longer than this (s) count as this long in time totals: a stalled
     # camera must not credit minutes to one frame's verdict.
     max_frame_dt_s: float = Field(0.5, gt=0, le=10)

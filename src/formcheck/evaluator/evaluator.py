@@ -149,6 +149,7 @@ ROLLER_NEAR_EDGE = "Roller near the edge of the shoulder blades"
 ROLLER_UNSURE = "Roller detection unsure"
 ROLLER_AWAY = "Roller is not under the back"
 FOOT_UNCLEAR = "Foot not clearly seen (the toes read too close to the ankle)"
+FOOT_FROM_ABOVE = "Foot not clearly seen from above"
 # Set-up complaints about the body's posture ("Lie on your back"): on a photo, like a
 # fault, one stands only where its mirror image's reading makes it too.
 POSTURE_CODES = frozenset({SetupCode.NOT_LYING, SetupCode.NOT_ON_BACK})
@@ -243,7 +244,7 @@ class Evaluator:
             for check in CHECK_IDS
         }
         self._cues = CueSelector(c.cues.min_display_s, c.cues.repeat_s)
-        self._motion = RollerMotion(
+        self._motion, self._speed_motion = (RollerMotion(
             window_s=c.temporal.speed_window_s,
             min_span_s=c.temporal.speed_min_span_s,
             max_gap_s=c.smoothing.reset_gap_s,
@@ -252,7 +253,9 @@ class Evaluator:
             hold_drift=c.session.hold_max_drift_cm / torso_cm,
             hold_min_s=c.session.hold_min_s,
             deadband=c.temporal.speed_deadband_cm / torso_cm,
-        )
+        ) for _ in range(2))
+        # the place before its smoothing this frame (the speed's, where so configured)
+        self._raw_place: float | None = None
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -314,6 +317,7 @@ class Evaluator:
             setup = setup_state(SetupCode.NO_PERSON)
             raws = {check: _Raw(Status.UNKNOWN, reason=setup.message) for check in CHECK_IDS}
             self._motion.update(t, None)
+            self._speed_motion.update(t, None)
         else:
             pose = frame.pose
             xy = np.where(np.isfinite(pose.xy), pose.xy, np.nan)
@@ -459,17 +463,21 @@ class Evaluator:
         )
         position: float | None = None
         orientation: Orientation | None = None
+        self._raw_place = None
         if roller_sure and roller is not None:
             torso = present[SHOULDER] and present[HIP]
             position, orientation = self._roller_place(view, landmarks, near, roller, torso, t)
         if gate_all is not None or position is None or position > c.roller.max_position:
             speed = self._motion.update(t, None)
+            self._speed_motion.update(t, None)
         else:
             speed = None if self.still else self._motion.update(t, position)
+            if c.temporal.speed_before_smoothing and not self.still:
+                speed = self._speed_motion.update(t, self._raw_place)
 
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
-        raws[CheckId.FEET_FLAT] = self._feet(reading, posture)
+        raws[CheckId.FEET_FLAT] = self._feet(reading, posture, in_3d)
         raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position,
                                                        orientation, in_3d)
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
@@ -524,6 +532,7 @@ class Evaluator:
             raw_p = float(roller.position)
         if not math.isfinite(raw_p):
             return None, orientation
+        self._raw_place = raw_p
         if self.still or not c.smoothing.enabled:
             return raw_p, orientation
         return float(self._pos_filter(np.array([raw_p]), t)[0]), orientation
@@ -560,7 +569,8 @@ class Evaluator:
             return _Raw(Status.FAULT, value, key=CueKey.KNEES_BENT)
         return _Raw(Status.OK, value)
 
-    def _feet(self, r: BodyReading, posture: SetupCode | None = None) -> _Raw:
+    def _feet(self, r: BodyReading, posture: SetupCode | None = None,
+              view: ViewPosture | None = None) -> _Raw:
         """Feet flat on the floor: the foot level (pitch), on the floor (lift) and on its
         sole (ankle height), and the body lying on its back: not on its side (roll) nor
         face down (``posture`` is ``NOT_ON_BACK``, see :func:`posture_problem`). See
@@ -616,6 +626,9 @@ class Evaluator:
             return _Raw(Status.UNKNOWN, pitch, "Foot not measurable", extra=extra)
         if lift > lift_thr or (heel is not None and heel > heel_thr):
             return _Raw(Status.FAULT, pitch, key=CueKey.FEET_FLAT, extra=extra)
+        if pitch <= pitch_thr and height < side_thr and view is not None and (
+                view.elevation_deg > self.config.setup.foot_edge_max_elevation_deg):
+            return _Raw(Status.UNKNOWN, pitch, FOOT_FROM_ABOVE, extra=extra)
         if pitch > pitch_thr or height < side_thr:
             if shape is not None and shape < shape_min:
                 # The toe landmark pulled in (body.py) reads as this tilt: not a fault.
