@@ -35,9 +35,11 @@ def _r(a: Any, n: int = 4) -> Any:
     return np.round(np.asarray(a, dtype=float), n).tolist()
 
 
-def pose_params(fr: dict[str, Any], shot: dict[str, Any]) -> PoseParams:
+def pose_params(fr: dict[str, Any], shot: dict[str, Any], body_shift_m: float = 0.0
+                ) -> PoseParams:
     ro = shot["roller"]
     return PoseParams(
+        body_shift_m=body_shift_m,
         knee_angle_deg=fr["knee_angle_deg"], foot_pitch_deg=fr["foot_pitch_deg"],
         foot_lift_cm=fr["foot_lift_cm"], roller_position=fr["roller_position"],
         hip_height_cm=fr["hip_height_cm"], head_pitch_deg=fr["head_pitch_deg"],
@@ -45,6 +47,20 @@ def pose_params(fr: dict[str, Any], shot: dict[str, Any]) -> PoseParams:
         roller_diameter_cm=ro["diameter_cm"], roller_length_cm=ro["length_cm"],
         feet_apart_cm=shot.get("feet_apart_cm", 22.0),
     )
+
+
+def body_travel(poser: Poser, shot: dict[str, Any]) -> list[float]:
+    """Each frame's body shift along the floor (m) for a shot whose body travels
+    (``shot["body_travel"]``), else zeros. Rolling without slipping on the floor and
+    under the back, the roller's centre moves half as far as the body: when the roller
+    moves by d along the body, the body moves by -2 d. The shifts are centred on the
+    shot's mean, so the body swings about the scenario's pose (its knee angle there)."""
+    frames = shot["frames"]
+    if not shot.get("body_travel") or len(frames) < 2:
+        return [0.0] * len(frames)
+    local = [float(poser.pose(pose_params(fr, shot)).roller_center[0]) for fr in frames]
+    mean = sum(local) / len(local)
+    return [-2.0 * (x - mean) for x in local]
 
 
 def main(argv: list[str]) -> int:
@@ -68,10 +84,11 @@ def main(argv: list[str]) -> int:
         scene = Scene(mesh, body, shot, size, quality)
         K, Rt = scene.camera_matrices()
         x0: float | None = None
+        shifts = body_travel(poser, shot)
         with (d / "raw.jsonl").open("w") as fh:
-            for fr in shot["frames"]:
+            for fr, shift in zip(shot["frames"], shifts, strict=True):
                 t0 = time.perf_counter()
-                posed = poser.pose(pose_params(fr, shot))
+                posed = poser.pose(pose_params(fr, shot, shift))
                 cx = float(posed.roller_center[0])
                 x0 = cx if x0 is None else x0
                 roll = -(cx - x0) / posed.roller_radius if shot["orientation"] == "across" else 0.0
@@ -110,6 +127,7 @@ def main(argv: list[str]) -> int:
                     "position": round(posed.position, 4),
                     "torso_deg": round(posed.torso_deg, 2),
                     "hip_height_m": round(posed.hip_height, 4),
+                    "body_shift_m": round(shift, 4),
                     "penetration_mm": posed.penetration_mm,
                     "image": img.name,
                     "mask": mask.name,

@@ -5,7 +5,8 @@ Pure numpy (no bpy), so the pose solver can be tested without Blender.
 Coordinate spaces:
 - *rest*: the MakeHuman base mesh standing, metres, x = the body's left, y up, z forward.
 - *world*: metres, the floor is z = 0, x runs along the floor from the head towards the
-  feet, y is the lying body's left, z up. The mid-hip joint lies at x = 0, y = 0.
+  feet, y is the lying body's left, z up. The mid-hip joint lies at x = 0 (or at the
+  body's travel, ``PoseParams.body_shift_m``), y = 0.
 """
 
 from __future__ import annotations
@@ -167,6 +168,11 @@ class PoseParams:
     roller_diameter_cm: float = 15.0
     roller_length_cm: float = 45.0
     feet_apart_cm: float = 22.0
+    # The body's travel along the floor (m, + towards the feet) with the feet planted where
+    # they stand at 0: the knees bend or open to reach them. A roller rolls on the floor
+    # and under the back without slipping, so the body travels twice as far as the roller
+    # moves along the back (see __main__'s body_travel).
+    body_shift_m: float = 0.0
 
 
 class Body:
@@ -372,6 +378,7 @@ class Poser:
         # of what exceeds 14 cm (the good scenarios' 14-22 cm lift them 0-4 cm).
         lift = max(p.hip_height_cm - 14.0, 0.0) / 200.0
         h = 0.12 + lift
+        x0 = p.body_shift_m
         d_adj = 0.0
         posed = None
         s_end = s_c - length / 2
@@ -392,7 +399,7 @@ class Poser:
             theta = max(theta, math.radians(-5.0))
             u = np.array([-math.cos(theta), 0.0, math.sin(theta)])
             n = np.array([-math.sin(theta), 0.0, -math.cos(theta)])
-            H = np.array([0.0, 0.0, h])
+            H = np.array([x0, 0.0, h])
             if along:
                 c = H + s_c * u + d * n
                 center = np.array([c[0], 0.0, R])
@@ -456,7 +463,7 @@ class Poser:
         left = HINGE_Y
         R_t = _rot(self.d_torso, self.left_r, up, left)
         fwd = R_t @ self.fwd_r
-        H = np.array([0.0, 0.0, h])
+        H = np.array([p.body_shift_m, 0.0, h])
 
         def place(pt_rest: F) -> F:
             return H + R_t @ (pt_rest - self.H_r)
@@ -484,7 +491,8 @@ class Poser:
             dy = a_y - hip[1]
             dz = z_a - hip[2]
             dx = math.sqrt(max(D * D - dy * dy - dz * dz, 1e-6))
-            ank = np.array([hip[0] + dx, a_y, z_a])
+            # the feet stay where they stand without the body's travel
+            ank = np.array([hip[0] - p.body_shift_m + dx, a_y, z_a])
             knee, ank = _two_bone(hip, ank, self.thigh, self.shin, np.array([0.0, 0.0, 1.0]))
             ref = _unit(np.cross(ank - knee, knee - hip))
             if ref[1] < 0:

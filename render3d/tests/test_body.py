@@ -96,3 +96,24 @@ def test_hands_behind_the_head_lie_behind_it_and_crossed_arms_on_the_chest(
     wrist = (behind["left_wrist"] + behind["right_wrist"]) / 2
     assert np.linalg.norm(wrist - ear) < 0.15
     assert crossed["left_wrist"][1] < 0 < crossed["right_wrist"][1]
+
+
+def test_a_travelling_body_keeps_its_feet_and_rests_on_the_roller(posers: dict[str, Poser]) -> None:
+    """The body travels over the roller (body_shift_m) with the feet planted: the torso,
+    hips and roller move together, the ankles stay, the knee bends or opens to reach
+    them, and the body still rests on the roller and the floor."""
+    poser = posers["average"]
+    base = PoseParams(knee_angle_deg=90.0, roller_position=0.3)
+    still = poser.pose(base)
+    for shift, opens in ((0.12, False), (-0.12, True)):  # + is towards the feet
+        q = poser.pose(PoseParams(knee_angle_deg=90.0, roller_position=0.3, body_shift_m=shift))
+        for side in ("left", "right"):
+            assert np.allclose(q.joints[f"{side}_ankle"], still.joints[f"{side}_ankle"], atol=2e-3)
+            hip = q.joints[f"{side}_hip"] - still.joints[f"{side}_hip"]
+            # (the hips settle by a few mm as the thighs turn the seat)
+            assert hip[0] == pytest.approx(shift, abs=2e-3) and abs(hip[2]) < 5e-3
+        assert q.roller_center[0] - still.roller_center[0] == pytest.approx(shift, abs=2e-3)
+        assert q.position == pytest.approx(still.position, abs=0.005)
+        knee = _angle(q.joints["left_hip"], q.joints["left_knee"], q.joints["left_ankle"])
+        assert (knee > 95.0) if opens else (knee < 85.0)
+        assert q.penetration_mm["roller"] <= 3.0 and q.penetration_mm["floor"] <= 3.0

@@ -144,7 +144,7 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
 def _shot(split: str, k: int, scenario: str, still: bool,
           place: tuple[tuple[float, float], tuple[float, float]] | None = None,
           camera_bin: str | None = None, fps: float = CLIP_FPS,
-          seconds: float | None = None) -> ShotSpec:
+          seconds: float | None = None, body_travel: bool = False) -> ShotSpec:
     """Shot ``k`` of ``split``: its look and camera drawn from its seed; ``place`` (height m,
     azimuth deg ranges) puts the camera at the head end within those ranges instead;
     ``camera_bin`` puts it in that bin of :data:`BINS` instead of a drawn one."""
@@ -180,7 +180,7 @@ def _shot(split: str, k: int, scenario: str, still: bool,
     seconds = seconds or CLIP_SECONDS.get(scenario, 3.0)
     name = f"{split[:4]}-{kind}-{k:03d}-{scenario}"
     return ShotSpec(name=name, scenario=scenario, seed=seed, seconds=8.0 if still else seconds,
-                    fps=fps, still=still, camera=cam, look=look)
+                    fps=fps, still=still, camera=cam, look=look, body_travel=body_travel)
 
 
 def plan() -> list[tuple[ShotSpec, str]]:
@@ -233,7 +233,7 @@ def plan() -> list[tuple[ShotSpec, str]]:
         for j, sc in enumerate(scenarios):
             out.append((_shot(split, SPEED_FIRST + j, sc, False,
                               camera_bin=SPEED_BINS[j % len(SPEED_BINS)], fps=SPEED_FPS,
-                              seconds=SPEED_SECONDS), split))
+                              seconds=SPEED_SECONDS, body_travel=True), split))
     return out
 
 
@@ -284,6 +284,7 @@ def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
         "scenario": spec.scenario, "seed": spec.seed, "quality": quality_of(spec, split),
         "camera": {**asdict(spec.camera), "bin": spec.camera.bin()},
         "look": asdict(spec.look),
+        **({"body_travel": True} if spec.body_travel else {}),
     }
 
 

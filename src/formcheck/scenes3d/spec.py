@@ -228,6 +228,10 @@ class ShotSpec:
     camera: CameraPlace
     look: Look
     still_t_s: float | None = None  # the instant a still shows (default: drawn from seed)
+    # the body travels over the roller as it rolls (twice the roller's move along the back,
+    # the feet planted), as in life; False: the body lies still and the roller slides
+    # under it (every shot of the set rendered before stop 43)
+    body_travel: bool = False
 
     def with_(self, **changes: Any) -> ShotSpec:
         """A copy with some fields changed."""
@@ -305,4 +309,5 @@ def job_shot(spec: ShotSpec, quality: str) -> dict[str, Any]:
         "frames": frames,
         "fps": spec.fps,
         "still": spec.still,
+        "body_travel": spec.body_travel,
     }
