@@ -132,15 +132,18 @@ def test_a_low_ankle_is_a_foot_on_its_edge_only_from_near_the_floor(
                         frame.width, frame.height, SetupConfig())
     view = ViewPosture(10.0, elevation_deg, torso_rise_deg=10.0, upright_deg=0.0,
                        back_down=1.0)
+    edge = EvaluatorConfig.model_validate({"setup": {"foot_edge_max_elevation_deg": 20.0}})
     # when
-    raw = Evaluator()._feet(reading, None, view)
-    # then from above (over setup.foot_edge_max_elevation_deg, 20) the low ankle may be
+    raw = Evaluator(edge)._feet(reading, None, view)
+    # then from above (over setup.foot_edge_max_elevation_deg, here 20) the low ankle may be
     # the view's foreshortening of a flat foot (tuni-clip-1905: 0.15-0.17 from 35
     # degrees up), so it is unknown with a reason
     assert reading.ankle_height_foot < 0.18
     assert raw.status is expected
     if expected is Status.UNKNOWN:
         assert raw.reason == "Foot not clearly seen from above"
+    # off by default (it lost two real footage cases): the low ankle faults from anywhere
+    assert Evaluator()._feet(reading, None, view).status is Status.FAULT
 
 
 def test_feet_flat_on_its_side_clears_with_hysteresis() -> None:

@@ -266,6 +266,50 @@ def test_speed_read_after_the_smoothing_lost_a_fast_roll_at_8_fps() -> None:
     assert median(before) < median(now) - 2.0
 
 
+def _travelling(body_cm_s: float, fps: float, seconds: float = 6.0) -> list:  # type: ignore[type-arg]
+    """A body travelling back and forth 20 cm along the floor at ``body_cm_s`` over a
+    roller the detector places at 0.3 throughout (it sees no motion along the back)."""
+    swing = _roll(body_cm_s, 0.0, 0.4)  # 0.4 torso = 20 cm of travel, in torso lengths
+    steps = []
+    for i in range(round(seconds * fps)):
+        x = swing(i / fps) * 50.0 * GOOD.px_per_cm
+        spec = GOOD.with_(center_px=(640.0 - 100.0 + x, 380.0))
+        steps.append((spec, make_roller(spec, 0.3)))
+    return steps
+
+
+def test_the_bodys_travel_gives_the_speed_the_roller_hides() -> None:
+    # given the body travelling at 44 cm/s, so rolling at 22 cm/s along the back (the
+    # roller rolls on the floor and under the back without slipping), seen at 15 fps
+    steps = _travelling(44.0, 15.0)
+    off = EvaluatorConfig.model_validate({"temporal": {"speed_from_body_travel": False}})
+    # when
+    _, without = run(steps, config=off, fps=15.0)
+    _, with_travel = run(steps, fps=15.0)
+    # then the body's travel (half of it, along the spine: the torso is tilted 15
+    # degrees in the image) reads the speed the detector's still roller does not
+    late = [v.checks[CheckId.ROLLING_SPEED] for v in with_travel if v.t_s > 2.0]
+    assert np.median([v.value for v in late if v.value is not None]) > 0.8 * 22.0
+    assert with_travel[-1].checks[CheckId.ROLLING_SPEED].status is Status.FAULT
+    assert without[-1].checks[CheckId.ROLLING_SPEED].status is Status.OK
+
+
+def test_a_still_body_adds_no_speed_from_its_landmarks_jitter() -> None:
+    # given a still body whose hip and shoulder landmarks jitter by 1 px (sd) frame to
+    # frame, on a roller rolling slowly (6 cm/s)
+    rng = np.random.default_rng(5)
+    slow = _roll(6.0)
+    steps = []
+    for i in range(round(10.0 * FPS)):
+        dx, dy = rng.normal(0.0, 1.0, 2)
+        spec = GOOD.with_(center_px=(640.0 + dx, 380.0 + dy))
+        steps.append((spec, make_roller(spec, slow(i / FPS))))
+    # when
+    _, verdicts = run(steps)
+    # then no speed fault: the jitter stays inside the speed's slack
+    assert all(v.checks[CheckId.ROLLING_SPEED].status is not Status.FAULT for v in verdicts)
+
+
 def test_detector_jitter_does_not_look_like_rolling() -> None:
     # given a still roller whose position jitters by 0.5 cm (sd) frame to frame
     rng = np.random.default_rng(3)
@@ -346,3 +390,20 @@ def test_still_summary_counts_the_frame() -> None:
     assert summary.checks[KNEES].ok_fraction == 0.0
     assert summary.duration_s == 0.0
     assert not math.isnan(summary.checks[CheckId.FEET_FLAT].known_fraction)
+
+
+def test_a_speed_fault_the_bodys_travel_reads_stands_from_round_the_side() -> None:
+    """Faults wait for a camera read within setup.fault_max_azimuth_deg of the side view
+    (the roller's place, the feet misread further round), but not a speed fault the
+    body's travel reads on its own: the travel and the torso foreshorten alike."""
+    from formcheck.evaluator.evaluator import FAULT_HELD, _hold_faults, _Raw
+
+    raws = {CheckId.ROLLING_SPEED: _Raw(Status.FAULT, 20.0, any_view=True),
+            CheckId.FEET_FLAT: _Raw(Status.FAULT, 30.0)}
+    _hold_faults(raws, azimuth_deg=35.0, limit_deg=25.0)
+    assert raws[CheckId.ROLLING_SPEED].status is Status.FAULT
+    assert raws[CheckId.FEET_FLAT].status is Status.UNKNOWN
+    assert raws[CheckId.FEET_FLAT].reason == FAULT_HELD
+    roller_only = {CheckId.ROLLING_SPEED: _Raw(Status.FAULT, 20.0)}
+    _hold_faults(roller_only, azimuth_deg=35.0, limit_deg=25.0)
+    assert roller_only[CheckId.ROLLING_SPEED].status is Status.UNKNOWN

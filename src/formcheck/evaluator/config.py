@@ -161,8 +161,10 @@ class SetupConfig(_Section):
     fault_max_azimuth_deg: float = Field(30.0, gt=0, le=90)
     # The foot on its edge (a low ankle over the heel -> toe line in the image) is judged
     # only from a camera under this elevation, degrees: from above, the ankle's height
-    # foreshortens onto the sole's line and a flat foot reads as on its edge.
-    foot_edge_max_elevation_deg: float = Field(20.0, ge=0, le=90)
+    # foreshortens onto the sole's line and a flat foot reads as on its edge. Off (90):
+    # 20 cleared 36 false faults on the 3D tuning part but lost two real footage cases
+    # (docs/scenes3d.md, stop 43).
+    foot_edge_max_elevation_deg: float = Field(90.0, ge=0, le=90)
     # How the camera's azimuth is read for the limits above and the knee's switch to the
     # world landmarks: "learned", a linear model fitted on the 3D set's tuning part over
     # the whole pose (evaluator/camera_reading.py; cross-validated there its error's
@@ -288,6 +290,15 @@ class TemporalConfig(_Section):
     # smoothing (the window and the slack already filter it; the smoothing's lag cut
     # the strokes' turns short).
     speed_before_smoothing: bool = True
+    # Also read the speed from the body's travel along its own spine in the image (the
+    # mid-hip, raw landmarks, in torso lengths): a roller rolls on the floor and under
+    # the back without slipping, so it moves along the back at half the body's speed.
+    # The faster of the two readings counts: seen from round the side the roller's own
+    # motion along the spine runs along its image axis, where the detector barely sees it.
+    speed_from_body_travel: bool = True
+    # A speed fault the body's travel reads on its own is not held for a camera read
+    # further round than setup.fault_max_azimuth_deg (as the knee's is not).
+    speed_travel_any_view: bool = True
     # Frame gaps longer than this (s) count as this long in time totals: a stalled
     # camera must not credit minutes to one frame's verdict.
     max_frame_dt_s: float = Field(0.5, gt=0, le=10)

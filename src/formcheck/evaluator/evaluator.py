@@ -169,6 +169,8 @@ class _Raw:
     extra: dict[str, float] | None = None
     # The landmark roles (body.ROLES) this reading rests on, when not REQUIRED[check].
     needs: tuple[int, ...] | None = None
+    # A fault that stands however far round the camera is read (setup.fault_max_azimuth_deg)
+    any_view: bool = False
 
 
 def _finite(x: float) -> float | None:
@@ -254,6 +256,12 @@ class Evaluator:
             hold_min_s=c.session.hold_min_s,
             deadband=c.temporal.speed_deadband_cm / torso_cm,
         ) for _ in range(2))
+        self._travel_motion = RollerMotion(
+            window_s=c.temporal.speed_window_s, min_span_s=c.temporal.speed_min_span_s,
+            max_gap_s=c.smoothing.reset_gap_s, stroke_min=1.0, turn=1.0, hold_drift=1.0,
+            hold_min_s=1e9, deadband=c.temporal.speed_deadband_cm / torso_cm)
+        self._travel_origin: FloatArray | None = None
+        self._travel_speed: float | None = None  # this frame's, torso lengths per second
         # the place before its smoothing this frame (the speed's, where so configured)
         self._raw_place: float | None = None
         self._near: Side | None = None
@@ -318,6 +326,8 @@ class Evaluator:
             raws = {check: _Raw(Status.UNKNOWN, reason=setup.message) for check in CHECK_IDS}
             self._motion.update(t, None)
             self._speed_motion.update(t, None)
+            self._travel_motion.update(t, None)
+            self._travel_origin = None
         else:
             pose = frame.pose
             xy = np.where(np.isfinite(pose.xy), pose.xy, np.nan)
@@ -470,10 +480,23 @@ class Evaluator:
         if gate_all is not None or position is None or position > c.roller.max_position:
             speed = self._motion.update(t, None)
             self._speed_motion.update(t, None)
+            self._travel_motion.update(t, None)
+            self._travel_origin = None
+            self._travel_speed = None
         else:
+            self._travel_speed = None
             speed = None if self.still else self._motion.update(t, position)
             if c.temporal.speed_before_smoothing and not self.still:
                 speed = self._speed_motion.update(t, self._raw_place)
+            if c.temporal.speed_from_body_travel and not self.still and frame.pose is not None:
+                xy = frame.pose.xy
+                if self._travel_origin is None:
+                    self._travel_origin = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2.0
+                travel = self._travel_motion.update(
+                    t, body_travel(xy, landmarks, self._travel_origin))
+                if travel is not None and speed is not None:
+                    speed = max(speed, travel / 2.0)
+                    self._travel_speed = travel / 2.0
 
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
@@ -716,7 +739,12 @@ class Evaluator:
         if self._holding(CheckId.ROLLING_SPEED):
             thr -= c.temporal.speed_hysteresis_cm_s
         if cm_s > thr:
-            return _Raw(Status.FAULT, cm_s, key=CueKey.ROLLING_SPEED)
+            # the body's travel reads the same from any camera place (both it and the
+            # torso run along the spine); the roller's place is what misreads off the side
+            travel = self._travel_speed
+            any_view = (c.temporal.speed_travel_any_view and travel is not None
+                        and travel * c.thresholds.torso_length_cm > thr)
+            return _Raw(Status.FAULT, cm_s, key=CueKey.ROLLING_SPEED, any_view=any_view)
         return _Raw(Status.OK, cm_s)
 
     # ------------------------------------------------------------------ over time
@@ -976,6 +1004,23 @@ class Evaluator:
         return summary, episodes
 
 
+def body_travel(xy: FloatArray, smoothed: FloatArray, origin: FloatArray) -> float | None:
+    """Where the body lies along its own spine in the image: the raw mid-hip's offset
+    from ``origin`` (px) along the smoothed hips -> shoulders direction, in smoothed image
+    torso lengths (xy, smoothed: (33, 2) px). Its change over time is the body's travel
+    along the floor in torso lengths: from round the side and above, the travel and the
+    torso foreshorten alike (both run along the spine). None where not finite."""
+    def mid(p: FloatArray, a: Landmark, b: Landmark) -> FloatArray:
+        return np.asarray((p[a] + p[b]) / 2.0, dtype=float)
+
+    spine = (mid(smoothed, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+             - mid(smoothed, Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
+    length = float(np.hypot(spine[0], spine[1]))
+    hip = mid(xy, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    value = float(np.dot(hip - origin, spine)) / (length * length) if length > 1.0 else math.nan
+    return value if math.isfinite(value) else None
+
+
 def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,
           present: NDArray[np.bool_], keep: tuple[CheckId, ...] = ()) -> None:
     """Make unknown, with the reason, every reading the set-up does not allow: all of
@@ -1020,7 +1065,7 @@ def _hold_faults(raws: dict[CheckId, _Raw], azimuth_deg: float, limit_deg: float
     if not azimuth_deg > limit_deg:
         return
     for check, raw in raws.items():
-        if raw.status is Status.FAULT and check not in FAULT_ANY_VIEW:
+        if raw.status is Status.FAULT and check not in FAULT_ANY_VIEW and not raw.any_view:
             raw.status, raw.reason, raw.key, raw.zone = (
                 Status.UNKNOWN, FAULT_HELD, None, None)
 
