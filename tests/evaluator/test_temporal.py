@@ -396,7 +396,8 @@ def test_a_speed_fault_the_bodys_travel_reads_stands_from_round_the_side() -> No
     """Faults wait for a camera read within setup.fault_max_azimuth_deg of the side view
     (the roller's place, the feet misread further round), but not a speed fault the
     body's travel reads on its own: the travel and the torso foreshorten alike."""
-    from formcheck.evaluator.evaluator import FAULT_HELD, _hold_faults, _Raw
+    from formcheck.evaluator.body import FAULT_HELD
+    from formcheck.evaluator.evaluator import _hold_faults, _Raw
 
     raws = {CheckId.ROLLING_SPEED: _Raw(Status.FAULT, 20.0, any_view=True),
             CheckId.FEET_FLAT: _Raw(Status.FAULT, 30.0)}
@@ -407,3 +408,26 @@ def test_a_speed_fault_the_bodys_travel_reads_stands_from_round_the_side() -> No
     roller_only = {CheckId.ROLLING_SPEED: _Raw(Status.FAULT, 20.0)}
     _hold_faults(roller_only, azimuth_deg=35.0, limit_deg=25.0)
     assert roller_only[CheckId.ROLLING_SPEED].status is Status.UNKNOWN
+
+
+def test_a_flickering_detection_still_gives_the_speed() -> None:
+    # given rolling at 25 cm/s, the detector unsure of the roller every third frame
+    # (its confidence flickering about the bar), at 15 fps
+    from dataclasses import replace
+
+    fast = _roll(25.0)
+    steps = []
+    for i, (spec, roller) in enumerate(timeline(6.0, lambda t: GOOD, fast, fps=15.0)):
+        assert roller is not None
+        steps.append((spec, roller if i % 3 else replace(roller, confidence=0.1)))
+    restart = EvaluatorConfig.model_validate({"temporal": {"speed_bridges_unsure": False}})
+    # when
+    _, bridged = run(steps, fps=15.0)
+    _, restarted = run(steps, config=restart, fps=15.0)
+    # then the unsure frames leave the speed's window open and the sure ones read the
+    # fault; each restarting it, the window never gathers its minimum span. (Whether the
+    # fault is reported is the debouncing's: here an unknown every third frame holds it.)
+    late = [v.checks[CheckId.ROLLING_SPEED] for v in bridged if v.t_s > 1.5]
+    assert all(v.frame_status is Status.FAULT for v in late if v.frame_status is not Status.UNKNOWN)
+    assert sum(v.frame_status is Status.FAULT for v in late) >= len(late) // 2
+    assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is Status.UNKNOWN for v in restarted)

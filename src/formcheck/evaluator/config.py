@@ -299,6 +299,10 @@ class TemporalConfig(_Section):
     # A speed fault the body's travel reads on its own is not held for a camera read
     # further round than setup.fault_max_azimuth_deg (as the knee's is not).
     speed_travel_any_view: bool = True
+    # Frames whose roller the detector is unsure of leave the speed's windows open rather
+    # than restarting them, up to smoothing.reset_gap_s: a detection whose confidence
+    # flickers about the bar never gathered the window's minimum span.
+    speed_bridges_unsure: bool = True
     # Frame gaps longer than this (s) count as this long in time totals: a stalled
     # camera must not credit minutes to one frame's verdict.
     max_frame_dt_s: float = Field(0.5, gt=0, le=10)

@@ -477,7 +477,14 @@ class Evaluator:
         if roller_sure and roller is not None:
             torso = present[SHOULDER] and present[HIP]
             position, orientation = self._roller_place(view, landmarks, near, roller, torso, t)
-        if gate_all is not None or position is None or position > c.roller.max_position:
+        if (c.temporal.speed_bridges_unsure and gate_all is None and position is None
+                and roller_ok and not self.still):
+            # an unsure or placeless detection: the speed's windows wait for the next one
+            speed = self._motion.update(t, None)
+            self._speed_motion.skip(t)
+            self._travel_motion.skip(t)
+            self._travel_speed = None
+        elif gate_all is not None or position is None or position > c.roller.max_position:
             speed = self._motion.update(t, None)
             self._speed_motion.update(t, None)
             self._travel_motion.update(t, None)

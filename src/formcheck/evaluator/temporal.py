@@ -270,6 +270,13 @@ class RollerMotion:
         path = math.fsum(self._p) - self._p[0]  # steps after the window's first sample
         return path / span
 
+    def skip(self, t_s: float) -> None:
+        """A frame without a place that does not break the window (an unsure detection
+        between sure ones): the window breaks only once the gap since the last place
+        exceeds ``max_gap_s``."""
+        if self._t and t_s - self._t[-1] > self.max_gap_s:
+            self._break()
+
     def _track_stroke(self, t_s: float, p: float) -> None:
         if not math.isfinite(self._seg_p):
             self._seg_p = self._ext_p = p
