@@ -239,31 +239,57 @@ def test_fast_rolling_is_cued() -> None:
     assert np.median([s for s in speeds if s is not None]) == pytest.approx(25.0, rel=0.2)
 
 
+RAW_PLACE = EvaluatorConfig.model_validate({"temporal": {"speed_before_smoothing": True}})
+
+
 @pytest.mark.parametrize("fps", [15.0, 30.0])
-def test_fast_rolling_reads_near_its_speed_at_the_rates_a_video_is_read(fps: float) -> None:
+def test_the_raw_place_reads_fast_rolling_near_its_speed(fps: float) -> None:
     # given rolling at 22 cm/s from the start, read at this frame rate (analyze reads 15)
     steps = timeline(6.0, lambda t: GOOD, _roll(22.0), fps=fps)
-    # when
-    _, verdicts = run(steps, fps=fps)
-    # then the speed, measured on the place before its smoothing, keeps most of it
+    # when the speed is read on the place before its smoothing (off by default, below)
+    _, verdicts = run(steps, config=RAW_PLACE, fps=fps)
+    # then it keeps most of it
     speeds = [v.checks[CheckId.ROLLING_SPEED].value for v in verdicts if v.t_s > 2.0]
     assert np.median([s for s in speeds if s is not None]) > 0.85 * 22.0
     assert verdicts[-1].checks[CheckId.ROLLING_SPEED].status is Status.FAULT
 
 
-def test_speed_read_after_the_smoothing_lost_a_fast_roll_at_8_fps() -> None:
-    """Why the speed reads the place before its smoothing: the smoothed place cuts each
-    stroke's turns short at the 3D set's 8 frames a second."""
+def test_the_smoothed_place_loses_a_fast_roll_at_8_fps() -> None:
+    """What the raw place would win: the smoothed place cuts each stroke's turns short
+    at the 3D set's 8 frames a second."""
     steps = timeline(6.0, lambda t: GOOD, _roll(22.0), fps=8.0)
-    old = EvaluatorConfig.model_validate({"temporal": {"speed_before_smoothing": False}})
-    _, before = run(steps, config=old, fps=8.0)
-    _, now = run(steps, fps=8.0)
+    _, smoothed = run(steps, fps=8.0)
+    _, raw = run(steps, config=RAW_PLACE, fps=8.0)
 
     def median(vs: list[FrameVerdict]) -> float:
         xs = [v.checks[CheckId.ROLLING_SPEED].value for v in vs if v.t_s > 2.0]
         return float(np.median([x for x in xs if x is not None]))
 
-    assert median(before) < median(now) - 2.0
+    assert median(smoothed) < median(raw) - 2.0
+
+
+def _jittering(jitter_px: float) -> list:  # type: ignore[type-arg]
+    """A still body whose landmarks jitter by ``jitter_px`` (sd; 4 px a cm here) frame
+    to frame at 30 fps, on a roller rolling slowly (6 cm/s)."""
+    rng = np.random.default_rng(5)
+    slow = _roll(6.0)
+    steps = []
+    for i in range(round(10.0 * FPS)):
+        dx, dy = rng.normal(0.0, jitter_px, 2)
+        spec = GOOD.with_(center_px=(640.0 + dx, 380.0 + dy))
+        steps.append((spec, make_roller(spec, slow(i / FPS))))
+    return steps
+
+
+def test_why_the_raw_place_is_off_landmark_jitter_reads_as_rolling_at_30_fps() -> None:
+    # given a still body whose landmarks jitter by 3 px (0.75 cm) at 30 fps
+    steps = _jittering(3.0)
+    # when the speed is read on the raw place, and on the smoothed one (the default)
+    _, raw = run(steps, config=RAW_PLACE)
+    _, smoothed = run(steps)
+    # then the raw place's jitter adds up to a false "roll slower"; the smoothed does not
+    assert any(v.checks[CheckId.ROLLING_SPEED].status is Status.FAULT for v in raw)
+    assert not any(v.checks[CheckId.ROLLING_SPEED].status is Status.FAULT for v in smoothed)
 
 
 def _travelling(body_cm_s: float, fps: float, seconds: float = 6.0) -> list:  # type: ignore[type-arg]
@@ -287,27 +313,39 @@ def test_the_bodys_travel_gives_the_speed_the_roller_hides() -> None:
     _, without = run(steps, config=off, fps=15.0)
     _, with_travel = run(steps, fps=15.0)
     # then the body's travel (half of it, along the spine: the torso is tilted 15
-    # degrees in the image) reads the speed the detector's still roller does not
+    # degrees in the image; the travel's 2 cm slack costs each 20 cm swing 2 cm at a
+    # turn) reads the speed the detector's still roller does not
     late = [v.checks[CheckId.ROLLING_SPEED] for v in with_travel if v.t_s > 2.0]
-    assert np.median([v.value for v in late if v.value is not None]) > 0.8 * 22.0
+    assert np.median([v.value for v in late if v.value is not None]) > 0.65 * 22.0
     assert with_travel[-1].checks[CheckId.ROLLING_SPEED].status is Status.FAULT
     assert without[-1].checks[CheckId.ROLLING_SPEED].status is Status.OK
 
 
-def test_a_still_body_adds_no_speed_from_its_landmarks_jitter() -> None:
-    # given a still body whose hip and shoulder landmarks jitter by 1 px (sd) frame to
-    # frame, on a roller rolling slowly (6 cm/s)
-    rng = np.random.default_rng(5)
-    slow = _roll(6.0)
-    steps = []
-    for i in range(round(10.0 * FPS)):
-        dx, dy = rng.normal(0.0, 1.0, 2)
-        spec = GOOD.with_(center_px=(640.0 + dx, 380.0 + dy))
-        steps.append((spec, make_roller(spec, slow(i / FPS))))
+@pytest.mark.parametrize("jitter_px", [1.0, 2.0, 4.0])
+def test_a_still_body_adds_no_speed_from_its_landmarks_jitter(jitter_px: float) -> None:
+    # given a still body whose hip and shoulder landmarks jitter by up to 4 px (1 cm, sd)
+    # frame to frame at 30 fps, on a roller rolling slowly (6 cm/s)
     # when
-    _, verdicts = run(steps)
-    # then no speed fault: the jitter stays inside the speed's slack
+    _, verdicts = run(_jittering(jitter_px))
+    # then no speed fault: the travel's slack (2 cm) absorbs the raw hip's jitter
+    speeds = [v.checks[CheckId.ROLLING_SPEED].value for v in verdicts if v.t_s > 1.0]
+    assert max(s for s in speeds if s is not None) < 9.0
     assert all(v.checks[CheckId.ROLLING_SPEED].status is not Status.FAULT for v in verdicts)
+
+
+def test_the_bodys_step_needs_both_frames_hips() -> None:
+    """A hip landmark lost in either frame gives no step (the travel restarts), never a
+    NaN that would stop the travel reading for the rest of the stint."""
+    from formcheck.evaluator.evaluator import body_step
+    from tests.evaluator.kinematic import make_frame
+
+    a, b = make_frame(GOOD).pose, make_frame(GOOD.with_(center_px=(660.0, 380.0))).pose
+    assert a is not None and b is not None
+    step = body_step(a.xy, b.xy, b.xy)
+    assert step is not None and step != 0.0
+    lost = b.xy.copy()
+    lost[23] = np.nan  # left hip
+    assert body_step(a.xy, lost, b.xy) is None
 
 
 def test_detector_jitter_does_not_look_like_rolling() -> None:

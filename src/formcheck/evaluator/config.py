@@ -287,9 +287,9 @@ class TemporalConfig(_Section):
     # A speed needs at least this much of the window known, s.
     speed_min_span_s: float = Field(0.6, gt=0, le=10)
     # Measure the speed on the roller's place as read each frame, before the place's
-    # smoothing (the window and the slack already filter it; the smoothing's lag cut
-    # the strokes' turns short).
-    speed_before_smoothing: bool = True
+    # smoothing (whose lag cuts the strokes' turns short at 8 fps). Off: at 30 fps the
+    # landmarks' jitter (3 px, 0.75 cm) reads through the raw place as rolling too fast.
+    speed_before_smoothing: bool = False
     # Also read the speed from the body's travel along its own spine in the image (the
     # mid-hip, raw landmarks, in torso lengths): a roller rolls on the floor and under
     # the back without slipping, so it moves along the back at half the body's speed.
@@ -299,6 +299,10 @@ class TemporalConfig(_Section):
     # A speed fault the body's travel reads on its own is not held for a camera read
     # further round than setup.fault_max_azimuth_deg (as the knee's is not).
     speed_travel_any_view: bool = True
+    # Slack of the body's travel, cm (the speed is half the travel): the raw hip landmark
+    # jitters more than the roller's place; 2 cm absorbs 0.75 cm (sd) of it frame to
+    # frame, and a 26 cm swing of the body loses 2 cm at each turn.
+    speed_travel_slack_cm: float = Field(2.0, ge=0, le=20)
     # Frames whose roller the detector is unsure of leave the speed's windows open rather
     # than restarting them, up to smoothing.reset_gap_s: a detection whose confidence
     # flickers about the bar never gathered the window's minimum span.

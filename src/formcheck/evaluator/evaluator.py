@@ -259,8 +259,11 @@ class Evaluator:
         self._travel_motion = RollerMotion(
             window_s=c.temporal.speed_window_s, min_span_s=c.temporal.speed_min_span_s,
             max_gap_s=c.smoothing.reset_gap_s, stroke_min=1.0, turn=1.0, hold_drift=1.0,
-            hold_min_s=1e9, deadband=c.temporal.speed_deadband_cm / torso_cm)
-        self._travel_origin: FloatArray | None = None
+            hold_min_s=1e9, deadband=c.temporal.speed_travel_slack_cm / torso_cm)
+        # the body's travel along its spine so far (image torso lengths) and the last
+        # smoothed landmarks it was read from (None: restart)
+        self._travel_at = 0.0
+        self._travel_last: FloatArray | None = None
         self._travel_speed: float | None = None  # this frame's, torso lengths per second
         # the place before its smoothing this frame (the speed's, where so configured)
         self._raw_place: float | None = None
@@ -327,7 +330,7 @@ class Evaluator:
             self._motion.update(t, None)
             self._speed_motion.update(t, None)
             self._travel_motion.update(t, None)
-            self._travel_origin = None
+            self._travel_last = None
         else:
             pose = frame.pose
             xy = np.where(np.isfinite(pose.xy), pose.xy, np.nan)
@@ -480,7 +483,12 @@ class Evaluator:
         if (c.temporal.speed_bridges_unsure and gate_all is None and position is None
                 and roller_ok and not self.still):
             # an unsure or placeless detection: the speed's windows wait for the next one
-            speed = self._motion.update(t, None)
+            # (the smoothed place's too, where it is the speed's)
+            speed = None
+            if c.temporal.speed_before_smoothing:
+                self._motion.update(t, None)
+            else:
+                self._motion.skip(t)
             self._speed_motion.skip(t)
             self._travel_motion.skip(t)
             self._travel_speed = None
@@ -488,19 +496,25 @@ class Evaluator:
             speed = self._motion.update(t, None)
             self._speed_motion.update(t, None)
             self._travel_motion.update(t, None)
-            self._travel_origin = None
+            self._travel_last = None
             self._travel_speed = None
         else:
             self._travel_speed = None
             speed = None if self.still else self._motion.update(t, position)
             if c.temporal.speed_before_smoothing and not self.still:
                 speed = self._speed_motion.update(t, self._raw_place)
-            if c.temporal.speed_from_body_travel and not self.still and frame.pose is not None:
-                xy = frame.pose.xy
-                if self._travel_origin is None:
-                    self._travel_origin = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2.0
-                travel = self._travel_motion.update(
-                    t, body_travel(xy, landmarks, self._travel_origin))
+            if c.temporal.speed_from_body_travel and not self.still:
+                # the travel so far: the mid-hip's steps along the spine, summed
+                xy = frame.pose.xy if frame.pose is not None else landmarks
+                step = (None if self._travel_last is None
+                        else body_step(self._travel_last, xy, landmarks))
+                if step is None and self._travel_last is not None:
+                    self._travel_motion.update(t, None)  # a lost landmark restarts it
+                    self._travel_at = 0.0
+                else:
+                    self._travel_at += step or 0.0
+                self._travel_last = np.array(xy, dtype=float)
+                travel = self._travel_motion.update(t, self._travel_at)
                 if travel is not None and speed is not None:
                     speed = max(speed, travel / 2.0)
                     self._travel_speed = travel / 2.0
@@ -1011,20 +1025,21 @@ class Evaluator:
         return summary, episodes
 
 
-def body_travel(xy: FloatArray, smoothed: FloatArray, origin: FloatArray) -> float | None:
-    """Where the body lies along its own spine in the image: the raw mid-hip's offset
-    from ``origin`` (px) along the smoothed hips -> shoulders direction, in smoothed image
-    torso lengths (xy, smoothed: (33, 2) px). Its change over time is the body's travel
-    along the floor in torso lengths: from round the side and above, the travel and the
-    torso foreshorten alike (both run along the spine). None where not finite."""
+def body_step(before: FloatArray, now: FloatArray, torso: FloatArray) -> float | None:
+    """The body's travel along its own spine between two frames: the mid-hip's step
+    from ``before`` to ``now`` (raw image landmarks, (33, 2) px) along the hips ->
+    shoulders direction of ``torso`` (the smoothed landmarks), in its image torso
+    lengths. From round the side and above, the travel and the torso foreshorten alike
+    (both run along the spine). None where not finite."""
     def mid(p: FloatArray, a: Landmark, b: Landmark) -> FloatArray:
         return np.asarray((p[a] + p[b]) / 2.0, dtype=float)
 
-    spine = (mid(smoothed, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
-             - mid(smoothed, Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
+    spine = (mid(torso, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+             - mid(torso, Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
     length = float(np.hypot(spine[0], spine[1]))
-    hip = mid(xy, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-    value = float(np.dot(hip - origin, spine)) / (length * length) if length > 1.0 else math.nan
+    step = mid(now, Landmark.LEFT_HIP, Landmark.RIGHT_HIP) - mid(
+        before, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    value = float(np.dot(step, spine)) / (length * length) if length > 1.0 else math.nan
     return value if math.isfinite(value) else None
 
 
