@@ -267,7 +267,8 @@ def confirmation_shot(name: str) -> bool:
 
 def speed_shot(name: str) -> bool:
     """Whether a shot is one of the rolling-speed clips (:data:`SPEED_CLIPS`)."""
-    return shot_number(name) >= SPEED_FIRST
+    n = shot_number(name)
+    return SPEED_FIRST <= n < SPEED_FIRST + max(len(v) for v in SPEED_CLIPS.values())
 
 
 def calibration_shot(name: str) -> bool:
