@@ -469,3 +469,18 @@ def test_a_flickering_detection_still_gives_the_speed() -> None:
     assert all(v.frame_status is Status.FAULT for v in late if v.frame_status is not Status.UNKNOWN)
     assert sum(v.frame_status is Status.FAULT for v in late) >= len(late) // 2
     assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is Status.UNKNOWN for v in restarted)
+
+
+@pytest.mark.parametrize(("travel_cm_s", "any_view"), [(20.0, True), (11.0, False), (None, False)])
+def test_a_speed_fault_stands_from_any_view_only_where_the_travel_reads_it(
+    travel_cm_s: float | None, any_view: bool
+) -> None:
+    """The speed fault (20 cm/s, the roller's place or the travel) is marked to stand
+    from any camera place only when the body's travel alone is over the limit."""
+    from formcheck.evaluator.evaluator import Evaluator
+
+    ev = Evaluator()
+    ev._travel_speed = None if travel_cm_s is None else travel_cm_s / 50.0
+    raw = ev._speed(True, True, 0.3, 20.0 / 50.0)
+    assert raw.status is Status.FAULT
+    assert raw.any_view is any_view
