@@ -336,7 +336,7 @@ def test_a_still_body_adds_no_speed_from_its_landmarks_jitter(jitter_px: float) 
 def test_the_bodys_step_needs_both_frames_hips() -> None:
     """A hip landmark lost in either frame gives no step (the travel restarts), never a
     NaN that would stop the travel reading for the rest of the stint."""
-    from formcheck.evaluator.evaluator import body_step
+    from formcheck.evaluator.temporal import body_step
     from tests.evaluator.kinematic import make_frame
 
     a, b = make_frame(GOOD).pose, make_frame(GOOD.with_(center_px=(660.0, 380.0))).pose
@@ -480,7 +480,7 @@ def test_a_speed_fault_stands_from_any_view_only_where_the_travel_reads_it(
     from formcheck.evaluator.evaluator import Evaluator
 
     ev = Evaluator()
-    ev._travel_speed = None if travel_cm_s is None else travel_cm_s / 50.0
-    raw = ev._speed(True, True, 0.3, 20.0 / 50.0)
+    travel = None if travel_cm_s is None else travel_cm_s / 50.0
+    raw = ev._speed(True, True, 0.3, 20.0 / 50.0, travel)
     assert raw.status is Status.FAULT
     assert raw.any_view is any_view

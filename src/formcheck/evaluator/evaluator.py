@@ -77,7 +77,7 @@ from formcheck.evaluator.results import (
     camera_advice,
 )
 from formcheck.evaluator.smoothing import OneEuroFilter
-from formcheck.evaluator.temporal import CheckTracker, CueSelector, RollerMotion
+from formcheck.evaluator.temporal import BodyTravel, CheckTracker, CueSelector, RollerMotion
 from formcheck.evaluator.view3d import (
     BodyView,
     body_view,
@@ -256,17 +256,9 @@ class Evaluator:
             hold_min_s=c.session.hold_min_s,
             deadband=c.temporal.speed_deadband_cm / torso_cm,
         ) for _ in range(2))
-        self._travel_motion = RollerMotion(
-            window_s=c.temporal.speed_window_s, min_span_s=c.temporal.speed_min_span_s,
-            max_gap_s=c.smoothing.reset_gap_s, stroke_min=1.0, turn=1.0, hold_drift=1.0,
-            hold_min_s=1e9, deadband=c.temporal.speed_travel_slack_cm / torso_cm)
-        # the body's travel along its spine so far (image torso lengths) and the last
-        # smoothed landmarks it was read from (None: restart)
-        self._travel_at = 0.0
-        self._travel_last: FloatArray | None = None
-        self._travel_speed: float | None = None  # this frame's, torso lengths per second
-        # the place before its smoothing this frame (the speed's, where so configured)
-        self._raw_place: float | None = None
+        self._travel = BodyTravel(
+            c.temporal.speed_window_s, c.temporal.speed_min_span_s, c.smoothing.reset_gap_s,
+            c.temporal.speed_travel_slack_cm / torso_cm)
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -327,10 +319,7 @@ class Evaluator:
             self._lose_person()
             setup = setup_state(SetupCode.NO_PERSON)
             raws = {check: _Raw(Status.UNKNOWN, reason=setup.message) for check in CHECK_IDS}
-            self._motion.update(t, None)
-            self._speed_motion.update(t, None)
-            self._travel_motion.update(t, None)
-            self._travel_last = None
+            self._lose_speed(t)
         else:
             pose = frame.pose
             xy = np.where(np.isfinite(pose.xy), pose.xy, np.nan)
@@ -475,49 +464,37 @@ class Evaluator:
             roller_ok and roller is not None and (roller.confidence >= c.roller.min_confidence)
         )
         position: float | None = None
+        raw_place: float | None = None
         orientation: Orientation | None = None
-        self._raw_place = None
         if roller_sure and roller is not None:
             torso = present[SHOULDER] and present[HIP]
-            position, orientation = self._roller_place(view, landmarks, near, roller, torso, t)
-        if (c.temporal.speed_bridges_unsure and gate_all is None and position is None
-                and roller_ok and not self.still):
+            position, raw_place, orientation = self._roller_place(
+                view, landmarks, near, roller, torso, t)
+        speed: float | None = None
+        travel: float | None = None
+        if self.still:
+            pass
+        elif (c.temporal.speed_bridges_unsure and gate_all is None and position is None
+              and roller_ok):
             # an unsure or placeless detection: the speed's windows wait for the next one
             # (the smoothed place's too, where it is the speed's)
-            speed = None
             if c.temporal.speed_before_smoothing:
                 self._motion.update(t, None)
             else:
                 self._motion.skip(t)
             self._speed_motion.skip(t)
-            self._travel_motion.skip(t)
-            self._travel_speed = None
+            self._travel.skip(t)
         elif gate_all is not None or position is None or position > c.roller.max_position:
-            speed = self._motion.update(t, None)
-            self._speed_motion.update(t, None)
-            self._travel_motion.update(t, None)
-            self._travel_last = None
-            self._travel_speed = None
+            self._lose_speed(t)
         else:
-            self._travel_speed = None
-            speed = None if self.still else self._motion.update(t, position)
-            if c.temporal.speed_before_smoothing and not self.still:
-                speed = self._speed_motion.update(t, self._raw_place)
-            if c.temporal.speed_from_body_travel and not self.still:
-                # the travel so far: the mid-hip's steps along the spine, summed
-                xy = frame.pose.xy if frame.pose is not None else landmarks
-                step = (None if self._travel_last is None
-                        else body_step(self._travel_last, xy, landmarks))
-                if step is None and self._travel_last is not None:
-                    self._travel_motion.update(t, None)  # a lost landmark restarts it
-                    self._travel_at = 0.0
-                else:
-                    self._travel_at += step or 0.0
-                self._travel_last = np.array(xy, dtype=float)
-                travel = self._travel_motion.update(t, self._travel_at)
+            speed = self._motion.update(t, position)
+            if c.temporal.speed_before_smoothing:
+                speed = self._speed_motion.update(t, raw_place)
+            if c.temporal.speed_from_body_travel and frame.pose is not None:
+                body = self._travel.update(t, frame.pose.xy, landmarks)
+                travel = None if body is None else body / 2.0  # the roller: half of it
                 if travel is not None and speed is not None:
-                    speed = max(speed, travel / 2.0)
-                    self._travel_speed = travel / 2.0
+                    speed = max(speed, travel)
 
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
@@ -526,7 +503,8 @@ class Evaluator:
                                                        orientation, in_3d)
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
                                                         orientation, position)
-        raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed)
+        raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed,
+                                                  travel)
         raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame, view)
         _gate(raws, gate_all, present, keep)
         if in_3d is not None and c.setup.gate_body_checks:
@@ -548,20 +526,28 @@ class Evaluator:
             setup = SetupState()
         return setup, raws, position
 
+    def _lose_speed(self, t: float) -> None:
+        """No roller place this frame (no person, a set-up problem, no roller): every
+        speed window restarts."""
+        self._motion.update(t, None)
+        self._speed_motion.update(t, None)
+        self._travel.lose(t)
+
     def _roller_place(
         self, view: BodyView | None, landmarks: FloatArray, near: Side,
         roller: RollerObservation, torso: bool, t: float,
-    ) -> tuple[float | None, Orientation | None]:
-        """Where a roller the detector is sure of touches the back (smoothed; None when
-        the torso is not known or no place can be read), and its orientation read
-        against the body's 3D axes (None: not read that way; ``roller.geometry``).
+    ) -> tuple[float | None, float | None, Orientation | None]:
+        """Where a roller the detector is sure of touches the back, smoothed and as read
+        this frame (None when the torso is not known or no place can be read), and its
+        orientation read against the body's 3D axes (None: not read that way;
+        ``roller.geometry``).
         With a body view (``roller.geometry = 3d``) the place is read in 3D, else along
         the image line from the near shoulder to the near hip."""
         c = self.config
         orientation = None if view is None else Orientation(
             observed_orientation(view, roller, along_min_m=c.roller.along_min_length_m).status)
         if not torso:
-            return None, orientation
+            return None, None, orientation
         idx = SIDE_INDEX[near]
         raw_p = math.nan
         # In 3D the contact's pixel is lifted onto the body's mid-plane and read along
@@ -575,11 +561,10 @@ class Evaluator:
         if not math.isfinite(raw_p) and roller.position is not None:
             raw_p = float(roller.position)
         if not math.isfinite(raw_p):
-            return None, orientation
-        self._raw_place = raw_p
+            return None, None, orientation
         if self.still or not c.smoothing.enabled:
-            return raw_p, orientation
-        return float(self._pos_filter(np.array([raw_p]), t)[0]), orientation
+            return raw_p, raw_p, orientation
+        return float(self._pos_filter(np.array([raw_p]), t)[0]), raw_p, orientation
 
     def _view(self, frame: PoseFrame) -> BodyView | None:
         """The body's axes and the camera from this frame's world and image landmarks."""
@@ -745,7 +730,10 @@ class Evaluator:
             return _Raw(Status.FAULT, ratio, key=CueKey.ROLLER_ACROSS_BACK)
         return _Raw(Status.UNKNOWN, ratio, "Roller orientation unclear")
 
-    def _speed(self, found: bool, sure: bool, position: float | None, speed: float | None) -> _Raw:
+    def _speed(self, found: bool, sure: bool, position: float | None, speed: float | None,
+               travel: float | None = None) -> _Raw:
+        """Rolling speed: ``speed`` the faster of the roller's place and ``travel`` (half
+        the body's travel), torso lengths per second."""
         if self.still:  # whatever the roller: a photo has no speed to judge
             return _Raw(Status.UNKNOWN, reason="Speed needs a video")
         if not found:
@@ -762,7 +750,6 @@ class Evaluator:
         if cm_s > thr:
             # the body's travel reads the same from any camera place (both it and the
             # torso run along the spine); the roller's place is what misreads off the side
-            travel = self._travel_speed
             any_view = (c.temporal.speed_travel_any_view and travel is not None
                         and travel * c.thresholds.torso_length_cm > thr)
             return _Raw(Status.FAULT, cm_s, key=CueKey.ROLLING_SPEED, any_view=any_view)
@@ -1023,24 +1010,6 @@ class Evaluator:
             unknown_s=secs[Status.UNKNOWN],
         )
         return summary, episodes
-
-
-def body_step(before: FloatArray, now: FloatArray, torso: FloatArray) -> float | None:
-    """The body's travel along its own spine between two frames: the mid-hip's step
-    from ``before`` to ``now`` (raw image landmarks, (33, 2) px) along the hips ->
-    shoulders direction of ``torso`` (the smoothed landmarks), in its image torso
-    lengths. From round the side and above, the travel and the torso foreshorten alike
-    (both run along the spine). None where not finite."""
-    def mid(p: FloatArray, a: Landmark, b: Landmark) -> FloatArray:
-        return np.asarray((p[a] + p[b]) / 2.0, dtype=float)
-
-    spine = (mid(torso, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
-             - mid(torso, Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
-    length = float(np.hypot(spine[0], spine[1]))
-    step = mid(now, Landmark.LEFT_HIP, Landmark.RIGHT_HIP) - mid(
-        before, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-    value = float(np.dot(step, spine)) / (length * length) if length > 1.0 else math.nan
-    return value if math.isfinite(value) else None
 
 
 def _gate(raws: dict[CheckId, _Raw], gate_all: SetupState | None,

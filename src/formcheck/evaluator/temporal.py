@@ -1,5 +1,5 @@
 """Temporal logic: debounced statuses, fault episodes, the one active cue, and the
-roller's motion (speed, strokes, holds).
+roller's motion (speed, strokes, holds) and the body's travel over it.
 
 Times are in seconds (the frames' timestamps); positions along the back are fractions
 of the shoulder-to-hip line (0 shoulder, 1 hip).
@@ -11,6 +11,10 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.pose.landmarks import Landmark
 from formcheck.vocabulary import CUE_PRIORITY, SAFETY_CUES, CheckId, CueKey, Status
 
 _RANK = {key: i for i, key in enumerate(CUE_PRIORITY)}
@@ -317,3 +321,60 @@ class RollerMotion:
         if math.isfinite(self._hold_p) and self._last_t - self._hold_t >= self.hold_min_s - 1e-9:
             out.append((self._last_t - self._hold_t, self._hold_p))
         return out
+
+
+FloatArray = NDArray[np.float64]
+
+
+def body_step(before: FloatArray, now: FloatArray, torso: FloatArray) -> float | None:
+    """The body's travel along its own spine between two frames: the mid-hip's step
+    from ``before`` to ``now`` (raw image landmarks, (33, 2) px) along the hips ->
+    shoulders direction of ``torso`` (the smoothed landmarks), in its image torso
+    lengths. From round the side and above, the travel and the torso foreshorten alike
+    (both run along the spine). None where not finite."""
+    def mid(p: FloatArray, a: Landmark, b: Landmark) -> FloatArray:
+        return np.asarray((p[a] + p[b]) / 2.0, dtype=float)
+
+    spine = (mid(torso, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+             - mid(torso, Landmark.LEFT_HIP, Landmark.RIGHT_HIP))
+    length = float(np.hypot(spine[0], spine[1]))
+    step = mid(now, Landmark.LEFT_HIP, Landmark.RIGHT_HIP) - mid(
+        before, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    value = float(np.dot(step, spine)) / (length * length) if length > 1.0 else math.nan
+    return value if math.isfinite(value) else None
+
+
+class BodyTravel:
+    """The body's travel along its own spine and its speed: the raw mid-hip's steps
+    between frames (:func:`body_step`), summed, over :class:`RollerMotion`'s window and
+    slack (``slack``, torso lengths). A hip lost in a frame restarts it; so does
+    :meth:`lose`. Speeds in image torso lengths per second."""
+
+    def __init__(self, window_s: float, min_span_s: float, max_gap_s: float,
+                 slack: float) -> None:
+        self._motion = RollerMotion(window_s=window_s, min_span_s=min_span_s,
+                                    max_gap_s=max_gap_s, stroke_min=1.0, turn=1.0,
+                                    hold_drift=1.0, hold_min_s=math.inf, deadband=slack)
+        self._at = 0.0  # the travel so far
+        self._last: FloatArray | None = None  # the raw landmarks it was last read from
+
+    def update(self, t_s: float, xy: FloatArray, torso: FloatArray) -> float | None:
+        """Feed this frame's raw landmarks ``xy`` and smoothed ``torso`` ((33, 2) px);
+        the travel's speed over the window, or None while it cannot be known."""
+        step = None if self._last is None else body_step(self._last, xy, torso)
+        if step is None and self._last is not None:
+            self._motion.update(t_s, None)
+            self._at = 0.0
+        else:
+            self._at += step or 0.0
+        self._last = np.array(xy, dtype=float)
+        return self._motion.update(t_s, self._at)
+
+    def skip(self, t_s: float) -> None:
+        """A frame without a roller place that keeps the window open (RollerMotion.skip)."""
+        self._motion.skip(t_s)
+
+    def lose(self, t_s: float) -> None:
+        """No roller under the back: the travel restarts."""
+        self._motion.update(t_s, None)
+        self._last = None
