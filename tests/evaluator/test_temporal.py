@@ -448,6 +448,40 @@ def test_a_speed_fault_the_bodys_travel_reads_stands_from_round_the_side() -> No
     assert roller_only[CheckId.ROLLING_SPEED].status is Status.UNKNOWN
 
 
+@pytest.mark.parametrize("place", [0.3, 0.6])
+def test_a_flickering_detection_keeps_the_rollers_place_and_orientation(place: float) -> None:
+    # given the roller still on the shoulder blades (0.3) or the lower back (0.6), the
+    # detector unsure of it in two frames of three, at 15 fps, then in every frame from 4 s
+    from dataclasses import replace
+
+    steps = []
+    for i, (spec, roller) in enumerate(timeline(6.0, lambda t: GOOD, lambda t: place,
+                                                fps=15.0)):
+        assert roller is not None
+        unsure = i % 3 or i >= 60
+        steps.append((spec, replace(roller, confidence=0.1) if unsure else roller))
+    never = EvaluatorConfig.model_validate({"temporal": {"place_bridge_s": 0.0}})
+    # when
+    _, bridged = run(steps, fps=15.0)
+    _, blanked = run(steps, config=never, fps=15.0)
+    # then the unsure frames read the last sure place until 4 s and 0.5 s beyond; without
+    # the bridge, two frames in three are unknown and the lower back's fault never shows
+    want = Status.OK if place < 0.5 else Status.FAULT
+    for check in (CheckId.ROLLER_POSITION, CheckId.ROLLER_ACROSS_BACK):
+        want_here = Status.OK if check is CheckId.ROLLER_ACROSS_BACK else want
+        mid = [v.checks[check] for v in bridged if 0.5 < v.t_s < 4.0]
+        assert all(c.frame_status is want_here for c in mid)
+        late = [v.checks[check] for v in bridged if v.t_s > 4.6]
+        assert all(c.frame_status is Status.UNKNOWN for c in late)
+        some = [v.checks[check].frame_status for v in blanked if 0.5 < v.t_s < 4.0]
+        assert some.count(Status.UNKNOWN) >= len(some) // 2
+    reported = {v.checks[CheckId.ROLLER_POSITION].status for v in bridged if 1.0 < v.t_s < 4.0}
+    assert reported == {want}
+    if want is Status.FAULT:
+        assert all(v.checks[CheckId.ROLLER_POSITION].status is not Status.FAULT
+                   for v in blanked)
+
+
 def test_a_flickering_detection_still_gives_the_speed() -> None:
     # given rolling at 25 cm/s, the detector unsure of the roller every third frame
     # (its confidence flickering about the bar), at 15 fps
@@ -469,6 +503,27 @@ def test_a_flickering_detection_still_gives_the_speed() -> None:
     assert all(v.frame_status is Status.FAULT for v in late if v.frame_status is not Status.UNKNOWN)
     assert sum(v.frame_status is Status.FAULT for v in late) >= len(late) // 2
     assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is Status.UNKNOWN for v in restarted)
+
+
+@pytest.mark.parametrize(("body_cm_s", "want"), [(44.0, Status.FAULT), (12.0, Status.OK)])
+def test_the_bodys_travel_reads_the_speed_over_a_roller_the_detector_is_unsure_of(
+    body_cm_s: float, want: Status
+) -> None:
+    # given a body travelling at 44 cm/s (rolling at 22) or 12 cm/s (rolling at 6) over
+    # a roller the detector finds in every frame but is never sure of, at 15 fps
+    from dataclasses import replace
+
+    steps = [(spec, None if roller is None else replace(roller, confidence=0.1))
+             for spec, roller in _travelling(body_cm_s, 15.0)]
+    off = EvaluatorConfig.model_validate({"temporal": {"speed_travel_unsure": False}})
+    # when
+    _, verdicts = run(steps, fps=15.0)
+    _, without = run(steps, config=off, fps=15.0)
+    # then the travel reads the speed the unsure roller cannot; without it, none is read
+    late = [v.checks[CheckId.ROLLING_SPEED] for v in verdicts if v.t_s > 2.0]
+    assert all(v.frame_status is want for v in late)
+    assert verdicts[-1].checks[CheckId.ROLLING_SPEED].status is want
+    assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is Status.UNKNOWN for v in without)
 
 
 @pytest.mark.parametrize(("travel_cm_s", "any_view"), [(20.0, True), (11.0, False), (None, False)])

@@ -307,6 +307,16 @@ class TemporalConfig(_Section):
     # than restarting them, up to smoothing.reset_gap_s: a detection whose confidence
     # flickers about the bar never gathered the window's minimum span.
     speed_bridges_unsure: bool = True
+    # Where the roller is found but unsure (or without a place), the body's travel alone
+    # reads the speed (needs speed_bridges_unsure and speed_from_body_travel): the body
+    # rolls over a roller at twice its speed whether or not the detector is sure of it.
+    speed_travel_unsure: bool = True
+    # A frame whose roller is found but unsure judges the roller's place and orientation
+    # on the last sure detection's, up to this long after it, s (0: never): a confidence
+    # flickering about the bar otherwise blanks those checks frame by frame. 0.5 s is the
+    # smoothing's reset gap (at the 12 cm/s limit, 6 cm of rolling); a fault the held
+    # place reads is still reported only after thresholds.fault_onset_s.
+    place_bridge_s: float = Field(0.5, ge=0, le=5)
     # Frame gaps longer than this (s) count as this long in time totals: a stalled
     # camera must not credit minutes to one frame's verdict.
     max_frame_dt_s: float = Field(0.5, gt=0, le=10)

@@ -259,6 +259,10 @@ class Evaluator:
         self._travel = BodyTravel(
             c.temporal.speed_window_s, c.temporal.speed_min_span_s, c.smoothing.reset_gap_s,
             c.temporal.speed_travel_slack_cm / torso_cm)
+        # the roller's place's last speed (time s, torso lengths/s), carried over frames
+        # whose detection is unsure while its window stays open
+        self._place_speed: tuple[float, float] | None = None
+        self._sure_place: tuple[float, float, Orientation | None] | None = None
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -470,6 +474,16 @@ class Evaluator:
             torso = present[SHOULDER] and present[HIP]
             position, raw_place, orientation = self._roller_place(
                 view, landmarks, near, roller, torso, t)
+        # the last sure place and orientation, held over unsure frames (place_bridge_s)
+        held: tuple[float, float, Orientation | None] | None = None
+        if roller_sure and roller is not None and position is not None:
+            self._sure_place = (t, position, orientation or roller.orientation)
+        elif (roller_ok and not roller_sure and gate_all is None and not self.still
+              and self._sure_place is not None
+              and t - self._sure_place[0] <= c.temporal.place_bridge_s):
+            held = self._sure_place
+        elif not roller_ok or gate_all is not None:
+            self._sure_place = None
         speed: float | None = None
         travel: float | None = None
         if self.still:
@@ -483,13 +497,22 @@ class Evaluator:
             else:
                 self._motion.skip(t)
             self._speed_motion.skip(t)
-            self._travel.skip(t)
+            if (c.temporal.speed_travel_unsure and c.temporal.speed_from_body_travel
+                    and frame.pose is not None):
+                body = self._travel.update(t, frame.pose.xy, landmarks)
+                travel = None if body is None else body / 2.0
+                last = self._place_speed
+                if last is not None and t - last[0] <= c.smoothing.reset_gap_s:
+                    speed = last[1]
+            else:
+                self._travel.skip(t)
         elif gate_all is not None or position is None or position > c.roller.max_position:
             self._lose_speed(t)
         else:
             speed = self._motion.update(t, position)
             if c.temporal.speed_before_smoothing:
                 speed = self._speed_motion.update(t, raw_place)
+            self._place_speed = None if speed is None else (t, speed)
             if c.temporal.speed_from_body_travel and frame.pose is not None:
                 body = self._travel.update(t, frame.pose.xy, landmarks)
                 travel = None if body is None else body / 2.0  # the roller: half of it
@@ -499,10 +522,16 @@ class Evaluator:
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
         raws[CheckId.FEET_FLAT] = self._feet(reading, posture, in_3d)
-        raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure, position,
-                                                       orientation, in_3d)
-        raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
-                                                        orientation, position)
+        if held is not None:
+            raws[CheckId.ROLLER_POSITION] = self._position(roller, True, True, held[1],
+                                                           held[2], in_3d)
+            raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, True, True, held[2],
+                                                            held[1])
+        else:
+            raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure,
+                                                           position, orientation, in_3d)
+            raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
+                                                            orientation, position)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed,
                                                   travel)
         raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame, view)
@@ -532,6 +561,7 @@ class Evaluator:
         self._motion.update(t, None)
         self._speed_motion.update(t, None)
         self._travel.lose(t)
+        self._place_speed = None
 
     def _roller_place(
         self, view: BodyView | None, landmarks: FloatArray, near: Side,
@@ -733,16 +763,21 @@ class Evaluator:
     def _speed(self, found: bool, sure: bool, position: float | None, speed: float | None,
                travel: float | None = None) -> _Raw:
         """Rolling speed: ``speed`` the faster of the roller's place and ``travel`` (half
-        the body's travel), torso lengths per second."""
+        the body's travel), torso lengths per second. Where the roller is unsure or
+        placeless, ``speed`` is the place's last reading in the open window, or None."""
         if self.still:  # whatever the roller: a photo has no speed to judge
             return _Raw(Status.UNKNOWN, reason="Speed needs a video")
         if not found:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
-        if not sure:
-            return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
-        if position is None or speed is None:
-            return _Raw(Status.UNKNOWN, reason="Measuring the rolling speed")
         c = self.config
+        if (not sure or position is None) and travel is not None:
+            # speed_travel_unsure: the detector's doubt is about the roller's place, not
+            # about the body rolling over it; ``speed`` is the place's last reading, if any
+            speed = travel if speed is None else max(speed, travel)
+        elif not sure:
+            return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
+        elif position is None or speed is None:
+            return _Raw(Status.UNKNOWN, reason="Measuring the rolling speed")
         cm_s = speed * c.thresholds.torso_length_cm
         thr = c.thresholds.speed_max_cm_s
         if self._holding(CheckId.ROLLING_SPEED):
