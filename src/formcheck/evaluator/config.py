@@ -315,7 +315,9 @@ class TemporalConfig(_Section):
     # on the last sure detection's, up to this long after it, s (0: never): a confidence
     # flickering about the bar otherwise blanks those checks frame by frame. 0.5 s is the
     # smoothing's reset gap (at the 12 cm/s limit, 6 cm of rolling); a fault the held
-    # place reads is still reported only after thresholds.fault_onset_s.
+    # place reads is still reported only after thresholds.fault_onset_s. Only with
+    # roller.geometry = 3d: the image plane's misreadings off the side view would be held
+    # too (on the evaluation part, oblique across false faults 33 -> 83).
     place_bridge_s: float = Field(0.5, ge=0, le=5)
     # Frame gaps longer than this (s) count as this long in time totals: a stalled
     # camera must not credit minutes to one frame's verdict.

@@ -479,7 +479,7 @@ class Evaluator:
         if roller_sure and roller is not None and position is not None:
             self._sure_place = (t, position, orientation or roller.orientation)
         elif (roller_ok and not roller_sure and gate_all is None and not self.still
-              and self._sure_place is not None
+              and c.roller.geometry == "3d" and self._sure_place is not None
               and t - self._sure_place[0] <= c.temporal.place_bridge_s):
             held = self._sure_place
         elif not roller_ok or gate_all is not None:
