@@ -542,3 +542,15 @@ def test_a_speed_fault_stands_from_any_view_only_where_the_travel_reads_it(
     raw = ev._speed(True, True, 0.3, 20.0 / 50.0, travel)
     assert raw.status is Status.FAULT
     assert raw.any_view is any_view
+
+
+def test_a_recent_value_is_lent_only_while_it_is_fresh() -> None:
+    from formcheck.evaluator.temporal import Recent
+
+    recent: Recent[float] = Recent(0.5)
+    assert recent.get(0.0) is None
+    recent.note(1.0, 0.3)
+    assert recent.get(1.5) == 0.3
+    assert recent.get(1.51) is None
+    recent.forget()
+    assert recent.get(1.2) is None

@@ -77,7 +77,13 @@ from formcheck.evaluator.results import (
     camera_advice,
 )
 from formcheck.evaluator.smoothing import OneEuroFilter
-from formcheck.evaluator.temporal import BodyTravel, CheckTracker, CueSelector, RollerMotion
+from formcheck.evaluator.temporal import (
+    BodyTravel,
+    CheckTracker,
+    CueSelector,
+    Recent,
+    RollerMotion,
+)
 from formcheck.evaluator.view3d import (
     BodyView,
     body_view,
@@ -259,10 +265,12 @@ class Evaluator:
         self._travel = BodyTravel(
             c.temporal.speed_window_s, c.temporal.speed_min_span_s, c.smoothing.reset_gap_s,
             c.temporal.speed_travel_slack_cm / torso_cm)
-        # the roller's place's last speed (time s, torso lengths/s), carried over frames
-        # whose detection is unsure while its window stays open
-        self._place_speed: tuple[float, float] | None = None
-        self._sure_place: tuple[float, float, Orientation | None] | None = None
+        # the roller's place's last speed (torso lengths/s), lent to frames whose
+        # detection is unsure while its window stays open
+        self._place_speed: Recent[float] = Recent(c.smoothing.reset_gap_s)
+        # the last sure place and orientation, lent to unsure frames (place_bridge_s)
+        self._sure_place: Recent[tuple[float, Orientation | None]] = Recent(
+            c.temporal.place_bridge_s)
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -474,59 +482,25 @@ class Evaluator:
             torso = present[SHOULDER] and present[HIP]
             position, raw_place, orientation = self._roller_place(
                 view, landmarks, near, roller, torso, t)
-        # the last sure place and orientation, held over unsure frames (place_bridge_s)
-        held: tuple[float, float, Orientation | None] | None = None
+        held: tuple[float, Orientation | None] | None = None
         if roller_sure and roller is not None and position is not None:
-            self._sure_place = (t, position, orientation or roller.orientation)
+            self._sure_place.note(t, (position, orientation or roller.orientation))
         elif (roller_ok and not roller_sure and gate_all is None and not self.still
-              and c.roller.geometry == "3d" and self._sure_place is not None
-              and t - self._sure_place[0] <= c.temporal.place_bridge_s):
-            held = self._sure_place
+              and c.roller.geometry == "3d"):
+            held = self._sure_place.get(t)
         elif not roller_ok or gate_all is not None:
-            self._sure_place = None
-        speed: float | None = None
-        travel: float | None = None
-        if self.still:
-            pass
-        elif (c.temporal.speed_bridges_unsure and gate_all is None and position is None
-              and roller_ok):
-            # an unsure or placeless detection: the speed's windows wait for the next one
-            # (the smoothed place's too, where it is the speed's)
-            if c.temporal.speed_before_smoothing:
-                self._motion.update(t, None)
-            else:
-                self._motion.skip(t)
-            self._speed_motion.skip(t)
-            if (c.temporal.speed_travel_unsure and c.temporal.speed_from_body_travel
-                    and frame.pose is not None):
-                body = self._travel.update(t, frame.pose.xy, landmarks)
-                travel = None if body is None else body / 2.0
-                last = self._place_speed
-                if last is not None and t - last[0] <= c.smoothing.reset_gap_s:
-                    speed = last[1]
-            else:
-                self._travel.skip(t)
-        elif gate_all is not None or position is None or position > c.roller.max_position:
-            self._lose_speed(t)
-        else:
-            speed = self._motion.update(t, position)
-            if c.temporal.speed_before_smoothing:
-                speed = self._speed_motion.update(t, raw_place)
-            self._place_speed = None if speed is None else (t, speed)
-            if c.temporal.speed_from_body_travel and frame.pose is not None:
-                body = self._travel.update(t, frame.pose.xy, landmarks)
-                travel = None if body is None else body / 2.0  # the roller: half of it
-                if travel is not None and speed is not None:
-                    speed = max(speed, travel)
+            self._sure_place.forget()
+        speed, travel = (None, None) if self.still else self._rolling(
+            t, frame, landmarks, roller_ok, gate_all is None, position, raw_place)
 
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
         raws[CheckId.FEET_FLAT] = self._feet(reading, posture, in_3d)
         if held is not None:
-            raws[CheckId.ROLLER_POSITION] = self._position(roller, True, True, held[1],
-                                                           held[2], in_3d)
-            raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, True, True, held[2],
-                                                            held[1])
+            raws[CheckId.ROLLER_POSITION] = self._position(roller, True, True, held[0],
+                                                           held[1], in_3d)
+            raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, True, True, held[1],
+                                                            held[0])
         else:
             raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure,
                                                            position, orientation, in_3d)
@@ -555,13 +529,53 @@ class Evaluator:
             setup = SetupState()
         return setup, raws, position
 
+    def _rolling(self, t: float, frame: PoseFrame, landmarks: FloatArray, found: bool,
+                 set_up: bool, position: float | None, raw_place: float | None,
+                 ) -> tuple[float | None, float | None]:
+        """This frame's rolling speed and half the body's travel (torso lengths per
+        second, each None while unknown), with the windows behind them fed: ``position``
+        and ``raw_place`` the sure roller's smoothed and raw place (None: none this
+        frame), ``found`` whether a roller was found at all, ``set_up`` whether the
+        set-up allows the checks."""
+        c = self.config
+        pose = frame.pose
+        if c.temporal.speed_bridges_unsure and set_up and position is None and found:
+            # an unsure or placeless detection: the speed's windows wait for the next one
+            # (the smoothed place's too, where it is the speed's)
+            if c.temporal.speed_before_smoothing:
+                self._motion.update(t, None)
+            else:
+                self._motion.skip(t)
+            self._speed_motion.skip(t)
+            if not (c.temporal.speed_travel_unsure and c.temporal.speed_from_body_travel
+                    and pose is not None):
+                self._travel.skip(t)
+                return None, None
+            # the body's travel goes on (speed_travel_unsure), beside the place's last speed
+            body = self._travel.update(t, pose.xy, landmarks)
+            return self._place_speed.get(t), None if body is None else body / 2.0
+        if not set_up or position is None or position > c.roller.max_position:
+            self._lose_speed(t)
+            return None, None
+        speed = self._motion.update(t, position)
+        if c.temporal.speed_before_smoothing:
+            speed = self._speed_motion.update(t, raw_place)
+        self._place_speed.note(t, speed)
+        if not c.temporal.speed_from_body_travel or pose is None:
+            return speed, None
+        body = self._travel.update(t, pose.xy, landmarks)
+        travel = None if body is None else body / 2.0  # the roller: half of it
+        if travel is not None and speed is not None:
+            speed = max(speed, travel)
+        return speed, travel
+
     def _lose_speed(self, t: float) -> None:
         """No roller place this frame (no person, a set-up problem, no roller): every
         speed window restarts."""
         self._motion.update(t, None)
         self._speed_motion.update(t, None)
         self._travel.lose(t)
-        self._place_speed = None
+        self._place_speed.forget()
 
     def _roller_place(
         self, view: BodyView | None, landmarks: FloatArray, near: Side,

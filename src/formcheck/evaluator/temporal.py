@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -378,3 +379,27 @@ class BodyTravel:
         """No roller under the back: the travel restarts."""
         self._motion.update(t_s, None)
         self._last = None
+
+
+T = TypeVar("T")
+
+
+class Recent(Generic[T]):
+    """The last value noted and its time, read back only within ``max_age_s`` of it
+    (seconds): what a frame without a reading of its own may borrow."""
+
+    def __init__(self, max_age_s: float) -> None:
+        self.max_age_s = max_age_s
+        self._t = -math.inf
+        self._value: T | None = None
+
+    def note(self, t_s: float, value: T | None) -> None:
+        """This frame's value (None: none to lend)."""
+        self._t, self._value = t_s, value
+
+    def get(self, t_s: float) -> T | None:
+        """The value noted, if it is at most ``max_age_s`` old at ``t_s``."""
+        return self._value if t_s - self._t <= self.max_age_s else None
+
+    def forget(self) -> None:
+        self._value = None
