@@ -1,8 +1,10 @@
 """Roller stage cost per frame: detection and tracking on synthetic 640x480 frames.
 
 Run: ``.venv/bin/python benchmarks/bench_roller.py [--detector rules|learned]
-[--learned-model PATH]``. Uses the
-scene truth as the pose (no model), one OpenCV thread, and prints ms/frame.
+[--learned-model PATH] [--fps 15]``. Uses the
+scene truth as the pose (no model), one OpenCV thread, and prints ms/frame. ``--fps``: the
+stream's frame rate (15: what ``analyze`` reads; 30: a webcam in ``live``, where the
+learned tracker runs its network at most every ``LEARNED_MIN_INTERVAL_MS``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ def main() -> None:
     ap.add_argument("--detector", choices=("rules", "learned"), default="rules")
     ap.add_argument("--passes", type=int, default=7,
                     help="passes over the frames; the median pass is printed")
+    ap.add_argument("--fps", type=float, default=15.0,
+                    help="the frames' rate (the learned tracker holds between detections "
+                         "under 35 ms apart)")
     ap.add_argument("--learned-model", type=Path, default=MODEL_PATH,
                     help="the learned detector's ONNX network (a candidate to time)")
     args = ap.parse_args()
@@ -42,7 +47,8 @@ def main() -> None:
     w, h = 640, 480
     frames = []
     for scene in ("good", "roller_along_spine", "low_light"):
-        for k, (img, truth) in enumerate(iter_scene(scene, size=(w, h), fps=15, seconds=2.0)):
+        for k, (img, truth) in enumerate(iter_scene(scene, size=(w, h), fps=args.fps,
+                                                         seconds=2.0)):
             pf = PoseFrame(index=k, t_ms=truth.t_ms, width=w, height=h,
                            pose=_pose(truth.joints_px, w, h))
             frames.append((img, pf))
@@ -62,7 +68,8 @@ def main() -> None:
         passes.append((time.perf_counter() - t0) * 1000.0 / len(frames))
     ms = statistics.median(passes)
     print(f"roller detect+track ({args.detector}): {ms:.2f} ms/frame, the median of "
-          f"{len(passes)} passes over {len(frames)} frames of {w}x{h} (passes "
+          f"{len(passes)} passes over {len(frames)} frames of {w}x{h} at {args.fps:g} fps "
+          f"(passes "
           f"{min(passes):.2f}-{max(passes):.2f}; 1 thread, drawn-body person map: no "
           "segmentation mask)")
 

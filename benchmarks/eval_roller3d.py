@@ -15,7 +15,7 @@ and reports in frames without a roller. Then each detector's ms per 640x480 fram
 
     .venv/bin/python benchmarks/eval_roller3d.py [--set DIR] [--split evaluation]
         [--learned-model F] [--colours grey,patterned] [--learned-only] [--unseen]
-        [--confirmation]
+        [--confirmation] [--without-speed-clips]
         [--no-heads]
 
 ``--no-heads`` reads a model with heads from its visible silhouette alone (its
@@ -46,7 +46,7 @@ from formcheck.roller.geometry import Body
 from formcheck.roller.learned import MODEL_PATH, LearnedRollerDetector
 from formcheck.roller.learned_data import find_is_right, pose_frame_from_truth, seen_centre
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.benchset import calibration_shot, confirmation_shot
+from formcheck.scenes3d.benchset import calibration_shot, confirmation_shot, speed_shot
 
 COLS = ("visible", "found", "within5", "seen5", "axis_n", "axis10", "diam20", "ends10",
         "empty", "false")
@@ -135,6 +135,8 @@ def main() -> None:
                     help="the learned detector without its whole-roller heatmaps")
     ap.add_argument("--unseen", action="store_true",
                     help="only the tuning shots that calibrate the learned detector")
+    ap.add_argument("--without-speed-clips", action="store_true",
+                    help="leave out the 15 fps speed clips (the set as it was before stop 43)")
     ap.add_argument("--confirmation", action="store_true",
                     help="only the tuning part's confirmation stills")
     args = ap.parse_args()
@@ -157,7 +159,11 @@ def main() -> None:
             continue
         if args.confirmation and not confirmation_shot(shot.name):
             continue
-        keys = ("all", f"colour {look['roller_color']}", f"floor {look['floor']}",
+        if args.without_speed_clips and speed_shot(shot.name):
+            continue
+        # the 15 fps speed clips joined the set at stop 43: figures before them are the rest's
+        kind = "shots speed clips" if speed_shot(shot.name) else "shots the rest"
+        keys = ("all", kind, f"colour {look['roller_color']}", f"floor {look['floor']}",
                 f"camera {shot.camera_bin}")
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
