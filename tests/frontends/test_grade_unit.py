@@ -173,6 +173,18 @@ def test_table_is_worst_first() -> None:
     assert text.index("broken") < text.index("poor") < text.index("fine")
 
 
+def test_a_clip_below_fail_under_is_named_in_words() -> None:
+    from rich.console import Console
+
+    report = g.GradeReport([_row("fine", score=90), _row("poor", score=60)], "local", 1, 70)
+    console = Console(width=200, record=True, no_color=True)
+    console.print(g.render_table(report))
+    text = console.export_text()
+    assert "below 70 poor: score 60" in text
+    assert "below 70 fine" not in text
+    assert report.exit_code == 1
+
+
 def test_a_score_from_fewer_checks_says_how_many() -> None:
     from rich.console import Console
 
