@@ -80,3 +80,16 @@ def test_a_kept_track_does_not_draw_an_unsure_find_as_the_roller() -> None:
         out = draw_roller(img, frame, kept, blob).astype(int)
         near = np.abs(out[78:83, 150:250] - np.array(colour)).max(axis=2) < 60
         assert near.sum() > 50
+
+
+def test_the_caption_reads_over_a_white_image() -> None:
+    # given a white photo (a bright window behind the person)
+    img = np.full((200, 400, 3), 255, np.uint8)
+    frame = PoseFrame(index=0, t_ms=0.0, width=400, height=200, pose=None)
+    # when the debug view draws its caption
+    out = draw_roller(img, frame, RollerObservation(found=False))
+    # then the caption sits on a darkened band: dark pixels round white letters
+    band = out[5:25, 8:120].astype(int).sum(axis=2)  # where the caption's letters run
+    assert (band < 400).mean() > 0.5  # mostly darkened
+    assert (band > 700).any()  # round white letters
+    assert out[100:, :].min() == 255  # the rest of the photo untouched

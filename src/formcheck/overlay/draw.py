@@ -149,6 +149,21 @@ def _shade(image: NDArray[np.uint8], x0: int, y0: int, x1: int, y1: int, alpha: 
         _cv2().convertScaleAbs(roi, dst=roi, alpha=1.0 - alpha, beta=PANEL_BG[0] * alpha)
 
 
+def debug_caption(image: NDArray[np.uint8], text: str, baseline_y: int, scale: float,
+                  lw: int, cv2: Any) -> None:
+    """One line of the debug views' white text at the left edge, its baseline at
+    ``baseline_y`` (image px), on a darkened band (in place): a black edge alone is
+    lost over a bright window or a white wall."""
+    (tw, th), below = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 3 * lw)
+    y0, y1 = max(0, baseline_y - th - 6), min(image.shape[0], baseline_y + below + 4)
+    band = image[y0:y1, 0:min(image.shape[1], tw + 16)]
+    band[:] = (band.astype(np.float32) * 0.35).astype(np.uint8)
+    cv2.putText(image, text, (8, baseline_y), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
+                3 * lw, cv2.LINE_AA)
+    cv2.putText(image, text, (8, baseline_y), cv2.FONT_HERSHEY_SIMPLEX, scale,
+                (255, 255, 255), lw, cv2.LINE_AA)
+
+
 def _text(
     cv2: Any, image: NDArray[np.uint8], text: str, org: tuple[int, int], scale: float,
     colour: tuple[int, int, int], thickness: int,

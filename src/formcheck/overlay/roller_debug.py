@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from formcheck.evaluator.thresholds import Thresholds
+from formcheck.overlay.draw import debug_caption
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.detector import Blob
 from formcheck.roller.geometry import Body
@@ -120,9 +121,6 @@ def _draw_axis(out: NDArray[np.uint8], obs: RollerObservation, lw: int, cv2: Any
 
 
 def _caption(out: NDArray[np.uint8], text: str, w: int, lw: int, cv2: Any) -> None:
-    """One line of white text on a black edge at the top left."""
+    """The first line of the debug view's text, at the top left."""
     scale = max(0.45, w / 1400)
-    cv2.putText(out, text, (8, int(28 * scale / 0.6)), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                (0, 0, 0), 3 * lw, cv2.LINE_AA)
-    cv2.putText(out, text, (8, int(28 * scale / 0.6)), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                (255, 255, 255), lw, cv2.LINE_AA)
+    debug_caption(out, text, int(28 * scale / 0.6), scale, lw, cv2)

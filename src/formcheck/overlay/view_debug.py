@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from formcheck.evaluator.camera_reading import read_view
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.evaluator.view3d import BodyView, observed_orientation
+from formcheck.overlay.draw import debug_caption
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import RollerObservation
 
@@ -76,9 +77,5 @@ def draw_body_view(image_bgr: NDArray[np.uint8], pose_frame: PoseFrame,
                                 color, 2 * lw, cv2.LINE_AA, tipLength=0.15)
     scale = max(0.45, w / 1400)
     y = int(56 * scale / 0.6)
-    text = view_text(view, roller, config)
-    cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
-                3 * lw, cv2.LINE_AA)
-    cv2.putText(image_bgr, text, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255),
-                lw, cv2.LINE_AA)
+    debug_caption(image_bgr, view_text(view, roller, config), y, scale, lw, cv2)
     return view
