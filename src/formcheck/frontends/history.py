@@ -51,6 +51,11 @@ def render_history(
             _duration(row.rolling_s) if row.rolling_s is not None else "-",
             str(row.score) if row.score is not None else "-", _pct(row.good_form_fraction),
         )
+    # the two figures answer different questions and can sit far apart (score 89, good
+    # form 31%): say which is which where they stand side by side
+    table.caption = ("score: each check's share of its judged time in good form, "
+                     "weighted; good form: the share of the session with no fault at all")
+    table.caption_justify = "left"
     console.print(table)
     lo, hi = WEEKLY_TARGET
     console.print(f"Sessions per week (target {lo}-{hi}):")
