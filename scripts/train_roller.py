@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import time
+import zlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -111,16 +112,20 @@ class TinyUNet(nn.Module):
 
 
 def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
-                keep_unseen: bool = False
+                keep_unseen: bool = False, shot_share: float = 1.0,
                 ) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
     """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame,
     but those of shots whose roller colour is in ``hold_out`` and, with ``keep_unseen``,
-    those kept for calibration and validation (``benchset.detector_training_shot``)."""
+    those kept for calibration and validation (``benchset.detector_training_shot``).
+    ``shot_share`` under 1 keeps that share of the shots, chosen by their names' CRC-32
+    (the same shots whatever the seed): a learning curve's smaller sets."""
     out = []
     for shot in dataset.load(root, "tuning"):
         if shot.row["look"]["roller_color"] in hold_out:
             continue
         if keep_unseen and not detector_training_shot(shot.name):
+            continue
+        if shot_share < 1.0 and zlib.crc32(shot.name.encode()) / 2**32 >= shot_share:
             continue
         masks = shot.masks()
         for k, (img, truth) in enumerate(shot.frames()):
@@ -199,6 +204,8 @@ def parse_args() -> argparse.Namespace:
                     help="segment the whole roller (hidden parts too) or its visible pixels")
     ap.add_argument("--desaturate", type=float, default=0.0,
                     help="share of training crops with most of their colour taken out")
+    ap.add_argument("--shot-share", type=float, default=1.0,
+                    help="train on this share of the 3D training shots (a learning curve)")
     ap.add_argument("--hold-out", default="",
                     help="roller colours whose tuning shots are left out (comma-separated), "
                          "to validate on them with eval_roller3d.py --split tuning --colours")
@@ -321,7 +328,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
-    frames = load_frames(args.set, hold_out, args.keep_unseen)
+    frames = load_frames(args.set, hold_out, args.keep_unseen, args.shot_share)
     n3d = len(frames)
     if args.scenes2d:
         for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED):
@@ -339,6 +346,7 @@ def main() -> None:
         "scenes2d_seed": SCENES2D_SEED if args.scenes2d else None,
         "scenes2d_centre": args.scenes2d_centre, "wander": args.wander,
         "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
+        "shot_share": args.shot_share,
         "desaturate": args.desaturate, "recolour": args.recolour,
         "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,

@@ -176,11 +176,13 @@ def test_table_is_worst_first() -> None:
 def test_a_clip_below_fail_under_is_named_in_words() -> None:
     from rich.console import Console
 
-    report = g.GradeReport([_row("fine", score=90), _row("poor", score=60)], "local", 1, 70)
+    report = g.GradeReport([_row("fine", score=90), _row("poor", score=60),
+                            _row("blank", score=None)], "local", 1, 70)
     console = Console(width=200, record=True, no_color=True)
     console.print(g.render_table(report))
     text = console.export_text()
     assert "below 70 poor: score 60" in text
+    assert "below 70 blank: no score" in text  # no evidence is not a pass
     assert "below 70 fine" not in text
     assert report.exit_code == 1
 

@@ -82,8 +82,8 @@ def test_history_command_reads_previous_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Past sessions (1)" in result.stdout and "70%" in result.stdout
     # the score and the time in good form side by side, each said what it is
-    assert "good form: the share of the session with no fault at all" in " ".join(
-        result.stdout.split())
+    assert "good form: the share of the session with checks judged and none at fault" in (
+        " ".join(result.stdout.split()))
 
 
 def test_corrupt_database_is_one_clear_line(tmp_path: Path) -> None:

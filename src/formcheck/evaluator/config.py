@@ -307,9 +307,11 @@ class TemporalConfig(_Section):
     # than restarting them, up to smoothing.reset_gap_s: a detection whose confidence
     # flickers about the bar never gathered the window's minimum span.
     speed_bridges_unsure: bool = True
-    # Where the roller is found but unsure (or without a place), the body's travel alone
-    # reads the speed (needs speed_bridges_unsure and speed_from_body_travel): the body
-    # rolls over a roller at twice its speed whether or not the detector is sure of it.
+    # Where the roller is found but unsure (or without a place), the body's travel goes on
+    # reading the speed, with the roller place's last reading while its window is open
+    # (needs speed_bridges_unsure and speed_from_body_travel): the body rolls over a
+    # roller at twice its speed whether or not the detector is sure of it. Not for a
+    # roller last seen away from the back (roller.max_position).
     speed_travel_unsure: bool = True
     # A frame whose roller is found but unsure judges the roller's place and orientation
     # on the last sure detection's, up to this long after it, s (0: never): a confidence

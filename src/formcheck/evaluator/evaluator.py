@@ -271,6 +271,7 @@ class Evaluator:
         # the last sure place and orientation, lent to unsure frames (place_bridge_s)
         self._sure_place: Recent[tuple[float, Orientation | None]] = Recent(
             c.temporal.place_bridge_s)
+        self._roller_away = False  # the last sure place was past roller.max_position
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -403,6 +404,7 @@ class Evaluator:
         self._pos_filter.reset()
         self._near = None
         self._switch_since = None
+        self._sure_place.forget()  # whoever comes back has their own roller
 
     def _smooth(self, xy: FloatArray, t: float) -> FloatArray:
         if self.still or not self.config.smoothing.enabled:
@@ -483,13 +485,13 @@ class Evaluator:
             position, raw_place, orientation = self._roller_place(
                 view, landmarks, near, roller, torso, t)
         held: tuple[float, Orientation | None] | None = None
-        if roller_sure and roller is not None and position is not None:
+        if gate_all is not None or not roller_ok:
+            self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
+        elif roller_sure and roller is not None and position is not None:
             self._sure_place.note(t, (position, orientation or roller.orientation))
-        elif (roller_ok and not roller_sure and gate_all is None and not self.still
-              and c.roller.geometry == "3d"):
+            self._roller_away = position > c.roller.max_position
+        elif not roller_sure and not self.still and c.roller.geometry == "3d":
             held = self._sure_place.get(t)
-        elif not roller_ok or gate_all is not None:
-            self._sure_place.forget()
         speed, travel = (None, None) if self.still else self._rolling(
             t, frame, landmarks, roller_ok, gate_all is None, position, raw_place)
 
@@ -539,9 +541,11 @@ class Evaluator:
         set-up allows the checks."""
         c = self.config
         pose = frame.pose
-        if c.temporal.speed_bridges_unsure and set_up and position is None and found:
+        if (c.temporal.speed_bridges_unsure and set_up and position is None and found
+                and not self._roller_away):
             # an unsure or placeless detection: the speed's windows wait for the next one
-            # (the smoothed place's too, where it is the speed's)
+            # (the smoothed place's too, where it is the speed's); not for a roller last
+            # seen away from the back, which rolls nothing
             if c.temporal.speed_before_smoothing:
                 self._motion.update(t, None)
             else:

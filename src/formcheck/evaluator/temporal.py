@@ -398,8 +398,9 @@ class Recent(Generic[T]):
         self._t, self._value = t_s, value
 
     def get(self, t_s: float) -> T | None:
-        """The value noted, if it is at most ``max_age_s`` old at ``t_s``."""
-        return self._value if t_s - self._t <= self.max_age_s else None
+        """The value noted, if it is at most ``max_age_s`` old at ``t_s`` (and not from
+        after it: time going back is a new stream)."""
+        return self._value if 0.0 <= t_s - self._t <= self.max_age_s else None
 
     def forget(self) -> None:
         self._value = None

@@ -418,11 +418,12 @@ def render_table(report: GradeReport, width: int = 80) -> Any:
             # a score from fewer checks is not a perfect session: say how many it rests on
             shown = f"{score} ({known}/{len(CHECK_IDS)})"
             partial = True
-        if below and score is not None:
+        if below:
             # the exit code says some clip fell short; this line says which (red is lost
-            # where the table goes to a file)
+            # where the table goes to a file); no score is no evidence, so it counts
             reasons.append(Text.from_markup(
-                f"[red]below {report.fail_under:g}[/] {escape(r['file'])}: score {score}"))
+                f"[red]below {report.fail_under:g}[/] {escape(r['file'])}: "
+                f"{'no score' if score is None else f'score {score}'}"))
         table.add_row(
             escape(shorten_left(r["file"], file_width)),
             f"[red]{shown}[/]" if below else shown,

@@ -54,7 +54,8 @@ def render_history(
     # the two figures answer different questions and can sit far apart (score 89, good
     # form 31%): say which is which where they stand side by side
     table.caption = ("score: each check's share of its judged time in good form, "
-                     "weighted; good form: the share of the session with no fault at all")
+                     "weighted; good form: the share of the session with checks judged "
+                     "and none at fault")
     table.caption_justify = "left"
     console.print(table)
     lo, hi = WEEKLY_TARGET
