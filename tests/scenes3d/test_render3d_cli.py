@@ -40,6 +40,27 @@ def test_an_unknown_scenario_or_look_is_a_usage_error(tmp_path: Path) -> None:
     assert r.returncode == 2 and "--roller-color" in r.stderr
 
 
+def test_a_file_of_the_users_under_a_renders_name_is_kept(tmp_path: Path) -> None:
+    # given a photo of the user's where the render would write good.png
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "good.png"
+    mine.write_bytes(b"my photo")
+    nowhere = {"FORMCHECK_RENDER3D": str(tmp_path / "nowhere")}
+    # when rendering that scenario there, without --force
+    r = _run(["scenes", "render3d", "good", "--still", "--out", str(out)], env=nowhere)
+    # then one line says why and what to do, before any work, and the photo is untouched
+    assert r.returncode == 1
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "--force" in lines[0] and "good.png" in lines[0], r.stderr
+    assert mine.read_bytes() == b"my photo"
+    # and with --force the render goes on (here to the missing renderer's own line)
+    r = _run(["scenes", "render3d", "good", "--still", "--out", str(out), "--force"],
+             env=nowhere)
+    assert r.returncode == 1 and "render3d/setup.sh" in r.stderr
+    assert mine.read_bytes() == b"my photo"
+
+
 @pytest.mark.slow
 def test_a_tiny_still_renders_with_its_truth_and_masks(tmp_path: Path) -> None:
     if renderer_python() is None:

@@ -108,14 +108,19 @@ def render3d(
         help="Light: window_front, window_side, window_behind, lamp_dim, overhead.")] = None,
     quality: Annotated[str, typer.Option(
         help="draft (Workbench, fast) or final (Cycles, real light and shadows).")] = "final",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace files of those names that are not an earlier render.")] = False,
 ) -> None:
-    """Render scenario NAME as a 3D scene: a posed human body on a roller, any camera place."""
+    """Render scenario NAME as a 3D scene: a posed human body on a roller, any camera place
+    (an earlier render of that name, its three files, is replaced; other files only with
+    --force)."""
     from dataclasses import replace
 
     from formcheck.scenes.scenarios import SCENARIOS
     from formcheck.scenes.stream import parse_size
     from formcheck.scenes3d import spec as sp
     from formcheck.scenes3d.runner import render_shots, require_renderer
+    from formcheck.sinks.atomic import check_replaceable
     from formcheck.ui import progress_bar
 
     if name not in SCENARIOS:
@@ -146,6 +151,12 @@ def render3d(
     if light is not None:
         look = replace(look, light=light)
     shot = shot.with_(camera=cam, look=look)
+    # before any work: a file of the user's under a render's name is never replaced unasked
+    targets = [out / f"{shot.name}{ext}"
+               for ext in (".png" if still else ".mp4", ".truth.jsonl", ".masks.npz")]
+    earlier = all(t.is_file() for t in targets)  # a render leaves all three, or none
+    for target in targets:
+        check_replaceable(target, ours=earlier, force=force)
     require_renderer()
     frames = 1 if still else max(round(shot.seconds * fps), 1)
     with progress_bar(frames, f"rendering {name} (3D, {quality})") as advance:
