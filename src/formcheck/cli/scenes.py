@@ -120,7 +120,7 @@ def render3d(
     from formcheck.scenes.stream import parse_size
     from formcheck.scenes3d import spec as sp
     from formcheck.scenes3d.runner import render_shots, require_renderer
-    from formcheck.sinks.atomic import check_replaceable
+    from formcheck.sinks.atomic import check_render_files
     from formcheck.ui import progress_bar
 
     if name not in SCENARIOS:
@@ -152,11 +152,8 @@ def render3d(
         look = replace(look, light=light)
     shot = shot.with_(camera=cam, look=look)
     # before any work: a file of the user's under a render's name is never replaced unasked
-    targets = [out / f"{shot.name}{ext}"
-               for ext in (".png" if still else ".mp4", ".truth.jsonl", ".masks.npz")]
-    earlier = all(t.is_file() for t in targets)  # a render leaves all three, or none
-    for target in targets:
-        check_replaceable(target, ours=earlier, force=force)
+    check_render_files([out / f"{shot.name}{ext}" for ext in (
+        ".png" if still else ".mp4", ".truth.jsonl", ".masks.npz")], force)
     require_renderer()
     frames = 1 if still else max(round(shot.seconds * fps), 1)
     with progress_bar(frames, f"rendering {name} (3D, {quality})") as advance:

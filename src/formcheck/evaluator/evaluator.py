@@ -498,16 +498,13 @@ class Evaluator:
         raws: dict[CheckId, _Raw] = {}
         raws[CheckId.KNEES_BENT] = self._knees(reading, view, frame.pose, near)
         raws[CheckId.FEET_FLAT] = self._feet(reading, posture, in_3d)
-        if held is not None:
-            raws[CheckId.ROLLER_POSITION] = self._position(roller, True, True, held[0],
-                                                           held[1], in_3d)
-            raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, True, True, held[1],
-                                                            held[0])
-        else:
-            raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, roller_sure,
-                                                           position, orientation, in_3d)
-            raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, roller_sure,
-                                                            orientation, position)
+        # the place and orientation judged: this frame's, or the last sure ones it borrows
+        place, facing, place_sure = ((held[0], held[1], True) if held is not None
+                                     else (position, orientation, roller_sure))
+        raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, place_sure, place,
+                                                       facing, in_3d)
+        raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, place_sure, facing,
+                                                        place)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed,
                                                   travel)
         raws[CheckId.HEAD_SUPPORTED], raws[CheckId.HIP_HEIGHT] = self._head_hips(frame, view)

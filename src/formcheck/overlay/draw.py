@@ -155,9 +155,7 @@ def debug_caption(image: NDArray[np.uint8], text: str, baseline_y: int, scale: f
     ``baseline_y`` (image px), on a darkened band (in place): a black edge alone is
     lost over a bright window or a white wall."""
     (tw, th), below = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 3 * lw)
-    y0, y1 = max(0, baseline_y - th - 6), min(image.shape[0], baseline_y + below + 4)
-    band = image[y0:y1, 0:min(image.shape[1], tw + 16)]
-    band[:] = (band.astype(np.float32) * 0.35).astype(np.uint8)
+    _shade(image, 0, baseline_y - th - 6, tw + 16, baseline_y + below + 4, 0.65)
     cv2.putText(image, text, (8, baseline_y), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
                 3 * lw, cv2.LINE_AA)
     cv2.putText(image, text, (8, baseline_y), cv2.FONT_HERSHEY_SIMPLEX, scale,

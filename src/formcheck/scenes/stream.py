@@ -284,12 +284,9 @@ def check_render_targets(out_dir: Path, name: str, stem: str | None = None,
     Raises:
         OutputError: a file of the user's is there and ``force`` was not given.
     """
-    from formcheck.sinks.atomic import check_replaceable
+    from formcheck.sinks.atomic import check_render_files
 
-    video, truth = render_paths(out_dir, name, stem)
-    earlier = video.is_file() and truth.is_file()  # a render leaves both, or neither
-    for target in (video, truth):
-        check_replaceable(target, ours=earlier, force=force)
+    check_render_files(render_paths(out_dir, name, stem), force)
 
 
 def render_to_files(

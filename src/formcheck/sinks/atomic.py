@@ -13,7 +13,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -240,6 +240,15 @@ def check_not_input(target: Path, inputs: list[Path]) -> None:
     for path in inputs:
         if path.exists() and path.resolve() == resolved:
             raise OutputError(f"{target}: is an input; refusing to overwrite it")
+
+
+def check_render_files(targets: Sequence[Path], force: bool = False) -> None:
+    """Before any work, for the files one render writes together: an earlier render
+    (every one of them there) is replaced; any other file of those names only with
+    ``force`` (:func:`check_replaceable`)."""
+    earlier = all(t.is_file() for t in targets)  # a render leaves all of them, or none
+    for target in targets:
+        check_replaceable(target, ours=earlier, force=force)
 
 
 def check_replaceable(target: Path, ours: bool = False, force: bool = False,
