@@ -26,6 +26,12 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def result(message: str) -> None:
+    """Print one line of a command's result to stdout (``analyze x > results.txt`` keeps
+    it; status, progress and errors stay on stderr)."""
+    print(message, flush=True)
+
+
 @contextlib.contextmanager
 def progress_bar(
     total: int | None, description: str, enabled: bool = True

@@ -54,7 +54,8 @@ def test_the_result_line_names_the_faults_and_tells_inputs_of_one_name_apart(
         capture_output=True, text=True, timeout=600)
     # then each line names its input as given (two demo.mp4) and the checks that faulted
     assert result.returncode == 0, result.stderr
-    lines = [ln for ln in result.stderr.splitlines() if " -> " in ln]
+    lines = [ln for ln in result.stdout.splitlines() if " -> " in ln]  # results: stdout
+    assert " -> " not in result.stderr
     assert [ln.split(": ")[0] for ln in lines] == [str(demo), str(other)]
     summary = json.loads((tmp_path / "out" / "demo" / "summary.json").read_text())
     faulted = [c for c, part in summary["checks"].items() if part["status"] == "fault"]

@@ -49,7 +49,8 @@ class Case:
     Attributes:
         argv: the arguments after ``formcheck`` (made from the context).
         code: the exit code.
-        says: a fragment of the one stderr line (None: a successful run's own line).
+        says: a fragment of the one stderr line (None: a successful run's own line, on
+            stdout, and nothing on stderr).
         env: extra environment.
     """
 
@@ -373,12 +374,15 @@ def test_fixed_case_from_the_command_line(
     result = subprocess.run([*FORMCHECK, *argv], capture_output=True, text=True, env=env,
                             cwd=tmp_path, timeout=600)
     # then
-    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    # a successful run's own line is its result, on stdout; an error's on stderr
+    said = result.stdout if case.says is None else result.stderr
+    lines = [ln for ln in said.splitlines() if ln.strip()]
     assert result.returncode == case.code, result.stderr
     assert "Traceback" not in result.stderr
     assert not [ln for ln in lines if is_native_log_line(ln.encode())], result.stderr
     assert len(lines) == 1, result.stderr
     if case.says is None:
+        assert not result.stderr.strip(), result.stderr
         assert not lines[0].startswith("formcheck: error"), lines[0]
     else:
         assert lines[0].startswith("formcheck: error: ") and case.says in lines[0], lines[0]

@@ -127,8 +127,8 @@ def test_clips_without_a_roller_get_no_score_and_no_roller_verdict(
                            "--model", str(model_path))
     # then: no score, said in words, and no roller check vouches for an absent roller
     assert result.returncode == 0, result.stderr
-    lines = [ln for ln in result.stderr.splitlines() if ": no score: " in ln]
-    assert len(lines) == 2, result.stderr
+    lines = [ln for ln in result.stdout.splitlines() if ": no score: " in ln]
+    assert len(lines) == 2, result.stdout + result.stderr
     for clip in clips:
         summary = json.loads((tmp_path / clip.stem / "summary.json").read_text())
         assert summary["score"] is None and summary["score_reason"]

@@ -115,10 +115,11 @@ def test_analyze_prints_no_native_line_unless_verbose(
     # then: a clean run says only its own line; asked for, the native lines are there
     assert plain.returncode == 0, plain.stderr
     assert _native_lines(plain.stderr) == []
-    lines = plain.stderr.strip().splitlines()
+    assert not plain.stderr.strip(), plain.stderr
+    lines = plain.stdout.strip().splitlines()  # the result line, on stdout
     assert len(lines) == 1 and lines[0].startswith((f"{photo.name}: score ",
                                                           f"{photo.name}: no score: ")), \
-        plain.stderr
+        plain.stdout
     for run in (loud, by_env):
         assert run.returncode == 0, run.stderr
         assert any("DestroyAccelerator" in ln for ln in _native_lines(run.stderr))

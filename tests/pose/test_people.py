@@ -55,12 +55,13 @@ def test_alone_or_unmatched() -> None:
 
 def _analyze(clip: Path, out: Path, model_path: Path, *more: str
              ) -> tuple[str, dict[str, Any]]:
-    """``analyze`` of one clip: its stderr and its summary."""
+    """``analyze`` of one clip: what it printed (its result lines are on stdout) and its
+    summary."""
     result = run_formcheck("analyze", str(clip), "--out", str(out), "--model",
                            str(model_path), *more)
     assert result.returncode == 0, result.stderr
     summary = json.loads((out / clip.stem / "summary.json").read_text())
-    return result.stderr, summary
+    return result.stdout + result.stderr, summary
 
 
 @pytest.mark.model

@@ -23,7 +23,7 @@ from formcheck.cli.options import (
 )
 from formcheck.errors import FormcheckError, ModelError, UsageError
 from formcheck.frontends.choices import DEFAULT_VIDEO_HEIGHT
-from formcheck.ui import error_line, say
+from formcheck.ui import error_line, result, say
 from formcheck.vocabulary import CHECK_IDS, CHECK_LABELS, Status, score_text
 
 
@@ -70,7 +70,7 @@ def analyze(
             continue
         seen.add(path.resolve())
         try:
-            result = analyze_input(path, output_dir_for(path, out, taken), options)
+            done = analyze_input(path, output_dir_for(path, out, taken), options)
         except ModelError:
             raise  # the next input would meet the same model: one line, not one each
         except FormcheckError as err:
@@ -80,15 +80,15 @@ def analyze(
             print(error_line(err), file=sys.stderr)
             failures += 1
             continue
-        s = result.summary
+        s = done.summary
         # the name alone, unless another input has it too
         shown = path.name if names.count(path.name) == 1 else str(path)
         faulty = [CHECK_LABELS[c].lower() for c in CHECK_IDS if s.checks[c].status is Status.FAULT]
         faults = f" (faults: {', '.join(faulty)})" if faulty else ""
-        say(f"{shown}: {score_text(s.score, s.score_reason)}{faults} -> {result.out_dir}/")
+        result(f"{shown}: {score_text(s.score, s.score_reason)}{faults} -> {done.out_dir}/")
         if s.camera is not None and s.camera.advice:
-            say(f"  tip: {s.camera.advice}")
+            result(f"  tip: {s.camera.advice}")
         if s.others is not None:
-            say(f"{shown}: {s.others.words}; only the person rolling should be in view")
+            result(f"{shown}: {s.others.words}; only the person rolling should be in view")
     if failures:
         raise typer.Exit(1)

@@ -15,7 +15,7 @@ from formcheck.cli.options import (
     load_config,
     resolve_model,
 )
-from formcheck.ui import say
+from formcheck.ui import result
 
 
 def landmarks(
@@ -35,4 +35,4 @@ def landmarks(
     cfg, _ = load_config(config)
     bundle = resolve_model(model, model_variant, command="landmarks", config=cfg)
     frames, found = run_landmarks(input, out, bundle)
-    say(f"{frames} frame{'' if frames == 1 else 's'}, a person in {found}: {out}")
+    result(f"{frames} frame{'' if frames == 1 else 's'}, a person in {found}: {out}")
