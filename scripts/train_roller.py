@@ -113,17 +113,21 @@ class TinyUNet(nn.Module):
 
 def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
                 keep_unseen: bool = False, shot_share: float = 1.0,
+                extra: Path | None = None,
                 ) -> list[tuple[np.ndarray, np.ndarray, dict[str, Any]]]:
     """(image, labels, truth) of every tuning still and every CLIP_EVERY-th clip frame,
     but those of shots whose roller colour is in ``hold_out`` and, with ``keep_unseen``,
     those kept for calibration and validation (``benchset.detector_training_shot``).
     ``shot_share`` under 1 keeps that share of the shots, chosen by their names' CRC-32
-    (the same shots whatever the seed): a learning curve's smaller sets."""
+    (the same shots whatever the seed): a learning curve's smaller sets. ``extra``: a
+    training store (``benchset.training_plan``, all of it training shots) read as well."""
     out = []
-    for shot in dataset.load(root, "tuning"):
+    shots = dataset.load(root, "tuning")
+    stored = [] if extra is None else dataset.load(extra, "tuning")
+    for shot in shots + stored:
         if shot.row["look"]["roller_color"] in hold_out:
             continue
-        if keep_unseen and not detector_training_shot(shot.name):
+        if keep_unseen and shot.root == root and not detector_training_shot(shot.name):
             continue
         if shot_share < 1.0 and zlib.crc32(shot.name.encode()) / 2**32 >= shot_share:
             continue
@@ -196,6 +200,9 @@ def _channels(text: str) -> tuple[int, int, int]:
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
+    ap.add_argument("--extra-set", type=Path, default=None,
+                    help="also train on this store of training stills (data/roller_train3d, "
+                         "rendered by benchset --training)")
     ap.add_argument("--steps", type=int, default=1200)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seed", type=int, default=19)
@@ -328,7 +335,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
-    frames = load_frames(args.set, hold_out, args.keep_unseen, args.shot_share)
+    frames = load_frames(args.set, hold_out, args.keep_unseen, args.shot_share, args.extra_set)
     n3d = len(frames)
     if args.scenes2d:
         for img, mask, truth in stream.masked_frames(args.scenes2d, SCENES2D_SEED):
@@ -347,6 +354,7 @@ def main() -> None:
         "scenes2d_centre": args.scenes2d_centre, "wander": args.wander,
         "split": "tuning", "held_out_colours": sorted(hold_out), "target": args.target,
         "shot_share": args.shot_share,
+        "extra_set": None if args.extra_set is None else args.extra_set.name,
         "desaturate": args.desaturate, "recolour": args.recolour,
         "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,

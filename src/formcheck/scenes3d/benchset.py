@@ -126,6 +126,16 @@ SPEED_FIRST = 1900
 SPEED_FPS = 15.0
 SPEED_SECONDS = 4.0
 SPEED_BINS = ("floor_side", "oblique", "elevated")
+# The detector's own training store (issue 19, stop 45), apart from the benchmark set: its
+# learning curve (half the training shots: found 0.859 -> 0.729) said more renders are the
+# lever, and the set's 40 MB budget had no room. ``data/roller_train3d``, its own budget
+# (see docs/roller_learned.md); training only, never read by a benchmark. Tuning looks and
+# places, final quality, the detector's scenario draw; the camera places taken in turn,
+# the elevated bin twice (the detector's weakest), and the head-end places in turn.
+TRAINING_SET = Path(__file__).resolve().parents[3] / "data" / "roller_train3d"
+TRAINING_STILLS = 480
+TRAINING_FIRST = 3000
+TRAINING_PLACES = ("floor_side", "oblique", "elevated", "elevated", "head_end")
 # scenarios with no roller in view
 ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
@@ -237,6 +247,26 @@ def plan() -> list[tuple[ShotSpec, str]]:
     return out
 
 
+def training_plan() -> list[tuple[ShotSpec, str]]:
+    """The detector's training store's shots (:data:`TRAINING_SET`), all of the tuning
+    part, in a fixed order; no benchmark reads them."""
+    rng = np.random.default_rng(13)
+    out: list[tuple[ShotSpec, str]] = []
+    heads = 0
+    for j in range(TRAINING_STILLS):
+        scenario = _pick(rng, DETECTOR_SCENARIOS)
+        where = TRAINING_PLACES[j % len(TRAINING_PLACES)]
+        k = TRAINING_FIRST + j
+        if where == "head_end":
+            place = HEAD_END_PLACES[heads % len(HEAD_END_PLACES)]
+            heads += 1
+            spec = _shot("tuning", k, scenario, True, place)
+        else:
+            spec = _shot("tuning", k, scenario, True, camera_bin=where)
+        out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1)), "tuning"))
+    return out
+
+
 def shot_number(name: str) -> int:
     """The number in a shot's name (``tuni-still-012-good`` -> 12)."""
     return int(name.split("-")[2])
@@ -244,7 +274,8 @@ def shot_number(name: str) -> int:
 
 def quality_of(spec: ShotSpec, split: str) -> str:
     """The render quality of a shot: its part's, but final for the detector's shots."""
-    if DETECTOR_FIRST <= shot_number(spec.name) < SPEED_FIRST:
+    n = shot_number(spec.name)
+    if DETECTOR_FIRST <= n < SPEED_FIRST or n >= TRAINING_FIRST:
         return "final"
     return QUALITY[split]
 
@@ -290,13 +321,15 @@ def manifest_row(spec: ShotSpec, split: str, media: str) -> dict[str, Any]:
 
 
 def render_set(out: Path, *, split: str | None = None, batch: int = 12,
-               size: tuple[int, int] = (640, 360)) -> int:
-    """Render the missing shots of the plan into ``out``; returns how many were rendered."""
+               size: tuple[int, int] = (640, 360), training: bool = False) -> int:
+    """Render the missing shots of the plan (``training``: of :func:`training_plan`) into
+    ``out``; returns how many were rendered."""
     from formcheck.scenes3d.runner import render_shots
 
     out.mkdir(parents=True, exist_ok=True)
     pack_truth(out)  # a run stopped between a render and its packing
-    todo = [(s, sp) for s, sp in plan() if (split is None or sp == split)
+    shots = training_plan() if training else plan()
+    todo = [(s, sp) for s, sp in shots if (split is None or sp == split)
             and not (out / f"{s.name}{TRUTH_EXT}").exists()]
     done = 0
     # evaluation stills first (the baseline), then the tuning part (for training), then
@@ -313,7 +346,8 @@ def render_set(out: Path, *, split: str | None = None, batch: int = 12,
                 pack_truth(out)
                 done += len(chunk)
                 print(f"rendered {done}/{len(todo)}", file=sys.stderr, flush=True)
-    write_manifest(out)
+                write_manifest(out, training)  # a stopped run leaves a readable store
+    write_manifest(out, training)
     return done
 
 
@@ -333,10 +367,11 @@ def pack_truth(out: Path) -> int:
     return n
 
 
-def write_manifest(out: Path) -> None:
-    """``manifest.jsonl``: one row per shot present in ``out``, in plan order."""
+def write_manifest(out: Path, training: bool = False) -> None:
+    """``manifest.jsonl``: one row per shot present in ``out``, in plan order
+    (``training``: :func:`training_plan`'s)."""
     rows = []
-    for s, sp in plan():
+    for s, sp in training_plan() if training else plan():
         ext = ".jpg" if s.still else ".mp4"
         if (out / f"{s.name}{TRUTH_EXT}").exists() and (out / f"{s.name}{ext}").exists():
             rows.append(manifest_row(s, sp, f"{s.name}{ext}"))
@@ -392,21 +427,26 @@ def retruth(out: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, default=Path("data/scenes3d"))
+    ap.add_argument("--out", type=Path, default=None,
+                    help="default data/scenes3d, or data/roller_train3d with --training")
+    ap.add_argument("--training", action="store_true",
+                    help="the detector's training store (training_plan), not the benchmark set")
     ap.add_argument("--split", choices=("tuning", "evaluation"))
     ap.add_argument("--batch", type=int, default=12)
     ap.add_argument("--manifest-only", action="store_true")
     ap.add_argument("--retruth", action="store_true",
                     help="Rewrite the truth files from their stored geometry; no rendering.")
     a = ap.parse_args(argv)
+    if a.out is None:
+        a.out = TRAINING_SET if a.training else Path("data/scenes3d")
     if a.retruth:
         print(f"rewrote {retruth(a.out)} truth files", file=sys.stderr)
         return 0
     if a.manifest_only:
         pack_truth(a.out)
-        write_manifest(a.out)
+        write_manifest(a.out, a.training)
         return 0
-    render_set(a.out, split=a.split, batch=a.batch)
+    render_set(a.out, split=a.split, batch=a.batch, training=a.training)
     return 0
 
 

@@ -1,0 +1,64 @@
+"""The learned detector's training store (``data/roller_train3d``): tuning looks only,
+apart from the benchmark set, and every file it lists readable and lined up."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+
+from formcheck.scenes3d import dataset
+from formcheck.scenes3d.benchset import (
+    EVAL_ONLY,
+    ROLLERLESS,
+    TRAINING_SET,
+    TRAINING_STILLS,
+    manifest_row,
+    plan,
+    training_plan,
+)
+
+STORE = dataset.load(TRAINING_SET)
+BUDGET_BYTES = 20_000_000  # the store's budget (data/roller_train3d/README.md)
+
+
+def test_the_store_plan_takes_tuning_looks_and_stays_apart_from_the_benchmark() -> None:
+    shots = training_plan()
+    assert len(shots) == TRAINING_STILLS == len({s.name for s, _ in shots})
+    bench = plan()
+    assert not {s.name for s, _ in shots} & {s.name for s, _ in bench}
+    assert not {s.seed for s, _ in shots} & {s.seed for s, _ in bench}
+    for s, split in shots:
+        assert split == "tuning" and s.still
+        assert s.look.roller_color not in EVAL_ONLY["roller_color"]
+        assert s.look.floor not in EVAL_ONLY["floor"]
+        assert s.look.light not in EVAL_ONLY["light"]
+    bins = Counter(s.camera.bin() for s, _ in shots)
+    # the elevated bin, the detector's weakest, takes the largest share
+    assert bins.most_common(1)[0][0] == "elevated"
+    assert set(bins) == {"floor_side", "oblique", "elevated", "beyond"}
+
+
+def test_the_committed_store_is_the_plan_rendered_at_final_quality() -> None:
+    planned = {s.name: json.loads(json.dumps(manifest_row(s, sp, f"{s.name}.jpg")))
+               for s, sp in training_plan()}  # as the manifest stores it: lists, not tuples
+    assert len(STORE) >= 0.9 * TRAINING_STILLS  # a render may drop a failed shot, not many
+    for shot in STORE:
+        assert shot.row == planned[shot.name]
+        assert shot.row["quality"] == "final"
+    stored = sum(f.stat().st_size for f in TRAINING_SET.iterdir() if f.is_file())
+    assert stored <= BUDGET_BYTES, stored
+
+
+def test_the_stores_masks_hold_a_roller_exactly_where_the_truth_shows_one() -> None:
+    for shot in STORE[::8]:
+        (img, truth), = list(shot.frames())
+        labels = shot.masks()
+        assert labels.shape == (1, *img.shape[:2])
+        roller = int(np.count_nonzero(labels[0] == 2))
+        assert roller == truth["roller_pixels"], shot.name
+        if shot.scenario in ROLLERLESS:
+            assert roller == 0, shot.name
+        elif truth["roller"]["visible"]:
+            assert roller > 0, shot.name
