@@ -120,14 +120,15 @@ def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
     those kept for calibration and validation (``benchset.detector_training_shot``).
     ``shot_share`` under 1 keeps that share of the shots, chosen by their names' CRC-32
     (the same shots whatever the seed): a learning curve's smaller sets. ``extra``: a
-    training store (``benchset.training_plan``, all of it training shots) read as well."""
+    training store (``benchset.training_plan``) read as well (with ``keep_unseen``, but its
+    validation stills)."""
     out = []
     shots = dataset.load(root, "tuning")
     stored = [] if extra is None else dataset.load(extra, "tuning")
     for shot in shots + stored:
         if shot.row["look"]["roller_color"] in hold_out:
             continue
-        if keep_unseen and shot.root == root and not detector_training_shot(shot.name):
+        if keep_unseen and not detector_training_shot(shot.name):
             continue
         if shot_share < 1.0 and zlib.crc32(shot.name.encode()) / 2**32 >= shot_share:
             continue

@@ -14,6 +14,9 @@ from formcheck.scenes3d.benchset import (
     ROLLERLESS,
     TRAINING_SET,
     TRAINING_STILLS,
+    TRAINING_VALIDATION,
+    calibration_shot,
+    detector_training_shot,
     manifest_row,
     plan,
     training_plan,
@@ -34,6 +37,11 @@ def test_the_store_plan_takes_tuning_looks_and_stays_apart_from_the_benchmark() 
         assert s.look.roller_color not in EVAL_ONLY["roller_color"]
         assert s.look.floor not in EVAL_ONLY["floor"]
         assert s.look.light not in EVAL_ONLY["light"]
+    # the last stills validate: the network never trains on them
+    trained = [detector_training_shot(s.name) for s, _ in shots]
+    n_trained = TRAINING_STILLS - TRAINING_VALIDATION
+    assert trained == [True] * n_trained + [False] * TRAINING_VALIDATION
+    assert all(calibration_shot(s.name) for s, _ in shots[-TRAINING_VALIDATION:])
     bins = Counter(s.camera.bin() for s, _ in shots)
     # the elevated bin, the detector's weakest, takes the largest share
     assert bins.most_common(1)[0][0] == "elevated"

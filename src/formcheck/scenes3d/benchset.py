@@ -132,8 +132,12 @@ SPEED_BINS = ("floor_side", "oblique", "elevated")
 # (see docs/roller_learned.md); training only, never read by a benchmark. Tuning looks and
 # places, final quality, the detector's scenario draw; the camera places taken in turn,
 # the elevated bin twice (the detector's weakest), and the head-end places in turn.
+# Its last TRAINING_VALIDATION stills (the same draw, continued) are not trained on: the
+# tuning part's other unseen shots with a roller are all draft renders, and the network
+# read them differently from final ones (stop 45).
 TRAINING_SET = Path(__file__).resolve().parents[3] / "data" / "roller_train3d"
-TRAINING_STILLS = 480
+TRAINING_STILLS = 540
+TRAINING_VALIDATION = 60
 TRAINING_FIRST = 3000
 TRAINING_PLACES = ("floor_side", "oblique", "elevated", "elevated", "head_end")
 # scenarios with no roller in view
@@ -282,12 +286,14 @@ def quality_of(spec: ShotSpec, split: str) -> str:
 
 def detector_training_shot(name: str) -> bool:
     """Whether a tuning shot is one the learned roller detector trains on: the first
-    plan's stills and clips and the detector's own stills. The rest of the tuning part
+    plan's stills and clips, the detector's own stills and the training store's but its
+    last :data:`TRAINING_VALIDATION`. The rest of the tuning part
     (the head-and-hips and head-end stills and clips, added between them) stays unseen
     by it, to calibrate its confidence and choose between models."""
     n = shot_number(name)
     return (n < EXTRA_FIRST or 500 <= n < 500 + len(CLIPS["tuning"])
-            or DETECTOR_FIRST <= n < LYING_FLAT_FIRST)
+            or DETECTOR_FIRST <= n < LYING_FLAT_FIRST
+            or TRAINING_FIRST <= n < TRAINING_FIRST + TRAINING_STILLS - TRAINING_VALIDATION)
 
 
 def confirmation_shot(name: str) -> bool:
