@@ -226,6 +226,24 @@ def test_headless_writes_the_summary_and_history(clip: Path, tmp_path: Path,
     assert history.returncode == 0 and "Past sessions (1)" in history.stdout
 
 
+def test_no_history_leaves_the_history_as_it_was(clip: Path, tmp_path: Path,
+                                                 model_path: Path) -> None:
+    # given: a data folder with no history yet
+    data = tmp_path / "data"
+    # when: a headless session run with --no-history
+    result = subprocess.run(
+        [*FORMCHECK, "live", "--source", str(clip), "--no-window", "--no-voice",
+         "--no-history", "--max-seconds", "13", "--out", str(tmp_path / "s"),
+         "--model", str(model_path)],
+        capture_output=True, text=True, env=_env(FORMCHECK_DATA_DIR=str(data)), timeout=120,
+        check=False,
+    )
+    # then: its files are written, and no history database was made
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "s" / "summary.json").is_file()
+    assert not (data / "history.sqlite").exists()
+
+
 def test_locked_history_never_blocks_a_session(clip: Path, tmp_path: Path,
                                                model_path: Path) -> None:
     import sqlite3

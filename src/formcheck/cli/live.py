@@ -50,6 +50,10 @@ def live(
                      help="Folder for summary.json and report.html "
                           "(default: a dated folder in the user's data folder)."),
     ] = None,
+    history: Annotated[bool, typer.Option(
+        "--history/--no-history",
+        help="Add the session to the history (--no-history: a rehearsal or a test run "
+             "leaves it as it was).")] = True,
     model: ModelOption = None,
     model_variant: ModelVariantOption = None,
     config: ConfigOption = None,
@@ -60,7 +64,7 @@ def live(
 
     Keys: q or Esc end, space pause, c calibrate the roller, v voice on/off,
     r start/stop recording. The summary and report go to --out; the session is added
-    to the history (see: formcheck history).
+    to the history (see: formcheck history) unless --no-history.
     """
     from formcheck.frontends.live import LiveOptions, check_display, run_live
     from formcheck.source.sources import sniff_image
@@ -81,7 +85,7 @@ def live(
         model=resolve_model(model, model_variant, command="live", config=cfg),
         camera=0 if camera is None else camera, source=source, voice=voice,
         record=record, mirror=mirror, window=window, max_seconds=max_seconds, out_dir=out,
-        config=cfg, config_path=cfg_path, roller_color=roller_color,
+        config=cfg, config_path=cfg_path, roller_color=roller_color, save_history=history,
     )
     result = run_live(options)
     if result.summary is not None:
