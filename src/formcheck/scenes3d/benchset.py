@@ -127,9 +127,10 @@ SPEED_FPS = 15.0
 SPEED_SECONDS = 4.0
 SPEED_BINS = ("floor_side", "oblique", "elevated")
 # The detector's own training store (issue 19, stop 45), apart from the benchmark set: its
-# learning curve (half the training shots: found 0.859 -> 0.729) said more renders are the
-# lever, and the set's 40 MB budget had no room. ``data/roller_train3d``, its own budget
-# (see docs/roller_learned.md); training only, never read by a benchmark. Tuning looks and
+# learning curve read more renders as the lever (a draft-render yardstick's reading: the
+# committed network does not train on the store, docs/roller_learned.md "Stop 45"), and
+# the set's 40 MB budget had no room. ``data/roller_train3d``, its own budget; never read
+# by a benchmark of the product. Tuning looks and
 # places, final quality, the detector's scenario draw; the camera places taken in turn,
 # the elevated bin twice (the detector's weakest), and the head-end places in turn.
 # Its last TRAINING_VALIDATION stills (the same draw, continued) are not trained on: the
