@@ -11,6 +11,7 @@ import numpy as np
 from formcheck.scenes3d import dataset
 from formcheck.scenes3d.benchset import (
     EVAL_ONLY,
+    NOVEL_STILLS,
     ROLLERLESS,
     TRAINING_SET,
     TRAINING_STILLS,
@@ -21,27 +22,35 @@ from formcheck.scenes3d.benchset import (
     plan,
     training_plan,
 )
+from formcheck.scenes3d.spec import NOVEL_ROLLER_COLORS, ROLLER_COLORS
 
 STORE = dataset.load(TRAINING_SET)
-BUDGET_BYTES = 20_000_000  # the store's budget (data/roller_train3d/README.md)
+BUDGET_BYTES = 24_000_000  # the store's budget (data/roller_train3d/README.md)
 
 
 def test_the_store_plan_takes_tuning_looks_and_stays_apart_from_the_benchmark() -> None:
     shots = training_plan()
-    assert len(shots) == TRAINING_STILLS == len({s.name for s, _ in shots})
+    assert len(shots) == TRAINING_STILLS + NOVEL_STILLS == len({s.name for s, _ in shots})
     bench = plan()
     assert not {s.name for s, _ in shots} & {s.name for s, _ in bench}
     assert not {s.seed for s, _ in shots} & {s.seed for s, _ in bench}
     for s, split in shots:
         assert split == "tuning" and s.still
         assert s.look.roller_color not in EVAL_ONLY["roller_color"]
+        # a tuning look, or (the novel-look stills) one no part of the benchmark draws
+        assert (s.look.roller_color in ROLLER_COLORS) != (s.look.roller_color
+                                                          in NOVEL_ROLLER_COLORS)
         assert s.look.floor not in EVAL_ONLY["floor"]
         assert s.look.light not in EVAL_ONLY["light"]
-    # the last stills validate: the network never trains on them
+    # the validation stills and the novel-look ones: the network never trains on them
     trained = [detector_training_shot(s.name) for s, _ in shots]
     n_trained = TRAINING_STILLS - TRAINING_VALIDATION
-    assert trained == [True] * n_trained + [False] * TRAINING_VALIDATION
-    assert all(calibration_shot(s.name) for s, _ in shots[-TRAINING_VALIDATION:])
+    assert trained == [True] * n_trained + [False] * (TRAINING_VALIDATION + NOVEL_STILLS)
+    assert all(calibration_shot(s.name) for s, _ in shots[n_trained:])
+    novel = shots[TRAINING_STILLS:]
+    assert {s.look.roller_color for s, _ in novel} == set(NOVEL_ROLLER_COLORS)
+    assert not {s.look.roller_color for s, _ in shots[:TRAINING_STILLS]} & set(NOVEL_ROLLER_COLORS)
+    assert not {s.look.roller_color for s, _ in bench} & set(NOVEL_ROLLER_COLORS)
     bins = Counter(s.camera.bin() for s, _ in shots)
     # the elevated bin, the detector's weakest, takes the largest share
     assert bins.most_common(1)[0][0] == "elevated"
@@ -51,7 +60,8 @@ def test_the_store_plan_takes_tuning_looks_and_stays_apart_from_the_benchmark() 
 def test_the_committed_store_is_the_plan_rendered_at_final_quality() -> None:
     planned = {s.name: json.loads(json.dumps(manifest_row(s, sp, f"{s.name}.jpg")))
                for s, sp in training_plan()}  # as the manifest stores it: lists, not tuples
-    assert len(STORE) >= 0.9 * TRAINING_STILLS  # a render may drop a failed shot, not many
+    # a render may drop a failed shot, not many
+    assert len(STORE) >= 0.9 * (TRAINING_STILLS + NOVEL_STILLS)
     for shot in STORE:
         assert shot.row == planned[shot.name]
         assert shot.row["quality"] == "final"

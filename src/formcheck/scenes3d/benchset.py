@@ -22,6 +22,7 @@ import numpy as np
 from formcheck.scenes3d.spec import (
     FLOORS,
     LIGHTS,
+    NOVEL_ROLLER_COLORS,
     ROLLER_COLORS,
     ShotSpec,
     random_camera,
@@ -141,6 +142,11 @@ TRAINING_STILLS = 540
 TRAINING_VALIDATION = 60
 TRAINING_FIRST = 3000
 TRAINING_PLACES = ("floor_side", "oblique", "elevated", "elevated", "head_end")
+# ... and stills of roller looks no part of the benchmark set draws
+# (spec.NOVEL_ROLLER_COLORS), never trained on: the evaluation part's misses lie in its
+# held-out looks, which no tuning shot can stand for. The supported camera bins in turn.
+NOVEL_STILLS = 60
+NOVEL_FIRST = 3600
 # scenarios with no roller in view
 ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
@@ -254,7 +260,8 @@ def plan() -> list[tuple[ShotSpec, str]]:
 
 def training_plan() -> list[tuple[ShotSpec, str]]:
     """The detector's training store's shots (:data:`TRAINING_SET`), all of the tuning
-    part, in a fixed order; no benchmark reads them."""
+    part, in a fixed order: :data:`TRAINING_STILLS` of tuning looks, then
+    :data:`NOVEL_STILLS` of novel roller looks; no benchmark of the product reads them."""
     rng = np.random.default_rng(13)
     out: list[tuple[ShotSpec, str]] = []
     heads = 0
@@ -269,6 +276,15 @@ def training_plan() -> list[tuple[ShotSpec, str]]:
         else:
             spec = _shot("tuning", k, scenario, True, camera_bin=where)
         out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1)), "tuning"))
+    rng = np.random.default_rng(14)
+    novel = tuple(NOVEL_ROLLER_COLORS)
+    for j in range(NOVEL_STILLS):
+        scenario = _pick(rng, DETECTOR_SCENARIOS)
+        spec = _shot("tuning", NOVEL_FIRST + j, scenario, True,
+                     camera_bin=CONFIRM_BINS[j % len(CONFIRM_BINS)])
+        look = replace(spec.look, roller_color=novel[j % len(novel)])
+        out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1), look=look),
+                    "tuning"))
     return out
 
 
