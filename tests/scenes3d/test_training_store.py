@@ -12,6 +12,7 @@ from formcheck.scenes3d import dataset
 from formcheck.scenes3d.benchset import (
     EVAL_ONLY,
     NOVEL_STILLS,
+    PALE_STILLS,
     ROLLERLESS,
     TRAINING_SET,
     TRAINING_STILLS,
@@ -22,7 +23,7 @@ from formcheck.scenes3d.benchset import (
     plan,
     training_plan,
 )
-from formcheck.scenes3d.spec import NOVEL_ROLLER_COLORS, ROLLER_COLORS
+from formcheck.scenes3d.spec import NOVEL_HUES, NOVEL_PALE, NOVEL_ROLLER_COLORS, ROLLER_COLORS
 
 STORE = dataset.load(TRAINING_SET)
 BUDGET_BYTES = 24_000_000  # the store's budget (data/roller_train3d/README.md)
@@ -30,7 +31,8 @@ BUDGET_BYTES = 24_000_000  # the store's budget (data/roller_train3d/README.md)
 
 def test_the_store_plan_takes_tuning_looks_and_stays_apart_from_the_benchmark() -> None:
     shots = training_plan()
-    assert len(shots) == TRAINING_STILLS + NOVEL_STILLS == len({s.name for s, _ in shots})
+    total = TRAINING_STILLS + NOVEL_STILLS + PALE_STILLS
+    assert len(shots) == total == len({s.name for s, _ in shots})
     bench = plan()
     assert not {s.name for s, _ in shots} & {s.name for s, _ in bench}
     assert not {s.seed for s, _ in shots} & {s.seed for s, _ in bench}
@@ -45,10 +47,12 @@ def test_the_store_plan_takes_tuning_looks_and_stays_apart_from_the_benchmark() 
     # the validation stills and the novel-look ones: the network never trains on them
     trained = [detector_training_shot(s.name) for s, _ in shots]
     n_trained = TRAINING_STILLS - TRAINING_VALIDATION
-    assert trained == [True] * n_trained + [False] * (TRAINING_VALIDATION + NOVEL_STILLS)
+    assert trained == [True] * n_trained + [False] * (total - n_trained)
     assert all(calibration_shot(s.name) for s, _ in shots[n_trained:])
-    novel = shots[TRAINING_STILLS:]
-    assert {s.look.roller_color for s, _ in novel} == set(NOVEL_ROLLER_COLORS)
+    hues = shots[TRAINING_STILLS:TRAINING_STILLS + NOVEL_STILLS]
+    assert {s.look.roller_color for s, _ in hues} == set(NOVEL_HUES)
+    pale = shots[TRAINING_STILLS + NOVEL_STILLS:]
+    assert {s.look.roller_color for s, _ in pale} == set(NOVEL_PALE)
     assert not {s.look.roller_color for s, _ in shots[:TRAINING_STILLS]} & set(NOVEL_ROLLER_COLORS)
     assert not {s.look.roller_color for s, _ in bench} & set(NOVEL_ROLLER_COLORS)
     bins = Counter(s.camera.bin() for s, _ in shots)
@@ -61,7 +65,7 @@ def test_the_committed_store_is_the_plan_rendered_at_final_quality() -> None:
     planned = {s.name: json.loads(json.dumps(manifest_row(s, sp, f"{s.name}.jpg")))
                for s, sp in training_plan()}  # as the manifest stores it: lists, not tuples
     # a render may drop a failed shot, not many
-    assert len(STORE) >= 0.9 * (TRAINING_STILLS + NOVEL_STILLS)
+    assert len(STORE) >= 0.9 * (TRAINING_STILLS + NOVEL_STILLS + PALE_STILLS)
     for shot in STORE:
         assert shot.row == planned[shot.name]
         assert shot.row["quality"] == "final"

@@ -22,7 +22,8 @@ import numpy as np
 from formcheck.scenes3d.spec import (
     FLOORS,
     LIGHTS,
-    NOVEL_ROLLER_COLORS,
+    NOVEL_HUES,
+    NOVEL_PALE,
     ROLLER_COLORS,
     ShotSpec,
     random_camera,
@@ -147,6 +148,9 @@ TRAINING_PLACES = ("floor_side", "oblique", "elevated", "elevated", "head_end")
 # held-out looks, which no tuning shot can stand for. The supported camera bins in turn.
 NOVEL_STILLS = 60
 NOVEL_FIRST = 3600
+# ... and as many of pale roller looks (spec.NOVEL_PALE), their own draw
+PALE_STILLS = 60
+PALE_FIRST = 3700
 # scenarios with no roller in view
 ROLLERLESS = frozenset({"no_roller", "lying_flat"})
 CLIP_SECONDS = {"session": 4.0, "session_neck_hips": 6.0}
@@ -261,7 +265,8 @@ def plan() -> list[tuple[ShotSpec, str]]:
 def training_plan() -> list[tuple[ShotSpec, str]]:
     """The detector's training store's shots (:data:`TRAINING_SET`), all of the tuning
     part, in a fixed order: :data:`TRAINING_STILLS` of tuning looks, then
-    :data:`NOVEL_STILLS` of novel roller looks; no benchmark of the product reads them."""
+    :data:`NOVEL_STILLS` of novel roller hues and :data:`PALE_STILLS` of pale ones; no
+    benchmark of the product reads them."""
     rng = np.random.default_rng(13)
     out: list[tuple[ShotSpec, str]] = []
     heads = 0
@@ -276,15 +281,16 @@ def training_plan() -> list[tuple[ShotSpec, str]]:
         else:
             spec = _shot("tuning", k, scenario, True, camera_bin=where)
         out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1)), "tuning"))
-    rng = np.random.default_rng(14)
-    novel = tuple(NOVEL_ROLLER_COLORS)
-    for j in range(NOVEL_STILLS):
-        scenario = _pick(rng, DETECTOR_SCENARIOS)
-        spec = _shot("tuning", NOVEL_FIRST + j, scenario, True,
-                     camera_bin=CONFIRM_BINS[j % len(CONFIRM_BINS)])
-        look = replace(spec.look, roller_color=novel[j % len(novel)])
-        out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1), look=look),
-                    "tuning"))
+    for seed, first, n, looks in ((14, NOVEL_FIRST, NOVEL_STILLS, NOVEL_HUES),
+                                  (15, PALE_FIRST, PALE_STILLS, NOVEL_PALE)):
+        rng = np.random.default_rng(seed)
+        for j in range(n):
+            scenario = _pick(rng, DETECTOR_SCENARIOS)
+            spec = _shot("tuning", first + j, scenario, True,
+                         camera_bin=CONFIRM_BINS[j % len(CONFIRM_BINS)])
+            look = replace(spec.look, roller_color=looks[j % len(looks)])
+            out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1), look=look),
+                        "tuning"))
     return out
 
 

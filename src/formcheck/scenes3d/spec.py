@@ -45,7 +45,14 @@ NOVEL_ROLLER_COLORS: dict[str, tuple[tuple[float, float, float], str]] = {
     "teal": ((0.04, 0.42, 0.42), "plain"),
     "lilac": ((0.55, 0.45, 0.72), "plain"),
     "yellow_stripes": ((0.85, 0.68, 0.05), "stripes"),
+    # pale ones (stop 45): the evaluation part's misses are its white rollers, pale on
+    # pale floors and walls; these are other pale looks, to measure that on the tuning side
+    "cream": ((0.8, 0.74, 0.6), "plain"),
+    "light_grey": ((0.66, 0.66, 0.68), "plain"),
+    "pale_blue": ((0.6, 0.7, 0.82), "plain"),
 }
+NOVEL_HUES = ("yellow", "pink", "teal", "lilac", "yellow_stripes")
+NOVEL_PALE = ("cream", "light_grey", "pale_blue")
 
 
 def roller_look(name: str) -> tuple[tuple[float, float, float], str]:
