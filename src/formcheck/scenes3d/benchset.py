@@ -262,6 +262,16 @@ def plan() -> list[tuple[ShotSpec, str]]:
     return out
 
 
+def _stored(spec: ShotSpec) -> ShotSpec:
+    """A tuning shot renamed as the training store's (``tuni-...`` -> ``trai-...``)."""
+    return replace(spec, name=spec.name.replace("tuni-", "trai-", 1))
+
+
+def _plan(training: bool) -> list[tuple[ShotSpec, str]]:
+    """The training store's plan, or the benchmark set's."""
+    return training_plan() if training else plan()
+
+
 def training_plan() -> list[tuple[ShotSpec, str]]:
     """The detector's training store's shots (:data:`TRAINING_SET`), all of the tuning
     part, in a fixed order: :data:`TRAINING_STILLS` of tuning looks, then
@@ -280,7 +290,7 @@ def training_plan() -> list[tuple[ShotSpec, str]]:
             spec = _shot("tuning", k, scenario, True, place)
         else:
             spec = _shot("tuning", k, scenario, True, camera_bin=where)
-        out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1)), "tuning"))
+        out.append((_stored(spec), "tuning"))
     for seed, first, n, looks in ((14, NOVEL_FIRST, NOVEL_STILLS, NOVEL_HUES),
                                   (15, PALE_FIRST, PALE_STILLS, NOVEL_PALE)):
         rng = np.random.default_rng(seed)
@@ -289,8 +299,7 @@ def training_plan() -> list[tuple[ShotSpec, str]]:
             spec = _shot("tuning", first + j, scenario, True,
                          camera_bin=CONFIRM_BINS[j % len(CONFIRM_BINS)])
             look = replace(spec.look, roller_color=looks[j % len(looks)])
-            out.append((replace(spec, name=spec.name.replace("tuni-", "trai-", 1), look=look),
-                        "tuning"))
+            out.append((_stored(replace(spec, look=look)), "tuning"))
     return out
 
 
@@ -357,8 +366,7 @@ def render_set(out: Path, *, split: str | None = None, batch: int = 12,
 
     out.mkdir(parents=True, exist_ok=True)
     pack_truth(out)  # a run stopped between a render and its packing
-    shots = training_plan() if training else plan()
-    todo = [(s, sp) for s, sp in shots if (split is None or sp == split)
+    todo = [(s, sp) for s, sp in _plan(training) if (split is None or sp == split)
             and not (out / f"{s.name}{TRUTH_EXT}").exists()]
     done = 0
     # evaluation stills first (the baseline), then the tuning part (for training), then
@@ -400,7 +408,7 @@ def write_manifest(out: Path, training: bool = False) -> None:
     """``manifest.jsonl``: one row per shot present in ``out``, in plan order
     (``training``: :func:`training_plan`'s)."""
     rows = []
-    for s, sp in training_plan() if training else plan():
+    for s, sp in _plan(training):
         ext = ".jpg" if s.still else ".mp4"
         if (out / f"{s.name}{TRUTH_EXT}").exists() and (out / f"{s.name}{ext}").exists():
             rows.append(manifest_row(s, sp, f"{s.name}{ext}"))
