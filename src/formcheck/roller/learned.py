@@ -46,6 +46,12 @@ CENTRE_MIN = 0.1  # the centre heatmap's peak counts from this probability
 CENTRE_REACH = 1.5  # and within this many silhouette lengths of the visible part
 ENDS_MIN = 0.3  # each end's peak counts from this probability
 ENDS_APART = 1.5  # the two ends' peaks at least this many diameters apart
+# The ends' peaks give the roller's axis only within this many degrees of the visible
+# silhouette's long axis, where that is at least ENDS_STUBBY diameters long: peaks that
+# stand across a clearly long silhouette are the heatmap's error, not the roller's
+# (docs/roller_learned.md, "Stop 46")
+ENDS_AXIS_MAX_DEG = 45.0
+ENDS_STUBBY = 2.0
 # A find whose calibrated confidence is under this is not reported: it is more likely
 # wrong than right, and the evaluator (roller.min_confidence, the same 0.3) would not
 # judge from that frame's find alone (the tracker no longer blends it into the track
@@ -320,6 +326,20 @@ def whole_roller(maps: NDArray[np.float32], geo: Silhouette) -> Whole | None:
     return Whole(centre, ends, p)
 
 
+def ends_agree(ends: NDArray[np.float64], geo: Silhouette) -> bool:
+    """Whether the whole roller's ``ends`` (2, 2) (work px) may set its axis: the
+    silhouette ``geo`` is too short to hold an axis (under ``ENDS_STUBBY`` diameters),
+    or the line between the ends lies within ``ENDS_AXIS_MAX_DEG`` of its long axis."""
+    if geo.length < ENDS_STUBBY * geo.diameter:
+        return True
+    d = ends[1] - ends[0]
+    n = float(np.hypot(*d))
+    if n < 1e-9:
+        return False
+    cos = abs(float(d @ geo.major)) / n
+    return math.degrees(math.acos(min(1.0, cos))) <= ENDS_AXIS_MAX_DEG
+
+
 def orientation_of(length: float, thick: float, angle_deg: float,
                    body: Body) -> Orientation:
     """End-on disc (length under 1.5 thicknesses) or a bar crossing the spine's line at
@@ -390,7 +410,7 @@ class LearnedRollerDetector:
         if whole is not None:
             # the hidden part too: the centre on the body's mid-plane, not the seen part's
             mid = whole.centre
-            if whole.ends is not None:
+            if whole.ends is not None and ends_agree(whole.ends, geo):
                 ends = whole.ends
         ends_px = region.to_image(ends)
         self.last_ends_px = ends_px
