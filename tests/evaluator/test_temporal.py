@@ -531,6 +531,25 @@ def test_the_bodys_travel_reads_the_speed_over_a_roller_the_detector_is_unsure_o
     assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is Status.UNKNOWN for v in without)
 
 
+def test_the_bodys_travel_reads_the_speed_over_a_roller_lost_for_a_moment() -> None:
+    # given a body travelling at 44 cm/s (rolling at 22) over a roller the detector is
+    # sure of for 3 s, then loses altogether (the tracker gives it up) for the last 5 s
+    steps = [(spec, roller if i < 45 else None)
+             for i, (spec, roller) in enumerate(_travelling(44.0, 15.0, seconds=8.0))]
+    off = EvaluatorConfig.model_validate({"temporal": {"speed_travel_lost_s": 0.0}})
+    # when
+    _, verdicts = run(steps, fps=15.0)
+    _, without = run(steps, config=off, fps=15.0)
+    # then the travel goes on reading the fault for speed_travel_lost_s (2 s) after the
+    # last sure place, then the speed is unknown: the roller may be gone; without it, the
+    # speed is unknown from the first frame the roller is lost
+    speed = [(v.t_s, v.checks[CheckId.ROLLING_SPEED].frame_status) for v in verdicts]
+    assert all(st is Status.FAULT for t, st in speed if 3.1 <= t <= 4.9)
+    assert all(st is Status.UNKNOWN for t, st in speed if t > 5.0)
+    assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is Status.UNKNOWN
+               for v in without if v.t_s >= 3.0)
+
+
 @pytest.mark.parametrize(("travel_cm_s", "any_view"), [(20.0, True), (11.0, False), (None, False)])
 def test_a_speed_fault_stands_from_any_view_only_where_the_travel_reads_it(
     travel_cm_s: float | None, any_view: bool

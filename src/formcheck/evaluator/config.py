@@ -313,6 +313,10 @@ class TemporalConfig(_Section):
     # roller at twice its speed whether or not the detector is sure of it. Not for a
     # roller last seen away from the back (roller.max_position).
     speed_travel_unsure: bool = True
+    # ... and where the tracker has given the roller up, up to this long after its last
+    # sure place, s (0: never): a roller hidden for a moment is still under the back the
+    # body rolls over (docs/scenes3d.md, stop 46).
+    speed_travel_lost_s: float = Field(2.0, ge=0, le=10)
     # A frame whose roller is found but unsure judges the roller's place and orientation
     # on the last sure detection's, up to this long after it, s (0: never): a confidence
     # flickering about the bar otherwise blanks those checks frame by frame. 0.5 s is the

@@ -272,6 +272,7 @@ class Evaluator:
         self._sure_place: Recent[tuple[float, Orientation | None]] = Recent(
             c.temporal.place_bridge_s)
         self._roller_away = False  # the last sure place was past roller.max_position
+        self._last_sure_t: float | None = None  # when the last sure place was read, s
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -485,10 +486,13 @@ class Evaluator:
             position, raw_place, orientation = self._roller_place(
                 view, landmarks, near, roller, torso, t)
         held: tuple[float, Orientation | None] | None = None
+        if gate_all is not None:
+            self._last_sure_t = None  # a bad posture ends the roll it belonged to
         if gate_all is not None or not roller_ok:
             self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
         elif roller_sure and roller is not None and position is not None:
             self._sure_place.note(t, (position, orientation or roller.orientation))
+            self._last_sure_t = t
             self._roller_away = position > c.roller.max_position
         elif not roller_sure and not self.still and c.roller.geometry == "3d":
             held = self._sure_place.get(t)
@@ -538,8 +542,10 @@ class Evaluator:
         set-up allows the checks."""
         c = self.config
         pose = frame.pose
-        if (c.temporal.speed_bridges_unsure and set_up and position is None and found
-                and not self._roller_away):
+        lost = (not found and self._last_sure_t is not None
+                and t - self._last_sure_t <= c.temporal.speed_travel_lost_s)
+        if (c.temporal.speed_bridges_unsure and set_up and position is None
+                and (found or lost) and not self._roller_away):
             # an unsure or placeless detection: the speed's windows wait for the next one
             # (the smoothed place's too, where it is the speed's); not for a roller last
             # seen away from the back, which rolls nothing
@@ -782,10 +788,10 @@ class Evaluator:
         placeless, ``speed`` is the place's last reading in the open window, or None."""
         if self.still:  # whatever the roller: a photo has no speed to judge
             return _Raw(Status.UNKNOWN, reason="Speed needs a video")
-        if not found:
+        if not found and travel is None:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
         c = self.config
-        if (not sure or position is None) and travel is not None:
+        if (not found or not sure or position is None) and travel is not None:
             # speed_travel_unsure: the detector's doubt is about the roller's place, not
             # about the body rolling over it; ``speed`` is the place's last reading, if any
             speed = travel if speed is None else max(speed, travel)
