@@ -326,3 +326,42 @@ def test_a_stubby_outline_s_direction_is_not_held_against_across() -> None:
     assert "along" not in reads[2.0]
     assert reads[2.0].count("across") > reads[1.3].count("across")
     assert reads[2.0].count("across") >= 0.9 * len(reads[2.0]), reads[2.0]
+
+
+def test_an_outline_that_fits_along_neither_way_reads_across_within_fifty_degrees() -> None:
+    """From above, the visible part of a roller across is short and its axis loosely read:
+    an outline too short for a roller along the spine and turned 45 degrees off the
+    left-right axis (and so off the spine's) fitted neither way where the left-right
+    axis's image is long; along being excluded on both counts, across now holds to 50
+    degrees. Turned 60 degrees, or lying along the spine's own direction, it reads as it
+    did before (the looser hold does not reach it)."""
+    reads: dict[tuple[str, float], list[str]] = {}
+    for _shot, t in _cases(("elevated",)):
+        if t["roller"].get("orientation") != "across" or not t.get("roller_ends_px"):
+            continue
+        xy, w = _landmarks(t)
+        bv = body_view(xy, w, image_size=(t["width"], t["height"]))
+        assert bv is not None
+        lat, spine = bv.image_dir(bv.roller_lateral), bv.image_dir(bv.spine)
+        dia = float(t["roller"]["size_px"][1])
+        length = 2.2 * dia
+        if length >= 0.7 * (float(np.linalg.norm(spine)) * ALONG_MIN_M + dia):
+            continue  # long enough to be a roller along the spine: not this case
+        cos = abs(float(lat @ spine)) / float(np.linalg.norm(lat) * np.linalg.norm(spine))
+        if math.degrees(math.acos(min(1.0, cos))) < 75.0:
+            continue  # 45 degrees off the left-right axis would lie near the spine's
+        base = math.atan2(float(lat[1]), float(lat[0]))
+        axes = {"45": base + math.radians(45.0), "60": base + math.radians(60.0),
+                "spine": math.atan2(float(spine[1]), float(spine[0]))}
+        for key, a in axes.items():
+            for loose in (50.0, 30.0):  # the default; 30, the strict hold, as before
+                reads.setdefault((key, loose), []).append(roller_orientation(
+                    bv, np.array([math.cos(a), math.sin(a)]), length, dia,
+                    along_min_m=ALONG_MIN_M, across_loose_off_deg=loose).status)
+    print({k: {s: v.count(s) for s in set(v)} for k, v in reads.items()})
+    assert len(reads[("45", 50.0)]) >= 10
+    assert set(reads[("45", 50.0)]) == {"across"}
+    assert reads[("45", 30.0)].count("across") < 0.75 * len(reads[("45", 30.0)])
+    for key in ("60", "spine"):
+        assert reads[(key, 50.0)] == reads[(key, 30.0)]
+    assert "along" not in reads[("45", 50.0)] + reads[("60", 50.0)]

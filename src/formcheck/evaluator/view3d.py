@@ -500,7 +500,8 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
                        stubby: float = 2.0,
                        across_off_deg: float = 30.0, along_off_deg: float = 15.0,
                        short_lateral: float = 0.5, short_lateral_off_deg: float = 60.0,
-                       slack: float = 0.3, across_long_slack: float = 0.5) -> OrientationReading:
+                       slack: float = 0.3, across_long_slack: float = 0.5,
+                       across_loose_off_deg: float = 50.0) -> OrientationReading:
     """Across or along, from the roller's silhouette (its long axis, length, thickness).
 
     A roller across the back lies along the left-right axis, along the spine along the
@@ -523,11 +524,16 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     excluded by a direction the view cannot give, so it is not read as along. Seen
     end-on, perspective (which the affine camera leaves out) draws the near end larger
     and the ends apart: the longest silhouette that fits across has
-    ``across_long_slack`` rather than ``slack``.
+    ``across_long_slack`` rather than ``slack``. Where the outline fits a roller along
+    the spine neither in length nor in direction, across is the one way left: its
+    direction then holds to ``across_loose_off_deg`` (from above the visible part of a
+    roller across is short and its axis loosely read).
     """
     thick = max(float(thickness_px), 1.0)
     fits: dict[str, bool] = {}
     off: dict[str, float] = {}
+    length_fits: dict[str, bool] = {}
+    dir_fits: dict[str, bool] = {}
     per_m_spine = vec_norm(view.image_dir(view.spine))
     for name, axis in (("across", view.roller_lateral), ("along", view.spine)):
         a = view.image_dir(axis)
@@ -548,6 +554,10 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         length_ok = (1 - slack) * lo <= length_px <= (1 + long_slack) * hi
         dir_ok = (not long_enough) or off[name] <= tol or length_px < stubby * thick
         fits[name] = length_ok and dir_ok
+        length_fits[name], dir_fits[name] = length_ok, dir_ok
+    if (not fits["across"] and length_fits["across"] and not length_fits["along"]
+            and not dir_fits["along"] and off["across"] <= across_loose_off_deg):
+        fits["across"] = True  # along excluded twice over: across's direction, loosely
     sep = _line_angle(view.image_dir(view.roller_lateral), view.image_dir(view.spine))
     angles = (sep, off["across"], off["along"])
     if fits["across"] and not fits["along"]:
