@@ -550,6 +550,35 @@ def test_the_bodys_travel_reads_the_speed_over_a_roller_lost_for_a_moment() -> N
                for v in without if v.t_s >= 3.0)
 
 
+def _still_then_sliding(gap_s: float = 0.0, fps: float = 15.0) -> list:  # type: ignore[type-arg]
+    """3 s lying still on a roller the detector is sure of; then (after ``gap_s`` with
+    nobody in view) the roller lost and the body sliding 45 cm along the floor at 30
+    cm/s: someone getting off the roller, not rolling."""
+    steps: list = []  # type: ignore[type-arg]
+    for _ in range(round(3.0 * fps)):
+        spec = GOOD.with_(center_px=(540.0, 380.0))
+        steps.append((spec, make_roller(spec, 0.3)))
+    steps += [(None, None)] * round(gap_s * fps)
+    for i in range(round(1.5 * fps)):
+        x = 30.0 * (i / fps) * GOOD.px_per_cm
+        steps.append((GOOD.with_(center_px=(540.0 + x, 380.0)), None))
+    return steps
+
+
+@pytest.mark.parametrize("gap_s", [0.0, 0.4])
+def test_getting_off_a_lost_roller_is_no_speed_fault(gap_s: float) -> None:
+    # given a still body on a sure roller, then the roller lost and the body sliding off
+    # it at 30 cm/s (its half, 15 cm/s, over the 12 cm/s limit), right away or after
+    # 0.4 s out of view
+    steps = _still_then_sliding(gap_s)
+    # when
+    _, verdicts = run(steps, fps=15.0)
+    # then no speed fault is raised: the travel over a lost roller starts none
+    assert all(v.checks[CheckId.ROLLING_SPEED].frame_status is not Status.FAULT
+               for v in verdicts)
+    assert all(v.checks[CheckId.ROLLING_SPEED].status is not Status.FAULT for v in verdicts)
+
+
 @pytest.mark.parametrize(("travel_cm_s", "any_view"), [(20.0, True), (11.0, False), (None, False)])
 def test_a_speed_fault_stands_from_any_view_only_where_the_travel_reads_it(
     travel_cm_s: float | None, any_view: bool

@@ -401,7 +401,7 @@ def test_heatmap_targets_mark_the_whole_rollers_centre_and_ends() -> None:
 def test_ends_across_a_long_silhouette_do_not_set_the_axis(angle_deg: float) -> None:
     """Two end peaks standing across a clearly long silhouette (a floor-level view of a
     roller across the back read them so, 90 degrees off the truth) leave the axis to the
-    silhouette; along it, or 40 degrees off, they set it; a silhouette under two
+    silhouette; along it, or up to 45 degrees off, they set it; a silhouette under two
     diameters long has no axis to hold against them."""
     geo = principal(_bar(angle_deg))  # 40 x 8 px
     assert geo.length >= 2.0 * geo.diameter
@@ -411,8 +411,9 @@ def test_ends_across_a_long_silhouette_do_not_set_the_axis(angle_deg: float) -> 
         d = 20.0 * np.array([math.cos(a), math.sin(a)])
         return np.stack([48.0 - d, 48.0 + d])
 
-    assert ends_agree(ends_at(0.0), geo) and ends_agree(ends_at(40.0), geo)
-    assert not ends_agree(ends_at(90.0), geo) and not ends_agree(ends_at(-60.0), geo)
+    assert ends_agree(ends_at(0.0), geo) and ends_agree(ends_at(44.0), geo)
+    assert not ends_agree(ends_at(46.0), geo) and not ends_agree(ends_at(-60.0), geo)
+    assert not ends_agree(ends_at(90.0), geo)
     assert not ends_agree(np.array([[48.0, 48.0], [48.0, 48.0]]), geo)
     disc = np.zeros((96, 96), np.uint8)
     cv2.circle(disc, (48, 48), 8, 1, -1)

@@ -406,6 +406,7 @@ class Evaluator:
         self._near = None
         self._switch_since = None
         self._sure_place.forget()  # whoever comes back has their own roller
+        self._last_sure_t = None
 
     def _smooth(self, xy: FloatArray, t: float) -> FloatArray:
         if self.still or not self.config.smoothing.enabled:
@@ -486,7 +487,7 @@ class Evaluator:
             position, raw_place, orientation = self._roller_place(
                 view, landmarks, near, roller, torso, t)
         held: tuple[float, Orientation | None] | None = None
-        if gate_all is not None:
+        if posture is not None:
             self._last_sure_t = None  # a bad posture ends the roll it belonged to
         if gate_all is not None or not roller_ok:
             self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
@@ -539,14 +540,17 @@ class Evaluator:
         second, each None while unknown), with the windows behind them fed: ``position``
         and ``raw_place`` the sure roller's smoothed and raw place (None: none this
         frame), ``found`` whether a roller was found at all, ``set_up`` whether the
-        set-up allows the checks."""
+        set-up allows the checks. A frame without a find within
+        ``temporal.speed_travel_lost_s`` of the last sure place is read as an unsure one."""
         c = self.config
         pose = frame.pose
+        # speed_travel_lost_s: the roller given up by the tracker, its last sure place recent
         lost = (not found and self._last_sure_t is not None
-                and t - self._last_sure_t <= c.temporal.speed_travel_lost_s)
+                and 0.0 <= t - self._last_sure_t <= c.temporal.speed_travel_lost_s)
         if (c.temporal.speed_bridges_unsure and set_up and position is None
                 and (found or lost) and not self._roller_away):
-            # an unsure or placeless detection: the speed's windows wait for the next one
+            # an unsure, placeless or (briefly) lost detection: the speed's windows wait for
+            # the next one
             # (the smoothed place's too, where it is the speed's); not for a roller last
             # seen away from the back, which rolls nothing
             if c.temporal.speed_before_smoothing:
@@ -785,15 +789,19 @@ class Evaluator:
                travel: float | None = None) -> _Raw:
         """Rolling speed: ``speed`` the faster of the roller's place and ``travel`` (half
         the body's travel), torso lengths per second. Where the roller is unsure or
-        placeless, ``speed`` is the place's last reading in the open window, or None."""
+        placeless, ``speed`` is the place's last reading in the open window, or None;
+        where it is lost (not ``found``; ``travel`` given within
+        ``temporal.speed_travel_lost_s``), the travel keeps a fault already reported or
+        reads ok, but starts no fault."""
         if self.still:  # whatever the roller: a photo has no speed to judge
             return _Raw(Status.UNKNOWN, reason="Speed needs a video")
         if not found and travel is None:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
         c = self.config
-        if (not found or not sure or position is None) and travel is not None:
+        if (not sure or position is None) and travel is not None:
             # speed_travel_unsure: the detector's doubt is about the roller's place, not
-            # about the body rolling over it; ``speed`` is the place's last reading, if any
+            # about the body rolling over it; ``speed`` is the place's last reading, if any.
+            # (A roller lost altogether (speed_travel_lost_s) is not sure either.)
             speed = travel if speed is None else max(speed, travel)
         elif not sure:
             return _Raw(Status.UNKNOWN, reason=ROLLER_UNSURE)
@@ -803,6 +811,10 @@ class Evaluator:
         thr = c.thresholds.speed_max_cm_s
         if self._holding(CheckId.ROLLING_SPEED):
             thr -= c.temporal.speed_hysteresis_cm_s
+        if cm_s > thr and not found and not self._holding(CheckId.ROLLING_SPEED):
+            # no roller in view: the body moving may be someone getting off it, so the
+            # travel keeps a fault already reported but starts none
+            return _Raw(Status.UNKNOWN, cm_s, ROLLER_MISSING)
         if cm_s > thr:
             # the body's travel reads the same from any camera place (both it and the
             # torso run along the spine); the roller's place is what misreads off the side
