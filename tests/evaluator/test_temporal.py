@@ -579,6 +579,34 @@ def test_getting_off_a_lost_roller_is_no_speed_fault(gap_s: float) -> None:
     assert all(v.checks[CheckId.ROLLING_SPEED].status is not Status.FAULT for v in verdicts)
 
 
+def test_a_roller_the_view_cannot_tell_keeps_its_last_clear_across_for_a_while() -> None:
+    """In a video, an outline that fits both ways takes the last clear "across" up to
+    temporal.across_hold_s (2 s) after it; a clear "along" ends the hold (holding "along"
+    could raise a fault, so it never is); a photo holds nothing; a lost person ends it."""
+    from formcheck.evaluator.evaluator import Evaluator
+    from formcheck.roller.observation import Orientation
+
+    across, along, unknown = Orientation.ACROSS, Orientation.ALONG, Orientation.UNKNOWN
+    ev = Evaluator()
+    assert ev._held_across(unknown, True, 0.0) is unknown  # nothing clear yet
+    assert ev._held_across(across, False, 1.0) is across
+    assert ev._held_across(unknown, True, 2.9) is across  # within 2 s: held
+    assert ev._held_across(unknown, False, 2.9) is unknown  # fits neither way: not held
+    assert ev._held_across(unknown, True, 3.1) is unknown  # past 2 s
+    assert ev._held_across(across, False, 4.0) is across
+    assert ev._held_across(along, False, 4.5) is along
+    assert ev._held_across(unknown, True, 4.6) is unknown  # "along" ended the hold
+    assert ev._held_across(across, False, 5.0) is across
+    ev._lose_person()
+    assert ev._held_across(unknown, True, 5.1) is unknown
+    off = Evaluator(EvaluatorConfig.model_validate({"temporal": {"across_hold_s": 0.0}}))
+    off._held_across(across, False, 0.0)
+    assert off._held_across(unknown, True, 0.1) is unknown
+    photo = Evaluator(still=True)
+    photo._held_across(across, False, 0.0)
+    assert photo._held_across(unknown, True, 0.0) is unknown
+
+
 @pytest.mark.parametrize(("travel_cm_s", "any_view"), [(20.0, True), (11.0, False), (None, False)])
 def test_a_speed_fault_stands_from_any_view_only_where_the_travel_reads_it(
     travel_cm_s: float | None, any_view: bool

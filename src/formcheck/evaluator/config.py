@@ -317,6 +317,11 @@ class TemporalConfig(_Section):
     # sure place, s (0: never): a roller hidden for a moment is still under the back the
     # body rolls over (docs/scenes3d.md, stop 46).
     speed_travel_lost_s: float = Field(2.0, ge=0, le=10)
+    # In a video, a sure roller whose outline fits both ways (the view cannot tell across
+    # from along) keeps the last clear "across" read up to this long before, s (0: never):
+    # a roller does not turn between frames, and a held "across" can only wait for a clear
+    # "along" to show a fault, never raise one (docs/scenes3d.md, stop 46).
+    across_hold_s: float = Field(2.0, ge=0, le=10)
     # A frame whose roller is found but unsure judges the roller's place and orientation
     # on the last sure detection's, up to this long after it, s (0: never): a confidence
     # flickering about the bar otherwise blanks those checks frame by frame. 0.5 s is the

@@ -273,6 +273,7 @@ class Evaluator:
             c.temporal.place_bridge_s)
         self._roller_away = False  # the last sure place was past roller.max_position
         self._last_sure_t: float | None = None  # when the last sure place was read, s
+        self._last_across_t: float | None = None  # when a clear "across" was last read, s
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -407,6 +408,7 @@ class Evaluator:
         self._switch_since = None
         self._sure_place.forget()  # whoever comes back has their own roller
         self._last_sure_t = None
+        self._last_across_t = None
 
     def _smooth(self, xy: FloatArray, t: float) -> FloatArray:
         if self.still or not self.config.smoothing.enabled:
@@ -488,7 +490,8 @@ class Evaluator:
                 view, landmarks, near, roller, torso, t)
         held: tuple[float, Orientation | None] | None = None
         if posture is not None:
-            self._last_sure_t = None  # a bad posture ends the roll it belonged to
+            # a bad posture ends the roll it belonged to, and the roller's reading with it
+            self._last_sure_t = self._last_across_t = None
         if gate_all is not None or not roller_ok:
             self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
         elif roller_sure and roller is not None and position is not None:
@@ -599,8 +602,11 @@ class Evaluator:
         With a body view (``roller.geometry = 3d``) the place is read in 3D, else along
         the image line from the near shoulder to the near hip."""
         c = self.config
-        orientation = None if view is None else Orientation(
-            observed_orientation(view, roller, along_min_m=c.roller.along_min_length_m).status)
+        orientation = None
+        if view is not None:
+            reading = observed_orientation(view, roller, along_min_m=c.roller.along_min_length_m)
+            orientation = Orientation(reading.status)
+            orientation = self._held_across(orientation, reading.both_fit, t)
         if not torso:
             return None, None, orientation
         idx = SIDE_INDEX[near]
@@ -620,6 +626,22 @@ class Evaluator:
         if self.still or not c.smoothing.enabled:
             return raw_p, raw_p, orientation
         return float(self._pos_filter(np.array([raw_p]), t)[0]), raw_p, orientation
+
+    def _held_across(self, orientation: Orientation, both_fit: bool, t: float) -> Orientation:
+        """This frame's orientation, a sure roller's, read against the body's axes: a
+        clear "across" is noted (a clear "along" forgets it); an outline that fits both
+        ways (``both_fit``) takes "across" where one was noted within
+        ``temporal.across_hold_s`` (videos only)."""
+        if self.still:
+            return orientation
+        if orientation is Orientation.ACROSS:
+            self._last_across_t = t
+        elif orientation is Orientation.ALONG:
+            self._last_across_t = None
+        elif (both_fit and self._last_across_t is not None
+              and 0.0 <= t - self._last_across_t <= self.config.temporal.across_hold_s):
+            return Orientation.ACROSS
+        return orientation
 
     def _view(self, frame: PoseFrame) -> BodyView | None:
         """The body's axes and the camera from this frame's world and image landmarks."""

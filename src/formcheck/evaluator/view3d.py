@@ -483,6 +483,7 @@ class OrientationReading:
     separation_deg: float = 0.0
     off_lateral_deg: float = 0.0
     off_spine_deg: float = 0.0
+    both_fit: bool = False  # unknown because the outline fits both ways
 
 
 def _line_angle(a: FloatArray, b: FloatArray) -> float:
@@ -566,7 +567,8 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         return OrientationReading("along", "", *angles)
     if fits["across"]:
         return OrientationReading("unknown", "from this camera place a roller across the "
-                                  "back and one along the spine look alike", *angles)
+                                  "back and one along the spine look alike", *angles,
+                                  both_fit=True)
     return OrientationReading("unknown", "the roller's outline fits neither way", *angles)
 
 
