@@ -403,3 +403,36 @@ def test_the_debug_view_reads_the_orientation_with_the_users_settings() -> None:
         setup=setup, roller=RollerConfig(along_min_length_m=0.3)))
     assert "3D: unknown" in short, (name, short)
     assert "3D: across" in view_text(view, roller, EvaluatorConfig(setup=setup))  # 0.6
+
+
+def test_a_place_just_past_the_edge_keeps_the_last_ok_for_a_while() -> None:
+    """In a video, a place read in the "near the edge" band takes ok (claiming no zone)
+    within temporal.edge_hold_s (2 s) of a place read inside the shoulder blades; past
+    that it is unknown; a place clearly past the band is a fault and ends the hold; a
+    photo holds nothing; without the hold the band is unknown."""
+    from formcheck.evaluator.body import ViewPosture
+    from tests.evaluator.kinematic import BodySpec, make_roller
+
+    view = ViewPosture(45.0, 10.0, torso_rise_deg=10.0, upright_deg=0.0, back_down=1.0)
+    inside, band, past = 0.40, 0.50, 0.60  # the lower back from 0.45; the band 0.10 wide
+
+    def at(ev: Evaluator, place: float, t: float) -> tuple[str, object]:
+        raw = ev._position(make_roller(BodySpec(), place), True, True, place,
+                           Orientation.ACROSS, view, t)
+        return raw.status.value, raw.zone
+
+    ev = Evaluator(EvaluatorConfig(roller=RollerConfig(geometry="3d")))
+    assert at(ev, band, 0.0)[0] == "unknown"  # nothing inside read yet
+    assert at(ev, inside, 1.0)[0] == "ok"
+    assert at(ev, band, 2.9) == ("ok", None)
+    assert at(ev, band, 3.1)[0] == "unknown"
+    assert at(ev, inside, 4.0)[0] == "ok"
+    assert at(ev, past, 4.5)[0] == "fault"
+    assert at(ev, band, 4.6)[0] == "unknown"  # the fault ended the hold
+    off = Evaluator(EvaluatorConfig.model_validate(
+        {"roller": {"geometry": "3d"}, "temporal": {"edge_hold_s": 0.0}}))
+    at(off, inside, 0.0)
+    assert at(off, band, 0.5)[0] == "unknown"
+    photo = Evaluator(EvaluatorConfig(roller=RollerConfig(geometry="3d")), still=True)
+    at(photo, inside, 0.0)
+    assert at(photo, band, 0.0)[0] == "unknown"

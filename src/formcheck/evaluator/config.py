@@ -322,6 +322,10 @@ class TemporalConfig(_Section):
     # a roller does not turn between frames, and a held "across" can only wait for a clear
     # "along" to show a fault, never raise one (docs/scenes3d.md, stop 46).
     across_hold_s: float = Field(2.0, ge=0, le=10)
+    # In a video, a sure roller read just past the shoulder blades' edge (inside the
+    # "near the edge" band) takes "ok" where its place was read inside them up to this long
+    # before, s (0: never); never a fault (docs/scenes3d.md, stop 46).
+    edge_hold_s: float = Field(2.0, ge=0, le=10)
     # A frame whose roller is found but unsure judges the roller's place and orientation
     # on the last sure detection's, up to this long after it, s (0: never): a confidence
     # flickering about the bar otherwise blanks those checks frame by frame. 0.5 s is the

@@ -274,6 +274,7 @@ class Evaluator:
         self._roller_away = False  # the last sure place was past roller.max_position
         self._last_sure_t: float | None = None  # when the last sure place was read, s
         self._last_across_t: float | None = None  # when a clear "across" was last read, s
+        self._last_blades_t: float | None = None  # when a place inside the blades was read, s
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -409,6 +410,7 @@ class Evaluator:
         self._sure_place.forget()  # whoever comes back has their own roller
         self._last_sure_t = None
         self._last_across_t = None
+        self._last_blades_t = None
 
     def _smooth(self, xy: FloatArray, t: float) -> FloatArray:
         if self.still or not self.config.smoothing.enabled:
@@ -491,7 +493,7 @@ class Evaluator:
         held: tuple[float, Orientation | None] | None = None
         if posture is not None:
             # a bad posture ends the roll it belonged to, and the roller's reading with it
-            self._last_sure_t = self._last_across_t = None
+            self._last_sure_t = self._last_across_t = self._last_blades_t = None
         if gate_all is not None or not roller_ok:
             self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
         elif roller_sure and roller is not None and position is not None:
@@ -510,7 +512,7 @@ class Evaluator:
         place, facing, place_sure = ((held[0], held[1], True) if held is not None
                                      else (position, orientation, roller_sure))
         raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, place_sure, place,
-                                                       facing, in_3d)
+                                                       facing, in_3d, t)
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, place_sure, facing,
                                                         place)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed,
@@ -750,7 +752,10 @@ class Evaluator:
         position: float | None,
         orientation: Orientation | None = None,
         view: ViewPosture | None = None,
+        t: float = 0.0,
     ) -> _Raw:
+        """Where the roller presses the back (``position``: 0 at the shoulders, 1 at the
+        hips, torso lengths); ``t`` the frame's time, s (``temporal.edge_hold_s``)."""
         if not found:
             return _Raw(Status.UNKNOWN, reason=ROLLER_MISSING)
         if not sure:
@@ -775,13 +780,21 @@ class Evaluator:
             low_min -= c.temporal.roller_hysteresis
         zone = zone_of(position, neck_max, low_min)
         if zone is Zone.SHOULDER_BLADES:
+            if not self.still:
+                self._last_blades_t = t
             return _Raw(Status.OK, position, zone=zone)
         m = c.roller.zone_margin
         if view is not None and c.roller.zone_margin_view:
             off_side = max(view.azimuth_deg, view.elevation_deg) / 45.0
             m += c.roller.zone_margin_view * min(1.0, max(0.0, off_side))
         if held is None and neck_max - m <= position <= low_min + m:
+            if (not self.still and self._last_blades_t is not None
+                    and 0.0 <= t - self._last_blades_t <= c.temporal.edge_hold_s):
+                # edge_hold_s: just past the edge, from inside it a moment ago; no zone
+                # is claimed for a place this near its edge
+                return _Raw(Status.OK, position)
             return _Raw(Status.UNKNOWN, position, ROLLER_NEAR_EDGE)
+        self._last_blades_t = None
         return _Raw(Status.FAULT, position, key=CueKey.of(CheckId.ROLLER_POSITION, zone),
                     zone=zone)
 
