@@ -683,3 +683,22 @@ def test_a_recent_value_is_not_lent_backwards_in_time() -> None:
     recent: Recent[float] = Recent(0.5)
     recent.note(100.0, 0.3)
     assert recent.get(0.0) is None  # a new stream starts over
+
+
+def test_a_roll_through_the_edge_band_reads_ok_then_unknown() -> None:
+    # given a video: the roller read inside the shoulder blades (0.40) for 2 s, then just
+    # past the lower back's edge (0.48, inside the 0.05 band) for 4 s
+    steps = timeline(6.0, lambda t: GOOD, lambda t: 0.40 if t < 2.0 else 0.48)
+    off = EvaluatorConfig.model_validate({"temporal": {"edge_hold_s": 0.0}})
+    # when
+    _, verdicts = run(steps)
+    _, without = run(steps, config=off)
+    # then the band reads ok (claiming no zone) for edge_hold_s after the last place
+    # inside, then unknown; never a fault; without the hold, unknown throughout the band
+    pos = [(v.t_s, v.checks[CheckId.ROLLER_POSITION]) for v in verdicts]
+    band = [(t, c) for t, c in pos if 2.5 <= t]
+    assert all(c.frame_status is Status.OK and c.zone is None for t, c in band if t <= 3.8)
+    assert all(c.frame_status is Status.UNKNOWN for t, c in band if t >= 4.5)
+    assert all(c.frame_status is not Status.FAULT for _, c in pos)
+    assert all(v.checks[CheckId.ROLLER_POSITION].frame_status is Status.UNKNOWN
+               for v in without if v.t_s >= 2.5)

@@ -364,3 +364,21 @@ def test_an_outline_that_fits_along_neither_way_reads_across_within_fifty_degree
     assert reads[("53", 50.0)] == reads[("53", 30.0)]  # past 50: the strict reading
     assert reads[("53", 50.0)].count("across") < 0.75 * len(reads[("53", 50.0)])
     assert "along" not in reads[("47", 50.0)] + reads[("53", 50.0)]
+
+
+def test_an_outline_fitting_both_ways_says_so() -> None:
+    """The reading marks an outline that fits both ways (``both_fit``: what the
+    evaluator's across hold bridges), and only that one."""
+    seen = 0
+    for _shot, t in _cases(("oblique", "elevated")):
+        xy, w = _landmarks(t)
+        bv = body_view(xy, w, image_size=(t["width"], t["height"]))
+        assert bv is not None
+        ends = np.asarray(t["roller_ends_px"])
+        dia = t["roller"]["size_px"][1]
+        axis = ends[1] - ends[0]
+        got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
+                                 along_min_m=ALONG_MIN_M)
+        assert got.both_fit == (got.status == "unknown" and got.reason.endswith("look alike"))
+        seen += got.both_fit
+    assert seen >= 3

@@ -362,7 +362,7 @@ def test_the_band_at_the_shoulder_blades_edge_widens_off_the_side(
     roller = make_roller(BodySpec(), 0.53)
     view = ViewPosture(az, el, torso_rise_deg=10.0, upright_deg=0.0, back_down=1.0)
     # when
-    raw = ev._position(roller, True, True, 0.53, Orientation.ACROSS, view)
+    raw = ev._position(roller, True, True, 0.53, Orientation.ACROSS, view, t=0.0)
     # then: a fault side-on; from further round or up, near the edge (unknown)
     assert raw.status.value == expected
     if expected == "unknown":
@@ -416,9 +416,10 @@ def test_a_place_just_past_the_edge_keeps_the_last_ok_for_a_while() -> None:
     view = ViewPosture(45.0, 10.0, torso_rise_deg=10.0, upright_deg=0.0, back_down=1.0)
     inside, band, past = 0.40, 0.50, 0.60  # the lower back from 0.45; the band 0.10 wide
 
-    def at(ev: Evaluator, place: float, t: float) -> tuple[str, object]:
+    def at(ev: Evaluator, place: float, t: float, own: bool = True) -> tuple[str, object]:
         raw = ev._position(make_roller(BodySpec(), place), True, True, place,
-                           Orientation.ACROSS, view, t)
+                           Orientation.ACROSS, view, t=t)
+        ev._note_blades(raw, own=own, t=t)
         return raw.status.value, raw.zone
 
     ev = Evaluator(EvaluatorConfig(roller=RollerConfig(geometry="3d")))
@@ -429,6 +430,8 @@ def test_a_place_just_past_the_edge_keeps_the_last_ok_for_a_while() -> None:
     assert at(ev, inside, 4.0)[0] == "ok"
     assert at(ev, past, 4.5)[0] == "fault"
     assert at(ev, band, 4.6)[0] == "unknown"  # the fault ended the hold
+    assert at(ev, inside, 5.0, own=False)[0] == "ok"  # a borrowed place starts no hold
+    assert at(ev, band, 5.1)[0] == "unknown"
     off = Evaluator(EvaluatorConfig.model_validate(
         {"roller": {"geometry": "3d"}, "temporal": {"edge_hold_s": 0.0}}))
     at(off, inside, 0.0)

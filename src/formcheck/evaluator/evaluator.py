@@ -491,9 +491,6 @@ class Evaluator:
             position, raw_place, orientation = self._roller_place(
                 view, landmarks, near, roller, torso, t)
         held: tuple[float, Orientation | None] | None = None
-        if posture is not None:
-            # a bad posture ends the roll it belonged to, and the roller's reading with it
-            self._last_sure_t = self._last_across_t = self._last_blades_t = None
         if gate_all is not None or not roller_ok:
             self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
         elif roller_sure and roller is not None and position is not None:
@@ -512,7 +509,11 @@ class Evaluator:
         place, facing, place_sure = ((held[0], held[1], True) if held is not None
                                      else (position, orientation, roller_sure))
         raws[CheckId.ROLLER_POSITION] = self._position(roller, roller_ok, place_sure, place,
-                                                       facing, in_3d, t)
+                                                       facing, in_3d, t=t)
+        self._note_blades(raws[CheckId.ROLLER_POSITION], own=held is None, t=t)
+        if posture is not None:
+            # a bad posture ends the roll it belonged to, and the roller's readings with it
+            self._last_sure_t = self._last_across_t = self._last_blades_t = None
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, place_sure, facing,
                                                         place)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed,
@@ -633,7 +634,9 @@ class Evaluator:
         """This frame's orientation, a sure roller's, read against the body's axes: a
         clear "across" is noted (a clear "along" forgets it); an outline that fits both
         ways (``both_fit``) takes "across" where one was noted within
-        ``temporal.across_hold_s`` (videos only)."""
+        ``temporal.across_hold_s`` s, and no fault of the orientation is being reported
+        (videos only). The place bridge (``temporal.place_bridge_s``) may lend a held
+        "across" to unsure frames after it, as it lends any sure frame's."""
         if self.still:
             return orientation
         if orientation is Orientation.ACROSS:
@@ -641,6 +644,7 @@ class Evaluator:
         elif orientation is Orientation.ALONG:
             self._last_across_t = None
         elif (both_fit and self._last_across_t is not None
+              and not self._holding(CheckId.ROLLER_ACROSS_BACK)
               and 0.0 <= t - self._last_across_t <= self.config.temporal.across_hold_s):
             return Orientation.ACROSS
         return orientation
@@ -752,7 +756,8 @@ class Evaluator:
         position: float | None,
         orientation: Orientation | None = None,
         view: ViewPosture | None = None,
-        t: float = 0.0,
+        *,
+        t: float,
     ) -> _Raw:
         """Where the roller presses the back (``position``: 0 at the shoulders, 1 at the
         hips, torso lengths); ``t`` the frame's time, s (``temporal.edge_hold_s``)."""
@@ -780,8 +785,6 @@ class Evaluator:
             low_min -= c.temporal.roller_hysteresis
         zone = zone_of(position, neck_max, low_min)
         if zone is Zone.SHOULDER_BLADES:
-            if not self.still:
-                self._last_blades_t = t
             return _Raw(Status.OK, position, zone=zone)
         m = c.roller.zone_margin
         if view is not None and c.roller.zone_margin_view:
@@ -794,9 +797,19 @@ class Evaluator:
                 # is claimed for a place this near its edge
                 return _Raw(Status.OK, position)
             return _Raw(Status.UNKNOWN, position, ROLLER_NEAR_EDGE)
-        self._last_blades_t = None
         return _Raw(Status.FAULT, position, key=CueKey.of(CheckId.ROLLER_POSITION, zone),
                     zone=zone)
+
+    def _note_blades(self, raw: _Raw, *, own: bool, t: float) -> None:
+        """Keep the time, s, of the last place read inside the shoulder blades for
+        ``temporal.edge_hold_s`` (videos only; ``own``: the frame's own place, not one
+        borrowed over unsure frames); a fault reading ends the hold."""
+        if self.still:
+            return
+        if raw.status is Status.FAULT:
+            self._last_blades_t = None
+        elif own and raw.status is Status.OK and raw.zone is Zone.SHOULDER_BLADES:
+            self._last_blades_t = t
 
     def _across(self, roller: RollerObservation | None, found: bool, sure: bool,
                 orientation: Orientation | None = None,

@@ -55,7 +55,11 @@ def format_value(verdict: FrameVerdict, check: CheckId) -> str:
     """The check's value as short text: "92 deg", "shoulder blades", "8.1 cm/s", "?"."""
     v = verdict.checks[check]
     if check is CheckId.ROLLER_POSITION:
-        return v.zone.value.replace("_", " ") if v.zone else "?"
+        if v.zone:
+            return v.zone.value.replace("_", " ")
+        # an ok with no zone: read just past the shoulder blades' edge, inside them a
+        # moment ago (temporal.edge_hold_s)
+        return "edge" if v.frame_status is Status.OK else "?"
     if check is CheckId.ROLLER_ACROSS_BACK:
         # unknown (orientation unclear, held, gated): "?", not "across", whatever the value
         if v.status is Status.UNKNOWN:
