@@ -7,13 +7,14 @@ image landmarks, so these test the geometry alone.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 
 from formcheck.evaluator.config import RollerConfig
-from formcheck.evaluator.view3d import body_view, roller_orientation
+from formcheck.evaluator.view3d import OrientationReading, body_view, roller_orientation
 from formcheck.pose.landmarks import Landmark
 from formcheck.scenes3d import dataset
 
@@ -103,23 +104,30 @@ def test_mirroring_the_image_changes_nothing() -> None:
         assert mv.azimuth_deg == pytest.approx(bv.azimuth_deg, abs=1e-6)
 
 
-def _exact_outline_tally(along_min_m: float | None = None) -> dict[str, int]:
-    """The orientation read from each supported shot's exact roller outline (its true
-    ends and diameter, px), against the truth: how many right, unknown (each with its
-    reason) and wrong; with :func:`roller_orientation`'s ``along_min_m`` (m) where given,
-    else the evaluator's default."""
-    if along_min_m is None:
-        along_min_m = ALONG_MIN_M
-    counts = {"right": 0, "unknown": 0, "wrong": 0}
-    for _shot, t in _cases(("floor_side", "oblique", "elevated")):
+def _exact_readings(bins: tuple[str, ...], along_min_m: float | None = None,
+                    ) -> Iterator[tuple[dict[str, Any], OrientationReading]]:
+    """Each shot's truth row in ``bins`` with the orientation read from its exact roller
+    outline (its true ends and diameter, px); ``along_min_m`` (m) as
+    :func:`_exact_outline_tally`'s."""
+    for _shot, t in _cases(bins):
         xy, w = _landmarks(t)
         bv = body_view(xy, w, image_size=(t["width"], t["height"]))
         assert bv is not None
         ends = np.asarray(t["roller_ends_px"])
         dia = t["roller"]["size_px"][1]
         axis = ends[1] - ends[0]
-        got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
-                                 along_min_m=along_min_m)
+        yield t, roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
+                                    along_min_m=ALONG_MIN_M if along_min_m is None
+                                    else along_min_m)
+
+
+def _exact_outline_tally(along_min_m: float | None = None) -> dict[str, int]:
+    """The orientation read from each supported shot's exact roller outline (its true
+    ends and diameter, px), against the truth: how many right, unknown (each with its
+    reason) and wrong; with :func:`roller_orientation`'s ``along_min_m`` (m) where given,
+    else the evaluator's default."""
+    counts = {"right": 0, "unknown": 0, "wrong": 0}
+    for t, got in _exact_readings(("floor_side", "oblique", "elevated"), along_min_m):
         if got.status == "unknown":
             assert got.reason
             counts["unknown"] += 1
@@ -299,18 +307,25 @@ def test_a_long_roller_minimum_along_the_spine_settles_oblique_views() -> None:
     assert tally[0.6]["right"] > tally[0.3]["right"]
 
 
-def test_a_stubby_outline_s_direction_is_not_held_against_across() -> None:
-    """An outline under twice as long as thick (a roller across seen from above, most of
-    it under the body) has no direction to speak of: its long axis turned 70 degrees off
-    the left-right axis still reads across, never along; with the old 1.3 times the
-    thickness nearly every one fitted neither way."""
-    reads: dict[float, list[str]] = {1.3: [], 2.0: []}
+def _elevated_across_views() -> Iterator[tuple[dict[str, Any], Any]]:
+    """Each elevated shot's truth row with a roller across and its ends, and the body
+    view read from its exact landmarks."""
     for _shot, t in _cases(("elevated",)):
         if t["roller"].get("orientation") != "across" or not t.get("roller_ends_px"):
             continue
         xy, w = _landmarks(t)
         bv = body_view(xy, w, image_size=(t["width"], t["height"]))
         assert bv is not None
+        yield t, bv
+
+
+def test_a_stubby_outline_s_direction_is_not_held_against_across() -> None:
+    """An outline under twice as long as thick (a roller across seen from above, most of
+    it under the body) has no direction to speak of: its long axis turned 70 degrees off
+    the left-right axis still reads across, never along; with the old 1.3 times the
+    thickness nearly every one fitted neither way."""
+    reads: dict[float, list[str]] = {1.3: [], 2.0: []}
+    for t, bv in _elevated_across_views():
         lat = bv.image_dir(bv.roller_lateral)
         a = math.atan2(float(lat[1]), float(lat[0])) + math.radians(70.0)
         axis = np.array([math.cos(a), math.sin(a)])
@@ -335,12 +350,7 @@ def test_an_outline_that_fits_along_neither_way_reads_across_within_fifty_degree
     axis's image is long; along being excluded on both counts, across now holds to 50
     degrees: 47 degrees off reads across, 53 off as it did before."""
     reads: dict[tuple[str, float], list[str]] = {}
-    for _shot, t in _cases(("elevated",)):
-        if t["roller"].get("orientation") != "across" or not t.get("roller_ends_px"):
-            continue
-        xy, w = _landmarks(t)
-        bv = body_view(xy, w, image_size=(t["width"], t["height"]))
-        assert bv is not None
+    for t, bv in _elevated_across_views():
         lat, spine = bv.image_dir(bv.roller_lateral), bv.image_dir(bv.spine)
         dia = float(t["roller"]["size_px"][1])
         length = 2.2 * dia
@@ -370,15 +380,7 @@ def test_an_outline_fitting_both_ways_says_so() -> None:
     """The reading marks an outline that fits both ways (``both_fit``: what the
     evaluator's across hold bridges), and only that one."""
     seen = 0
-    for _shot, t in _cases(("oblique", "elevated")):
-        xy, w = _landmarks(t)
-        bv = body_view(xy, w, image_size=(t["width"], t["height"]))
-        assert bv is not None
-        ends = np.asarray(t["roller_ends_px"])
-        dia = t["roller"]["size_px"][1]
-        axis = ends[1] - ends[0]
-        got = roller_orientation(bv, axis, float(np.linalg.norm(axis)) + dia, dia,
-                                 along_min_m=ALONG_MIN_M)
+    for _t, got in _exact_readings(("oblique", "elevated")):
         assert got.both_fit == (got.status == "unknown" and got.reason.endswith("look alike"))
         seen += got.both_fit
     assert seen >= 3
