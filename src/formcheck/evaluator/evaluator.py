@@ -272,9 +272,12 @@ class Evaluator:
         self._sure_place: Recent[tuple[float, Orientation | None]] = Recent(
             c.temporal.place_bridge_s)
         self._roller_away = False  # the last sure place was past roller.max_position
-        self._last_sure_t: float | None = None  # when the last sure place was read, s
-        self._last_across_t: float | None = None  # when a clear "across" was last read, s
-        self._last_blades_t: float | None = None  # when a place inside the blades was read, s
+        # the roll's recent readings, each lent for its own time (temporal.*): a sure place
+        # (speed_travel_lost_s), a clear "across" (across_hold_s), a place inside the
+        # shoulder blades (edge_hold_s)
+        self._last_sure: Recent[bool] = Recent(c.temporal.speed_travel_lost_s)
+        self._clear_across: Recent[bool] = Recent(c.temporal.across_hold_s)
+        self._inside_blades: Recent[bool] = Recent(c.temporal.edge_hold_s)
         self._near: Side | None = None
         self._switch_since: float | None = None
         self._last_t: float | None = None
@@ -408,9 +411,12 @@ class Evaluator:
         self._near = None
         self._switch_since = None
         self._sure_place.forget()  # whoever comes back has their own roller
-        self._last_sure_t = None
-        self._last_across_t = None
-        self._last_blades_t = None
+        self._forget_roll()
+
+    def _forget_roll(self) -> None:
+        """A lost person or a bad posture ends the roll, and what its readings lend."""
+        for recent in (self._last_sure, self._clear_across, self._inside_blades):
+            recent.forget()
 
     def _smooth(self, xy: FloatArray, t: float) -> FloatArray:
         if self.still or not self.config.smoothing.enabled:
@@ -495,7 +501,7 @@ class Evaluator:
             self._sure_place.forget()  # a place read in a bad posture, or none, lends nothing
         elif roller_sure and roller is not None and position is not None:
             self._sure_place.note(t, (position, orientation or roller.orientation))
-            self._last_sure_t = t
+            self._last_sure.note(t, True)
             self._roller_away = position > c.roller.max_position
         elif not roller_sure and not self.still and c.roller.geometry == "3d":
             held = self._sure_place.get(t)
@@ -512,8 +518,7 @@ class Evaluator:
                                                        facing, in_3d, t=t)
         self._note_blades(raws[CheckId.ROLLER_POSITION], own=held is None, t=t)
         if posture is not None:
-            # a bad posture ends the roll it belonged to, and the roller's readings with it
-            self._last_sure_t = self._last_across_t = self._last_blades_t = None
+            self._forget_roll()  # after this frame's readings, which it also ends
         raws[CheckId.ROLLER_ACROSS_BACK] = self._across(roller, roller_ok, place_sure, facing,
                                                         place)
         raws[CheckId.ROLLING_SPEED] = self._speed(roller_ok, roller_sure, position, speed,
@@ -551,8 +556,7 @@ class Evaluator:
         c = self.config
         pose = frame.pose
         # speed_travel_lost_s: the roller given up by the tracker, its last sure place recent
-        lost = (not found and self._last_sure_t is not None
-                and 0.0 <= t - self._last_sure_t <= c.temporal.speed_travel_lost_s)
+        lost = not found and self._last_sure.get(t) is not None
         if (c.temporal.speed_bridges_unsure and set_up and position is None
                 and (found or lost) and not self._roller_away):
             # an unsure, placeless or (briefly) lost detection: the speed's windows wait for
@@ -640,12 +644,11 @@ class Evaluator:
         if self.still:
             return orientation
         if orientation is Orientation.ACROSS:
-            self._last_across_t = t
+            self._clear_across.note(t, True)
         elif orientation is Orientation.ALONG:
-            self._last_across_t = None
-        elif (both_fit and self._last_across_t is not None
-              and not self._holding(CheckId.ROLLER_ACROSS_BACK)
-              and 0.0 <= t - self._last_across_t <= self.config.temporal.across_hold_s):
+            self._clear_across.forget()
+        elif (both_fit and self._clear_across.get(t) is not None
+              and not self._holding(CheckId.ROLLER_ACROSS_BACK)):
             return Orientation.ACROSS
         return orientation
 
@@ -791,8 +794,7 @@ class Evaluator:
             off_side = max(view.azimuth_deg, view.elevation_deg) / 45.0
             m += c.roller.zone_margin_view * min(1.0, max(0.0, off_side))
         if held is None and neck_max - m <= position <= low_min + m:
-            if (not self.still and self._last_blades_t is not None
-                    and 0.0 <= t - self._last_blades_t <= c.temporal.edge_hold_s):
+            if not self.still and self._inside_blades.get(t) is not None:
                 # edge_hold_s: just past the edge, from inside it a moment ago; no zone
                 # is claimed for a place this near its edge
                 return _Raw(Status.OK, position)
@@ -807,9 +809,9 @@ class Evaluator:
         if self.still:
             return
         if raw.status is Status.FAULT:
-            self._last_blades_t = None
+            self._inside_blades.forget()
         elif own and raw.status is Status.OK and raw.zone is Zone.SHOULDER_BLADES:
-            self._last_blades_t = t
+            self._inside_blades.note(t, True)
 
     def _across(self, roller: RollerObservation | None, found: bool, sure: bool,
                 orientation: Orientation | None = None,

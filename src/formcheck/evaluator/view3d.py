@@ -531,7 +531,6 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
     roller across is short and its axis loosely read).
     """
     thick = max(float(thickness_px), 1.0)
-    fits: dict[str, bool] = {}
     off: dict[str, float] = {}
     length_fits: dict[str, bool] = {}
     dir_fits: dict[str, bool] = {}
@@ -554,11 +553,11 @@ def roller_orientation(view: BodyView, axis_px: FloatArray, length_px: float,
         long_slack = across_long_slack if name == "across" else slack
         length_ok = (1 - slack) * lo <= length_px <= (1 + long_slack) * hi
         dir_ok = (not long_enough) or off[name] <= tol or length_px < stubby * thick
-        fits[name] = length_ok and dir_ok
         length_fits[name], dir_fits[name] = length_ok, dir_ok
-    if (not fits["across"] and length_fits["across"] and not length_fits["along"]
-            and not dir_fits["along"] and off["across"] <= across_loose_off_deg):
-        fits["across"] = True  # along excluded twice over: across's direction, loosely
+    if not (length_fits["along"] or dir_fits["along"]):
+        # along excluded twice over: across's direction holds loosely
+        dir_fits["across"] = dir_fits["across"] or off["across"] <= across_loose_off_deg
+    fits = {name: length_fits[name] and dir_fits[name] for name in length_fits}
     sep = _line_angle(view.image_dir(view.roller_lateral), view.image_dir(view.spine))
     angles = (sep, off["across"], off["along"])
     if fits["across"] and not fits["along"]:
