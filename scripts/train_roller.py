@@ -141,7 +141,7 @@ def load_frames(root: Path, hold_out: frozenset[str] = frozenset(),
 
 def batch(frames: list[Any], rng: np.random.Generator, n: int,
           whole: bool, desaturate: float, wander_share: float,
-          recolour_share: float = 0.0) -> tuple[torch.Tensor, ...]:
+          recolour_share: float = 0.0, room_share: float = 0.0) -> tuple[torch.Tensor, ...]:
     """Images (N, 3, H, W), masks (N, 1, H, W), heatmaps (N, 2, H, W) and their
     weights (N, 2)."""
     xs: list[np.ndarray] = []
@@ -151,7 +151,7 @@ def batch(frames: list[Any], rng: np.random.Generator, n: int,
     while len(xs) < n:
         img, labels, truth = frames[int(rng.integers(len(frames)))]
         sample = training_sample(img, labels, truth, rng, cv2, whole, desaturate,
-                                 wander_share, recolour_share)
+                                 wander_share, recolour_share, room_share)
         if sample is None:
             continue
         rgb = sample[0][:, :, ::-1].astype(np.float32) / 255.0  # as blobFromImage(swapRB)
@@ -227,6 +227,8 @@ def parse_args() -> argparse.Namespace:
                          "(as committed) or the renderer's whole roller, ends too")
     ap.add_argument("--recolour", type=float, default=0.0,
                     help="share of crops whose roller alone is painted another colour")
+    ap.add_argument("--room", type=float, default=0.0,
+                    help="share of 3D crops whose room (floor, mat, walls) takes another look")
     ap.add_argument("--wander", type=float, default=0.0,
                     help="share of crops moved off the torso (negatives: limbs, floor)")
     ap.add_argument("--channels", type=_channels, default=(16, 32, 64),
@@ -281,7 +283,7 @@ def train(net: TinyUNet, frames: list[Any], rng: np.random.Generator,
     loss_avg = 0.0
     for step in range(args.steps):
         x, y, heat, hw = batch(frames, rng, args.batch, args.target == "whole",
-                               args.desaturate, args.wander, args.recolour)
+                               args.desaturate, args.wander, args.recolour, args.room)
         out = net(x)
         logits = out[:, :1]
         p = torch.sigmoid(logits)
@@ -357,6 +359,7 @@ def main() -> None:
         "shot_share": args.shot_share,
         "extra_set": None if args.extra_set is None else args.extra_set.name,
         "desaturate": args.desaturate, "recolour": args.recolour,
+        **({"room": args.room} if args.room else {}),
         "heads": ["centre", "ends"] if args.heads else [],
         "head_weight": args.head_weight if args.heads else None, "dilation": args.dilation,
         "channels": list(args.channels), "separable": args.separable, "decoder": args.decoder,

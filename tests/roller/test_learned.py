@@ -16,6 +16,7 @@ from formcheck.roller.learned import (
     MODEL_PATH,
     WORK_PX,
     LearnedRollerDetector,
+    Region,
     axis_centre,
     crop,
     ends_agree,
@@ -302,6 +303,44 @@ def test_recolouring_paints_the_roller_alone_and_keeps_its_shading() -> None:
     spread = c.max(axis=1) - c.min(axis=1)
     assert (spread < 15).any() and (c[:, 0] > c[:, 2]).any()
     assert np.array_equal(recolour(img, np.zeros_like(mask), rng, cv2), img)
+
+
+def test_the_room_takes_another_look_and_the_person_and_roller_keep_theirs() -> None:
+    """The renders show four floors and five lights: recolouring the room (label 0) of a
+    3D crop gives it other looks, the person and the roller untouched (but the blend's
+    few pixels at the edge), its shading kept; a 2D scene's labels (roller only, the
+    person under 0 too) are never recoloured."""
+    from formcheck.roller.learned_data import (
+        PERSON_LABEL,
+        ROLLER_LABEL,
+        recolour_room,
+        room_mask,
+    )
+
+    labels = np.zeros((200, 200), np.uint8)
+    labels[60:140, 20:180] = PERSON_LABEL
+    labels[140:160, 60:140] = ROLLER_LABEL
+    region = Region((4.0, 4.0), 2.0)  # the work crop: 192 x 192 px of this frame
+    room = room_mask(labels, region, cv2)
+    assert room is not None and room.shape == (WORK_PX, WORK_PX)
+    assert room[10, 48] == 1 and room[45, 48] == 0 and room[75, 48] == 0
+    assert room_mask(np.where(labels == ROLLER_LABEL, ROLLER_LABEL, 0).astype(np.uint8),
+                     region, cv2) is None
+
+    rng = np.random.default_rng(3)
+    img = rng.integers(90, 160, (WORK_PX, WORK_PX, 3)).astype(np.uint8)
+    img[:25] = np.linspace(60, 200, WORK_PX)[None, :, None].astype(np.uint8)  # a lit wall
+    looks = []
+    for seed in range(16):
+        out = recolour_room(img, room, np.random.default_rng(seed), cv2)
+        keep = cv2.erode(1 - room, np.ones((9, 9), np.uint8)) > 0
+        assert np.array_equal(out[keep], img[keep])
+        wall = out[2:20, 4:92].astype(np.float64).mean(axis=(0, 2))
+        assert np.corrcoef(wall, np.arange(wall.size))[0, 1] > 0.9  # the shading goes on
+        looks.append(out[2:20, 4:92].astype(np.float64).mean(axis=(0, 1)))
+    c = np.array(looks)
+    assert np.ptp(c, axis=0).min() > 40  # every channel takes many values
+    assert np.array_equal(recolour_room(img, np.zeros_like(room), rng, cv2), img)
 
 
 def test_the_roller_mask_is_the_roller_the_frame_draws() -> None:

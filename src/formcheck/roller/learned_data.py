@@ -22,6 +22,7 @@ from formcheck.roller.learned import WORK_PX, Region, crop, search_region
 
 Image = NDArray[np.uint8]
 ROLLER_LABEL = 2  # the 3D set's mask label of roller pixels
+PERSON_LABEL = 1  # and of the person's
 HEAT_SIGMA = 2.0  # the heatmaps' Gaussian, work px (5% of a torso is about 2)
 
 
@@ -126,17 +127,63 @@ def recolour(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
     return np.asarray(np.clip(out, 0, 255), np.uint8)
 
 
+def room_mask(labels: NDArray[np.uint8], region: Region, cv2: Any) -> NDArray[np.uint8] | None:
+    """The room's pixels (floor, mat, walls: label 0) in the region's work px (0/1), or
+    None for a frame whose labels mark no person (the 2D scenes' masks hold the roller
+    alone, so their 0 is the person too)."""
+    if not (labels == PERSON_LABEL).any():
+        return None
+    room = (labels == 0).astype(np.uint8) * 255
+    s = region.scale
+    m = np.array([[1 / s, 0, -region.origin[0] / s], [0, 1 / s, -region.origin[1] / s]])
+    out = cv2.warpAffine(room, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA)
+    return (np.asarray(out) > 127).astype(np.uint8)
+
+
+def recolour_room(img: Image, room: NDArray[np.uint8], rng: np.random.Generator,
+                  cv2: Any) -> Image:
+    """The room's pixels (``room`` 1) given another look, the person and roller kept:
+    half the time a colour cast (a random gain per channel), else painted one random
+    colour with their shading kept (as :func:`recolour`: a third unsaturated, near
+    black to near white). The renders show four floors and five lights; this lets the
+    roller be told from a floor or a wall of any colour and tint, its own included.
+    Edges blended over about a pixel."""
+    m = room.astype(np.float32)
+    if m.sum() < 10:
+        return img
+    alpha = np.clip(cv2.GaussianBlur(m, (0, 0), 0.7), 0.0, 1.0)[..., None]
+    f = img.astype(np.float32)
+    if rng.random() < 0.5:
+        paint = f * (rng.uniform(0.5, 1.5, 3) * rng.uniform(0.6, 1.3)).astype(np.float32)
+    else:
+        grey = f.mean(axis=2)
+        shading = np.clip(grey / max(float(grey[room > 0].mean()), 1.0), 0.0, 2.5)[..., None]
+        if rng.random() < 1 / 3:
+            colour = np.full(3, float(rng.uniform(0.08, 0.95))) + rng.normal(0.0, 0.02, 3)
+        else:
+            hsv = np.array([[[rng.integers(0, 180), rng.uniform(30, 220),
+                              rng.uniform(60, 245)]]], np.uint8)
+            colour = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float64) / 255.0
+        paint = shading * (colour * 255.0).astype(np.float32)
+    out = f * (1 - alpha) + np.clip(paint, 0, 255) * alpha
+    return np.asarray(np.clip(out, 0, 255), np.uint8)
+
+
 def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
             cv2: Any, desaturate: float = 0.0,
             heat: NDArray[np.float32] | None = None,
-            recolour_share: float = 0.0) -> tuple[Image, NDArray[np.uint8]]:
+            recolour_share: float = 0.0, room: NDArray[np.uint8] | None = None,
+            room_share: float = 0.0) -> tuple[Image, NDArray[np.uint8]]:
     """Random flip, channel order and hue (any roller colour), with probability
     ``desaturate`` most of the colour taken out (grey and white rollers, which a hue turn
     cannot make), with probability ``recolour_share`` the roller alone painted another
-    colour (:func:`recolour`), brightness, contrast, blur and noise; the mask follows the
-    flip only, and so do the heatmaps ``heat`` (C, H, W), flipped in place."""
+    colour (:func:`recolour`), with probability ``room_share`` the room's pixels ``room``
+    another look (:func:`recolour_room`), brightness, contrast, blur and noise; the mask
+    follows the flip only, and so do the heatmaps ``heat`` (C, H, W), flipped in place."""
     if recolour_share and rng.random() < recolour_share:
         img = recolour(img, mask, rng, cv2)
+    if room is not None and room_share and rng.random() < room_share:
+        img = recolour_room(img, room, rng, cv2)
     if rng.random() < 0.5:
         img, mask = img[:, ::-1], mask[:, ::-1]
         if heat is not None:
@@ -201,14 +248,15 @@ def head_targets(truth: dict[str, Any], region: Region) -> tuple[NDArray[np.floa
 def training_sample(image: Image, labels: NDArray[np.uint8], truth: dict[str, Any],
                     rng: np.random.Generator | None, cv2: Any, whole: bool = False,
                     desaturate: float = 0.0, wander_share: float = 0.0,
-                    recolour_share: float = 0.0
+                    recolour_share: float = 0.0, room_share: float = 0.0
                     ) -> tuple[Image, NDArray[np.uint8], NDArray[np.float32],
                                NDArray[np.float32]] | None:
     """(work crop BGR, roller mask 0/1, the whole roller's centre and ends heatmaps, their
     weights (:func:`head_targets`)) of one frame, augmented when ``rng`` is given (the
     heatmaps follow the crop and the flip); ``whole``: the mask is the whole roller's,
     hidden parts included (:func:`whole_roller`); ``wander_share``: that share of crops
-    is moved off the torso (:func:`wander`). None when the truth has no usable torso."""
+    is moved off the torso (:func:`wander`); ``room_share``: that share of 3D crops has
+    the room recoloured (:func:`recolour_room`). None when the truth has no usable torso."""
     region = truth_region(truth)
     if region is None:
         return None
@@ -220,7 +268,9 @@ def training_sample(image: Image, labels: NDArray[np.uint8], truth: dict[str, An
                                                     truth if whole else None)
     heat, weight = head_targets(truth, region)
     if rng is not None:
-        img, mask = augment(img, mask, rng, cv2, desaturate, heat, recolour_share)
+        room = room_mask(labels, region, cv2) if room_share else None
+        img, mask = augment(img, mask, rng, cv2, desaturate, heat, recolour_share, room,
+                            room_share)
     return img, mask, heat, weight
 
 
