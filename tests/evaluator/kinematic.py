@@ -173,6 +173,27 @@ def _to_pixels(spec: BodySpec, xyz: FloatArray) -> FloatArray:
 
 def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The 33 landmarks: (33, 2) px, (33,) visibility, (33,) normalised depth z."""
+    xyz, vis = _body_xyz(spec)
+    z = _camera(spec, xyz)[2] * spec.px_per_cm / spec.image_size[0]
+    return _to_pixels(spec, xyz), vis, z
+
+
+def world_landmarks(spec: BodySpec) -> FloatArray:
+    """The 33 landmarks as MediaPipe's world landmarks: (33, 3) m about the mid-hip, in
+    the camera's axes (x right and y down in the image, z towards the camera), for a
+    body drawn head to the left: the head on the right mirrors the image alone, which no
+    world landmarks of the same labelled sides can match."""
+    if spec.head_side != "left":
+        raise ValueError("world landmarks are drawn for head_side 'left' only")
+    xyz, _ = _body_xyz(spec)
+    x, up, depth = _camera(spec, xyz)
+    world = np.column_stack([x, -up, -depth]) / 100.0
+    hips = world[[int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP)]].mean(axis=0)
+    return np.asarray(world - hips)
+
+
+def _body_xyz(spec: BodySpec) -> tuple[FloatArray, FloatArray]:
+    """The 33 landmarks in the body's axes (cm) and their visibility."""
     pts = body_points(spec)
     far = Side(spec.near_side).other
     xyz = np.zeros((NUM_LANDMARKS, 3))
@@ -215,8 +236,7 @@ def landmarks(spec: BodySpec) -> tuple[FloatArray, FloatArray, FloatArray]:
     y, zz = xyz[:, 1].copy(), xyz[:, 2].copy()
     xyz[:, 1] = y * math.cos(roll) + zz * math.sin(roll)
     xyz[:, 2] = -y * math.sin(roll) + zz * math.cos(roll)
-    z = _camera(spec, xyz)[2] * spec.px_per_cm / spec.image_size[0]
-    return _to_pixels(spec, xyz), vis, z
+    return xyz, vis
 
 
 # The foot's outline in its own axes: (along the sole from the heel, up from the sole),
@@ -266,12 +286,15 @@ def silhouette(spec: BodySpec, scale: float = 0.5) -> NDArray[np.float32]:
 
 def make_frame(
     spec: BodySpec, t_s: float = 0.0, index: int = 0, others: int = 0,
-    mask_scale: float | None = None,
+    mask_scale: float | None = None, world: bool = False,
 ) -> PoseFrame:
     """A pose frame holding the generated person; with ``mask_scale`` also its
-    segmentation mask (:func:`silhouette`) at that many mask px per image px."""
+    segmentation mask (:func:`silhouette`) at that many mask px per image px; with
+    ``world`` its world landmarks too (:func:`world_landmarks`)."""
     xy, vis, z = landmarks(spec)
     pose = Pose.from_pixels(xy, spec.image_size, visibility=vis, z=z)
+    if world:
+        pose = replace(pose, world=world_landmarks(spec))
     width, height = spec.image_size
     mask = None if mask_scale is None else silhouette(spec, mask_scale)
     return PoseFrame(

@@ -101,6 +101,28 @@ def test_not_read_in_an_oblique_view_from_above() -> None:
     assert verdict.status is Status.OK
 
 
+@pytest.mark.parametrize(("elevation_deg", "read"), [(14.0, True), (26.0, False)])
+def test_not_read_from_above_whatever_the_body_spread(elevation_deg: float, read: bool) -> None:
+    # given the heel raised 18 degrees seen 10 degrees off the side, its world landmarks
+    # (the view's elevation is read from them) and the spread's gate opened (a rendered
+    # body 26 degrees below the camera spread only 0.16 by MediaPipe's landmarks)
+    spec = GOOD.with_(foot_pitch_deg=UNDER_PITCH_RAISE, yaw_deg=10.0,
+                      elevation_deg=elevation_deg)
+    frame = make_frame(spec, mask_scale=MASK, world=True)
+    setup = SetupConfig(gate_body_checks=False)
+    config = EvaluatorConfig(setup=setup, thresholds=ThresholdsConfig(sole_view_max_spread=5.0))
+    # when
+    verdict = evaluate_still(frame, None, config).checks[FEET]
+    # then from 26 degrees up (over sole_view_max_elevation_deg) the reading is not used
+    assert ("heel_lift_foot" in verdict.extra) is read
+    assert verdict.status is (Status.FAULT if read else Status.OK)
+    # and with the elevation's gate opened too the same view reads it: that gate drops it
+    off = EvaluatorConfig(setup=setup, thresholds=ThresholdsConfig(
+        sole_view_max_spread=5.0, sole_view_max_elevation_deg=90.0))
+    opened = evaluate_still(frame, None, off).checks[FEET]
+    assert opened.extra["heel_lift_foot"] > THRESHOLD and opened.status is Status.FAULT
+
+
 def test_missing_or_empty_masks_give_no_reading() -> None:
     frame = make_frame(GOOD.with_(foot_pitch_deg=UNDER_PITCH_RAISE), mask_scale=MASK)
     assert frame.pose is not None

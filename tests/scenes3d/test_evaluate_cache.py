@@ -6,10 +6,13 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
+
+from formcheck.evaluator.body import MASK_PERSON
 from formcheck.pose.frame import PoseFrame
 from formcheck.roller.observation import NotFoundReason, RollerObservation
 from formcheck.scenes3d import dataset
-from formcheck.scenes3d.evaluate import Observed, _current, cached_observations
+from formcheck.scenes3d.evaluate import Observed, PersonMask, _current, cached_observations
 
 MODEL = Path("models/absent_pose_model.task")  # never opened: every shot is cached
 
@@ -26,8 +29,8 @@ def test_a_still_and_a_clip_are_cached_under_their_own_names(tmp_path: Path) -> 
     still = next(s for s in shots if s.still)
     clip = next(s for s in shots if not s.still)
     # given caches written under the names the reader expects
-    for shot, name in ((still, f"{still.name}.{MODEL.stem}.learned.mirrored.pkl"),
-                       (clip, f"{clip.name}.{MODEL.stem}.learned.pkl")):
+    for shot, name in ((still, f"{still.name}.{MODEL.stem}.learned.mirrored.mask.pkl"),
+                       (clip, f"{clip.name}.{MODEL.stem}.learned.mask.pkl")):
         (tmp_path / name).write_bytes(pickle.dumps(_observed(shot, shot.still)))
         # when read back (the model is never run: it does not exist)
         got = cached_observations(shot, MODEL, tmp_path, ("learned",))
@@ -42,3 +45,30 @@ def test_an_observation_pickled_before_the_mirror_loads_without_it() -> None:
     object.__delattr__(old, "mirrored")  # as unpickled from a cache written before it
     assert not hasattr(old, "mirrored")
     assert _current(old).mirrored is None
+
+
+def test_an_observation_pickled_before_the_mask_loads_without_it() -> None:
+    shot = next(s for s in dataset.load(split="tuning") if s.still)
+    old = _observed(shot, True)[0]
+    for name in ("person", "mirrored_person"):
+        object.__delattr__(old, name)  # as unpickled from a cache written before them
+    ob = _current(old)
+    assert ob.person is None and ob.frame() is old.pose
+    assert old.mirrored is not None
+    assert ob.mirror("learned") == (old.mirrored[0], old.mirrored[1]["learned"])
+
+
+def test_the_mask_is_kept_as_the_evaluator_reads_it() -> None:
+    """Packed to a bit a pixel, the person's mask reads the same wherever the evaluator
+    compares it with body.MASK_PERSON (the heel's silhouette)."""
+    rng = np.random.default_rng(0)
+    mask = rng.random((37, 61)).astype(np.float32)
+    mask[3, 5], mask[4, 5] = MASK_PERSON, np.nextafter(np.float32(MASK_PERSON), np.float32(1))
+    packed = PersonMask.of(mask)
+    assert packed is not None and packed.bits.nbytes == (37 * 61 + 7) // 8
+    assert np.array_equal(packed.unpack() > MASK_PERSON, mask > MASK_PERSON)
+    assert PersonMask.of(None) is None
+    frame = PoseFrame(index=0, t_ms=0.0, width=61, height=37, pose=None)
+    ob = Observed(frame, {}, {}, None, packed)
+    got = ob.frame().mask
+    assert got is not None and np.array_equal(got > MASK_PERSON, mask > MASK_PERSON)

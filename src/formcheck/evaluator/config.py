@@ -67,6 +67,9 @@ class ThresholdsConfig(_Section):
     # spread of shoulders and hips at most this (real side views 0.03-0.18; oblique
     # photos from above 0.26+, where flat feet read up to 0.30).
     sole_view_max_spread: float = Field(_T.sole_view_max_spread, ge=0, le=5)
+    # ... and the camera's elevation at most this, degrees (from above, the sole's far
+    # edge reads as a raised heel).
+    sole_view_max_elevation_deg: float = Field(_T.sole_view_max_elevation_deg, ge=0, le=90)
     # The body's left-right axis above 45 degrees from the floor: turned more onto its
     # side than its back, the lower foot on its outer edge (the camera's elevation adds
     # 10-30 degrees lying on the back).

@@ -41,6 +41,11 @@ class Thresholds:
     # oblique photos) the sole's far edge and the foot's depth shift that edge, and flat
     # feet there read up to 0.30.
     sole_view_max_spread: float = 0.20
+    # ... and the camera's elevation (the view estimate's, degrees) at most this: the
+    # spread alone let a chair-height view through (a good-form still 26 degrees up, its
+    # flat foot's underside read 0.34 up at the heel: the sole's far edge, seen from
+    # above). 20: the figure the foot-edge gate was tried at (config.py).
+    sole_view_max_elevation_deg: float = 20.0
     # The body's left-right axis (shoulders, hips) against the floor, degrees: ~0 lying on
     # the back (a camera above the floor adds its elevation, 10-30 degrees for a phone on
     # a stand or a photo taken standing), ~90 lying on the side, where the lower foot

@@ -18,6 +18,10 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from formcheck.evaluator.body import MASK_PERSON
 from formcheck.evaluator.config import EvaluatorConfig
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import SIDE_LANDMARKS
@@ -27,9 +31,34 @@ from formcheck.scenes3d.scoring import FrameResult, angle_deg
 
 
 @dataclass(frozen=True, slots=True)
+class PersonMask:
+    """The pose stage's segmentation mask as the evaluator reads it (the person where it
+    is above ``body.MASK_PERSON``: the heel's silhouette), one bit a mask px: the float
+    mask would make a cache thirty times larger."""
+
+    bits: NDArray[np.uint8]
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, mask: NDArray[np.float32] | None) -> PersonMask | None:
+        """``mask`` packed; None for none."""
+        if mask is None:
+            return None
+        person = np.asarray(mask) > MASK_PERSON
+        return cls(np.packbits(person, axis=None), (int(person.shape[0]), int(person.shape[1])))
+
+    def unpack(self) -> NDArray[np.float32]:
+        """The mask, 1 on the person and 0 elsewhere (mask px)."""
+        n = self.shape[0] * self.shape[1]
+        flat = np.unpackbits(self.bits, count=n).astype(np.float32)
+        return flat.reshape(self.shape)
+
+
+@dataclass(frozen=True, slots=True)
 class Observed:
-    """What the model and the roller stage made of one frame (the pose without its mask,
-    which only the roller stage reads), with the frame's truth row."""
+    """What the model and the roller stage made of one frame, with the frame's truth row.
+    ``pose`` is kept without its mask, which ``person`` holds packed: :meth:`frame` is the
+    pose frame as the evaluator saw it in ``analyze``."""
 
     pose: PoseFrame
     rollers: dict[str, RollerObservation]
@@ -37,6 +66,22 @@ class Observed:
     # a still's second reading, mirrored (as analyze reads a photo): its pose and
     # rollers, in the mirror image's px
     mirrored: tuple[PoseFrame, dict[str, RollerObservation]] | None = None
+    person: PersonMask | None = None
+    mirrored_person: PersonMask | None = None
+
+    def frame(self) -> PoseFrame:
+        """The pose frame with its segmentation mask (as far as the evaluator reads it)."""
+        return _with_mask(self.pose, self.person)
+
+    def mirror(self, detector: str) -> tuple[PoseFrame, RollerObservation] | None:
+        """The mirrored reading's pose frame (with its mask) and ``detector``'s roller."""
+        if self.mirrored is None:
+            return None
+        return _with_mask(self.mirrored[0], self.mirrored_person), self.mirrored[1][detector]
+
+
+def _with_mask(frame: PoseFrame, person: PersonMask | None) -> PoseFrame:
+    return frame if person is None else replace(frame, mask=person.unpack())
 
 
 def observe_shot(shot: Shot, model: Path, detectors: Sequence[str] = ("rules",),
@@ -60,12 +105,14 @@ def observe_shot(shot: Shot, model: Path, detectors: Sequence[str] = ("rules",),
             for name, tracker in trackers.items():
                 pipe.roller = tracker
                 rollers[name] = pipe.finish(work, pose, ready).roller
-            second = None
+            second, second_person = None, None
             if shot.still and mirrored:
                 flipped, mirror_pose = pipe.mirrored(work)
                 second = (replace(mirror_pose, mask=None), {
                     name: t.update(flipped, mirror_pose) for name, t in mirror_trackers.items()})
-            out.append(Observed(replace(pose, mask=None), rollers, truth, second))
+                second_person = PersonMask.of(mirror_pose.mask)
+            out.append(Observed(replace(pose, mask=None), rollers, truth, second,
+                                PersonMask.of(pose.mask), second_person))
     return out
 
 
@@ -83,10 +130,8 @@ def judge_shot(shot: Shot, observed: Iterable[Observed],
     for ob in observed:
         truth, pose = ob.truth, ob.pose.pose
         roller = truth_roller(truth) if detector == "truth" else ob.rollers[detector]
-        mirrored = None
-        if ob.mirrored is not None and detector != "truth":
-            mirrored = (ob.mirrored[0], ob.mirrored[1][detector])
-        v = evaluator.update(ob.pose, roller, mirrored)
+        mirrored = None if detector == "truth" else ob.mirror(detector)
+        v = evaluator.update(ob.frame(), roller, mirrored)
         knee = None
         if pose is not None:
             ids = SIDE_LANDMARKS[truth["near_side"]]
@@ -141,8 +186,9 @@ def _current(ob: Observed) -> Observed:
     """An observation read from an older cache, with the fields its frame type has
     gained since at their defaults (a slotted dataclass unpickles only the fields it
     was saved with)."""
-    if not hasattr(ob, "mirrored"):
-        ob = Observed(ob.pose, ob.rollers, ob.truth)
+    if not all(hasattr(ob, f.name) for f in fields(Observed)):
+        ob = Observed(ob.pose, ob.rollers, ob.truth, getattr(ob, "mirrored", None),
+                      getattr(ob, "person", None), getattr(ob, "mirrored_person", None))
     ob = replace(ob, pose=_current_frame(ob.pose))
     if ob.mirrored is not None:
         ob = replace(ob, mirrored=(_current_frame(ob.mirrored[0]), ob.mirrored[1]))
@@ -165,9 +211,11 @@ def cached_observations(shot: Shot, model: Path, cache: Path | None,
     model; a private scratch space, never shared: pickles run code when read)."""
     if cache is None:
         return observe_shot(shot, model, detectors, mirrored)
-    # a still's cache holds its mirrored reading too (a cache from before it, not)
+    # a still's cache holds its mirrored reading too (a cache from before it, not); one
+    # named ".mask" holds the person's mask, which a cache from before stop 47 dropped
+    # (the evaluator reads the heel's silhouette from it, as in analyze)
     kind = ".mirrored" if shot.still and mirrored else ""
-    path = cache / f"{shot.name}.{model.stem}.{'+'.join(detectors)}{kind}.pkl"
+    path = cache / f"{shot.name}.{model.stem}.{'+'.join(detectors)}{kind}.mask.pkl"
     if path.exists():
         with path.open("rb") as f:
             data: list[Observed] = pickle.load(f)
