@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import time
 import zlib
 from pathlib import Path
@@ -198,6 +199,17 @@ def _channels(text: str) -> tuple[int, int, int]:
     return parts[0], parts[1], parts[2]
 
 
+def _share(text: str) -> float:
+    """A share of crops: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a share from 0 to 1, not {text!r}")
+    return value
+
+
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", type=Path, default=dataset.DEFAULT_SET)
@@ -227,7 +239,7 @@ def parse_args() -> argparse.Namespace:
                          "(as committed) or the renderer's whole roller, ends too")
     ap.add_argument("--recolour", type=float, default=0.0,
                     help="share of crops whose roller alone is painted another colour")
-    ap.add_argument("--room", type=float, default=0.0,
+    ap.add_argument("--room", type=_share, default=0.0,
                     help="share of 3D crops whose room (floor, mat, walls) takes another look")
     ap.add_argument("--wander", type=float, default=0.0,
                     help="share of crops moved off the torso (negatives: limbs, floor)")

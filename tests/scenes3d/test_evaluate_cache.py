@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,3 +73,34 @@ def test_the_mask_is_kept_as_the_evaluator_reads_it() -> None:
     ob = Observed(frame, {}, {}, None, packed)
     got = ob.frame().mask
     assert got is not None and np.array_equal(got > MASK_PERSON, mask > MASK_PERSON)
+
+
+def test_the_evaluator_gets_each_reading_with_its_mask(monkeypatch: Any) -> None:
+    """judge_shot hands the evaluator the frame and the mirrored frame with their masks
+    restored, as analyze does (the heel's silhouette reads them)."""
+    from formcheck.evaluator.evaluator import Evaluator
+    from formcheck.scenes3d.evaluate import judge_shot
+
+    shot = next(s for s in dataset.load(split="tuning") if s.still)
+    truth = shot.truth()[0]
+    mask = np.zeros((36, 64), np.float32)
+    mask[10:20, 5:50] = 1.0
+    mirror = mask[:, ::-1].copy()
+    frame = PoseFrame(index=0, t_ms=0.0, width=64, height=36, pose=None)
+    roller = {"learned": RollerObservation.missing(NotFoundReason.NO_PERSON)}
+    ob = Observed(frame, roller, truth, (frame, roller), PersonMask.of(mask),
+                  PersonMask.of(mirror))
+    seen: list[tuple[Any, Any]] = []
+    update = Evaluator.update
+
+    def spy(self: Evaluator, pose_frame: PoseFrame, roller_obs: Any,
+            mirrored: Any = None) -> Any:
+        seen.append((pose_frame, mirrored))
+        return update(self, pose_frame, roller_obs, mirrored)
+
+    monkeypatch.setattr(Evaluator, "update", spy)
+    judge_shot(shot, [ob], detector="learned")
+    got, mirrored = seen[0]  # (the evaluator reads the mirror with one of its own after)
+    assert got.mask is not None and np.array_equal(got.mask, mask)
+    assert mirrored is not None and mirrored[0].mask is not None
+    assert np.array_equal(mirrored[0].mask, mirror)

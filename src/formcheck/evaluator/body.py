@@ -47,7 +47,8 @@ Decisions, and why:
   a raised heel's underside sits above the toes'. Only the image's vertical is used, so
   this holds in a side view from near floor level, where the silhouette's lower edge
   is the sole's floor contact; the evaluator uses it only there (see
-  ``sole_view_max_spread``).
+  ``sole_view_max_spread`` and, where the camera's place is read in 3D,
+  ``sole_view_max_elevation_deg``).
 - **A foot misread**: in stills the model often pulls the toe landmark in towards the
   ankle (half a foot or more), which tilts the heel -> toe line like raised toes in
   both the image and the depth reading. The foot's shape in world coordinates shows

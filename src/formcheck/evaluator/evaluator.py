@@ -730,8 +730,10 @@ class Evaluator:
         # contact (see body.py): the landmarks under-read a heel raised onto the ball.
         heel = _finite(r.heel_lift_foot)
         spread = _finite(r.spread)
+        # the camera's height is read only in 3D (roller.geometry "3d", the default); a
+        # view read without a finite elevation cannot vouch for a side view
         if heel is not None and (spread is None or spread > th.sole_view_max_spread or (
-                view is not None and view.elevation_deg > th.sole_view_max_elevation_deg)):
+                view is not None and not view.elevation_deg <= th.sole_view_max_elevation_deg)):
             heel = None
         if heel is not None:
             extra["heel_lift_foot"] = heel

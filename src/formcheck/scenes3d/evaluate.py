@@ -30,7 +30,7 @@ from formcheck.scenes3d.dataset import GOOD_FORM, Shot
 from formcheck.scenes3d.scoring import FrameResult, angle_deg
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PersonMask:
     """The pose stage's segmentation mask as the evaluator reads it (the person where it
     is above ``body.MASK_PERSON``: the heel's silhouette), one bit a mask px: the float
