@@ -74,9 +74,14 @@ def crop_mask(labels: NDArray[np.uint8], region: Region, cv2: Any,
     pixels, or with ``truth`` the whole roller (:func:`whole_roller`)."""
     roller = ((labels == ROLLER_LABEL).astype(np.uint8) * 255 if truth is None
               else whole_roller(labels, truth, cv2))
+    return _to_work(roller, region, cv2)
+
+
+def _to_work(binary: NDArray[np.uint8], region: Region, cv2: Any) -> NDArray[np.uint8]:
+    """A 0/255 image-px mask resampled into the region's work px, as 0/1."""
     s = region.scale
     m = np.array([[1 / s, 0, -region.origin[0] / s], [0, 1 / s, -region.origin[1] / s]])
-    out = cv2.warpAffine(roller, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA)
+    out = cv2.warpAffine(binary, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA)
     return (np.asarray(out) > 127).astype(np.uint8)
 
 
@@ -109,21 +114,36 @@ def recolour(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
     The whole-image hue turn keeps the roller's colour tied to the room's; this frees it,
     so a white roller on a pale floor or a dark one on a dark mat can be learned from
     renders that never had one. Edges blended over about a pixel."""
-    m = mask.astype(np.float32)
-    if m.sum() < 10:
+    if mask.sum() < 10:
         return img
-    alpha = np.clip(cv2.GaussianBlur(m, (0, 0), 0.7), 0.0, 1.0)[..., None]
+    colour = _random_colour(rng, cv2, (100, 255), (70, 245))
+    return _blend(img, _shaded(img, mask, colour), mask, cv2)
+
+
+def _random_colour(rng: np.random.Generator, cv2: Any, saturation: tuple[float, float],
+                   value: tuple[float, float]) -> NDArray[np.float64]:
+    """A BGR colour, 0..1: a third of the time unsaturated, from near black to near
+    white; else any hue, its HSV saturation and value (0..255) drawn within these."""
+    if rng.random() < 1 / 3:
+        return np.full(3, float(rng.uniform(0.08, 0.95))) + rng.normal(0.0, 0.02, 3)
+    hsv = np.array([[[rng.integers(0, 180), rng.uniform(*saturation),
+                      rng.uniform(*value)]]], np.uint8)
+    return np.asarray(cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0], np.float64) / 255.0
+
+
+def _shaded(img: Image, mask: NDArray[np.uint8], colour: NDArray[np.float64]
+            ) -> NDArray[np.float32]:
+    """``colour`` (BGR, 0..1) painted with ``img``'s light and shade, scaled so the
+    ``mask`` pixels keep their mean brightness (0..255, float)."""
     grey = img.astype(np.float32).mean(axis=2)
     shading = np.clip(grey / max(float(grey[mask > 0].mean()), 1.0), 0.0, 2.5)[..., None]
-    if rng.random() < 1 / 3:
-        value = float(rng.uniform(0.08, 0.95))
-        colour = np.full(3, value) + rng.normal(0.0, 0.02, 3)
-    else:
-        hsv = np.array([[[rng.integers(0, 180), rng.uniform(100, 255), rng.uniform(70, 245)]]],
-                       np.uint8)
-        colour = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float64) / 255.0
-    paint = np.clip(shading * (colour * 255.0).astype(np.float32), 0, 255)
-    out = img.astype(np.float32) * (1 - alpha) + paint * alpha
+    return np.asarray(shading * (colour * 255.0).astype(np.float32), np.float32)
+
+
+def _blend(img: Image, paint: NDArray[np.float32], mask: NDArray[np.uint8], cv2: Any) -> Image:
+    """``paint`` over ``img`` where ``mask`` is 1, edges blended over about a pixel."""
+    alpha = np.clip(cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7), 0.0, 1.0)[..., None]
+    out = img.astype(np.float32) * (1 - alpha) + np.clip(paint, 0, 255) * alpha
     return np.asarray(np.clip(out, 0, 255), np.uint8)
 
 
@@ -133,11 +153,7 @@ def room_mask(labels: NDArray[np.uint8], region: Region, cv2: Any) -> NDArray[np
     alone, so their 0 is the person too)."""
     if not (labels == PERSON_LABEL).any():
         return None
-    room = (labels == 0).astype(np.uint8) * 255
-    s = region.scale
-    m = np.array([[1 / s, 0, -region.origin[0] / s], [0, 1 / s, -region.origin[1] / s]])
-    out = cv2.warpAffine(room, m, (WORK_PX, WORK_PX), flags=cv2.INTER_AREA)
-    return (np.asarray(out) > 127).astype(np.uint8)
+    return _to_work((labels == 0).astype(np.uint8) * 255, region, cv2)
 
 
 def recolour_room(img: Image, room: NDArray[np.uint8], rng: np.random.Generator,
@@ -148,25 +164,14 @@ def recolour_room(img: Image, room: NDArray[np.uint8], rng: np.random.Generator,
     black to near white). The renders show four floors and five lights; this lets the
     roller be told from a floor or a wall of any colour and tint, its own included.
     Edges blended over about a pixel."""
-    m = room.astype(np.float32)
-    if m.sum() < 10:
+    if room.sum() < 10:
         return img
-    alpha = np.clip(cv2.GaussianBlur(m, (0, 0), 0.7), 0.0, 1.0)[..., None]
-    f = img.astype(np.float32)
     if rng.random() < 0.5:
+        f = img.astype(np.float32)
         paint = f * (rng.uniform(0.5, 1.5, 3) * rng.uniform(0.6, 1.3)).astype(np.float32)
     else:
-        grey = f.mean(axis=2)
-        shading = np.clip(grey / max(float(grey[room > 0].mean()), 1.0), 0.0, 2.5)[..., None]
-        if rng.random() < 1 / 3:
-            colour = np.full(3, float(rng.uniform(0.08, 0.95))) + rng.normal(0.0, 0.02, 3)
-        else:
-            hsv = np.array([[[rng.integers(0, 180), rng.uniform(30, 220),
-                              rng.uniform(60, 245)]]], np.uint8)
-            colour = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float64) / 255.0
-        paint = shading * (colour * 255.0).astype(np.float32)
-    out = f * (1 - alpha) + np.clip(paint, 0, 255) * alpha
-    return np.asarray(np.clip(out, 0, 255), np.uint8)
+        paint = _shaded(img, room, _random_colour(rng, cv2, (30, 220), (60, 245)))
+    return _blend(img, paint, room, cv2)
 
 
 def augment(img: Image, mask: NDArray[np.uint8], rng: np.random.Generator,
