@@ -33,7 +33,7 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_output(
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     # then
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "formcheck: interrupted"
     assert "Traceback" not in err
     assert not out.exists()  # the folder this run made goes again

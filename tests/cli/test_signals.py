@@ -43,7 +43,7 @@ def test_sigterm_is_one_line_exit_143_and_leaves_no_output(
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     # then
-    assert proc.returncode == 143
+    assert proc.returncode == 143, err
     assert err.strip().splitlines()[-1] == "formcheck: terminated"
     assert "Traceback" not in err
     assert not out.exists()  # the folder this run made goes again
@@ -113,3 +113,53 @@ def test_an_interrupted_scene_render_keeps_the_earlier_files(tmp_path: Path) -> 
     _terminated_while_writing([*argv, "--seconds", "120"], tmp_path, ".good.mp4.*")
     # then: the earlier clip and its truth whole, nothing half-written beside them
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+# A stand-in for the app that a native library runs part of: the code it is handed runs
+# through CPython's PyRun_String, which marks a KeyboardInterrupt leaving it as unhandled
+# (under ``python -m`` the interpreter then kills itself with SIGINT at exit, whatever the
+# program did with the interruption), or a library that turns the interruption into its
+# own error (an extension module interrupted while it loads raises ImportError).
+_STAND_IN = '''
+import ctypes, os, signal, sys, time
+from formcheck.cli import root
+
+def native(code):
+    run = ctypes.pythonapi.PyRun_String
+    run.restype = ctypes.py_object
+    run.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.py_object, ctypes.py_object]
+    run(code.encode(), 257, {}, {})  # 257: Py_file_input
+
+def app(standalone_mode=False):
+    stop = "import os, signal, time\\nos.kill(os.getpid(), signal.SIG_NAME)\\ntime.sleep(30)"
+    if "HOW" == "native":
+        native(stop)
+    else:
+        try:
+            native(stop)
+        except KeyboardInterrupt:
+            raise ImportError("initialization failed") from None
+
+root.app = app
+root.main()
+'''
+
+
+@pytest.mark.parametrize(("how", "sig", "code", "line"), [
+    ("native", "SIGINT", 130, "formcheck: interrupted"),
+    ("import", "SIGINT", 130, "formcheck: interrupted"),
+    ("native", "SIGTERM", 143, "formcheck: terminated"),
+])
+def test_an_interruption_through_a_native_library_keeps_its_exit_code_and_one_line(
+    tmp_path: Path, how: str, sig: str, code: int, line: str,
+) -> None:
+    # given: the app, stood in for, stopped while a native library runs its code
+    (tmp_path / "stand_in.py").write_text(_STAND_IN.replace("HOW", how).replace("SIG_NAME", sig))
+    # when: run as `python -m` (the way the interpreter reads its unhandled-Ctrl-C flag)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stand_in"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    # then
+    assert proc.returncode == code, proc.stderr
+    assert proc.stderr.strip().splitlines() == [line]

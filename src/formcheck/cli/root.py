@@ -3,12 +3,14 @@ place an error becomes the line the user reads."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import signal
 import sys
 import threading
 from types import FrameType
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -96,6 +98,15 @@ app.add_typer(config.app, name="config")
 
 
 _terminated = False  # set by the SIGTERM handler: the 130 of Ctrl-C becomes 143
+_signalled = False  # set by either handler: the run was stopped from outside
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C: raised as KeyboardInterrupt, as Python's own handler does, and noted, so
+    that an error it turns into on its way up is still reported as the interruption."""
+    global _signalled
+    _signalled = True
+    raise KeyboardInterrupt
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -103,10 +114,51 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raised as KeyboardInterrupt where the program is, so the same clean-up runs (staging
     folders removed, workers stopped, a live session saved). Later ones are ignored
     while that clean-up runs."""
-    global _terminated
-    _terminated = True
+    global _terminated, _signalled
+    _terminated = _signalled = True
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
+
+
+def _leave(code: int) -> NoReturn:
+    """End a run that a signal stopped, its clean-up done: the threads Python would wait
+    for are waited for and the exit handlers run, then the process exits without the
+    interpreter's own teardown. Why: an interruption that passed through a native
+    library can leave that teardown to crash (a native thread still calling into Python:
+    "Fatal Python error ... finalizing") or to kill the process with SIGINT although
+    the interruption was handled (the interpreter's flag for an unhandled Ctrl-C is set
+    by code a native library runs); either loses the exit code this run reports."""
+    shutdown = getattr(threading, "_shutdown", None)  # what the teardown calls first
+    with contextlib.suppress(BaseException):
+        if callable(shutdown):
+            shutdown()
+        atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(code)
+
+
+def _usage_error(err: typer.TyperException) -> NoReturn:
+    """Print click's UsageError, BadParameter, ... as one line; exit with its code."""
+    message = (err.format_message() if hasattr(err, "format_message") else str(err))
+    message = message.rstrip(".")
+    # a choice or range refused by typer's validation carries the validator's own
+    # prefix ("Invalid value for '--model-variant': Value error, 'huge' is not ...")
+    message = message.replace(": Value error, ", ": ")
+    if not message.strip():  # a group run bare: its help was shown, nothing else
+        sys.exit(int(getattr(err, "exit_code", 2)))
+    ctx = getattr(err, "ctx", None)
+    if message.startswith("No such option: --verbose") and ctx is not None:
+        # the one option of formcheck itself, not of each command
+        message = (f"--verbose goes before the command: formcheck --verbose "
+                   f"{ctx.info_name} ...")
+    # a message that ends in a question ("Did you mean 'analyze'?") takes a full stop
+    # after it, not a semicolon
+    sep = " See" if message.endswith("?") else "; see"
+    hint = f"{sep} '{ctx.command_path} --help'" if ctx is not None else ""
+    print(f"formcheck: error: {message}{hint}", file=sys.stderr)
+    sys.exit(int(getattr(err, "exit_code", 2)))
 
 
 def main() -> None:
@@ -114,34 +166,28 @@ def main() -> None:
     errors, which typer would show as a boxed panel) into one line and an exit code."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+            signal.signal(signal.SIGINT, _on_sigint)
     try:
         code = app(standalone_mode=False)
-    except FormcheckError as err:
-        fail(err)
     except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C at a prompt into Abort
         code = 130
-    except typer.TyperException as err:  # click's UsageError, BadParameter, ...
-        message = (err.format_message() if hasattr(err, "format_message") else str(err))
-        message = message.rstrip(".")
-        # a choice or range refused by typer's validation carries the validator's own
-        # prefix ("Invalid value for '--model-variant': Value error, 'huge' is not ...")
-        message = message.replace(": Value error, ", ": ")
-        if not message.strip():  # a group run bare: its help was shown, nothing else
-            sys.exit(int(getattr(err, "exit_code", 2)))
-        ctx = getattr(err, "ctx", None)
-        if message.startswith("No such option: --verbose") and ctx is not None:
-            # the one option of formcheck itself, not of each command
-            message = (f"--verbose goes before the command: formcheck --verbose "
-                       f"{ctx.info_name} ...")
-        # a message that ends in a question ("Did you mean 'analyze'?") takes a full stop
-        # after it, not a semicolon
-        sep = " See" if message.endswith("?") else "; see"
-        hint = f"{sep} '{ctx.command_path} --help'" if ctx is not None else ""
-        print(f"formcheck: error: {message}{hint}", file=sys.stderr)
-        sys.exit(int(getattr(err, "exit_code", 2)))
+    except Exception as err:
+        if not _signalled:
+            if isinstance(err, FormcheckError):
+                fail(err)
+            if not isinstance(err, typer.TyperException):
+                raise
+            _usage_error(err)
+        # An interruption that a library turned into its own error on the way up (an
+        # extension module interrupted while it loads fails with ImportError)
+        code = 130
+    code = code if isinstance(code, int) else 0
     if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill
         print("formcheck: terminated", file=sys.stderr)
-        sys.exit(143)
-    if code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
+        code = 143
+    elif code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
         print("formcheck: interrupted", file=sys.stderr)
-    sys.exit(code if isinstance(code, int) else 0)
+    if _signalled:  # stopped from outside, or a live session ended with Ctrl-C
+        _leave(code)
+    sys.exit(code)
