@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from types import FrameType
 from typing import Annotated, Any, NoReturn
 
@@ -17,7 +18,7 @@ import typer
 from formcheck import __version__
 from formcheck.cli import analyze, config, grade, history, landmarks, live, models, roller, scenes
 from formcheck.errors import FormcheckError
-from formcheck.ui import fail
+from formcheck.ui import error_line
 
 
 def _flags_without_a_metavar() -> None:
@@ -129,25 +130,41 @@ def _leave(code: int) -> NoReturn:
     the interruption was handled (the interpreter's flag for an unhandled Ctrl-C is set
     by code a native library runs); either loses the exit code this run reports."""
     shutdown = getattr(threading, "_shutdown", None)  # what the teardown calls first
-    with contextlib.suppress(BaseException):
+    with contextlib.suppress(BaseException):  # a second Ctrl-C stops the wait, not the exit
         if callable(shutdown):
             shutdown()
+    with contextlib.suppress(BaseException):
         atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         with contextlib.suppress(BaseException):
-            stream.flush()
+            if stream is not None:
+                stream.flush()
     os._exit(code)
 
 
-def _usage_error(err: typer.TyperException) -> NoReturn:
-    """Print click's UsageError, BadParameter, ... as one line; exit with its code."""
+def _from_interrupt(err: BaseException) -> bool:
+    """Whether ``err`` is what an interruption became on its way up: a KeyboardInterrupt
+    in its chain, or an ImportError after a signal (an extension module interrupted while
+    it loads can fail with ImportError and no chain)."""
+    seen: set[int] = set()
+    e: BaseException | None = err
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return _signalled and isinstance(err, ImportError)
+
+
+def _usage_error(err: typer.TyperException) -> int:
+    """Print click's UsageError, BadParameter, ... as one line; return its exit code."""
     message = (err.format_message() if hasattr(err, "format_message") else str(err))
     message = message.rstrip(".")
     # a choice or range refused by typer's validation carries the validator's own
     # prefix ("Invalid value for '--model-variant': Value error, 'huge' is not ...")
     message = message.replace(": Value error, ", ": ")
     if not message.strip():  # a group run bare: its help was shown, nothing else
-        sys.exit(int(getattr(err, "exit_code", 2)))
+        return int(getattr(err, "exit_code", 2))
     ctx = getattr(err, "ctx", None)
     if message.startswith("No such option: --verbose") and ctx is not None:
         # the one option of formcheck itself, not of each command
@@ -158,7 +175,7 @@ def _usage_error(err: typer.TyperException) -> NoReturn:
     sep = " See" if message.endswith("?") else "; see"
     hint = f"{sep} '{ctx.command_path} --help'" if ctx is not None else ""
     print(f"formcheck: error: {message}{hint}", file=sys.stderr)
-    sys.exit(int(getattr(err, "exit_code", 2)))
+    return int(getattr(err, "exit_code", 2))
 
 
 def main() -> None:
@@ -169,25 +186,35 @@ def main() -> None:
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
             signal.signal(signal.SIGINT, _on_sigint)
     try:
-        code = app(standalone_mode=False)
-    except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C at a prompt into Abort
-        code = 130
-    except Exception as err:
-        if not _signalled:
-            if isinstance(err, FormcheckError):
-                fail(err)
-            if not isinstance(err, typer.TyperException):
+        try:
+            code = app(standalone_mode=False)
+        except (typer.Abort, KeyboardInterrupt):  # click: Ctrl-C at a prompt is Abort
+            code = 130
+        except Exception as err:
+            if not _from_interrupt(err):
                 raise
-            _usage_error(err)
-        # An interruption that a library turned into its own error on the way up (an
-        # extension module interrupted while it loads fails with ImportError)
-        code = 130
-    code = code if isinstance(code, int) else 0
-    if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill
-        print("formcheck: terminated", file=sys.stderr)
-        code = 143
-    elif code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
-        print("formcheck: interrupted", file=sys.stderr)
+            code = 130
+        code = code if isinstance(code, int) else 0
+        if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill
+            print("formcheck: terminated", file=sys.stderr)
+            code = 143
+        elif code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
+            print("formcheck: interrupted", file=sys.stderr)
+        sys.exit(code)
+    except FormcheckError as err:
+        print(error_line(err), file=sys.stderr)
+        code = err.exit_code
+    except typer.TyperException as err:  # click's UsageError, BadParameter, ...
+        code = _usage_error(err)
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if done.code is not None and not isinstance(done.code, int):
+            print(done.code, file=sys.stderr)
+    except Exception:
+        if not _signalled:
+            raise
+        traceback.print_exc()  # a bug after a signal: its traceback, as Python shows it
+        code = 1
     if _signalled:  # stopped from outside, or a live session ended with Ctrl-C
         _leave(code)
     sys.exit(code)
