@@ -15,6 +15,13 @@ def error_line(err: FormcheckError) -> str:
     return f"formcheck: error: {err}"
 
 
+def duration_text(seconds: float) -> str:
+    """A session's length, seconds, as m:ss, rounded to the second (the live session's
+    last line and ``formcheck history`` say the same)."""
+    s = max(round(seconds), 0)
+    return f"{s // 60}:{s % 60:02d}"
+
+
 def fail(err: FormcheckError) -> NoReturn:
     """End the command: the error's one line on stderr and its exit code."""
     print(error_line(err), file=sys.stderr)

@@ -49,8 +49,8 @@ def test_roller_cli_rejects_an_unknown_out_suffix(
 def test_roller_cli_rejects_a_video_out_for_an_image(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given a photo and an .mp4 --out
-    photo, out = tmp_path / "photo.png", tmp_path / "drawn.mp4"
+    # given a photo and an .mp4 --out, in a folder not there yet
+    photo, out = tmp_path / "photo.png", tmp_path / "new" / "drawn.mp4"
     cv2.imwrite(str(photo), _photo())
     monkeypatch.setattr("formcheck.cli.roller.resolve_model", lambda *a, **k: tmp_path / "x.task")
     # when
@@ -58,13 +58,13 @@ def test_roller_cli_rejects_a_video_out_for_an_image(
     # then the image suffixes are named and nothing is written
     assert isinstance(result.exception, UsageError), result.exception
     assert "image" in str(result.exception) and ".png" in str(result.exception)
-    assert not out.exists()
+    assert not out.parent.exists()
 
 
 @pytest.mark.model
 def test_roller_cli_prints_json_for_an_image(tmp_path: Path, model_path: Path) -> None:
-    # given a photo
-    photo, out = tmp_path / "photo.png", tmp_path / "drawn.png"
+    # given a photo, and --out in folders not there yet (made, as analyze makes its own)
+    photo, out = tmp_path / "photo.png", tmp_path / "new" / "deeper" / "drawn.png"
     cv2.imwrite(str(photo), _photo())
     # when
     result = CliRunner().invoke(app, ["roller", str(photo), "--out", str(out),

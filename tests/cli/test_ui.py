@@ -25,3 +25,12 @@ def test_a_failed_run_leaves_the_bar_where_it_stopped(
         advance()
         raise RuntimeError("decoder gave up")
     assert " 1/5 " in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_a_session_length_reads_the_same_rounded_everywhere() -> None:
+    # given / when / then: rounded to the second, not cut (5.52 s was 00:05 on the live
+    # session's last line and 0:06 in the history)
+    from formcheck.ui import duration_text
+
+    assert [duration_text(s) for s in (5.52, 5.49, 59.6, 125.0, -1.0)] == [
+        "0:06", "0:05", "1:00", "2:05", "0:00"]

@@ -124,3 +124,6 @@ def test_a_run_too_short_is_told_apart_from_a_set_up_never_right() -> None:
     assert "the run ended after 2.0 s, before the safety notice" in short.why_not_started(102.0)
     assert "before the safety notice and the set-up hold" in held.why_not_started(105.5)
     assert wrong.why_not_started(120.0) == "the set-up was never right"
+    # and a run the user stopped is not told to use a longer clip
+    stopped = short.why_not_started(102.0, stopped=True)
+    assert stopped.startswith("it was stopped after 2.0 s") and "longer clip" not in stopped

@@ -88,12 +88,12 @@ def _root(
 
 
 app.add_typer(models.app, name="models")
-app.command("landmarks")(landmarks.landmarks)
-app.command("analyze")(analyze.analyze)
+app.command("analyze")(analyze.analyze)  # the main job first in --help
 app.command("live")(live.live)
 app.command("grade")(grade.grade)
 app.command("history")(history.history)
 app.command("roller")(roller.roller)
+app.command("landmarks")(landmarks.landmarks)
 app.add_typer(scenes.app, name="scenes")
 app.add_typer(config.app, name="config")
 

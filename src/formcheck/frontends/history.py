@@ -18,15 +18,13 @@ from formcheck.sinks.history import (
     sessions_per_week,
     sparkline,
 )
+from formcheck.ui import duration_text
 
 
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{round(100 * x)}%"
 
 
-def _duration(seconds: float) -> str:
-    s = max(round(seconds), 0)
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def render_history(
@@ -47,8 +45,8 @@ def render_history(
         table.add_column(col, justify="left" if col == "date" else "right")
     for row in rows:
         table.add_row(
-            row.started_at.strftime("%Y-%m-%d %H:%M"), _duration(row.duration_s),
-            _duration(row.rolling_s) if row.rolling_s is not None else "-",
+            row.started_at.strftime("%Y-%m-%d %H:%M"), duration_text(row.duration_s),
+            duration_text(row.rolling_s) if row.rolling_s is not None else "-",
             str(row.score) if row.score is not None else "-", _pct(row.good_form_fraction),
         )
     # the two figures answer different questions and can sit far apart (score 89, good

@@ -56,6 +56,7 @@ from formcheck.priority import gil_handoff
 from formcheck.sinks.history import HistoryError, data_dir, save_session
 from formcheck.sinks.voice import Voice
 from formcheck.source import FrameSource, VideoFrame
+from formcheck.ui import duration_text
 from formcheck.vocabulary import score_text
 
 if TYPE_CHECKING:
@@ -639,6 +640,7 @@ class LiveSession:
                         self._loop(reader, run_start, pipe, voice, recorder, core)
                 except KeyboardInterrupt:
                     o.status("ending the session (interrupted)")
+                    self.quit = True  # the user ended it, as with q or Esc
                 if recorder.active:
                     recorder.stop()
                 if self.phases.session_start is None:
@@ -647,7 +649,7 @@ class LiveSession:
                 result = self._result(reader, run_start, voice, recorder)
                 self._finish(pipe.evaluator.summary(), core, reader, result)
         except _NoSession:
-            why = self.phases.why_not_started(time.perf_counter())
+            why = self.phases.why_not_started(time.perf_counter(), stopped=self.quit)
             o.status(f"formcheck: the session did not start: {why}; nothing was saved")
             result = self._result(reader, run_start, voice, recorder)
             result.out_dir = None
@@ -825,7 +827,7 @@ class LiveSession:
         )
         result.summary = summary
         o.status(
-            f"session {_fmt_clock(self.phases.session_elapsed(time.perf_counter()))}, "
+            f"session {duration_text(session.duration_s)}, "
             f"{score_text(summary.score, summary.score_reason)}, "
             f"{session.strokes.count} stroke{'' if session.strokes.count == 1 else 's'} -> "
             f"{self.out_dir}/"

@@ -114,12 +114,17 @@ class Phases:
             paused += now - self._paused_since
         return now - self.session_start - paused
 
-    def why_not_started(self, now: float) -> str:
+    def why_not_started(self, now: float, stopped: bool = False) -> str:
         """Why a run that ended at ``now`` (s) never started its session: it was too short
-        for the notice plus the set-up hold, or the set-up was never right."""
+        for the notice plus the set-up hold, or the set-up was never right. ``stopped``:
+        the user ended it (Ctrl-C, q, Esc, the window closed), so a longer clip is no
+        advice to give."""
         needed = self.safety_s + self.setup_hold_s
         ran = now - self.run_start - self.paused_total
         if self.phase is Phase.SAFETY or ran < needed or self._ok_since is not None:
+            if stopped:
+                return (f"it was stopped after {ran:.1f} s, before the safety notice and "
+                        f"the set-up hold were over ({needed:.0f} s)")
             return (f"the run ended after {ran:.1f} s, before the safety notice and the "
                     f"set-up hold were over ({needed:.0f} s); use a longer clip or "
                     "a larger --max-seconds")

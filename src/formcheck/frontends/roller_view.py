@@ -120,16 +120,15 @@ def run(input: str, out: Path, model: Path | None = None,
     from formcheck.frontends.pipeline import make_roller_tracker
     from formcheck.model import bundle
     from formcheck.pose.landmarker import Mode, PoseLandmarker
-    from formcheck.sinks.atomic import atomic_path, reported_as, write_problem
+    from formcheck.sinks.atomic import atomic_path, check_out_folder, output_dir, reported_as
     from formcheck.source import SourceKind, open_source
 
     model_path = model if model is not None else bundle.find()
     if model_path is None:
         raise ModelError("no pose model bundle found; run `formcheck models fetch` first")
-    if not out.parent.is_dir():
-        raise OutputError(f"{out.parent}: no such folder")
-    if (problem := write_problem(out.parent)) is not None:
-        raise OutputError(f"{out}: cannot write there ({problem}); choose another --out")
+    # --out's folder is made as analyze and landmarks make theirs (and removed again,
+    # if still empty, when the run fails)
+    check_out_folder(out.parent, named=out)
     source = open_source(input)
     still = source.kind is SourceKind.IMAGE
     try:
@@ -139,7 +138,8 @@ def run(input: str, out: Path, model: Path | None = None,
         raise
     tracker = make_roller_tracker(roller_color, detector_name)
     # The landmarker's segmentation mask separates the person from the roller.
-    with reported_as(out), atomic_path(out, suffix=f".part{out.suffix}") as tmp:
+    with reported_as(out), output_dir(out.parent), \
+            atomic_path(out, suffix=f".part{out.suffix}") as tmp:
         writer = _Drawn(tmp, out, still, source.fps)
         try:
             with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
