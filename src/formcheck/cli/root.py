@@ -178,6 +178,43 @@ def _usage_error(err: typer.TyperException) -> int:
     return int(getattr(err, "exit_code", 2))
 
 
+def _exit_code() -> int:
+    """Run the app and return its exit code, every way it can end made one line at most:
+    a library error's line, a usage error's, "interrupted" (130) or "terminated" (143)
+    for a signal (also when a library turned the interruption into an error of its own
+    on the way up). A bug's traceback propagates, as Python shows it, unless a signal
+    came first (then it is printed, and the exit code is 1)."""
+    try:
+        code = app(standalone_mode=False)
+    except (typer.Abort, KeyboardInterrupt):  # click: Ctrl-C at a prompt is Abort
+        code = 130
+    except SystemExit as done:  # sys.exit() in a command
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)
+        return 1
+    except Exception as err:
+        if _from_interrupt(err):
+            code = 130
+        elif isinstance(err, FormcheckError):
+            print(error_line(err), file=sys.stderr)
+            return err.exit_code
+        elif isinstance(err, typer.TyperException):  # click's UsageError, BadParameter
+            return _usage_error(err)
+        elif not _signalled:
+            raise
+        else:
+            traceback.print_exc()
+            return 1
+    code = code if isinstance(code, int) else 0
+    if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill
+        print("formcheck: terminated", file=sys.stderr)
+        return 143
+    if code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
+        print("formcheck: interrupted", file=sys.stderr)
+    return code
+
+
 def main() -> None:
     """Run the app, turning library errors and command-line mistakes (click's usage
     errors, which typer would show as a boxed panel) into one line and an exit code."""
@@ -185,36 +222,7 @@ def main() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
             signal.signal(signal.SIGINT, _on_sigint)
-    try:
-        try:
-            code = app(standalone_mode=False)
-        except (typer.Abort, KeyboardInterrupt):  # click: Ctrl-C at a prompt is Abort
-            code = 130
-        except Exception as err:
-            if not _from_interrupt(err):
-                raise
-            code = 130
-        code = code if isinstance(code, int) else 0
-        if code == 130 and _terminated:  # 128 + SIGTERM, as a shell reports a kill
-            print("formcheck: terminated", file=sys.stderr)
-            code = 143
-        elif code == 130:  # Ctrl-C: typer hands it back as exit code 130, silently
-            print("formcheck: interrupted", file=sys.stderr)
-        sys.exit(code)
-    except FormcheckError as err:
-        print(error_line(err), file=sys.stderr)
-        code = err.exit_code
-    except typer.TyperException as err:  # click's UsageError, BadParameter, ...
-        code = _usage_error(err)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        if done.code is not None and not isinstance(done.code, int):
-            print(done.code, file=sys.stderr)
-    except Exception:
-        if not _signalled:
-            raise
-        traceback.print_exc()  # a bug after a signal: its traceback, as Python shows it
-        code = 1
+    code = _exit_code()
     if _signalled:  # stopped from outside, or a live session ended with Ctrl-C
         _leave(code)
     sys.exit(code)
