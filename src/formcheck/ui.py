@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 from collections.abc import Callable, Iterator
 from typing import NoReturn
@@ -18,7 +19,7 @@ def error_line(err: FormcheckError) -> str:
 def duration_text(seconds: float) -> str:
     """A session's length, seconds, as m:ss, rounded to the second (the live session's
     last line and ``formcheck history`` say the same)."""
-    s = max(round(seconds), 0)
+    s = max(math.floor(seconds + 0.5), 0)  # halves up (round() takes them to even)
     return f"{s // 60}:{s % 60:02d}"
 
 

@@ -34,11 +34,11 @@ def app(standalone_mode=False):
     print("on stdout", end="")  # a pipe buffers it: only a flush gets it out
     if "HOW" == "native":
         native(STOP)
-    elif "HOW" == "import":  # an extension module interrupted while it loads
+    elif "HOW" == "import":  # an extension module interrupted while it loads (pybind11)
         try:
             native(STOP)
-        except KeyboardInterrupt:
-            raise ImportError("initialization failed") from None
+        except KeyboardInterrupt as err:
+            raise ImportError("initialization failed") from err
     elif "HOW" == "handled":  # live: Ctrl-C ends the session, which is then saved
         try:
             native(STOP)
@@ -46,6 +46,8 @@ def app(standalone_mode=False):
             pass
         if "FAIL" == "yes":
             raise OutputError("cannot write out/summary.json: No space left on device")
+        if "FAIL" == "import":  # a bug after it: no optional module where one is imported
+            raise ImportError("No module named 'missing'")
         worker = threading.Thread(target=lambda: (time.sleep(0.5),
                                                   Path("thread").write_text("done")))
         worker.start()  # not a daemon: Python waits for it at exit
@@ -57,9 +59,8 @@ root.main()
 
 
 def _run(tmp_path: Path, how: str, sig: str = "SIGINT",
-         fail: bool = False) -> subprocess.CompletedProcess[str]:
-    source = (_STAND_IN.replace("HOW", how).replace("SIG_NAME", sig)
-              .replace("FAIL", "yes" if fail else "no"))
+         fail: str = "no") -> subprocess.CompletedProcess[str]:
+    source = _STAND_IN.replace("HOW", how).replace("SIG_NAME", sig).replace("FAIL", fail)
     (tmp_path / "stand_in.py").write_text(source)
     # run as `python -m`, the way the interpreter reads its unhandled-Ctrl-C flag
     return subprocess.run([sys.executable, "-m", "stand_in"], cwd=tmp_path,
@@ -97,8 +98,20 @@ def test_a_ctrl_c_the_command_handled_ends_as_a_success_once_its_threads_are_don
 
 def test_an_error_after_a_handled_ctrl_c_is_reported_as_itself(tmp_path: Path) -> None:
     # when: saving after the Ctrl-C fails (a full disk)
-    proc = _run(tmp_path, "handled", fail=True)
+    proc = _run(tmp_path, "handled", fail="yes")
     # then: the error's own line and exit code, not "interrupted"
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.strip().splitlines() == [
         "formcheck: error: cannot write out/summary.json: No space left on device"]
+
+
+def test_a_bug_after_a_handled_ctrl_c_shows_its_traceback_not_interrupted(
+    tmp_path: Path,
+) -> None:
+    # when: an error unrelated to the Ctrl-C follows it (a module missing)
+    proc = _run(tmp_path, "handled", fail="import")
+    # then: the bug as Python shows it, exit 1; and the exit handlers still ran
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "ImportError: No module named 'missing'"
+    assert (tmp_path / "atexit").read_text() == "ran"

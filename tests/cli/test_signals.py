@@ -113,4 +113,3 @@ def test_an_interrupted_scene_render_keeps_the_earlier_files(tmp_path: Path) -> 
     _terminated_while_writing([*argv, "--seconds", "120"], tmp_path, ".good.mp4.*")
     # then: the earlier clip and its truth whole, nothing half-written beside them
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
-

@@ -32,5 +32,5 @@ def test_a_session_length_reads_the_same_rounded_everywhere() -> None:
     # session's last line and 0:06 in the history)
     from formcheck.ui import duration_text
 
-    assert [duration_text(s) for s in (5.52, 5.49, 59.6, 125.0, -1.0)] == [
-        "0:06", "0:05", "1:00", "2:05", "0:00"]
+    assert [duration_text(s) for s in (5.52, 5.49, 4.5, 59.6, 125.0, -1.0)] == [
+        "0:06", "0:05", "0:05", "1:00", "2:05", "0:00"]

@@ -144,8 +144,10 @@ def _leave(code: int) -> NoReturn:
 
 def _from_interrupt(err: BaseException) -> bool:
     """Whether ``err`` is what an interruption became on its way up: a KeyboardInterrupt
-    in its chain, or an ImportError after a signal (an extension module interrupted while
-    it loads can fail with ImportError and no chain)."""
+    in its chain (an extension module interrupted while it loads fails with ImportError
+    "initialization failed", caused by the KeyboardInterrupt). A command that handles
+    Ctrl-C and goes on (live saving its session) must do that work outside its except
+    block, or an error there reads as the interruption."""
     seen: set[int] = set()
     e: BaseException | None = err
     while e is not None and id(e) not in seen:
@@ -153,7 +155,7 @@ def _from_interrupt(err: BaseException) -> bool:
             return True
         seen.add(id(e))
         e = e.__cause__ or e.__context__
-    return _signalled and isinstance(err, ImportError)
+    return False
 
 
 def _usage_error(err: typer.TyperException) -> int:

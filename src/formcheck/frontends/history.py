@@ -25,8 +25,6 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{round(100 * x)}%"
 
 
-
-
 def render_history(
     rows: list[SessionRow], weeks: int, db_path: Path, today: date | None = None,
     width: int | None = None,

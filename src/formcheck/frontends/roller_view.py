@@ -142,16 +142,17 @@ def run(input: str, out: Path, model: Path | None = None,
             atomic_path(out, suffix=f".part{out.suffix}") as tmp:
         writer = _Drawn(tmp, out, still, source.fps)
         try:
-            with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
-                                        segmentation=True) as lm:
-                result = _draw_frames(source, lm, tracker, writer, config)
+            try:
+                with source, PoseLandmarker(model_path, Mode.IMAGE if still else Mode.VIDEO,
+                                            segmentation=True) as lm:
+                    result = _draw_frames(source, lm, tracker, writer, config)
+            except KeyboardInterrupt:
+                if source.kind is not SourceKind.CAMERA or not writer.frames:
+                    raise
+                result = None  # Ctrl-C is how a camera recording ends: keep what was drawn
+            # saved outside the except block: a save that fails is its own error, not
+            # the Ctrl-C that ended the recording
             writer.close()
-        except KeyboardInterrupt:
-            if source.kind is not SourceKind.CAMERA or not writer.frames:
-                writer.abort()
-                raise
-            writer.close()  # Ctrl-C is how a camera recording ends: keep what was drawn
-            result = None
         except BaseException:
             writer.abort()
             raise

@@ -55,7 +55,8 @@ def check_out_folder(folder: Path, option: str = "--out", named: Path | None = N
     if existing is None:
         return
     if not existing.is_dir():
-        where = "is a file" if existing == folder else f"{existing} is a file"
+        # name the file itself unless it is the path the user gave
+        where = "is a file" if existing == (named or folder) else f"{existing} is a file"
         raise OutputError(f"{said}: {where}, not a folder; choose another {option}")
     if (problem := write_problem(existing)) is not None:
         raise OutputError(f"{said}: cannot write there ({problem}); choose another {option}")
