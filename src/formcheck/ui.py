@@ -6,7 +6,6 @@ import contextlib
 import math
 import sys
 from collections.abc import Callable, Iterator
-from typing import NoReturn
 
 from formcheck.errors import FormcheckError
 
@@ -21,12 +20,6 @@ def duration_text(seconds: float) -> str:
     last line and ``formcheck history`` say the same)."""
     s = max(math.floor(seconds + 0.5), 0)  # halves up (round() takes them to even)
     return f"{s // 60}:{s % 60:02d}"
-
-
-def fail(err: FormcheckError) -> NoReturn:
-    """End the command: the error's one line on stderr and its exit code."""
-    print(error_line(err), file=sys.stderr)
-    sys.exit(err.exit_code)
 
 
 def say(message: str) -> None:
