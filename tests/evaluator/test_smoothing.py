@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from formcheck.evaluator.smoothing import OneEuroFilter
+from formcheck.evaluator.smoothing import OneEuroFilter, ScalarOneEuroFilter
 
 
 def test_constant_input_passes_unchanged() -> None:
@@ -57,3 +59,27 @@ def test_reset_and_time_going_back() -> None:
     # then it starts again from the new value
     assert after_reset[0] == 5.0
     assert back_in_time[0] == 9.0
+
+
+def test_scalar_filter_gives_the_array_filters_values_to_the_last_bit() -> None:
+    # given both filters with random settings, fed the same samples: gaps, times that go
+    # back or stand still, unknown (NaN) values, zero scales and resets
+    rng = np.random.default_rng(7)
+    mismatches = samples = 0
+    for _ in range(100):
+        settings = rng.uniform(0.1, 5.0, 3)
+        a, b = OneEuroFilter(*settings), ScalarOneEuroFilter(*settings)
+        t = 0.0
+        for _ in range(150):
+            t += float(rng.choice([0.033, 0.5, -0.1, 0.0])) if rng.random() < 0.15 else 0.033
+            x = math.nan if rng.random() < 0.1 else float(rng.normal(0.4, 0.3))
+            scale = float(rng.choice([1.0, 0.0, 3.7]))
+            if rng.random() < 0.02:
+                a.reset()
+                b.reset()
+            # when
+            want, got = float(a(np.array([x]), t, scale)[0]), b(x, t, scale)
+            # then
+            samples += 1
+            mismatches += not (want == got or (math.isnan(want) and math.isnan(got)))
+    assert samples == 15000 and mismatches == 0

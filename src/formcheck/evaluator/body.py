@@ -92,6 +92,7 @@ SIDE_INDEX: dict[Side, NDArray[np.intp]] = {
     for side in Side
 }
 SHOULDER, HIP, KNEE, ANKLE, HEEL, TOE, EAR = range(len(ROLES))
+_BOTH_SIDES = np.stack([SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]])
 
 # The body part each role belongs to, as named to the user.
 PART_OF_ROLE: tuple[str, ...] = ("shoulders", "hips", "knees", "feet", "feet", "feet", "head")
@@ -127,11 +128,10 @@ def side_scores(visibility: FloatArray, z: FloatArray, depth_weight: float) -> t
     """How much each side (left, right) looks like the near side: mean visibility of
     its landmarks minus ``depth_weight`` times their mean normalised depth (smaller z is
     nearer the camera). NaNs count as invisible / not near."""
-    vis, zz = nan_to_zero(visibility), nan_to_zero(z)
-    left, right = SIDE_INDEX[Side.LEFT], SIDE_INDEX[Side.RIGHT]
-    score_l = float(vis[left].mean() - depth_weight * zz[left].mean())
-    score_r = float(vis[right].mean() - depth_weight * zz[right].mean())
-    return score_l, score_r
+    # both sides at once: each row's mean is what that side's own .mean() gives
+    score = (nan_to_zero(visibility)[_BOTH_SIDES].mean(axis=1)
+             - depth_weight * nan_to_zero(z)[_BOTH_SIDES].mean(axis=1))
+    return float(score[0]), float(score[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,15 +463,11 @@ def _present(pts: FloatArray, vis: FloatArray, width: int, height: int,
              cfg: SetupConfig) -> NDArray[np.bool_]:
     """Per role: finite, visible enough and inside the frame (with its margin)."""
     margin = cfg.frame_margin * max(width, height)
-    with np.errstate(invalid="ignore"):
-        inside = (
-            (pts[:, 0] >= -margin)
-            & (pts[:, 0] <= width + margin)
-            & (pts[:, 1] >= -margin)
-            & (pts[:, 1] <= height + margin)
-        )
-        present: NDArray[np.bool_] = (
-            np.isfinite(pts).all(axis=1) & (vis >= cfg.min_visibility) & inside)
+    # comparisons with NaN are False without a warning: no np.errstate needed
+    x, y = pts[:, 0], pts[:, 1]
+    inside = (x >= -margin) & (x <= width + margin) & (y >= -margin) & (y <= height + margin)
+    present: NDArray[np.bool_] = (
+        np.isfinite(pts).all(axis=1) & (vis >= cfg.min_visibility) & inside)
     return present
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from formcheck.evaluator.view3d import BodyView, body_view
+from formcheck.evaluator.view3d import BodyView, body_view, nan_to_zero
 from formcheck.pose.landmarks import Landmark
 
 FloatArray = NDArray[np.float64]
@@ -79,8 +79,11 @@ def features(xy: FloatArray, world: FloatArray, visibility: FloatArray,
     rel = (p - hip) / length  # image points in the torso's frame, torso lengths
     axes = view.axes
     w = (np.asarray(world, float)[POINTS] - axes.hip) / max(axes.torso_m, 1e-3)
-    a = view.A / max(float(np.linalg.norm(view.A)), 1e-9)  # scale-free camera rows
-    vis = np.nan_to_num(np.asarray(visibility, float)[POINTS])
+    flat = view.A.ravel(order="K")
+    # np.linalg.norm's Frobenius norm (and np.nan_to_num's NaN as 0 below), without
+    # their call overhead: this runs every frame
+    a = view.A / max(math.sqrt(float(flat @ flat)), 1e-9)  # scale-free camera rows
+    vis = nan_to_zero(np.asarray(visibility, float)[POINTS])
     out = np.concatenate([
         rel @ u, rel @ n,
         w @ axes.spine, w @ axes.lateral, w @ axes.back,

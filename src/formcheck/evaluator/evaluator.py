@@ -76,7 +76,7 @@ from formcheck.evaluator.results import (
     StrokeSummary,
     camera_advice,
 )
-from formcheck.evaluator.smoothing import OneEuroFilter
+from formcheck.evaluator.smoothing import OneEuroFilter, ScalarOneEuroFilter
 from formcheck.evaluator.temporal import (
     BodyTravel,
     CheckTracker,
@@ -240,7 +240,7 @@ class Evaluator:
         c = self.config
         sm = c.smoothing
         self._filter = OneEuroFilter(sm.min_cutoff_hz, sm.beta, sm.d_cutoff_hz)
-        self._pos_filter = OneEuroFilter(2 * sm.min_cutoff_hz, sm.beta, sm.d_cutoff_hz)
+        self._pos_filter = ScalarOneEuroFilter(2 * sm.min_cutoff_hz, sm.beta, sm.d_cutoff_hz)
         torso_cm = c.thresholds.torso_length_cm
         self._trackers = {
             check: CheckTracker(
@@ -632,7 +632,7 @@ class Evaluator:
             return None, None, orientation
         if self.still or not c.smoothing.enabled:
             return raw_p, raw_p, orientation
-        return float(self._pos_filter(np.array([raw_p]), t)[0]), raw_p, orientation
+        return self._pos_filter(raw_p, t), raw_p, orientation
 
     def _held_across(self, orientation: Orientation, both_fit: bool, t: float) -> Orientation:
         """This frame's orientation, a sure roller's, read against the body's axes: a

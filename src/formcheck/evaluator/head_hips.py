@@ -82,8 +82,14 @@ def _unit(v: FloatArray) -> FloatArray | None:
     return v / n if math.isfinite(n) and n > 1e-9 else None
 
 
+_ANKLES = np.array([int(L.LEFT_ANKLE), int(L.RIGHT_ANKLE)])
+_ARMS = np.array([int(L.LEFT_ELBOW), int(L.RIGHT_ELBOW), int(L.LEFT_WRIST), int(L.RIGHT_WRIST)])
+
+
 def _mean_seen(w: FloatArray, ids: tuple[int, ...], seen: NDArray[np.bool_]) -> FloatArray | None:
-    use = [i for i in ids if seen[i] and np.isfinite(w[i]).all()]
+    use = [i for i in ids if seen[i] and math.isfinite(float(w[i].sum()))]
+    if len(use) == 2:  # the two ears: what .mean(axis=0) gives, without its overhead
+        return np.asarray((w[use[0]] + w[use[1]]) / 2, float)
     return w[use].mean(axis=0) if use else None
 
 
@@ -159,10 +165,10 @@ def hip_rise_torso(world: FloatArray, axes: BodyAxes) -> float:
     torso lengths, measured in the body's mid-plane square to that line, + away from the
     back (up, lying on it). NaN without the ankles."""
     w = np.asarray(world, float)
-    ank_pts = w[[L.LEFT_ANKLE, L.RIGHT_ANKLE]]
+    ank_pts = w[_ANKLES]
     if not np.isfinite(ank_pts).all() or axes.torso_m <= 0:
         return math.nan
-    d = ank_pts.mean(axis=0) - axes.shoulder
+    d = (ank_pts[0] + ank_pts[1]) / 2 - axes.shoulder  # .mean(axis=0) of the two
     d = _unit(d - float(d @ axes.lateral) * axes.lateral)
     if d is None:
         return math.nan
@@ -190,10 +196,10 @@ def arms_hold_head(world: FloatArray, axes: BodyAxes) -> bool:
     w = np.asarray(world, float)
     if axes.torso_m <= 0:
         return False
-    ids = (L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST)
-    if not np.isfinite(w[list(ids)]).all():
+    arms = w[_ARMS]
+    if not np.isfinite(arms).all():
         return False
-    along = [float((w[i] - axes.shoulder) @ axes.spine) / axes.torso_m for i in ids]
+    along = [float((p - axes.shoulder) @ axes.spine) / axes.torso_m for p in arms]
     lo, hi = ARMS_AT_HEAD_ELBOW_TORSO
     return (min(along[:2]) > lo and max(along[:2]) < hi
             and max(along[2:]) > ARMS_AT_HEAD_WRIST_TORSO)

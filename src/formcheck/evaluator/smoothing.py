@@ -83,3 +83,67 @@ class OneEuroFilter:
         self._x = np.where(missing, np.nan, out)
         self._dx = np.where(missing | np.isnan(dx), 0.0, dx)
         return self._x.copy()
+
+
+class ScalarOneEuroFilter:
+    """:class:`OneEuroFilter` over one value, in plain floats: the same arithmetic in the
+    same order, so the same result to the last bit, without numpy's call overhead on a
+    one-element array (the roller's place is filtered every frame).
+
+    Args:
+        min_cutoff_hz: cut-off at rest, Hz.
+        beta: how fast the cut-off rises with speed, Hz per (scale unit per second).
+        d_cutoff_hz: cut-off of the speed estimate, Hz.
+    """
+
+    def __init__(self, min_cutoff_hz: float, beta: float, d_cutoff_hz: float) -> None:
+        self.min_cutoff_hz = min_cutoff_hz
+        self.beta = beta
+        self.d_cutoff_hz = d_cutoff_hz
+        self._x: float | None = None
+        self._dx = 0.0
+        self._t: float | None = None
+
+    def reset(self) -> None:
+        """Forget the past (the person was lost)."""
+        self._x = None
+        self._dx = 0.0
+        self._t = None
+
+    def __call__(self, x: float, t_s: float, scale: float = 1.0) -> float:
+        """Filter one sample, as :meth:`OneEuroFilter.__call__` does a one-element array.
+
+        Args:
+            x: the raw value; NaN where unknown.
+            t_s: the sample's time, s; a time not after the previous one resets.
+            scale: the unit of speed for ``beta`` in the units of ``x``; positive.
+        Returns:
+            The filtered value, NaN where ``x`` is NaN.
+        """
+        x = float(x)
+        if self._x is None or self._t is None or t_s <= self._t:
+            self._x, self._dx, self._t = x, 0.0, t_s
+            return x
+        dt = t_s - self._t
+        self._t = t_s
+        prev = self._x
+        fresh = math.isnan(prev) and not math.isnan(x)
+        if fresh:
+            prev = x
+        dx_raw = (x - prev) / dt
+        a_d = _scalar_alpha(self.d_cutoff_hz, dt)
+        dx = self._dx + a_d * (dx_raw - self._dx)
+        if fresh:
+            dx = 0.0
+        speed = abs(dx) / (scale if scale > 0 else 1.0)
+        a = _scalar_alpha(self.min_cutoff_hz + self.beta * speed, dt)
+        out = prev + a * (x - prev)
+        missing = math.isnan(x)
+        self._x = math.nan if missing else out
+        self._dx = 0.0 if missing or math.isnan(dx) else dx
+        return self._x
+
+
+def _scalar_alpha(cutoff_hz: float, dt_s: float) -> float:
+    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
+    return 1.0 / (1.0 + tau / dt_s)

@@ -17,7 +17,7 @@ in 3D (its spine, its left-right axis, its back) whatever the camera place:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,6 +38,9 @@ FIT = (
 
 TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
 TORSO_WEIGHT = 5.0
+_FIT_WEIGHT = np.array([TORSO_WEIGHT if i in TORSO else 1.0 for i in FIT])
+_FIT_INDEX = np.array([int(i) for i in FIT])
+_TORSO_INDEX = np.array([int(i) for i in TORSO])
 # Below this elevation, degrees, a camera towards the head also reads its azimuth from the
 # legs' line and scales it up (body_view): the model's left-right axis reads it short
 # there. Chosen on the 3D set's tuning part (docs/scenes3d.md, "The camera's place
@@ -104,15 +107,16 @@ def body_axes(world: FloatArray) -> BodyAxes | None:
     missing or degenerate. :func:`body_view` builds on it; the head and hips checks
     (``head_hips``) read it alone."""
     w = np.asarray(world, float)
-    pts = w[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
+    pts = w[_TORSO_INDEX]
     if not np.isfinite(pts).all():
         return None
-    hip = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
-    sh = (w[L.LEFT_SHOULDER] + w[L.RIGHT_SHOULDER]) / 2
+    ls, rs, lh, rh = pts
+    hip = (lh + rh) / 2
+    sh = (ls + rs) / 2
     spine = _unit_or_none(sh - hip)
     if spine is None:
         return None
-    lat_raw = (w[L.LEFT_SHOULDER] - w[L.RIGHT_SHOULDER]) + (w[L.LEFT_HIP] - w[L.RIGHT_HIP])
+    lat_raw = (ls - rs) + (lh - rh)
     lat = _unit_or_none(lat_raw - float(lat_raw @ spine) * spine)
     if lat is None:
         return None
@@ -157,6 +161,9 @@ class BodyView:
     focal_px: float = 0.0
     center_px: FloatArray | None = None
     seen_lateral: FloatArray | None = None
+    # _midplane_image's result, read for the neck and the roller's place each frame
+    _midplane: tuple[FloatArray, bool] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def hip(self) -> FloatArray:
@@ -281,10 +288,13 @@ class BodyView:
         """The affine images of the spine and the back's normal (2x2, columns, px per
         m), and whether they stand far enough from parallel (``MIDPLANE_MIN_SINE``) for
         a pixel on the mid-plane to be read back onto it."""
-        M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)
-        det = abs(float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]))
-        scale = vec_norm(M[:, 0]) * vec_norm(M[:, 1]) or 1e-9
-        return M, det / scale > MIDPLANE_MIN_SINE
+        if self._midplane is None:
+            M = np.stack([self.A @ self.spine, self.A @ self.back], axis=1)
+            det = abs(float(M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]))
+            scale = vec_norm(M[:, 0]) * vec_norm(M[:, 1]) or 1e-9
+            object.__setattr__(self, "_midplane", (M, det / scale > MIDPLANE_MIN_SINE))
+        assert self._midplane is not None
+        return self._midplane
 
     def _ray_on_midplane(self, point_px: FloatArray) -> FloatArray | None:
         """Where the camera ray through a pixel meets the body's mid-plane (world), or
@@ -311,13 +321,16 @@ def fit_affine(world: FloatArray, px: FloatArray,
                weights: FloatArray | None = None) -> tuple[FloatArray, FloatArray, float]:
     """Least-squares affine camera px = A @ world + b; returns (A, b, rms residual px)."""
     n = len(world)
-    X = np.hstack([world, np.ones((n, 1))])
+    X = np.empty((n, 4))
+    X[:, :3] = world
+    X[:, 3] = 1.0
     w = np.ones(n) if weights is None else np.asarray(weights, float)
     sw = np.sqrt(w)[:, None]
     sol, *_ = np.linalg.lstsq(X * sw, px * sw, rcond=None)
     A, b = sol[:3].T, sol[3]
     res = X @ sol - px
-    rms = float(np.sqrt(np.average((res**2).sum(1), weights=w)))
+    # np.average's weighted mean, without its call overhead (every frame)
+    rms = math.sqrt(float(np.multiply((res**2).sum(1), w).sum() / w.sum()))
     return A, b, rms
 
 
@@ -390,18 +403,19 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
             the head end near the floor (the legs' line, then a scale; off, the body's
             axes are taken as exact, as for true landmarks).
     """
-    idx = [int(i) for i in FIT]
+    idx = _FIT_INDEX
     P, W = np.asarray(xy, float)[idx], np.asarray(world, float)[idx]
     if not (np.isfinite(P).all() and np.isfinite(W).all()):
         return None
     # a model without world landmarks (or a flat one) gives no body to fit
     if float(np.ptp(W, axis=0).max()) < 1e-3:
         return None
-    vis = np.ones(len(idx)) if visibility is None else np.clip(
-        nan_to_zero(np.asarray(visibility, float)[idx]), 0.05, 1)
+    # np.clip's values, without its call overhead (every frame)
+    vis = np.ones(len(idx)) if visibility is None else np.minimum(np.maximum(
+        nan_to_zero(np.asarray(visibility, float)[idx]), 0.05), 1.0)
     # the checks read the torso: weight its joints so the (weak perspective) fit is
     # truest there, where the roller meets the back
-    vis = vis * np.array([TORSO_WEIGHT if i in TORSO else 1.0 for i in FIT]) / TORSO_WEIGHT
+    vis = vis * _FIT_WEIGHT / TORSO_WEIGHT
     A, b, rms = fit_affine(W, P, vis)
     R = t = center = None
     focal = 0.0
