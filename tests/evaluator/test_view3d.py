@@ -6,6 +6,7 @@ image landmarks, so these test the geometry alone.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +15,12 @@ import numpy as np
 import pytest
 
 from formcheck.evaluator.config import RollerConfig
-from formcheck.evaluator.view3d import OrientationReading, body_view, roller_orientation
+from formcheck.evaluator.view3d import (
+    BodyView,
+    OrientationReading,
+    body_view,
+    roller_orientation,
+)
 from formcheck.pose.landmarks import Landmark
 from formcheck.scenes3d import dataset
 
@@ -384,3 +390,24 @@ def test_an_outline_fitting_both_ways_says_so() -> None:
         assert got.both_fit == (got.status == "unknown" and got.reason.endswith("look alike"))
         seen += got.both_fit
     assert seen >= 3
+
+
+def test_a_view_given_another_azimuth_is_the_view_replace_gives() -> None:
+    # given views of both cameras (affine, pinhole), some with the head-end correction's
+    # turned left-right axis
+    views = []
+    for _, t in _cases(("oblique", "elevated"))[:12]:
+        xy, w = _landmarks(t)
+        for size in (None, (t["width"], t["height"])):
+            bv = body_view(xy, w, image_size=size)
+            assert bv is not None
+            views.append(bv)
+    assert any(v.seen_lateral is not None for v in views) and any(v.R is not None for v in views)
+    for bv in views:
+        # when
+        want, got = dataclasses.replace(bv, azimuth_deg=33.0), bv.with_azimuth(33.0)
+        # then every field is the same
+        for f in dataclasses.fields(BodyView):
+            a, b = getattr(want, f.name), getattr(got, f.name)
+            assert (a is None and b is None) or np.array_equal(np.asarray(a), np.asarray(b)) \
+                or a == b, f.name

@@ -332,7 +332,11 @@ def body_roll_deg(xyz: FloatArray, near_side: Side) -> float:
         from above. Lying on the side it stands vertical: ~90 less the elevation. NaN
         without a left-right axis.
     """
-    axis = left_right_axis(xyz, near_side)
+    return _roll_deg(left_right_axis(xyz, near_side))
+
+
+def _roll_deg(axis: FloatArray | None) -> float:
+    """:func:`body_roll_deg` from the left-right axis already read."""
     if axis is None:
         return math.nan
     n = float(np.sqrt(axis @ axis))
@@ -356,8 +360,13 @@ def floor_readings_in_depth(xyz: FloatArray, near_side: Side) -> tuple[float, fl
         hips) within the image's vertical plane (no camera roll), pointing up in the
         image. NaN when a vector is degenerate or not finite.
     """
+    return _floor_readings(xyz, near_side, left_right_axis(xyz, near_side))
+
+
+def _floor_readings(xyz: FloatArray, near_side: Side,
+                    axis: FloatArray | None) -> tuple[float, float]:
+    """:func:`floor_readings_in_depth` with the left-right axis already read."""
     near = SIDE_INDEX[near_side]
-    axis = left_right_axis(xyz, near_side)
     if axis is None:
         return math.nan, math.nan
     r = math.hypot(float(axis[1]), float(axis[2]))
@@ -428,9 +437,12 @@ def read_body(
     foot_pitch = _to_horizontal_deg(toe - heel)
     pitch_depth = lift_depth = roll = math.nan
     if z is not None:
-        xyz = np.column_stack([xy, z * float(width)])
-        pitch_depth, lift_depth = floor_readings_in_depth(xyz, near_side)
-        roll = body_roll_deg(xyz, near_side)
+        xyz = np.empty((len(xy), 3))
+        xyz[:, :2] = xy
+        xyz[:, 2] = z * float(width)
+        axis = left_right_axis(xyz, near_side)  # read once for both
+        pitch_depth, lift_depth = _floor_readings(xyz, near_side, axis)
+        roll = _roll_deg(axis)
     shin = float(np.hypot(*(ankle - knee)))
     ankle_height = _height_over_length(ankle - heel, toe - heel)
     lift = float((hip[1] - ankle[1]) / shin) if shin > 0 else math.nan

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,4 +154,4 @@ def read_view(xy: FloatArray, world: FloatArray, visibility: FloatArray,
     if view is None or camera_reading != "learned":
         return view
     azimuth = default_model().azimuth_deg(xy, world, visibility, view)
-    return view if azimuth is None else replace(view, azimuth_deg=azimuth)
+    return view if azimuth is None else view.with_azimuth(azimuth)

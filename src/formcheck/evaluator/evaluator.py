@@ -163,6 +163,11 @@ READ_TWO_WAYS = ("Not sure from this photo (its mirror image reads differently):
                  "try another photo or a video")
 
 
+# the shoulder and the hip of each side (left, right): the smoothing's scale
+_SHOULDERS = np.array([SIDE_INDEX[Side.LEFT][SHOULDER], SIDE_INDEX[Side.RIGHT][SHOULDER]])
+_HIPS = np.array([SIDE_INDEX[Side.LEFT][HIP], SIDE_INDEX[Side.RIGHT][HIP]])
+
+
 @dataclass(slots=True)
 class _Raw:
     """One check's reading in one frame, before debouncing."""
@@ -427,8 +432,8 @@ class Evaluator:
             self._filter.reset()
             self._pos_filter.reset()
         self._last_pose_t = t
-        sides = SIDE_INDEX[Side.LEFT][:2], SIDE_INDEX[Side.RIGHT][:2]
-        lengths = [float(np.hypot(*(xy[s[1]] - xy[s[0]]))) for s in sides]
+        d = xy[_HIPS] - xy[_SHOULDERS]  # both sides at once
+        lengths = np.hypot(d[:, 0], d[:, 1]).tolist()
         finite = [x for x in lengths if math.isfinite(x) and x > 0]
         scale = max(finite) if finite else 100.0
         return self._filter(xy, t, scale)

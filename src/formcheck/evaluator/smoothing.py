@@ -69,18 +69,22 @@ class OneEuroFilter:
         dt = t_s - self._t
         self._t = t_s
         prev = self._x
-        fresh = np.isnan(prev) & ~np.isnan(x)
-        prev = np.where(fresh, x, prev)
+        missing = np.isnan(x)
+        fresh = np.isnan(prev) & ~missing
+        # the np.where calls only where they change something (most frames they do not)
+        any_fresh = bool(fresh.any())
+        if any_fresh:
+            prev = np.where(fresh, x, prev)
         dx_raw = (x - prev) / dt
-        a_d = _alpha(self.d_cutoff_hz, dt)
+        a_d = _scalar_alpha(self.d_cutoff_hz, dt)
         dx = self._dx + a_d * (dx_raw - self._dx)
-        dx = np.where(fresh, 0.0, dx)
+        if any_fresh:
+            dx = np.where(fresh, 0.0, dx)
         speed = np.abs(dx) / (scale if scale > 0 else 1.0)
         cutoff = self.min_cutoff_hz + self.beta * speed
         a = _alpha(cutoff, dt)
         out = prev + a * (x - prev)
-        missing = np.isnan(x)
-        self._x = np.where(missing, np.nan, out)
+        self._x = np.where(missing, np.nan, out) if missing.any() else out
         self._dx = np.where(missing | np.isnan(dx), 0.0, dx)
         return self._x.copy()
 

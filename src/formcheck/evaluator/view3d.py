@@ -17,6 +17,7 @@ in 3D (its spine, its left-right axis, its back) whatever the camera place:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,7 +53,7 @@ HEAD_END_AZIMUTH_SCALE = 1.25
 MIDPLANE_MIN_SINE = 0.25
 
 
-def cross3(a: FloatArray, b: FloatArray) -> FloatArray:
+def cross3(a: FloatArray | Sequence[float], b: FloatArray | Sequence[float]) -> FloatArray:
     """The cross product of two 3-vectors. np.cross costs ~15 us a call in its general
     form, several times a frame on the evaluator's path; this is the same arithmetic."""
     a0, a1, a2 = float(a[0]), float(a[1]), float(a[2])
@@ -106,22 +107,28 @@ def body_axes(world: FloatArray) -> BodyAxes | None:
     """The body's axes from (33, 3) world landmarks; None where shoulders or hips are
     missing or degenerate. :func:`body_view` builds on it; the head and hips checks
     (``head_hips``) read it alone."""
-    w = np.asarray(world, float)
-    pts = w[_TORSO_INDEX]
+    pts = np.asarray(world, float)[_TORSO_INDEX]
     if not np.isfinite(pts).all():
         return None
-    ls, rs, lh, rh = pts
-    hip = (lh + rh) / 2
-    sh = (ls + rs) / 2
-    spine = _unit_or_none(sh - hip)
-    if spine is None:
+    # In plain floats (every frame, several times): the same arithmetic as numpy's on
+    # these 3-vectors, element by element and its dots summed in order, so the same bits.
+    ls, rs, lh, rh = pts.tolist()
+    hip = [(lh[i] + rh[i]) / 2 for i in range(3)]
+    sh = [(ls[i] + rs[i]) / 2 for i in range(3)]
+    d = [sh[i] - hip[i] for i in range(3)]
+    torso = math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
+    if not (math.isfinite(torso) and torso > 1e-9):
         return None
-    lat_raw = (ls - rs) + (lh - rh)
-    lat = _unit_or_none(lat_raw - float(lat_raw @ spine) * spine)
-    if lat is None:
+    spine = [d[i] / torso for i in range(3)]
+    lat_raw = [(ls[i] - rs[i]) + (lh[i] - rh[i]) for i in range(3)]
+    k = lat_raw[0] * spine[0] + lat_raw[1] * spine[1] + lat_raw[2] * spine[2]
+    v = [lat_raw[i] - k * spine[i] for i in range(3)]
+    n = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+    if not (math.isfinite(n) and n > 1e-9):
         return None
+    lat = [v[i] / n for i in range(3)]
     back = cross3(spine, lat)  # up x left points out of the back, for any body
-    return BodyAxes(hip, sh, spine, lat, back, vec_norm(sh - hip))
+    return BodyAxes(np.array(hip), np.array(sh), np.array(spine), np.array(lat), back, torso)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +137,6 @@ class BodyView:
 
     Attributes:
         A, b: the affine camera, px = A @ world + b (A: 2x3, px per metre; b: px).
-        fit_px: root-mean-square residual of the fit, px.
         axes: the body's axes in world space (:func:`body_axes`); ``hip``, ``shoulder``,
             ``spine``, ``lateral``, ``back`` and ``torso_m`` read through to them.
         view: unit viewing direction of the camera (world), from the camera into the scene.
@@ -149,7 +155,6 @@ class BodyView:
 
     A: FloatArray
     b: FloatArray
-    fit_px: float
     axes: BodyAxes
     view: FloatArray
     azimuth_deg: float
@@ -164,6 +169,15 @@ class BodyView:
     # _midplane_image's result, read for the neck and the roller's place each frame
     _midplane: tuple[FloatArray, bool] | None = field(
         default=None, init=False, repr=False, compare=False)
+
+    def with_azimuth(self, azimuth_deg: float) -> BodyView:
+        """This view with another azimuth (degrees): what ``dataclasses.replace`` gives,
+        without its cost (every frame)."""
+        return BodyView(A=self.A, b=self.b, axes=self.axes, view=self.view,
+                        azimuth_deg=azimuth_deg, elevation_deg=self.elevation_deg,
+                        up=self.up, torso_rise_deg=self.torso_rise_deg, R=self.R, t=self.t,
+                        focal_px=self.focal_px, center_px=self.center_px,
+                        seen_lateral=self.seen_lateral)
 
     @property
     def hip(self) -> FloatArray:
@@ -320,6 +334,16 @@ class BodyView:
 def fit_affine(world: FloatArray, px: FloatArray,
                weights: FloatArray | None = None) -> tuple[FloatArray, FloatArray, float]:
     """Least-squares affine camera px = A @ world + b; returns (A, b, rms residual px)."""
+    X, w, sol = _affine_solution(world, px, weights)
+    res = X @ sol - px
+    # np.average's weighted mean, without its call overhead
+    rms = math.sqrt(float(np.multiply((res**2).sum(1), w).sum() / w.sum()))
+    return sol[:3].T, sol[3], rms
+
+
+def _affine_solution(world: FloatArray, px: FloatArray, weights: FloatArray | None
+                     ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`fit_affine`'s design matrix, weights and (4, 2) solution ([A.T; b])."""
     n = len(world)
     X = np.empty((n, 4))
     X[:, :3] = world
@@ -327,11 +351,7 @@ def fit_affine(world: FloatArray, px: FloatArray,
     w = np.ones(n) if weights is None else np.asarray(weights, float)
     sw = np.sqrt(w)[:, None]
     sol, *_ = np.linalg.lstsq(X * sw, px * sw, rcond=None)
-    A, b = sol[:3].T, sol[3]
-    res = X @ sol - px
-    # np.average's weighted mean, without its call overhead (every frame)
-    rms = math.sqrt(float(np.multiply((res**2).sum(1), w).sum() / w.sum()))
-    return A, b, rms
+    return X, w, sol
 
 
 def _rodrigues(r: FloatArray) -> FloatArray:
@@ -416,13 +436,15 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
     # the checks read the torso: weight its joints so the (weak perspective) fit is
     # truest there, where the roller meets the back
     vis = vis * _FIT_WEIGHT / TORSO_WEIGHT
-    A, b, rms = fit_affine(W, P, vis)
+    # the fit's residual is left unread here (every frame); fit_affine gives it
+    sol = _affine_solution(W, P, vis)[2]
+    A, b = sol[:3].T, sol[3]
     R = t = center = None
     focal = 0.0
     if image_size is not None:
         center = np.array([image_size[0] / 2.0, image_size[1] / 2.0])
         focal = focal_ratio * float(image_size[0])
-        R, t, rms = fit_perspective(W, P, A, b, focal, center, vis)
+        R, t, _ = fit_perspective(W, P, A, b, focal, center, vis)
     w = np.asarray(world, float)
     axes = body_axes(w)
     if axes is None:
@@ -464,7 +486,7 @@ def body_view(xy: FloatArray, world: FloatArray, visibility: FloatArray | None =
                 azimuth = max(azimuth, math.degrees(math.asin(min(1.0, s_leg))))
             azimuth = min(90.0, HEAD_END_AZIMUTH_SCALE * azimuth)
             seen_lat = _turned_lateral(lat, h, up, azimuth)
-    return BodyView(A=A, b=b, fit_px=rms, axes=axes, view=view, azimuth_deg=azimuth,
+    return BodyView(A=A, b=b, axes=axes, view=view, azimuth_deg=azimuth,
                     elevation_deg=elevation, up=up,
                     torso_rise_deg=math.degrees(math.asin(min(1.0, abs(float(spine @ up))))),
                     R=R, t=t, focal_px=focal, center_px=center, seen_lateral=seen_lat)
