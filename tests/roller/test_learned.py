@@ -550,6 +550,31 @@ def test_a_find_too_unsure_to_be_the_roller_is_not_reported() -> None:
     assert det.last_blob is not None
 
 
+def test_the_outline_drawn_is_the_last_detections() -> None:
+    """The outline is traced only when the debug view asks (``last_blob``): it must be
+    the last detection's, never an earlier frame's, and none after a frame without
+    anyone to look under."""
+    from dataclasses import replace
+
+    from formcheck.roller.learned import outline_blob
+
+    shots = [s for s in dataset.load(SET, "evaluation")
+             if s.still and s.row["scenario"] == "good" and s.camera_bin == "floor_side"][:2]
+    det = LearnedRollerDetector()
+    outlines = []
+    for shot in shots:
+        img, truth = next(shot.frames())
+        assert det.detect(img, pose_frame_from_truth(truth)).found
+        assert det._blob_parts is not None
+        want = outline_blob(*det._blob_parts, cv2)
+        got = det.last_blob
+        assert got is not None and np.array_equal(got.outline, want.outline)
+        outlines.append(got.outline)
+    assert not np.array_equal(outlines[0], outlines[1])
+    empty = replace(pose_frame_from_truth(truth), pose=None)
+    assert not det.detect(img, empty).found and det.last_blob is None
+
+
 def test_the_report_floor_is_the_evaluators_confidence() -> None:
     """A find is reported only where the evaluator, as configured by default, judges
     from it: the two thresholds move together or "found" stops meaning "used"."""

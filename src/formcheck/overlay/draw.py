@@ -187,20 +187,22 @@ def draw_skeleton(
     cv2 = _cv2()
     near = set(SIDE_LANDMARKS[near_side].values()) if near_side is not None else set()
     finite: NDArray[np.bool_] = np.asarray(np.isfinite(xy).all(axis=1))
+    # every point rounded at once (the same pixels as one at a time, without numpy's
+    # call overhead three dozen times a frame); a point not seen is never drawn
+    px = np.round(np.where(finite[:, None], xy, 0.0)).astype(int).tolist()
     for a, b in SKELETON_EDGES:
         if not (finite[a] and finite[b]):
             continue
         is_near = a in near and b in near
         colour = NEAR_BGR if is_near else FAR_BGR
         thick = max(1, round((5 if is_near else 2) * s))
-        p, q = tuple(np.round(xy[a]).astype(int)), tuple(np.round(xy[b]).astype(int))
-        cv2.line(image, p, q, colour, thick, cv2.LINE_AA)
-    for i in np.flatnonzero(finite):
+        cv2.line(image, tuple(px[a]), tuple(px[b]), colour, thick, cv2.LINE_AA)
+    for i in np.flatnonzero(finite).tolist():
         if i <= 10 and i != 0:
             continue  # face points clutter; the nose stands for the head
         r = max(2, round((6 if i in near else 3) * s))
-        cv2.circle(image, tuple(np.round(xy[i]).astype(int)), r,
-                   NEAR_BGR if i in near else FAR_BGR, -1, cv2.LINE_AA)
+        cv2.circle(image, tuple(px[i]), r, NEAR_BGR if i in near else FAR_BGR, -1,
+                   cv2.LINE_AA)
 
 
 def draw_roller(image: NDArray[np.uint8], roller: RollerObservation, s: float) -> None:

@@ -35,11 +35,18 @@ FACE_DOWN_MAX = 0.0
 FACE_MIN_SPAN = 0.05
 
 
+# each role's landmark on both sides, left then right
+_BOTH_SIDES = {role: np.array([int(SIDE_LANDMARKS[s][role]) for s in Side])
+               for role in ("shoulder", "hip", "knee", "ankle", "ear")}
+
+
 def _segment_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> float:
     ab = b - a
     denom = float(ab @ ab)
-    t = 0.0 if denom <= 1e-9 else float(np.clip((p - a) @ ab / denom, 0.0, 1.0))
-    return float(np.linalg.norm(p - (a + t * ab)))
+    # np.clip and np.linalg.norm written out: the same values, without their overhead
+    t = 0.0 if denom <= 1e-9 else min(max(float((p - a) @ ab / denom), 0.0), 1.0)
+    d = p - (a + t * ab)
+    return math.sqrt(float(d @ d))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +79,8 @@ class Body:
         """Merge the sides of ``pose``; None when the shoulder-hip line is degenerate."""
 
         def joint(role: str, required: bool) -> tuple[FloatArray | None, float]:
-            idx = [SIDE_LANDMARKS[s][role] for s in Side]
-            vis = np.clip(pose.visibility[idx], 0.0, 1.0)
+            idx = _BOTH_SIDES[role]
+            vis = np.minimum(np.maximum(pose.visibility[idx], 0.0), 1.0)  # np.clip's
             if vis.max() < min_visibility and not required:
                 return None, float(vis.max())
             w = vis + 1e-3

@@ -256,6 +256,9 @@ def outline_blob(blob: NDArray[np.bool_], work_bgr: Image, region: Region, score
                 spread=float(pixels.std(axis=0).mean()), score=score)
 
 
+_GRID = np.arange(WORK_PX)  # work px indices, for peak()
+
+
 def peak(heat: NDArray[np.float32], away_from: NDArray[np.float64] | None = None,
          radius: float = 0.0) -> tuple[NDArray[np.float64], float]:
     """The heatmap's highest pixel, further than ``radius`` work px from ``away_from``
@@ -269,7 +272,8 @@ def peak(heat: NDArray[np.float32], away_from: NDArray[np.float64] | None = None
     iy, ix = np.unravel_index(int(np.argmax(h)), h.shape)
     y0, y1, x0, x1 = max(iy - 1, 0), min(iy + 2, WORK_PX), max(ix - 1, 0), min(ix + 2, WORK_PX)
     w = h[y0:y1, x0:x1].astype(np.float64)
-    ys, xs = np.mgrid[y0:y1, x0:x1]
+    # np.mgrid's grids, broadcast (the same products, without its cost)
+    xs, ys = _GRID[None, x0:x1], _GRID[y0:y1, None]
     point = np.array([(w * xs).sum(), (w * ys).sum()]) / max(float(w.sum()), 1e-9) + 0.5
     return point, float(h[iy, ix])
 
@@ -369,10 +373,20 @@ class LearnedRollerDetector:
             # the raw blob mean, said plainly, rather than a fit applied half
             self.calibration = Calibration()
         self.last_ends_px: NDArray[np.float64] | None = None  # both ends of the last find
-        self.last_blob: Blob | None = None  # the last find's outline, for drawing
+        # what the last find's outline is drawn from (blob, work crop, region, score):
+        # traced only when asked for (last_blob), by the debug view
+        self._blob_parts: tuple[NDArray[np.bool_], Image, Region, float] | None = None
+        self._blob: Blob | None = None
         self.use_heads = use_heads  # the whole roller from the heatmaps, where the model has them
         # the last find's uncalibrated scores: blob mean probability, centre peak (or None)
         self.last_raw: tuple[float, float | None] = (0.0, None)
+
+    @property
+    def last_blob(self) -> Blob | None:
+        """The last find's outline (image px) and colour, for drawing; None without one."""
+        if self._blob is None and self._blob_parts is not None:
+            self._blob = outline_blob(*self._blob_parts, self._cv2)
+        return self._blob
 
     def detect(self, image_bgr: Image, pose_frame: PoseFrame,
                prior: tuple[float, float] | None = None,
@@ -381,7 +395,7 @@ class LearnedRollerDetector:
         ``body``: the frame's :class:`Body` where the caller read it already (else read
         here from the pose)."""
         self.last_ends_px = None
-        self.last_blob = None
+        self._blob_parts, self._blob = None, None
         if pose_frame.pose is None:
             return RollerObservation.missing(NotFoundReason.NO_PERSON)
         if body is None:
@@ -404,7 +418,7 @@ class LearnedRollerDetector:
         self.last_raw = (raw, None if not self.use_heads or maps.shape[0] < 3
                          else 0.0 if whole is None else whole.peak)
         conf = self.calibration(*self.last_raw)
-        self.last_blob = outline_blob(blob, work, region, conf, self._cv2)
+        self._blob_parts = (blob, work, region, conf)
         if conf < REPORT_MIN:
             return RollerObservation.missing(NotFoundReason.HIDDEN)  # too unsure
         if whole is not None:
