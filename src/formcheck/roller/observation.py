@@ -81,14 +81,16 @@ class RollerObservation:
                        diameter_px=None if self.diameter_px is None else self.diameter_px * k)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready dict (tuples become lists, enums their values)."""
+        """JSON-ready dict (tuples become lists, enums their values). Pixels are rounded
+        to 0.01 px, as the ends are: their last bits differ between CPUs (the network's
+        arithmetic), and a hundredth of a pixel is all anyone can use."""
         out: dict[str, object] = {
             "found": self.found,
-            "center_px": list(self.center_px) if self.center_px else None,
-            "size_px": list(self.size_px) if self.size_px else None,
+            "center_px": _px(self.center_px),
+            "size_px": _px(self.size_px),
             "angle_deg": round(self.angle_deg, 2),
             "orientation": self.orientation.value,
-            "contact_px": list(self.contact_px) if self.contact_px else None,
+            "contact_px": _px(self.contact_px),
             "position": None if self.position is None else round(self.position, 4),
             "under_back": self.under_back,
             "confidence": round(self.confidence, 3),
@@ -130,3 +132,8 @@ class RollerObservation:
             return None
         (x0, y0), (x1, y1) = ends
         return math.degrees(math.atan2(y1 - y0, x1 - x0)) % 180.0
+
+
+def _px(p: tuple[float, float] | None) -> list[float] | None:
+    """A point or size in px for JSON, to 0.01 px; None as None."""
+    return None if not p else [round(float(v), 2) for v in p]
