@@ -25,7 +25,22 @@ def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
     return 1.0 / (1.0 + tau / dt_s)
 
 
-class OneEuroFilter:
+class _Settings:
+    """A One Euro filter's settings (Hz; ``beta`` in Hz per scale unit per second); it
+    starts with no past (``reset``)."""
+
+    def __init__(self, min_cutoff_hz: float, beta: float, d_cutoff_hz: float) -> None:
+        self.min_cutoff_hz = min_cutoff_hz
+        self.beta = beta
+        self.d_cutoff_hz = d_cutoff_hz
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the past (the person was lost)."""
+        raise NotImplementedError
+
+
+class OneEuroFilter(_Settings):
     """One Euro filter over arrays of a fixed shape.
 
     Args:
@@ -34,13 +49,9 @@ class OneEuroFilter:
         d_cutoff_hz: cut-off of the speed estimate, Hz.
     """
 
-    def __init__(self, min_cutoff_hz: float, beta: float, d_cutoff_hz: float) -> None:
-        self.min_cutoff_hz = min_cutoff_hz
-        self.beta = beta
-        self.d_cutoff_hz = d_cutoff_hz
-        self._x: FloatArray | None = None
-        self._dx: FloatArray | None = None
-        self._t: float | None = None
+    _x: FloatArray | None
+    _dx: FloatArray | None
+    _t: float | None
 
     def reset(self) -> None:
         """Forget the past (the person was lost)."""
@@ -89,24 +100,16 @@ class OneEuroFilter:
         return self._x.copy()
 
 
-class ScalarOneEuroFilter:
+class ScalarOneEuroFilter(_Settings):
     """:class:`OneEuroFilter` over one value, in plain floats: the same arithmetic in the
     same order, so the same result to the last bit, without numpy's call overhead on a
-    one-element array (the roller's place is filtered every frame).
-
-    Args:
-        min_cutoff_hz: cut-off at rest, Hz.
-        beta: how fast the cut-off rises with speed, Hz per (scale unit per second).
-        d_cutoff_hz: cut-off of the speed estimate, Hz.
+    one-element array (the roller's place is filtered every frame). Its settings as
+    :class:`OneEuroFilter`'s.
     """
 
-    def __init__(self, min_cutoff_hz: float, beta: float, d_cutoff_hz: float) -> None:
-        self.min_cutoff_hz = min_cutoff_hz
-        self.beta = beta
-        self.d_cutoff_hz = d_cutoff_hz
-        self._x: float | None = None
-        self._dx = 0.0
-        self._t: float | None = None
+    _x: float | None
+    _dx: float
+    _t: float | None
 
     def reset(self) -> None:
         """Forget the past (the person was lost)."""
